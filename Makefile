@@ -1,0 +1,49 @@
+# twinimpact: every target creates .venv when it is missing. `make` alone lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KERNEL := twinimpact
+STAMP  := $(VENV)/.twinimpact-installed
+PARAMS ?= notebooks/params/default.yaml
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: help venv report test lab bench sample clean regression
+
+help: ## list the targets
+	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  \033[1m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "twinimpact needs Python 3.11 or newer; set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing twinimpact and its test tools into $(VENV) (about a minute the first time)"
+	$(PIP) -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (twinimpact)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv with the package, its test tools and the pinned Jupyter kernel
+
+report: $(STAMP) ## run every notebook on the bundled sample and publish reports/latest/index.html
+	$(BIN)/twinimpact run -p $(PARAMS)
+
+test: $(STAMP) ## run the tests: units, contract rules, CLI, notebooks (papermill and nbval)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(PIP) -e ".[test,lab]"
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+bench: $(STAMP) ## run the benchmarks and print their figures and ratios
+	$(BIN)/python -m tests.benchmarks
+
+sample: $(STAMP) ## regenerate data/sample from its seed
+	$(BIN)/twinimpact sample --out data/sample
+
+clean: ## remove generated reports, caches and .venv
+	rm -rf $(VENV) reports/[0-9]* reports/_failed reports/latest reports/index.html reports/.tmp-* .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+regression: $(STAMP) ## re-execute tests/regression notebooks and store their outputs (review the diff!)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) tests/regression/*.ipynb

@@ -1,0 +1,148 @@
+"""``twinimpact``: run, validate, sample, sweep. Exit codes (DESIGN.md): 0 ok, 2 bad
+parameters, 3 bad data, 4 a notebook failed, 5 publish failed. Errors are one readable
+paragraph on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import __version__, config
+from .errors import TwinImpactError
+
+EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
+                5: "publish failed"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit 2 = bad parameters
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: bad arguments: {message}\n")
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-p", "--params", default=str(config.DEFAULT_PARAMS), metavar="FILE",
+                   help="YAML parameters file (default: notebooks/params/default.yaml)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--data", metavar="DIR", help="folder of contract tables (CSV/Parquet) or a .duckdb file")
+    g.add_argument("--source", metavar="ENVVAR",
+                   help="NAME of an environment variable holding an ibis connection URL (never the URL itself)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="twinimpact", description=__doc__.split("\n")[0] if __doc__ else None,
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="exit codes: " + ", ".join(f"{k} {v}" for k, v in EXIT_MEANING.items()))
+    parser.add_argument("--version", action="version", version=f"twinimpact {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="validate, execute the notebooks, render and publish a run")
+    _add_data_options(run)
+    run.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
+    run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. 00 or data_overview)")
+
+    val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
+    _add_data_options(val)
+
+    smp = sub.add_parser("sample", help="write contract-shaped sample data with planted effects")
+    smp.add_argument("--out", default=str(config.SAMPLE_DIR), metavar="DIR", help="folder to write (default: data/sample)")
+    smp.add_argument("--seed", type=int, default=20250331, metavar="N", help="random seed (default: 20250331)")
+    smp.add_argument("--posts", type=int, default=50_000, metavar="N", help="number of posts (default: 50000)")
+
+    swp = sub.add_parser("sweep", help="many runs, one per parameters file, in parallel")
+    swp.add_argument("files", nargs="+", metavar="FILE", help="YAML parameters files")
+    swp.add_argument("--workers", type=int, default=2, metavar="N", help="runs at once (default: 2)")
+    swp.add_argument("--data", metavar="DIR", help="data folder for every run")
+    swp.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .report import run
+
+    outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only)
+    print(outcome.path / "index.html")
+    return outcome.exit_code
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .report import validate_only
+
+    params, dataset = validate_only(args.params, args.data, args.source)
+    print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
+    for name, rows in dataset.row_counts().items():
+        print(f"  {name:<11} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")
+    print(f"  fingerprint {dataset.fingerprint}")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .errors import ParamsError
+    from .sample import write_sample
+
+    if args.posts < 1 or args.seed < 0:
+        raise ParamsError("--posts must be 1 or more and --seed 0 or more.")
+    t0 = time.perf_counter()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if total > 1_000_000 and (time.perf_counter() - last[0] > 2 or done == total):
+            last[0] = time.perf_counter()
+            print(f"  posts {done:,}/{total:,} ({done / total:.0%})", file=sys.stderr, flush=True)
+
+    truth = write_sample(args.out, seed=args.seed, n_posts=args.posts, progress=progress)
+    print(f"wrote sample (seed {truth['seed']}, {truth['n_posts']:,} posts) to {args.out} "
+          f"in {time.perf_counter() - t0:.1f} s; planted truth in {Path(args.out) / 'TRUTH.json'}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .errors import ParamsError
+
+    if args.workers < 1:
+        raise ParamsError("--workers must be 1 or more.")
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise ParamsError(f"sweep: parameters files not found: {', '.join(missing)}.")
+
+    def one(path: str) -> tuple[str, int, str]:
+        cmd = [sys.executable, "-m", "twinimpact", "run", "-p", path]
+        if args.data:
+            cmd += ["--data", args.data]
+        if args.out:
+            cmd += ["--out", args.out]
+        for attempt in range(3):  # parallel kernels can race for ports (papermill #511)
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+            if proc.returncode == 0 or "Address already in use" not in proc.stderr:
+                break
+            time.sleep(1 + attempt)
+        last = (proc.stderr.strip().splitlines() or [""])[-1]
+        return path, proc.returncode, proc.stdout.strip() or last
+
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        outcomes = list(pool.map(one, args.files))
+    for path, code, what in outcomes:
+        print(f"{EXIT_MEANING.get(code, code)!s:<18} {path}: {what}")
+    return max(code for _, code, _ in outcomes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep}
+    try:
+        return handlers[args.command](args)
+    except TwinImpactError as err:
+        print(f"twinimpact {args.command}: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"twinimpact {args.command}: interrupted; nothing was published.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

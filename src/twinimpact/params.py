@@ -1,0 +1,198 @@
+"""The one definition of a run's parameters.
+
+The YAML files under ``notebooks/params/``, the command line and the first cell after
+``parameters`` in every notebook all validate through :class:`Params`. Unknown keys,
+wrong types and out-of-range values are refused with a message that names the key and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ParamsError
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Fields whose values must never be echoed back in an error message.
+_SECRET_SAFE_FIELDS = {"source_env"}
+
+
+class Params(BaseModel):
+    """Parameters of a run. Money is in ``reporting_currency``; shares are 0-1."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    # --- common (names promised in DESIGN.md) ---------------------------------------
+    reporting_currency: str = Field("EUR", description="ISO 4217 code all money is reported in")
+    fx_rates: dict[str, float] = Field(
+        default_factory=lambda: {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "SEK": 0.088},
+        description="units of the reporting currency per unit of each currency",
+    )
+    brands: list[str] = Field(default_factory=list, description="brands to analyse; empty = all")
+    seed: int = Field(20250331, ge=0, le=2**32 - 1, description="random seed for every simulation")
+    n_draws: int = Field(10_000, ge=100, le=10_000_000, description="Monte Carlo draws")
+    horizon_years: int = Field(5, ge=1, le=30, description="years simulated in scenarios")
+    discount_rate: float = Field(0.08, ge=0.0, le=0.5, description="annual discount rate for NPV")
+    adoption_share: float = Field(
+        0.3, ge=0.0, le=1.0, description="share of assets made with twins in the scenario year"
+    )
+    as_of: date | None = Field(None, description="run date for freshness checks; empty = today")
+
+    # --- where the data comes from (the CLI's --data / --source set these) -----------
+    data_dir: str = Field("", description="folder of contract tables or a .duckdb file; empty = sample")
+    source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
+
+    # ------------------------------------------------------------------------------
+    @field_validator("fx_rates", "brands", mode="before")
+    @classmethod
+    def _parse_strings(cls, value: Any) -> Any:
+        # papermill's `-p` passes lists and dicts as strings (papermill #396).
+        if isinstance(value, str):
+            return yaml.safe_load(value) if value.strip() else None
+        return value
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if not _CURRENCY.match(value):
+            raise ValueError("must be a three-letter ISO 4217 code in capitals, e.g. EUR")
+        return value
+
+    @field_validator("fx_rates")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for code, rate in value.items():
+            if not _CURRENCY.match(str(code)):
+                raise ValueError(f"currency {code!r} is not a three-letter ISO 4217 code")
+            if not rate > 0:
+                raise ValueError(f"rate for {code} must be above 0, got {rate}")
+        return value
+
+    @field_validator("source_env")
+    @classmethod
+    def _env_name_only(cls, value: str) -> str:
+        if value and not _ENV_NAME.match(value):
+            # Never echo the value: it may be the connection URL itself.
+            raise ValueError(
+                "must be the NAME of an environment variable (letters, digits, _), "
+                "not a connection URL; put the URL in that variable"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _reporting_currency_has_rate_one(self) -> "Params":
+        rate = self.fx_rates.get(self.reporting_currency)
+        if rate is None:
+            self.fx_rates = {**self.fx_rates, self.reporting_currency: 1.0}
+        elif abs(rate - 1.0) > 1e-12:
+            raise ValueError(
+                f"fx_rates[{self.reporting_currency}] must be 1 because "
+                f"{self.reporting_currency} is the reporting currency, got {rate}"
+            )
+        if self.data_dir and self.source_env:
+            raise ValueError("give data_dir or source_env, not both")
+        return self
+
+    # ------------------------------------------------------------------------------
+    def rate(self, currency: str) -> float:
+        """Units of the reporting currency per unit of ``currency``."""
+        return self.fx_rates[currency]
+
+    def notebook_parameters(self, names: list[str] | None = None) -> dict[str, Any]:
+        """Values to inject with papermill, as plain literals (dates as ISO strings)."""
+        dumped = self.model_dump(mode="json")
+        return dumped if names is None else {k: dumped[k] for k in names if k in dumped}
+
+
+# ----------------------------------------------------------------------------------
+def field_help(name: str) -> str:
+    """What a field allows: its type, range and meaning, for error messages."""
+    field = Params.model_fields[name]
+    bounds = {type(m).__name__: m for m in field.metadata}
+    parts = []
+    lo = getattr(bounds.get("Ge"), "ge", None)
+    hi = getattr(bounds.get("Le"), "le", None)
+    if lo is not None and hi is not None:
+        parts.append(f"allowed {lo} to {hi}")
+    elif lo is not None:
+        parts.append(f"allowed {lo} or more")
+    ann = field.annotation
+    parts.append(f"type {getattr(ann, '__name__', str(ann)).replace('typing.', '')}")
+    if field.description:
+        parts.append(field.description)
+    return "; ".join(parts)
+
+
+def format_validation_error(err: ValidationError, where: str) -> str:
+    """One readable paragraph naming each bad key, what was given and what is allowed."""
+    known = list(Params.model_fields)
+    lines = []
+    for e in err.errors():
+        loc = [str(p) for p in e["loc"]]
+        key = ".".join(loc) if loc else "(parameters)"
+        top = loc[0] if loc else ""
+        if e["type"] == "extra_forbidden":
+            hint = difflib.get_close_matches(top, known, n=1)
+            did = f" Did you mean {hint[0]!r}?" if hint else ""
+            lines.append(f"unknown parameter {key!r}.{did} Known parameters: {', '.join(known)}.")
+            continue
+        msg = e["msg"].removeprefix("Value error, ")
+        given = ""
+        if top not in _SECRET_SAFE_FIELDS and not isinstance(e.get("input"), (dict, list)):
+            given = f" (given {e.get('input')!r})"
+        allowed = f" [{field_help(top)}]" if top in Params.model_fields else ""
+        lines.append(f"parameter {key!r}: {msg}{given}{allowed}.")
+    return f"Bad parameters in {where}: " + " ".join(lines)
+
+
+def parse_params(values: dict[str, Any], where: str = "parameters") -> Params:
+    """Validate a mapping of parameters, raising :class:`ParamsError` with a clear message."""
+    try:
+        return Params.model_validate(values)
+    except ValidationError as err:
+        raise ParamsError(format_validation_error(err, where)) from None
+
+
+def read_params_file(path: str | Path) -> dict[str, Any]:
+    """Read a YAML parameters file into a mapping (empty file = all defaults)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(
+            f"Parameters file {path} does not exist. Pass an existing YAML file with -p, "
+            f"e.g. notebooks/params/default.yaml."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParamsError(f"Parameters file {path} is not valid YAML{at}: {getattr(exc, 'problem', exc)}.") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ParamsError(f"Parameters file {path} must be a mapping of key: value, not a {type(raw).__name__}.")
+    return raw
+
+
+def load_params(path: str | Path, **overrides: Any) -> Params:
+    """Read and validate a YAML parameters file; ``overrides`` (e.g. from the CLI) win."""
+    values = read_params_file(path)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return parse_params(values, where=str(path))
+
+
+def from_namespace(namespace: dict[str, Any], where: str = "the notebook's parameters cell") -> Params:
+    """Validate the parameters a notebook defines (its globals) through :class:`Params`.
+
+    Only names that are fields of :class:`Params` are taken; the rest keep their defaults.
+    """
+    values = {name: namespace[name] for name in Params.model_fields if name in namespace}
+    return parse_params(values, where=where)

@@ -1,0 +1,185 @@
+"""The command line and the runner: exit codes, what a run publishes, and what a failed
+run leaves behind (nothing published, the previous report intact)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from twinimpact import cli, config, report
+from twinimpact.errors import NotebookError, PublishError
+from twinimpact.results import TEMPLATE
+from tests.conftest import TINY_PARAMS
+
+TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
+
+
+def twinimpact(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "twinimpact", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def _keys(d: dict, prefix: str = "") -> set[str]:
+    out = set()
+    for k, v in d.items():
+        out.add(prefix + k)
+        if isinstance(v, dict):
+            out |= _keys(v, prefix + k + ".")
+    return out
+
+
+# --- one real run of the whole workbook on the sample, shared by the tests below ---------
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_run_publishes_report_results_and_manifest(published: Path):
+    latest = published / "latest"
+    assert latest.is_symlink() and (latest / "index.html").is_file()
+    for book in report.list_notebooks():
+        assert (latest / f"{book.stem}.html").is_file() and (latest / book.name).is_file()
+    res = json.loads((latest / "results.json").read_text())
+    assert _keys(TEMPLATE) <= _keys(res)  # every promised key is present
+    assert res["run"]["status"] == "ok" and res["run"]["params_name"] == "test"
+    assert res["data"]["rows"]["posts"] == 50_000
+    manifest = json.loads((latest / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["kernel"] == config.KERNEL_NAME
+    assert set(manifest["data"]["tables"]) == set(config.TABLES)
+    assert all(len(t["sha256"]) == 64 for t in manifest["data"]["tables"].values())
+    assert manifest["packages"]["pandas"] and manifest["params"]["n_draws"] == 500
+    assert [n["name"] for n in manifest["notebooks"]] == [b.stem for b in report.list_notebooks()]
+    assert (latest / "tables.xlsx").is_file() and (latest / "tables" / "data_tables.csv").is_file()
+    assert "NaN" not in (latest / "results.json").read_text()
+
+
+def test_report_html_loads_nothing_from_the_network_and_hides_code(published: Path):
+    for page in (published / "latest").glob("*.html"):
+        text = page.read_text()
+        assert not re.search(r"<script[^>]+src=", text), page.name
+        assert not re.search(r"<link[^>]+href=\"https?:", text), page.name
+        assert "notebook.start(globals())" not in text, page.name  # inputs hidden
+    index = (published / "latest" / "index.html").read_text()
+    assert index.count("window.PlotlyConfig") == 1  # plotly.js inlined once
+    assert "Plotly.newPlot" in index
+
+
+def test_runs_index_lists_the_run(published: Path):
+    page = (published / "index.html").read_text()
+    run_id = os.readlink(published / "latest")
+    assert run_id in page and ">ok<" in page
+
+
+# --- exit codes ------------------------------------------------------------------
+def test_validate_ok_on_the_sample():
+    proc = twinimpact("validate", "-p", str(TEST_PARAMS))
+    assert proc.returncode == 0, proc.stderr
+    assert "data ok" in proc.stdout
+
+
+def test_validate_with_a_dropped_column_exits_3_naming_table_and_column(sample_copy: Path):
+    frame = pd.read_csv(sample_copy / "staffing.csv")
+    frame.drop(columns=["hourly_rate"]).to_csv(sample_copy / "staffing.csv", index=False)
+    proc = twinimpact("validate", "-p", str(TEST_PARAMS), "--data", str(sample_copy))
+    assert proc.returncode == 3
+    assert "Table staffing" in proc.stderr and "column hourly_rate" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_parameter_exits_2_before_any_kernel_starts(tmp_path: Path, monkeypatch, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("seed: 1\nadoption_shar: 0.4\n")
+
+    def no_kernel(*a, **k):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(report, "execute", no_kernel)
+    monkeypatch.setattr(report, "ensure_kernel", no_kernel)
+    code = cli.main(["run", "-p", str(bad), "--out", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown parameter 'adoption_shar'" in err and "adoption_share" in err
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_bad_data_exits_3_and_publishes_nothing(tmp_path: Path, tiny_copy: Path, capsys):
+    (tiny_copy / "posts.csv").write_text((tiny_copy / "posts.csv").read_text().replace(",human,", ",hooman,", 1))
+    code = cli.main(["run", "-p", str(TINY_PARAMS), "--data", str(tiny_copy), "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 3 and "Table posts" in err and "column imagery" in err and "line 2 (post_id P1)" in err
+    assert not (tmp_path / "r" / "latest").exists()
+
+
+def test_both_data_and_source_is_refused_with_exit_2():
+    proc = twinimpact("validate", "--data", "x", "--source", "Y")
+    assert proc.returncode == 2
+
+
+def test_source_given_as_a_url_is_refused_and_not_echoed(capsys):
+    code = cli.main(["validate", "--source", "postgres://me:pw123@host/db"])
+    err = capsys.readouterr().err
+    assert code == 2 and "pw123" not in err
+
+
+def _previous_report(out: Path) -> Path:
+    old = out / "20200101-000000_old_abc1234"
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("previous report")
+    os.symlink(old.name, out / "latest")
+    return old
+
+
+def test_failing_notebook_exits_4_keeps_the_error_notebook_and_the_previous_report(tmp_path: Path):
+    books = tmp_path / "books"
+    books.mkdir()
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "00_data_overview.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
+    nbformat.write(nb, books / "00_data_overview.ipynb")
+    out = tmp_path / "reports"
+    old = _previous_report(out)
+    with pytest.raises(NotebookError) as caught:
+        report.run(TINY_PARAMS, out=out, notebooks_dir=books, progress=lambda m: None)
+    assert caught.value.exit_code == 4 and "planted failure" in str(caught.value)
+    assert os.readlink(out / "latest") == old.name and (old / "index.html").read_text() == "previous report"
+    [failed] = list((out / "_failed").iterdir())
+    assert (failed / "00_data_overview.html").is_file() and "planted failure" in (failed / "00_data_overview.html").read_text()
+    assert json.loads((failed / "manifest.json").read_text())["status"] == "failed"
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_publish_failure_exits_5_and_leaves_the_previous_report(tmp_path: Path, monkeypatch):
+    out = tmp_path / "reports"
+    old = _previous_report(out)
+
+    def broken(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "point_latest", broken)
+    monkeypatch.setattr(report.os, "replace", broken)
+    with pytest.raises(PublishError) as caught:
+        report.run(TINY_PARAMS, out=out, only=["00"], progress=lambda m: None)
+    assert caught.value.exit_code == 5 and "previous report is untouched" in str(caught.value)
+    assert os.readlink(out / "latest") == old.name
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_strings_from_data_are_escaped_in_the_report(tmp_path: Path, tiny_copy: Path):
+    hostile = '<script>alert("pwned")</script>'
+    for name in ("campaigns.csv", "posts.csv"):
+        p = tiny_copy / name
+        p.write_text(p.read_text().replace("Beta", f'"{hostile.replace(chr(34), chr(34) * 2)}"'))
+    outcome = report.run(TINY_PARAMS, data_dir=str(tiny_copy), out=tmp_path / "r", only=["00"],
+                         progress=lambda m: None)
+    html_text = (outcome.path / "index.html").read_text() + (outcome.path / "00_data_overview.html").read_text()
+    assert hostile not in html_text
+    assert "alert" in html_text  # the brand is shown, escaped

@@ -1,0 +1,111 @@
+"""The same tables from a CSV folder, a Parquet folder, a DuckDB file and an ibis URL held
+in an environment variable load identically (same fingerprints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from twinimpact import data
+from twinimpact.errors import DataError, ParamsError
+from twinimpact.params import Params
+from tests.conftest import TINY, TINY_FX, read_folder
+
+PARAMS = dict(fx_rates=TINY_FX, as_of="2026-11-28")
+
+
+def _typed(folder: Path) -> data.Dataset:
+    return data.load(Params(data_dir=str(folder), **PARAMS))
+
+
+@pytest.fixture
+def tiny_duckdb(tmp_path: Path) -> Path:
+    typed = _typed(TINY)
+    path = tmp_path / "brand.duckdb"
+    con = duckdb.connect(str(path))
+    for name, frame in typed.frames.items():
+        con.register("f", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM f")
+        con.unregister("f")
+    con.close()
+    return path
+
+
+def test_csv_and_parquet_folders_give_the_same_fingerprints(tmp_path: Path):
+    csv = _typed(TINY)
+    pq = tmp_path / "pq"
+    pq.mkdir()
+    for name, frame in csv.frames.items():
+        frame.to_parquet(pq / f"{name}.parquet")
+    assert _typed(pq).fingerprints == csv.fingerprints
+
+
+def test_duckdb_file_gives_the_same_tables(tiny_duckdb: Path):
+    assert _typed(tiny_duckdb).fingerprints == _typed(TINY).fingerprints
+
+
+def test_ibis_url_from_an_environment_variable(tiny_duckdb: Path, monkeypatch):
+    monkeypatch.setenv("BRAND_WAREHOUSE", f"duckdb://{tiny_duckdb}")
+    ds = data.load(Params(source_env="BRAND_WAREHOUSE", **PARAMS))
+    assert ds.fingerprints == _typed(TINY).fingerprints
+    assert ds.source_description == "database from $BRAND_WAREHOUSE"
+    assert str(tiny_duckdb) not in ds.source_description
+
+
+def test_unset_environment_variable_is_a_data_error(monkeypatch):
+    monkeypatch.delenv("NOPE_URL", raising=False)
+    with pytest.raises(DataError, match="Environment variable NOPE_URL is not set"):
+        data.load(Params(source_env="NOPE_URL", **PARAMS))
+
+
+def test_connection_failure_never_shows_the_url(monkeypatch):
+    secret = "postgres://analyst:hunter2@127.0.0.1:1/brand"
+    monkeypatch.setenv("BRAND_PG", secret)
+    with pytest.raises(DataError) as caught:
+        data.load(Params(source_env="BRAND_PG", **PARAMS))
+    assert "hunter2" not in str(caught.value) and secret not in str(caught.value)
+    assert "$BRAND_PG" in str(caught.value)
+
+
+def test_missing_folder_and_duplicate_table_files(tmp_path: Path, tiny_copy: Path):
+    with pytest.raises(DataError, match="neither a folder"):
+        data.load(Params(data_dir=str(tmp_path / "nowhere"), **PARAMS))
+    pd.read_csv(tiny_copy / "models.csv").to_parquet(tiny_copy / "models.parquet")
+    with pytest.raises(DataError, match="holds table models twice"):
+        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
+
+
+def test_missing_table_file_names_the_expected_file(tiny_copy: Path):
+    (tiny_copy / "staffing.csv").unlink()
+    with pytest.raises(DataError) as caught:
+        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
+    assert "staffing" in str(caught.value) and "staffing.csv or staffing.parquet" in str(caught.value)
+
+
+def test_fingerprint_ignores_row_order_but_not_content():
+    frames = read_folder(TINY)
+    typed = _typed(TINY)
+    shuffled = typed["posts"].sample(frac=1, random_state=1)
+    assert data.fingerprint(shuffled, "post_id") == typed.fingerprints["posts"]
+    changed = typed["posts"].copy()
+    changed.loc[0, "likes"] = 101
+    assert data.fingerprint(changed, "post_id") != typed.fingerprints["posts"]
+    assert len(frames) == 6
+
+
+def test_brand_filter_keeps_dependent_rows_and_refuses_unknown_brands():
+    ds = data.load(Params(data_dir=str(TINY), brands=["Beta"], **PARAMS))
+    assert ds["campaigns"]["campaign_id"].tolist() == ["C3"]
+    assert set(ds["cost_lines"]["campaign_id"]) == {"C3"} and set(ds["twin_usage"]["asset_id"]) == {"A3"}
+    assert set(ds["posts"]["brand"]) == {"Beta"} and len(ds["models"]) == 3
+    with pytest.raises(ParamsError, match="'Gamma', which the data does not hold"):
+        data.load(Params(data_dir=str(TINY), brands=["Gamma"], **PARAMS))
+
+
+def test_ibis_table_view_stays_in_the_engine():
+    ds = data.load(Params(data_dir=str(TINY), **PARAMS), keep_source=True)
+    t = ds.table("posts")
+    assert int(t.count().execute()) == 8
