@@ -35,8 +35,8 @@ lab: $(STAMP) ## open the notebooks in JupyterLab
 	$(PIP) -e ".[test,lab]"
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: $(STAMP) ## run the benchmarks and print their figures and ratios
-	$(BIN)/python -m tests.benchmarks
+bench: $(STAMP) ## run the benchmarks (BENCH="cost engagement" for some) and print figures and ratios
+	$(BIN)/python -m tests.benchmarks $(BENCH)
 
 sample: $(STAMP) ## regenerate data/sample from its seed
 	$(BIN)/twinimpact sample --out data/sample

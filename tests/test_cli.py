@@ -183,3 +183,18 @@ def test_strings_from_data_are_escaped_in_the_report(tmp_path: Path, tiny_copy: 
     html_text = (outcome.path / "index.html").read_text() + (outcome.path / "00_data_overview.html").read_text()
     assert hostile not in html_text
     assert "alert" in html_text  # the brand is shown, escaped
+
+
+def test_sweep_runs_each_parameters_file_in_parallel_and_publishes_each(tmp_path: Path):
+    files = []
+    for seed in (1, 2):
+        f = tmp_path / f"tiny_seed{seed}.yaml"
+        f.write_text(TINY_PARAMS.read_text().replace("seed: 1", f"seed: {seed}").replace(
+            "data_dir: tiny", f"data_dir: {TINY_PARAMS.parent / 'tiny'}"))
+        files.append(str(f))
+    out = tmp_path / "reports"
+    proc = twinimpact("sweep", *files, "--workers", "2", "--out", str(out), "--only", "00")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    runs = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[0].isdigit())
+    assert len(runs) == 2 and any("tiny_seed1" in r for r in runs) and any("tiny_seed2" in r for r in runs)
+    assert (out / "latest").is_symlink() and "tiny_seed" in (out / "index.html").read_text()

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--workers", type=int, default=2, metavar="N", help="runs at once (default: 2)")
     swp.add_argument("--data", metavar="DIR", help="data folder for every run")
     swp.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
+    swp.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks in every run")
     return parser
 
 
@@ -116,6 +117,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             cmd += ["--data", args.data]
         if args.out:
             cmd += ["--out", args.out]
+        if args.only:
+            cmd += ["--only", *args.only]
         for attempt in range(3):  # parallel kernels can race for ports (papermill #511)
             proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
             if proc.returncode == 0 or "Address already in use" not in proc.stderr:

@@ -34,6 +34,25 @@ def num(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def table(frame: Any, money: tuple[str, ...] = (), currency: str = "", pct_cols: tuple[str, ...] = (),
+          digits: int = 2) -> Any:
+    """A frame for reading: no index, thousands separators, money and shares formatted,
+    every text cell HTML-escaped."""
+    fmt: dict[str, Any] = {c: (lambda v, ccy=currency: money_cell(v, ccy)) for c in money}
+    fmt.update({c: (lambda v: pct(v, 1)) for c in pct_cols})
+    styler = frame.style.hide(axis="index").format(precision=digits, thousands=",", escape="html", na_rep="n/a")
+    if fmt:
+        styler = styler.format(fmt, escape="html", na_rep="n/a")
+    return styler
+
+
+def money_cell(value: Any, currency: str) -> str:
+    try:
+        return money(float(value), currency, 2)
+    except (TypeError, ValueError):
+        return "n/a"
+
+
 def say(template: str, **values: Any) -> None:
     """Display Markdown narrative; ``values`` are escaped, the template is ours."""
     from IPython.display import Markdown, display

@@ -194,7 +194,8 @@ def headline_rows(res: dict[str, Any]) -> list[tuple[str, str]]:
     irr = eng.get("irr_ai_label", {})
     twin = eng.get("irr_twin_vs_human", {})
     findings = rights.get("findings") or {}
-    n_findings = sum(v for v in findings.values() if isinstance(v, (int, float))) if findings else None
+    counted = [v for v in findings.values() if isinstance(v, (int, float))]
+    n_findings = sum(counted) if counted else None
     rows = [
         ("Cost per finished asset, traditional", _fmt(cpa.get("traditional"), "money", ccy)),
         ("Cost per finished asset, twin", _fmt(cpa.get("twin"), "money", ccy)),
