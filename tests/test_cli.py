@@ -198,3 +198,21 @@ def test_sweep_runs_each_parameters_file_in_parallel_and_publishes_each(tmp_path
     runs = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[0].isdigit())
     assert len(runs) == 2 and any("tiny_seed1" in r for r in runs) and any("tiny_seed2" in r for r in runs)
     assert (out / "latest").is_symlink() and "tiny_seed" in (out / "index.html").read_text()
+
+
+def test_a_currency_without_a_rate_exits_3_naming_it(tmp_path: Path):
+    params = tmp_path / "no_usd.yaml"
+    params.write_text(TINY_PARAMS.read_text().replace("USD: 0.9", "SEK: 0.09").replace(
+        "data_dir: tiny", f"data_dir: {TINY_PARAMS.parent / 'tiny'}"))
+    proc = twinimpact("validate", "-p", str(params))
+    assert proc.returncode == 3 and "column currency" in proc.stderr and "needs a rate to EUR" in proc.stderr
+    assert "campaign_id C3" in proc.stderr
+
+
+def test_cost_block_is_filled(published: Path):
+    res = json.loads((published / "latest" / "results.json").read_text())["cost"]
+    assert all(isinstance(res["cost_per_asset"][m], float) for m in ("traditional", "twin", "hybrid"))
+    assert res["cost_per_asset"]["twin"] < res["cost_per_asset"]["traditional"]
+    assert res["break_even_assets"] > 0
+    s = res["savings_per_asset"]
+    assert s["p10"] < s["p50"] < s["p90"]

@@ -25,6 +25,22 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_SAFE_FIELDS = {"source_env"}
 
 
+#: Multipliers (low, high) on each cost driver's observed value. Widths follow the spread
+#: of public rates in data/reference/benchmarks.csv: day rates span about 3x, retouching
+#: $25-150 per image, AI generation $0.5-3 per image, human review dominating AI cost.
+DEFAULT_DRIVER_RANGES: dict[str, tuple[float, float]] = {
+    "shoot_day_cost": (0.6, 1.8),
+    "assets_per_shoot_day": (0.7, 1.3),
+    "traditional_post_per_asset": (0.5, 2.0),
+    "twin_creation_cost": (0.5, 2.0),
+    "licensing_per_asset": (0.5, 2.0),
+    "compute_per_asset": (0.5, 3.0),
+    "review_per_asset": (0.5, 2.0),
+    "compliance_per_asset": (0.5, 2.0),
+    "twin_post_per_asset": (0.5, 2.0),
+}
+
+
 class Params(BaseModel):
     """Parameters of a run. Money is in ``reporting_currency``; shares are 0-1."""
 
@@ -46,18 +62,39 @@ class Params(BaseModel):
     )
     as_of: date | None = Field(None, description="run date for freshness checks; empty = today")
 
+    # --- production cost (01_production_cost) --------------------------------------
+    twins_per_season: int = Field(4, ge=0, le=1000, description="twins built per season in the twin scenario")
+    twin_life_seasons: int = Field(6, ge=1, le=40, description="seasons a twin is used before it is rebuilt")
+    assets_per_season: int = Field(
+        0, ge=0, le=10_000_000, description="assets a brand needs per season; 0 = the data's average")
+    driver_ranges: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_DRIVER_RANGES),
+        description="low and high multipliers on each cost driver's observed value (tornado, Monte Carlo)",
+    )
+
     # --- where the data comes from (the CLI's --data / --source set these) -----------
     data_dir: str = Field("", description="folder of contract tables or a .duckdb file; empty = sample")
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
 
     # ------------------------------------------------------------------------------
-    @field_validator("fx_rates", "brands", mode="before")
+    @field_validator("fx_rates", "brands", "driver_ranges", mode="before")
     @classmethod
     def _parse_strings(cls, value: Any) -> Any:
         # papermill's `-p` passes lists and dicts as strings (papermill #396).
         if isinstance(value, str):
             return yaml.safe_load(value) if value.strip() else None
         return value
+
+    @field_validator("driver_ranges")
+    @classmethod
+    def _known_drivers(cls, value: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        unknown = sorted(set(value) - set(DEFAULT_DRIVER_RANGES))
+        if unknown:
+            raise ValueError(f"unknown cost driver(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_DRIVER_RANGES)}")
+        for name, (low, high) in value.items():
+            if not (0 < low <= 1 <= high):
+                raise ValueError(f"range for {name} must satisfy 0 < low <= 1 <= high, got ({low}, {high})")
+        return {**DEFAULT_DRIVER_RANGES, **value}
 
     @field_validator("reporting_currency")
     @classmethod

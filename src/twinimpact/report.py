@@ -166,10 +166,14 @@ def executive_notebook(executed: list[tuple[str, Any]], summary_md: str) -> Any:
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell(summary_md))
     first = True
-    for _name, book in executed:
+    for name, book in executed:
         cleaned = _clean_for_report(book, keep_plotlyjs=first)
         first = False
-        nb.cells.extend(c for c in cleaned.cells if "remove_cell" not in c.get("metadata", {}).get("tags", []))
+        for i, cell in enumerate(cleaned.cells):
+            if "remove_cell" in cell.get("metadata", {}).get("tags", []):
+                continue
+            cell["id"] = f"{name[:40]}-{i}"  # ids must stay unique across the merged notebooks
+            nb.cells.append(cell)
     nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "Python 3 (twinimpact)",
                                  "language": "python"}
     return nb

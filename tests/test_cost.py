@@ -1,0 +1,190 @@
+"""Production cost, worked by hand on the tiny fixture (EUR 1, GBP 1.2, USD 0.9):
+
+C1 traditional, EUR: 4000 + 3000 + 1000 + 1500 + 500 = 10,000 for 50 assets -> 200 per asset.
+C2 twin, GBP: 2000 creation + 300 + 500 + 1000 + 200 = 4000 GBP = 4800 EUR for 100 -> 48.
+C3 hybrid, USD: 5000 USD = 4500 EUR for 40 -> 112.5.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from twinimpact import config, cost, data, sample
+from twinimpact.errors import DataError
+from twinimpact.params import DEFAULT_DRIVER_RANGES, Params
+from tests.conftest import TINY, TINY_FX
+
+NO_RANGE = {k: (1.0, 1.0) for k in DEFAULT_DRIVER_RANGES}
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return data.load(Params(data_dir=str(TINY), fx_rates=TINY_FX, as_of="2026-11-28"))
+
+
+@pytest.fixture(scope="module")
+def tiny_costs(tiny):
+    return cost.campaign_costs(tiny["campaigns"], tiny["cost_lines"], TINY_FX)
+
+
+def test_cost_per_asset_per_campaign_in_the_reporting_currency(tiny_costs):
+    by = tiny_costs.set_index("campaign_id")
+    assert by.loc["C1", "total"] == pytest.approx(10_000)
+    assert by.loc["C2", "total"] == pytest.approx(4_000 * 1.2)
+    assert by.loc["C3", "total"] == pytest.approx(5_000 * 0.9)
+    assert by["cost_per_asset"].to_dict() == pytest.approx({"C1": 200.0, "C2": 48.0, "C3": 112.5})
+    assert by.loc["C1", "cost_per_look"] == pytest.approx(1_000)
+    assert by.loc["C2", "running_total"] == pytest.approx(4_800 - 2_000 * 1.2)  # twin creation set apart
+    assert by.loc["C2", "photographer"] == 0  # a category a campaign lacks is zero, not missing
+
+
+def test_pooled_cost_per_asset_is_spend_over_assets_per_mode(tiny_costs):
+    assert cost.pooled_cost_per_asset(tiny_costs) == pytest.approx(
+        {"traditional": 200.0, "twin": 48.0, "hybrid": 112.5})
+
+
+def test_pooled_is_not_the_mean_of_campaign_ratios():
+    import pandas as pd
+
+    costs = pd.DataFrame({"production_mode": ["twin", "twin"], "total": [100.0, 900.0],
+                          "assets_delivered": [10, 90]})
+    # (100 + 900) / (10 + 90) = 10, though each campaign's ratio is also 10; change one:
+    costs.loc[1, "total"] = 1800.0
+    assert cost.pooled_cost_per_asset(costs)["twin"] == pytest.approx(1900 / 100)
+
+
+def test_zero_asset_campaign_is_flagged_never_divided(tiny):
+    campaigns = tiny["campaigns"].copy()
+    campaigns.loc[campaigns["campaign_id"] == "C1", "assets_delivered"] = 0
+    costs = cost.campaign_costs(campaigns, tiny["cost_lines"], TINY_FX)
+    c1 = costs.set_index("campaign_id").loc["C1"]
+    assert bool(c1["zero_assets"]) and math.isnan(c1["cost_per_asset"])
+    assert cost.pooled_cost_per_asset(costs)["traditional"] is None
+    block = cost.cost_block(costs, cost.observed_drivers(costs, tiny["twin_usage"]), None, 100, 4, 6)
+    assert block["zero_asset_campaigns"] == ["C1"]
+
+
+def test_missing_exchange_rate_is_a_clear_data_error(tiny):
+    with pytest.raises(DataError, match="No exchange rate for USD.*fx_rates") as caught:
+        cost.campaign_costs(tiny["campaigns"], tiny["cost_lines"], {"EUR": 1.0, "GBP": 1.2})
+    assert caught.value.exit_code == 3
+
+
+def test_rollup_by_brand_and_mode(tiny_costs):
+    r = cost.rollup(tiny_costs, ["brand"]).set_index("brand")
+    assert r.loc["Alpha", "spend"] == pytest.approx(14_800)
+    assert r.loc["Alpha", "cost_per_asset"] == pytest.approx(14_800 / 150)
+
+
+def test_observed_drivers_by_hand(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    assert d == pytest.approx({
+        "shoot_day_cost": 9_500 / 2,            # model, photographer, hair-make-up, studio over 2 days
+        "assets_per_shoot_day": 50 / 2,
+        "traditional_post_per_asset": 500 / 50,
+        "twin_creation_cost": 2_400 / 2,        # EUR 2,400 of creation over twins M1 and M2
+        "licensing_per_asset": 360 / 100,
+        "compute_per_asset": 600 / 100,
+        "review_per_asset": 1_200 / 100,
+        "compliance_per_asset": 240 / 100,
+        "twin_post_per_asset": 0.0,
+    })
+
+
+def test_break_even_solved_by_hand(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    # traditional 4750/25 + 10 = 200 per asset; twin 24 per asset + 4 twins * 1200 / 6 seasons = 800 a season
+    # 200 n = 800 + 24 n  ->  n = 800 / 176
+    assert cost.break_even_assets(d, twins_per_season=4, twin_life_seasons=6) == pytest.approx(800 / 176)
+    assert cost.savings_per_asset(d, 100, 4, 6) == pytest.approx(176 - 8)
+    curve = cost.break_even_curve(d, 4, 6, 10).pivot(index="assets", columns="production_mode",
+                                                      values="season_cost")
+    assert curve.loc[0, "twin"] == pytest.approx(800) and curve.loc[10, "traditional"] == pytest.approx(2_000)
+
+
+def test_break_even_is_none_when_twins_never_catch_up(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d["review_per_asset"] = 500.0
+    assert cost.break_even_assets(d, 4, 6) is None
+
+
+def test_tornado_moves_one_driver_at_a_time(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    t = cost.tornado(d, {**NO_RANGE, "compute_per_asset": (0.5, 3.0)}, 100, 4, 6).set_index("driver")
+    assert t.loc["compute_per_asset", "savings_at_low"] == pytest.approx(168 + 3)
+    assert t.loc["compute_per_asset", "savings_at_high"] == pytest.approx(168 - 12)
+    assert t.index[0] == "compute_per_asset" and t.loc["review_per_asset", "swing"] == 0
+
+
+def test_monte_carlo_is_reproducible_by_seed(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    a = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=3)
+    b = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=3)
+    c = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=4)
+    assert a.equals(b) and not a.equals(c)
+
+
+def test_monte_carlo_median_matches_the_closed_form(tiny_costs, tiny):
+    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    mc = cost.monte_carlo(d, {**NO_RANGE, "compute_per_asset": (0.5, 3.0)}, 100, 4, 6, 200_000, seed=1)
+    # log m ~ triangular(a, 0, b): since (a + b) / 2 > 0 the median is b - sqrt((b - a) * b / 2)
+    a, b = math.log(0.5), math.log(3.0)
+    median_m = math.exp(b - math.sqrt((b - a) * b / 2))
+    expected = 176 + 6 - 8 - 6 * median_m  # savings fall 6 per unit of the compute multiplier
+    assert np.median(mc["savings_per_asset"]) == pytest.approx(expected, abs=0.05)
+    assert mc["savings_per_season"].equals(mc["savings_per_asset"] * 100)
+
+
+def test_multipliers_stay_in_range_and_peak_at_one():
+    m = cost.multipliers(np.random.default_rng(0), 0.5, 2.0, 100_000)
+    assert m.min() >= 0.5 and m.max() <= 2.0 and np.median(m) == pytest.approx(1.0, abs=0.01)
+
+
+def test_planted_cost_function_is_recovered_within_its_intervals():
+    truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["cost"]
+    ds = data.load(Params(as_of="2026-11-28"))
+    fit = cost.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
+    _assert_recovers(fit, truth["alpha"], truth["beta"], truth["market_effect"])
+
+
+def test_a_different_planted_cost_function_is_recovered_too():
+    spec = sample.SampleSpec(cost_alpha={"traditional": 7.0, "hybrid": 6.0, "twin": 5.2},
+                             cost_beta={"traditional": 0.75, "hybrid": 0.9, "twin": 0.8},
+                             market_effect={"DE": 0.0, "FR": -0.05, "GB": 0.12, "SE": 0.02, "US": 0.2, "US-NY": 0.3})
+    s = sample.generate(seed=99, spec=spec, posts=False)
+    costs = cost.campaign_costs(s.tables["campaigns"], s.tables["cost_lines"], sample.FX_TO_EUR)
+    _assert_recovers(cost.fit_cost_function(costs), spec.cost_alpha, spec.cost_beta, spec.market_effect)
+
+
+def _assert_recovers(fit, alpha, beta, market):
+    ref = fit.reference_market
+    terms = len(fit.result.params)
+    ci = fit.result.conf_int(0.05 / terms)  # Bonferroni: every coefficient at once, 95% overall
+    for mode in fit.modes:
+        name_a, name_b = f"C(production_mode)[{mode}]", f"C(production_mode)[{mode}]:log_assets"
+        assert ci.loc[name_a, 0] <= alpha[mode] + market[ref] <= ci.loc[name_a, 1], mode
+        assert ci.loc[name_b, 0] <= beta[mode] <= ci.loc[name_b, 1], mode
+    for m in fit.markets:
+        if m != ref:
+            name = f"C(market, Treatment('{ref}'))[T.{m}]"
+            assert ci.loc[name, 0] <= market[m] - market[ref] <= ci.loc[name, 1], m
+
+
+def test_cost_function_refuses_data_it_cannot_fit(tiny_costs):
+    with pytest.raises(DataError, match="Cannot fit a cost function"):
+        cost.fit_cost_function(tiny_costs)  # one campaign per mode
+
+
+def test_like_for_like_prices_the_same_campaign_in_every_mode():
+    ds = data.load(Params(as_of="2026-11-28"))
+    fit = cost.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
+    pred = fit.predict(300, market="DE").set_index("production_mode")
+    a, ci_lo, ci_hi = fit.alpha("twin")
+    b = fit.beta("twin")[0]
+    assert pred.loc["twin", "running_cost"] == pytest.approx(math.exp(a + b * math.log(300)) * fit.smearing)
+    assert pred.loc["twin", "ci_low"] < pred.loc["twin", "running_cost"] < pred.loc["twin", "ci_high"]
+    assert pred.loc["twin", "cost_per_asset"] < pred.loc["traditional", "cost_per_asset"]
