@@ -216,3 +216,11 @@ def test_cost_block_is_filled(published: Path):
     assert res["break_even_assets"] > 0
     s = res["savings_per_asset"]
     assert s["p10"] < s["p50"] < s["p90"]
+
+
+def test_engagement_block_is_filled(published: Path):
+    res = json.loads((published / "latest" / "results.json").read_text())["engagement"]
+    for key in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label"):
+        r = res[key]
+        assert r["ci_low"] < r["estimate"] < r["ci_high"]
+    assert res["posts"] == 50_000

@@ -59,10 +59,20 @@ def _scrub(text: str, secret: str | None) -> str:
     return text.replace(secret, "<hidden>") if secret else text
 
 
-def _open_folder(folder: Path) -> Source:
+def duckdb_connect(path: str | None = None, read_only: bool = False):
+    """An embedded DuckDB connection through ibis, without DuckDB's terminal progress bar."""
     import ibis
 
-    con = ibis.duckdb.connect()
+    con = ibis.duckdb.connect(path or ":memory:", read_only=read_only)
+    try:  # returns the connection itself: do not close it
+        con.raw_sql("SET enable_progress_bar = false")
+    except Exception:  # noqa: BLE001 - inside Jupyter DuckDB has no terminal bar to turn off
+        pass
+    return con
+
+
+def _open_folder(folder: Path) -> Source:
+    con = duckdb_connect()
     source = Source("folder", str(folder), con)
     for name in CONTRACT:
         found = [folder / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz") if (folder / f"{name}{ext}").is_file()]
@@ -120,7 +130,7 @@ def open_source(params: Params) -> Source:
     path = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
     if path.is_file() and path.suffix in DUCKDB_SUFFIXES:
         try:
-            con = ibis.duckdb.connect(str(path), read_only=True)
+            con = duckdb_connect(str(path), read_only=True)
         except Exception as exc:  # noqa: BLE001
             raise DataError(f"Cannot open DuckDB file {path}: {str(exc).splitlines()[0]}") from None
         return _open_database(con, "duckdb", str(path))
@@ -163,16 +173,44 @@ class Dataset:
     def fingerprint(self) -> str:
         return combined_fingerprint(self.fingerprints)
 
+    brands: list[str] = field(default_factory=list)
+
     def table(self, name: str):
-        """The table as an ibis expression (in the source's engine), e.g. for large posts."""
+        """The table as a typed ibis expression in the source's engine (for work that should
+        not pull rows into pandas, e.g. millions of posts), filtered to the run's brands."""
         import ibis
 
         if self.source is not None and name in self.source.tables:
-            return self.source.tables[name]
+            expr = typed_table(self.source.tables[name], name)
+            if self.brands and "brand" in expr.columns:
+                expr = expr.filter(expr.brand.isin(self.brands))
+            return expr
         return ibis.memtable(self.frames[name])
 
     def row_counts(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.frames.items()}
+
+
+_IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
+               "date": "date", "timestamp": "timestamp('UTC')"}
+
+
+def typed_table(expr, name: str):
+    """Cast a raw source table (text from CSV, native elsewhere) to the contract's types."""
+    import ibis.expr.datatypes as dt
+
+    spec = CONTRACT[name]
+    casts = {}
+    for col in spec.columns:
+        target = dt.dtype(_IBIS_TYPES[col.kind])
+        current = expr[col.name].type()
+        if col.kind == "timestamp" and current.is_timestamp():
+            continue
+        if current.is_string() and col.kind in ("str", "enum"):
+            continue
+        if not current.equals(target):
+            casts[col.name] = expr[col.name].cast(target)
+    return expr.mutate(**casts) if casts else expr
 
 
 def read_tables(source: Source) -> dict[str, pd.DataFrame]:
@@ -234,7 +272,7 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     finally:
         if not keep_source:
             source.close()
-    return Dataset(frames, prints, source.description, as_of, source if keep_source else None)
+    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands))
 
 
 def _expected(source: Source, name: str) -> str:

@@ -72,6 +72,13 @@ class Params(BaseModel):
         description="low and high multipliers on each cost driver's observed value (tornado, Monte Carlo)",
     )
 
+    # --- engagement (03_engagement) --------------------------------------------------
+    outcome: str = Field("engagements", description="engagements (likes+comments+shares+saves) or one count alone")
+    nb_max_rows: int = Field(200_000, ge=0, le=5_000_000,
+                             description="posts the negative binomial check is fitted on (a seeded sample beyond)")
+    follower_bin_width: float = Field(0.1, gt=0.0, le=1.0,
+                                      description="width of log-follower bins in the cell model (natural log)")
+
     # --- where the data comes from (the CLI's --data / --source set these) -----------
     data_dir: str = Field("", description="folder of contract tables or a .duckdb file; empty = sample")
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
@@ -95,6 +102,14 @@ class Params(BaseModel):
             if not (0 < low <= 1 <= high):
                 raise ValueError(f"range for {name} must satisfy 0 < low <= 1 <= high, got ({low}, {high})")
         return {**DEFAULT_DRIVER_RANGES, **value}
+
+    @field_validator("outcome")
+    @classmethod
+    def _known_outcome(cls, value: str) -> str:
+        allowed = ("engagements", "likes", "comments", "shares", "saves")
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
 
     @field_validator("reporting_currency")
     @classmethod
@@ -156,9 +171,13 @@ def field_help(name: str) -> str:
     bounds = {type(m).__name__: m for m in field.metadata}
     parts = []
     lo = getattr(bounds.get("Ge"), "ge", None)
+    if lo is None and bounds.get("Gt") is not None:
+        lo = f"above {bounds['Gt'].gt}"
     hi = getattr(bounds.get("Le"), "le", None)
     if lo is not None and hi is not None:
         parts.append(f"allowed {lo} to {hi}")
+    elif hi is not None:
+        parts.append(f"allowed up to {hi}")
     elif lo is not None:
         parts.append(f"allowed {lo} or more")
     ann = field.annotation

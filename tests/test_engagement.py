@@ -1,0 +1,140 @@
+"""Engagement: the cell-aggregated Poisson equals the post-level fit, the planted effects of
+the sample generator are recovered within their 95% intervals, and data that cannot
+identify an effect gets a message rather than a singular-matrix traceback."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from twinimpact import config, data, engagement, reference, sample
+from twinimpact.params import Params
+
+TRUTH = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def sample_posts():
+    ds = data.load(Params(as_of="2026-11-28"), keep_source=True)
+    return ds.table("posts"), ds["campaigns"]
+
+
+@pytest.fixture(scope="module")
+def analysis(sample_posts):
+    posts, campaigns = sample_posts
+    return engagement.analyse(posts, campaigns, reference.benchmarks(), nb_max_rows=50_000, seed=1)
+
+
+def _inside(ci: dict, truth: float) -> bool:
+    return ci["ci_low"] <= truth <= ci["ci_high"]
+
+
+def test_cells_fit_equals_the_post_level_poisson_fit_to_1e6(sample_posts):
+    posts, _ = sample_posts
+    cells = engagement.aggregate_cells(posts)
+    rows = engagement.sample_rows(posts, 10**9, seed=0)
+    assert len(rows) == cells["posts"].sum() == 50_000 and len(cells) < len(rows) / 2
+    cd, rd = engagement.build_design(cells), engagement.build_design(rows)
+    assert cd.names == rd.names
+    cell_fit = engagement.fit_poisson(cd)
+    glm = sm.GLM(rd.y, rd.X, family=sm.families.Poisson(), offset=np.log(rd.exposure)).fit(tol=1e-12)
+    np.testing.assert_allclose(cell_fit.params, glm.params, rtol=1e-6, atol=1e-9)
+    row_fit = engagement.fit_poisson(rd)  # same estimator on rows: clustered covariance identical too
+    np.testing.assert_allclose(cell_fit.params, row_fit.params, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(cell_fit.cov, row_fit.cov, rtol=1e-6, atol=1e-12)
+    # and Pearson's dispersion from cell sums equals the one from rows
+    mu = rd.exposure * np.exp(rd.X @ row_fit.params)
+    pearson_rows = np.sum((rd.y - mu) ** 2 / mu) / (len(rd.y) - rd.X.shape[1])
+    assert cell_fit.pearson_dispersion == pytest.approx(pearson_rows, rel=1e-6)
+
+
+def test_the_planted_irrs_lie_inside_the_95_intervals(analysis):
+    h, t = analysis.block, TRUTH["engagement"]
+    for key in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label"):
+        assert _inside(h[key], t[key]), (key, h[key], t[key])
+    for key in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label"):
+        assert _inside(h["negbin"][key], t[key]), ("negbin", key)
+
+
+def test_negative_binomial_recovers_the_planted_overdispersion(analysis):
+    lo, hi = analysis.negbin.alpha_ci
+    assert lo <= TRUTH["engagement"]["nb_alpha"] <= hi
+    assert analysis.poisson.pearson_dispersion > 10  # counts far more variable than Poisson
+
+
+def test_other_planted_effects_from_another_seed_are_recovered_too():
+    spec = sample.SampleSpec(irr_imagery={"human": 1.0, "twin": 0.80, "synthetic": 1.10, "none": 0.9},
+                             irr_ai_label=0.70, nb_alpha=0.4)
+    s = sample.generate(seed=4242, n_posts=40_000, spec=spec)
+    posts = ibis.memtable(s.tables["posts"])
+    ea = engagement.analyse(posts, s.tables["campaigns"], reference.benchmarks(), nb_max_rows=0)
+    assert _inside(ea.block["irr_twin_vs_human"], 0.80)
+    assert _inside(ea.block["irr_synthetic_vs_human"], 1.10)
+    assert _inside(ea.block["irr_ai_label"], 0.70)
+
+
+def test_each_count_alone_can_be_the_outcome(sample_posts):
+    posts, campaigns = sample_posts
+    cells = engagement.aggregate_cells(posts, outcome="saves")
+    direct = posts.saves.sum().to_pyarrow().as_py()
+    assert cells["y"].sum() == direct
+
+
+def test_a_brand_showing_one_imagery_type_each_gets_a_message_not_a_traceback():
+    rows = pd.DataFrame({
+        "imagery": ["human"] * 4 + ["twin"] * 4, "ai_label": [False] * 8,
+        "platform": ["instagram", "tiktok"] * 4, "format": ["image"] * 8,
+        "brand": ["Alpha"] * 4 + ["Beta"] * 4, "month": ["2024-01", "2024-02"] * 4,
+        "log_followers": [0.0] * 8, "cluster": list("abcdabcd"), "y": [10, 20, 12, 22, 9, 18, 8, 19],
+        "exposure": [1000] * 8, "posts": [1] * 8,
+    })
+    design = engagement.build_design(rows)
+    assert "imagery[twin]" not in design.names
+    assert any("cannot separate imagery[twin]" in m for m in design.messages)
+    fit = engagement.fit_poisson(design)
+    assert engagement.headline(fit)["irr_twin_vs_human"]["estimate"] is None
+    assert any("ai_label value" in m for m in fit.messages)
+
+
+def test_a_missing_platform_or_imagery_type_is_named(sample_posts):
+    posts, _ = sample_posts
+    cells = engagement.aggregate_cells(posts.filter(posts.platform != "pinterest"))
+    cells = cells[cells["imagery"] != "synthetic"]
+    design = engagement.build_design(cells)
+    assert any("No posts on pinterest" in m for m in design.messages)
+    assert any("No post shows synthetic imagery" in m for m in design.messages)
+
+
+def test_no_posts_at_all_is_a_clear_error():
+    empty = pd.DataFrame(columns=[*engagement.CELL_KEYS, "posts", "y", "exposure", "log_followers"])
+    with pytest.raises(engagement.EngagementError, match="No posts with impressions"):
+        engagement.build_design(empty)
+
+
+def test_power_shrinks_with_more_posts(analysis):
+    pw = analysis.power
+    se = pw["se_log_irr"]
+    assert pw["mde_irr_drop"] == pytest.approx(math.exp(-(1.959964 + 0.841621) * se), rel=1e-5)
+    need = pw["labelled_posts"] * ((1.959964 + 0.841621) * se / abs(math.log(0.9))) ** 2
+    assert pw["labelled_posts_needed"] == math.ceil(need) or abs(pw["labelled_posts_needed"] - need) < 2
+
+
+def test_event_study_is_flat_before_adoption_and_names_its_controls(analysis):
+    ev = analysis.event.set_index("rel_month")
+    assert ev.loc[-1, "irr"] == 1.0
+    pre = ev.loc[[-6, -5, -4, -3, -2]]
+    assert ((pre["ci_low"] <= 1.0) & (pre["ci_high"] >= 1.0)).all()  # nothing planted before adoption
+    assert any("every brand had adopted" in m for m in analysis.messages)
+
+
+def test_rates_and_benchmarks(analysis):
+    plat = analysis.platform_rates.set_index("platform")
+    assert plat["posts"].sum() == 50_000
+    assert set(analysis.bands["platform"]) >= {"instagram", "facebook", "tiktok"}
+    assert (analysis.bands["source"].str.len() > 10).all()
