@@ -224,3 +224,12 @@ def test_engagement_block_is_filled(published: Path):
         r = res[key]
         assert r["ci_low"] < r["estimate"] < r["ci_high"]
     assert res["posts"] == 50_000
+
+
+def test_rights_block_counts_equal_the_planted_breaches(published: Path):
+    res = json.loads((published / "latest" / "results.json").read_text())["rights"]
+    truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]["counts"]
+    assert res["findings"] == truth
+    assert res["underpaid_total"] > 0 and 0.99 < res["watermark_rate"] < 1
+    findings = pd.read_csv(published / "latest" / "tables" / "rights_findings.csv")
+    assert len(findings) == sum(truth.values())

@@ -40,6 +40,10 @@ def table(frame: Any, money: tuple[str, ...] = (), currency: str = "", pct_cols:
     every text cell HTML-escaped."""
     fmt: dict[str, Any] = {c: (lambda v, ccy=currency: money_cell(v, ccy)) for c in money}
     fmt.update({c: (lambda v: pct(v, 1)) for c in pct_cols})
+    for col in frame.columns:  # dates without a time of day read as dates
+        if str(frame[col].dtype).startswith("datetime64"):
+            fmt[col] = lambda v: "n/a" if v is None or v != v else (
+                v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%Y-%m-%d %H:%M"))
     styler = frame.style.hide(axis="index").format(precision=digits, thousands=",", escape="html", na_rep="n/a")
     if fmt:
         styler = styler.format(fmt, escape="html", na_rep="n/a")

@@ -79,12 +79,20 @@ class Params(BaseModel):
     follower_bin_width: float = Field(0.1, gt=0.0, le=1.0,
                                       description="width of log-follower bins in the cell model (natural log)")
 
+    # --- rights and representation (04_rights_and_representation) -------------------
+    target_size_mix: dict[str, float] = Field(
+        default_factory=lambda: {"petite": 0.2, "straight": 0.5, "plus": 0.3},
+        description="target shares of size_range in the imagery a brand publishes (sum to 1)")
+    target_age_mix: dict[str, float] = Field(
+        default_factory=lambda: {"18-24": 0.25, "25-34": 0.3, "35-44": 0.2, "45-54": 0.15, "55+": 0.1},
+        description="target shares of age_band (sum to 1)")
+
     # --- where the data comes from (the CLI's --data / --source set these) -----------
     data_dir: str = Field("", description="folder of contract tables or a .duckdb file; empty = sample")
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
 
     # ------------------------------------------------------------------------------
-    @field_validator("fx_rates", "brands", "driver_ranges", mode="before")
+    @field_validator("fx_rates", "brands", "driver_ranges", "target_size_mix", "target_age_mix", mode="before")
     @classmethod
     def _parse_strings(cls, value: Any) -> Any:
         # papermill's `-p` passes lists and dicts as strings (papermill #396).
@@ -102,6 +110,15 @@ class Params(BaseModel):
             if not (0 < low <= 1 <= high):
                 raise ValueError(f"range for {name} must satisfy 0 < low <= 1 <= high, got ({low}, {high})")
         return {**DEFAULT_DRIVER_RANGES, **value}
+
+    @field_validator("target_size_mix", "target_age_mix")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= v <= 1 for v in value.values()):
+            raise ValueError("every share must be between 0 and 1")
+        if value and abs(sum(value.values()) - 1) > 0.01:
+            raise ValueError(f"shares must add up to 1, they add up to {sum(value.values()):.3f}")
+        return value
 
     @field_validator("outcome")
     @classmethod

@@ -1,0 +1,258 @@
+"""Models' rights, pay and representation: the consent audit of every twin asset, disclosure
+compliance over time, a regulation checklist derived from the data, and who the roster and
+the published twin imagery show. Pure functions; what the data shows, not legal advice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .cost import rates_for
+
+BREACHES = ("outside_consent_window", "outside_scope", "missing_watermark", "underpaid", "no_twin_consent")
+UNDERPAID_TOLERANCE = 0.01  # reporting-currency units, as DATA_CONTRACT.md says
+AI_IMAGERY = ("twin", "synthetic")
+
+
+def usage_with_terms(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
+                     fx_rates: dict[str, float]) -> pd.DataFrame:
+    """Each twin asset with its model's consent terms, its campaign, and both fees in the
+    reporting currency (paid: campaign currency; contracted: the model's currency)."""
+    m = models.rename(columns={"currency": "model_currency"})
+    c = campaigns[["campaign_id", "brand", "market", "currency", "start_date"]].rename(
+        columns={"currency": "campaign_currency"})
+    u = twin_usage.merge(m, on="model_id", how="left").merge(c, on="campaign_id", how="left")
+    u["paid_rep"] = u["fee_paid"].astype(float) * rates_for(u["campaign_currency"], fx_rates).to_numpy()
+    contracted = u["twin_fee_per_asset"].astype("Float64").astype(float)
+    u["contracted_rep"] = contracted * rates_for(u["model_currency"], fx_rates).to_numpy()
+    return u
+
+
+def audit(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
+          fx_rates: dict[str, float]) -> pd.DataFrame:
+    """One finding per asset and breach type (DATA_CONTRACT.md):
+
+    - ``no_twin_consent``: the model has no twin consent (``has_twin`` false); such an asset
+      gets this finding alone;
+    - ``outside_consent_window``: used before ``consent_start`` or after a set ``consent_end``
+      (the end date itself is inside);
+    - ``outside_scope``: ``consent_scope`` is not ``all`` and differs from ``use``;
+    - ``missing_watermark``: ``watermarked`` is false;
+    - ``underpaid``: fee paid below the contracted fee, both in the reporting currency, by
+      more than 0.01; ``amount_owed`` is the difference.
+    """
+    u = usage_with_terms(twin_usage, models, campaigns, fx_rates)
+    has_twin = u["has_twin"].fillna(False).astype(bool)
+    used = pd.to_datetime(u["used_on"])
+    start, end = pd.to_datetime(u["consent_start"]), pd.to_datetime(u["consent_end"])
+    masks = {
+        "no_twin_consent": ~has_twin,
+        "outside_consent_window": has_twin & ((used < start) | (end.notna() & (used > end))),
+        "outside_scope": has_twin & u["consent_scope"].notna() & (u["consent_scope"] != "all")
+        & (u["consent_scope"] != u["use"]),
+        "missing_watermark": has_twin & ~u["watermarked"].fillna(False).astype(bool),
+        "underpaid": has_twin & (u["paid_rep"] < u["contracted_rep"] - UNDERPAID_TOLERANCE),
+    }
+    details = {
+        "no_twin_consent": lambda r: "model has no twin consent on record",
+        "outside_consent_window": lambda r: (f"used {r.used_on:%Y-%m-%d}, consent {r.consent_start:%Y-%m-%d} to "
+                                             + (f"{r.consent_end:%Y-%m-%d}" if pd.notna(r.consent_end) else "open")),
+        "outside_scope": lambda r: f"used for {r.use}, consent covers {r.consent_scope}",
+        "missing_watermark": lambda r: "published without the AI watermark or label",
+        "underpaid": lambda r: f"paid {r.paid_rep:,.2f}, contract {r.contracted_rep:,.2f} (reporting currency)",
+    }
+    frames = []
+    for breach in BREACHES:
+        rows = u[masks[breach].fillna(False).to_numpy(bool)]
+        if rows.empty:
+            continue
+        f = rows[["asset_id", "model_id", "campaign_id", "brand", "market", "used_on", "use"]].copy()
+        f["breach"] = breach
+        f["detail"] = [details[breach](r) for r in rows.itertuples()]
+        f["amount_owed"] = (rows["contracted_rep"] - rows["paid_rep"]).round(2) if breach == "underpaid" else np.nan
+        frames.append(f)
+    cols = ["asset_id", "model_id", "campaign_id", "brand", "market", "used_on", "use", "breach", "detail",
+            "amount_owed"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)[cols]
+    order = {b: i for i, b in enumerate(BREACHES)}
+    return out.sort_values(["asset_id", "breach"], key=lambda s: s.map(order) if s.name == "breach" else s,
+                           kind="mergesort").reset_index(drop=True)
+
+
+def finding_counts(findings: pd.DataFrame) -> dict[str, int]:
+    counts = findings["breach"].value_counts()
+    return {b: int(counts.get(b, 0)) for b in BREACHES}
+
+
+def owed_by_model(findings: pd.DataFrame) -> pd.DataFrame:
+    """Underpayment owed to each model (reporting currency), largest first."""
+    under = findings[findings["breach"] == "underpaid"]
+    g = under.groupby("model_id").agg(assets=("asset_id", "size"), owed=("amount_owed", "sum")).reset_index()
+    return g.sort_values(["owed", "model_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+# --- compliance over time -----------------------------------------------------------------
+def _quarter(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.tz_localize(None).dt.to_period("Q").astype(str) \
+        if getattr(pd.to_datetime(dates).dt, "tz", None) is not None else pd.to_datetime(dates).dt.to_period("Q").astype(str)
+
+
+def usage_compliance(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
+                     findings: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group: twin assets, watermark rate, and consent coverage (share of assets used
+    by a consenting model inside its window and scope)."""
+    u = twin_usage.merge(campaigns[["campaign_id", "brand", "market"]], on="campaign_id", how="left")
+    u["quarter"] = _quarter(u["used_on"])
+    consent_breaches = findings[findings["breach"].isin(["no_twin_consent", "outside_consent_window",
+                                                         "outside_scope"])]
+    u["consented"] = ~u["asset_id"].isin(set(consent_breaches["asset_id"]))
+    u["watermarked"] = u["watermarked"].astype(bool)
+    g = u.groupby(by).agg(assets=("asset_id", "size"), watermark_rate=("watermarked", "mean"),
+                          consent_coverage=("consented", "mean")).reset_index()
+    return g
+
+
+def label_compliance(posts: pd.DataFrame, campaigns: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group: AI-imagery posts (twin or synthetic) and the share carrying ``ai_label``.
+    A post's market is its campaign's; posts without a campaign count as market 'none'."""
+    p = posts[posts["imagery"].isin(AI_IMAGERY)].merge(campaigns[["campaign_id", "market"]], on="campaign_id",
+                                                       how="left")
+    p["market"] = p["market"].fillna("none")
+    p["quarter"] = _quarter(p["posted_at"])
+    p["ai_label"] = p["ai_label"].astype(bool)
+    return p.groupby(by).agg(ai_posts=("post_id", "size"), label_share=("ai_label", "mean")).reset_index()
+
+
+# --- regulation checklist ---------------------------------------------------------------
+def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, posts: pd.DataFrame, twin_usage: pd.DataFrame,
+              models: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """For each dated rule: the campaigns, assets and posts in its markets from its date, and
+    what the data shows against its obligation. Not legal advice: it counts what the tables
+    record and names what they cannot show."""
+    rows = []
+    camp = campaigns[["campaign_id", "market", "start_date"]]
+    u = twin_usage.merge(camp, on="campaign_id", how="left").merge(models, on="model_id", how="left")
+    p = posts[posts["imagery"].isin(AI_IMAGERY)].merge(camp, on="campaign_id", how="left")
+    posted = pd.to_datetime(p["posted_at"]).dt.tz_localize(None)
+    for r in regulations.itertuples():
+        markets = {m.strip() for m in str(r.markets).split(",")}
+        since = pd.Timestamp(r.applies_from)
+        in_camps = campaigns[campaigns["market"].isin(markets)]
+        u_in = u[u["market"].isin(markets) & (pd.to_datetime(u["used_on"]) >= since)]
+        p_in = p[p["market"].isin(markets) & (posted >= since)]
+        issues, shows = 0, ""
+        if r.rule_id == "eu_ai_act_art50":
+            unlabelled = p_in[~p_in["ai_label"].astype(bool)]
+            unmarked = u_in[~u_in["watermarked"].astype(bool)]
+            issues = len(unlabelled) + len(unmarked)
+            shows = (f"{len(p_in)} twin or synthetic posts in these markets from {since:%Y-%m-%d}; "
+                     f"{len(unlabelled)} without the AI label; {len(unmarked)} of {len(u_in)} twin assets without "
+                     "the watermark")
+            last = posted.max() if len(posted) else None
+            if last is not None and last < since:
+                before = p[p["market"].isin(markets)]
+                share = float((~before["ai_label"].astype(bool)).mean()) if len(before) else 0.0
+                shows += (f". The posts end on {last:%Y-%m-%d}, before the rule applies; readiness: {share:.0%} of "
+                          f"the {len(before)} twin or synthetic posts in these markets so far carry no AI label")
+        elif r.rule_id == "ny_fashion_workers_act":
+            no_consent = ~u_in["has_twin"].fillna(False).astype(bool)
+            lacks = u_in["consent_scope"].isna() | u_in["twin_fee_per_asset"].isna() | u_in["consent_end"].isna()
+            bad = u_in[no_consent | lacks]
+            issues = int(bad["model_id"].nunique())
+            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}, of "
+                     f"{u_in['model_id'].nunique()} models; {issues} models' consent lacks a scope, a fee or an end "
+                     f"date (duration), or is missing ({int(no_consent.sum())} assets without any twin consent)")
+        elif r.rule_id == "ca_ab2602":
+            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}; whether the model had counsel "
+                     "or a union is not in the contract tables")
+        else:
+            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}; union status and notice "
+                     "periods are not in the contract tables")
+        rows.append({"rule": r.instrument, "jurisdiction": r.jurisdiction, "applies_from": since.date().isoformat(),
+                     "obligation": r.obligation, "campaigns_in_markets": int(len(in_camps)),
+                     "twin_assets_in_scope": int(len(u_in)), "ai_posts_in_scope": int(len(p_in)),
+                     "issues_found": int(issues), "what_the_data_shows": shows, "source": r.source})
+    return pd.DataFrame(rows)
+
+
+# --- representation ----------------------------------------------------------------------
+def mix(values: pd.Series, weights: pd.Series | None = None) -> pd.Series:
+    """Shares of each category (optionally weighted), 'not stated' for missing values."""
+    v = values.fillna("not stated").astype(str)
+    w = pd.Series(1.0, index=v.index) if weights is None else weights.astype(float)
+    return w.groupby(v).sum() / w.sum()
+
+
+def representation(models: pd.DataFrame, twin_usage: pd.DataFrame, column: str,
+                   target: dict[str, float]) -> pd.DataFrame:
+    """Shares by ``column`` (size_range or age_band) of the whole roster, the twin roster
+    and the published twin assets, against the target mix; and each group's distance
+    from the target (total variation: half the sum of absolute differences, 0 = on target)."""
+    roster = mix(models[column])
+    twins = mix(models.loc[models["has_twin"].astype(bool), column])
+    used = twin_usage.merge(models[["model_id", column]], on="model_id", how="left")
+    published = mix(used[column]) if len(used) else pd.Series(dtype=float)
+    levels = list(dict.fromkeys([*target, *roster.index, *twins.index, *published.index]))
+    out = pd.DataFrame({"level": levels})
+    for name, s in (("target", pd.Series(target, dtype=float)), ("roster", roster), ("twin_roster", twins),
+                    ("twin_assets", published)):
+        out[name] = out["level"].map(s).fillna(0.0).astype(float)
+    return out
+
+
+def distance_from_target(rep: pd.DataFrame) -> dict[str, float]:
+    """Total variation distance of each group's mix from the target (0 to 1)."""
+    return {g: float(0.5 * np.abs(rep[g] - rep["target"]).sum()) for g in ("roster", "twin_roster", "twin_assets")}
+
+
+# --- one call for the notebook ------------------------------------------------------------
+@dataclass
+class RightsAnalysis:
+    findings: pd.DataFrame
+    counts: dict[str, int]
+    owed: pd.DataFrame
+    by_quarter: pd.DataFrame
+    by_brand_market: pd.DataFrame
+    labels_by_quarter: pd.DataFrame
+    labels_by_platform: pd.DataFrame
+    checklist: pd.DataFrame
+    size: pd.DataFrame
+    age: pd.DataFrame
+    block: dict[str, Any]
+
+
+def analyse(frames: dict[str, pd.DataFrame], regulations: pd.DataFrame, fx_rates: dict[str, float],
+            target_size_mix: dict[str, float], target_age_mix: dict[str, float]) -> RightsAnalysis:
+    usage, models, campaigns, posts = frames["twin_usage"], frames["models"], frames["campaigns"], frames["posts"]
+    findings = audit(usage, models, campaigns, fx_rates)
+    counts = finding_counts(findings)
+    owed = owed_by_model(findings)
+    size = representation(models, usage, "size_range", target_size_mix)
+    age = representation(models, usage, "age_band", target_age_mix)
+    watermark_rate = float(usage["watermarked"].astype(bool).mean()) if len(usage) else None
+    labels = label_compliance(posts, campaigns, ["brand"])
+    consent_breach = findings["breach"].isin(["no_twin_consent", "outside_consent_window", "outside_scope"])
+    block = {
+        "findings": counts,
+        "underpaid_total": float(owed["owed"].sum()) if len(owed) else 0.0,
+        "watermark_rate": watermark_rate,
+        "twin_assets": int(len(usage)),
+        "assets_with_findings": int(findings["asset_id"].nunique()),
+        "consent_coverage": (1 - findings.loc[consent_breach, "asset_id"].nunique() / len(usage)) if len(usage) else None,
+        "ai_label_share": float((labels["label_share"] * labels["ai_posts"]).sum() / labels["ai_posts"].sum())
+        if len(labels) else None,
+        "owed_by_model": dict(zip(owed["model_id"], owed["owed"].round(2))),
+        "representation_distance": {"size_range": distance_from_target(size), "age_band": distance_from_target(age)},
+    }
+    return RightsAnalysis(
+        findings, counts, owed,
+        usage_compliance(usage, models, campaigns, findings, ["quarter"]),
+        usage_compliance(usage, models, campaigns, findings, ["brand", "market"]),
+        label_compliance(posts, campaigns, ["quarter"]), label_compliance(posts, campaigns, ["platform"]),
+        checklist(regulations, campaigns, posts, usage, models, findings), size, age, block)
