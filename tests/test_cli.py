@@ -233,3 +233,10 @@ def test_rights_block_counts_equal_the_planted_breaches(published: Path):
     assert res["underpaid_total"] > 0 and 0.99 < res["watermark_rate"] < 1
     findings = pd.read_csv(published / "latest" / "tables" / "rights_findings.csv")
     assert len(findings) == sum(truth.values())
+
+
+def test_labor_block_is_filled(published: Path):
+    res = json.loads((published / "latest" / "results.json").read_text())["labor"]
+    assert res["hours_per_asset"]["twin"] < res["hours_per_asset"]["traditional"]
+    assert res["hours_change_by_role"]["photographer"] < 0 < res["hours_change_by_role"]["ai_artist"]
+    assert res["model_income"]["traditional_per_model"] > 0 and res["model_income"]["twin_per_model"] > 0

@@ -38,16 +38,25 @@ def table(frame: Any, money: tuple[str, ...] = (), currency: str = "", pct_cols:
           digits: int = 2) -> Any:
     """A frame for reading: no index, thousands separators, money and shares formatted,
     every text cell HTML-escaped."""
-    fmt: dict[str, Any] = {c: (lambda v, ccy=currency: money_cell(v, ccy)) for c in money}
-    fmt.update({c: (lambda v: pct(v, 1)) for c in pct_cols})
-    for col in frame.columns:  # dates without a time of day read as dates
-        if str(frame[col].dtype).startswith("datetime64"):
+    import pandas as pd
+
+    fmt: dict[str, Any] = {}
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if col in money:
+            fmt[col] = lambda v, ccy=currency: money_cell(v, ccy)
+        elif col in pct_cols:
+            fmt[col] = lambda v: pct(v, 1)
+        elif str(dtype).startswith("datetime64"):  # dates without a time of day read as dates
             fmt[col] = lambda v: "n/a" if v is None or v != v else (
                 v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%Y-%m-%d %H:%M"))
-    styler = frame.style.hide(axis="index").format(precision=digits, thousands=",", escape="html", na_rep="n/a")
-    if fmt:
-        styler = styler.format(fmt, escape="html", na_rep="n/a")
-    return styler
+        elif pd.api.types.is_bool_dtype(dtype):
+            fmt[col] = lambda v: "n/a" if v is None or v is pd.NA else ("yes" if v else "no")
+        elif pd.api.types.is_integer_dtype(dtype):
+            fmt[col] = lambda v: "n/a" if v is None or v is pd.NA else f"{int(v):,}"
+        elif pd.api.types.is_float_dtype(dtype):
+            fmt[col] = lambda v, d=digits: "n/a" if v is None or v is pd.NA or v != v else f"{v:,.{d}f}"
+    return frame.style.hide(axis="index").format(fmt, escape="html", na_rep="n/a")
 
 
 def money_cell(value: Any, currency: str) -> str:

@@ -41,6 +41,16 @@ DEFAULT_DRIVER_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+#: Share of each role's displaced hours redeployed to other paid work. Assumptions to set
+#: with HR: art direction, production and retouching carry over to twin production more
+#: than on-set crafts do; models are paid for their twins through licence fees instead.
+DEFAULT_REDEPLOY_SHARE: dict[str, float] = {
+    "model": 0.0, "photographer": 0.3, "makeup_artist": 0.1, "hair_stylist": 0.1, "stylist": 0.3,
+    "set_designer": 0.1, "art_director": 0.8, "producer": 0.6, "retoucher": 0.5, "ai_artist": 1.0,
+    "rights_manager": 1.0,
+}
+
+
 class Params(BaseModel):
     """Parameters of a run. Money is in ``reporting_currency``; shares are 0-1."""
 
@@ -79,6 +89,14 @@ class Params(BaseModel):
     follower_bin_width: float = Field(0.1, gt=0.0, le=1.0,
                                       description="width of log-follower bins in the cell model (natural log)")
 
+    # --- creative labour (02_creative_labor) ----------------------------------------
+    redeploy_share: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_REDEPLOY_SHARE),
+        description="share of each role's displaced hours the brand keeps paid on other work (0-1)")
+    annual_hours: float = Field(1720.0, ge=100.0, le=4000.0, description="paid hours in one full-time year (FTE)")
+    agency_commission: float = Field(0.2, ge=0.0, le=0.6, description="share of a model's fees kept by the agency")
+    labor_year: int = Field(0, ge=0, le=2100, description="year whose asset volume the scenario uses; 0 = latest")
+
     # --- rights and representation (04_rights_and_representation) -------------------
     target_size_mix: dict[str, float] = Field(
         default_factory=lambda: {"petite": 0.2, "straight": 0.5, "plus": 0.3},
@@ -92,7 +110,8 @@ class Params(BaseModel):
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
 
     # ------------------------------------------------------------------------------
-    @field_validator("fx_rates", "brands", "driver_ranges", "target_size_mix", "target_age_mix", mode="before")
+    @field_validator("fx_rates", "brands", "driver_ranges", "target_size_mix", "target_age_mix",
+                     "redeploy_share", mode="before")
     @classmethod
     def _parse_strings(cls, value: Any) -> Any:
         # papermill's `-p` passes lists and dicts as strings (papermill #396).
@@ -110,6 +129,16 @@ class Params(BaseModel):
             if not (0 < low <= 1 <= high):
                 raise ValueError(f"range for {name} must satisfy 0 < low <= 1 <= high, got ({low}, {high})")
         return {**DEFAULT_DRIVER_RANGES, **value}
+
+    @field_validator("redeploy_share")
+    @classmethod
+    def _redeploy(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(DEFAULT_REDEPLOY_SHARE))
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles: {', '.join(DEFAULT_REDEPLOY_SHARE)}")
+        if any(not 0 <= v <= 1 for v in value.values()):
+            raise ValueError("every share must be between 0 and 1")
+        return {**DEFAULT_REDEPLOY_SHARE, **value}
 
     @field_validator("target_size_mix", "target_age_mix")
     @classmethod

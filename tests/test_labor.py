@@ -1,0 +1,122 @@
+"""Creative labour, worked by hand on the tiny fixture (EUR 1, GBP 1.2, USD 0.9).
+
+Traditional C1, 50 assets: model 16 h at 100, photographer 20 h at 80, make-up 10 h at 50,
+retoucher 15 h at 40 -> 61 h, 1.22 h per asset. Twin C2, 100 assets: AI artist 30 h,
+art director 10 h, rights manager 5 h -> 0.45 h per asset. Hybrid C3, 40 assets: 28 h -> 0.70.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from twinimpact import data, labor, reference
+from twinimpact.params import Params
+from tests.conftest import TINY, TINY_FX
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return data.load(Params(data_dir=str(TINY), fx_rates=TINY_FX, as_of="2026-11-28"))
+
+
+@pytest.fixture(scope="module")
+def rates(tiny):
+    detail = labor.staffing_detail(tiny["staffing"], tiny["campaigns"], TINY_FX)
+    return labor.role_hours_per_asset(detail, tiny["campaigns"])
+
+
+def test_pooled_hours_per_asset_by_mode(tiny):
+    assert labor.hours_per_asset(tiny["staffing"], tiny["campaigns"]) == pytest.approx(
+        {"traditional": 61 / 50, "twin": 45 / 100, "hybrid": 28 / 40})
+
+
+def test_role_hours_and_rates_in_the_reporting_currency(rates):
+    r = rates.set_index(["production_mode", "role"])
+    assert r.loc[("traditional", "photographer"), "hours_per_asset"] == pytest.approx(20 / 50)
+    assert r.loc[("twin", "ai_artist"), "hourly_rate"] == pytest.approx(45 * 1.2)
+    assert r.loc[("hybrid", "model"), "hourly_rate"] == pytest.approx(110 * 0.9)
+
+
+def test_adoption_arithmetic_by_hand(rates):
+    s = labor.adoption_effect(rates, assets=100, adoption_share=0.5, redeploy_share={"photographer": 0.5},
+                              annual_hours=1000).table.set_index("role")
+    assert s.loc["model", ["baseline_hours", "displaced", "redeployed", "lost", "new", "scenario_hours"]].tolist() == \
+        pytest.approx([32, 16, 0, 16, 0, 16])
+    assert s.loc["photographer", ["displaced", "redeployed", "lost", "scenario_hours"]].tolist() == \
+        pytest.approx([20, 10, 10, 30])
+    assert s.loc["ai_artist", ["baseline_hours", "new", "net"]].tolist() == pytest.approx([0, 15, 15])
+    assert s.loc["rights_manager", "new"] == pytest.approx(2.5)
+    assert s.loc["photographer", "baseline_fte"] == pytest.approx(0.04)
+    assert s.loc["model", "baseline_pay"] == pytest.approx(3200) and s.loc["model", "scenario_pay"] == pytest.approx(1600)
+    # new twin work is paid at the twin rate: 15 h of AI artist at 54
+    assert s.loc["ai_artist", "scenario_pay"] == pytest.approx(15 * 54)
+
+
+def test_zero_adoption_reproduces_the_baseline_exactly(rates):
+    s = labor.adoption_effect(rates, 100, 0.0, {"photographer": 0.5}, 1000).table
+    assert (s["scenario_hours"] == s["baseline_hours"]).all() and (s["net"] == 0).all()
+    assert (s["scenario_pay"] == s["baseline_pay"]).all()
+
+
+def test_full_adoption_removes_shoot_day_hours_except_what_redeployment_keeps(rates):
+    redeploy = {"photographer": 0.5, "makeup_artist": 0.25}
+    s = labor.adoption_effect(rates, 100, 1.0, redeploy, 1000).table.set_index("role")
+    for role in ("model", "photographer", "makeup_artist"):
+        assert s.loc[role, "scenario_hours"] == pytest.approx(redeploy.get(role, 0.0) * s.loc[role, "baseline_hours"])
+
+
+def test_hours_are_conserved(rates):
+    s = labor.adoption_effect(rates, 137, 0.37, {"photographer": 0.3, "retoucher": 0.6}, 1720).table
+    assert (s["displaced"] - s["redeployed"] - s["lost"]).abs().max() < 1e-9
+    assert (s["scenario_hours"] - (s["baseline_hours"] - s["lost"] + s["new"])).abs().max() < 1e-9
+
+
+def test_models_income_under_twin_licensing(tiny):
+    detail = labor.staffing_detail(tiny["staffing"], tiny["campaigns"], TINY_FX)
+    income, summary = labor.model_income(detail, tiny["campaigns"], tiny["models"], tiny["twin_usage"], TINY_FX,
+                                         assets=100, adoption_share=0.5, agency_commission=0.2)
+    # model pay per traditional asset 1600 / 50 = 32; twin fees in twin campaigns 28.34 GBP = 34.008 EUR / 100
+    assert summary["model_pay_per_asset"] == pytest.approx(32)
+    assert summary["twin_fee_per_asset"] == pytest.approx(0.34008)
+    by = income.set_index("model_id")
+    assert by.loc["M3", "baseline_income"] == pytest.approx(0.8 * 100 * 32 / 3)
+    assert by.loc["M3", "scenario_income"] == pytest.approx(0.8 * 50 * 32 / 3)  # no twin: photographed days only
+    assert by["scenario_twin_income"].sum() == pytest.approx(0.8 * 50 * 0.34008)
+    # fees split by observed fees: M1 10.008 + 10.008, M2 20 GBP = 24 EUR
+    assert by.loc["M2", "scenario_twin_income"] / by.loc["M1", "scenario_twin_income"] == pytest.approx(24 / 20.016)
+    assert summary["traditional_per_model"] == pytest.approx(0.8 * 100 * 32 / 3)
+
+
+def test_reference_wages_are_keyed_by_soc_code(rates):
+    occ = reference.occupations()
+    assert occ.set_index("role").loc["model", "soc_code"] == "41-9012"
+    assert occ.dropna(subset=["soc_code"])["soc_code"].is_unique
+    assert occ["source"].str.len().min() > 5
+    w = labor.wage_context(rates, occ, TINY_FX).set_index("role")
+    assert w.loc["model", "median_hourly_wage"] == pytest.approx(43.26 * 0.9)  # USD at 0.9 EUR
+
+
+def test_exposure_measures_side_by_side_show_the_disagreement_on_models():
+    comp = labor.exposure_comparison(reference.exposure()).set_index("role")
+    assert comp.loc["model", "aioe"] == 15 and comp.loc["model", "ig_aioe"] == 3
+    assert comp.loc["model", "eloundou_human_beta"] == 64
+    ranks = labor.exposure_ranks(comp.reset_index()).set_index("role")
+    assert ranks.loc["model", "ig_aioe"] == len(ranks)  # least exposed of all roles by image-generation AIOE
+    assert ranks.loc["model", "microsoft_applicability"] == 1  # most exposed by observed Copilot usage
+
+
+def test_planted_hours_per_asset_are_recovered_on_the_sample():
+    import json
+
+    from twinimpact import config
+
+    truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["labor"]["hours_per_asset"]
+    p = Params(as_of="2026-11-28")
+    ds = data.load(p)
+    r = labor.role_hours_per_asset(labor.staffing_detail(ds["staffing"], ds["campaigns"], p.fx_rates), ds["campaigns"])
+    got = r.set_index(["production_mode", "role"])["hours_per_asset"]
+    for mode, roles in truth.items():
+        for role, hpa in roles.items():
+            # hours = planted * assets * lognormal(0, 0.1): pooled, within 3%
+            assert got[(mode, role)] == pytest.approx(hpa, rel=0.03), (mode, role)
