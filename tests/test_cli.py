@@ -240,3 +240,8 @@ def test_labor_block_is_filled(published: Path):
     assert res["hours_per_asset"]["twin"] < res["hours_per_asset"]["traditional"]
     assert res["hours_change_by_role"]["photographer"] < 0 < res["hours_change_by_role"]["ai_artist"]
     assert res["model_income"]["traditional_per_model"] > 0 and res["model_income"]["twin_per_model"] > 0
+
+
+def test_scenarios_block_is_filled(published: Path):
+    res = json.loads((published / "latest" / "results.json").read_text())["scenarios"]
+    assert res["npv"]["p10"] < res["npv"]["p50"] < res["npv"]["p90"] and res["horizon_years"] == 3

@@ -484,3 +484,52 @@ def model_income(income: pd.DataFrame, currency: str, share: float) -> go.Figure
                     name="no twin")
     fig.update_layout(xaxis=dict(title="model", showticklabels=False), yaxis_title=f"change ({currency} per year)")
     return fig
+
+
+# --- scenarios --------------------------------------------------------------------------
+def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, start: float, target: float
+                     ) -> go.Figure:
+    import numpy as np
+
+    positive = float((np.asarray(draws) > 0).mean())
+    fig = _fig(f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years is worth "
+               f"{currency} {pct['p50']:,.0f} (P50); {positive:.0%} of draws come out positive",
+               f"net present value against keeping today's share; P10 {currency} {pct['p10']:,.0f}, "
+               f"P90 {currency} {pct['p90']:,.0f}")
+    fig.add_histogram(x=draws, nbinsx=60, marker_color=MODE_COLORS["twin"], opacity=0.8)
+    for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
+        fig.add_vline(x=pct[k], line_dash=dash, line_color="#222", annotation_text=k.upper(),
+                      annotation_position="top")
+    fig.update_layout(xaxis_title=f"net present value ({currency})", yaxis_title="draws", showlegend=False)
+    return fig
+
+
+def scenario_years(yearly: pd.DataFrame, currency: str) -> go.Figure:
+    """Yearly savings (P10-P90 band, P50 line) and net FTE change on a second axis."""
+    last = yearly.iloc[-1]
+    fig = _fig(f"By year {int(last['year'])}: {currency} {last['savings_p50']:,.0f} saved a year (P50) and "
+               f"{last['net_fte']:+.1f} FTE of creative work",
+               "against keeping today's twin share; band: P10 to P90")
+    fig.add_scatter(x=yearly["year"], y=yearly["savings_p90"], mode="lines", line=dict(width=0), showlegend=False,
+                    hoverinfo="skip")
+    fig.add_scatter(x=yearly["year"], y=yearly["savings_p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(200,85,61,0.2)", name="savings P10 to P90")
+    fig.add_scatter(x=yearly["year"], y=yearly["savings_p50"], mode="lines+markers", name="savings P50",
+                    line=dict(color=MODE_COLORS["twin"], width=3))
+    fig.add_bar(x=yearly["year"], y=yearly["net_fte"], name="net FTE change", yaxis="y2", marker_color="#3D5A80",
+                opacity=0.5)
+    fig.update_layout(xaxis=dict(title="year", dtick=1), yaxis=dict(title=f"savings per year ({currency})"),
+                      yaxis2=dict(title="net FTE change", overlaying="y", side="right", showgrid=False))
+    return fig
+
+
+def model_payouts(yearly: pd.DataFrame, currency: str) -> go.Figure:
+    fees, lost = yearly["model_twin_fees"].sum(), yearly["model_photo_pay_lost"].sum()
+    fig = _fig(f"Twin fees replace {fees / lost:.0%} of the photographed pay models lose"
+               if lost > 0 else "Models' twin fees and photographed pay",
+               f"per year, net of agency commission, against keeping today's twin share ({currency})")
+    fig.add_bar(x=yearly["year"], y=yearly["model_twin_fees"], name="twin fees gained", marker_color="#4F9D69")
+    fig.add_bar(x=yearly["year"], y=-yearly["model_photo_pay_lost"], name="photographed pay lost",
+                marker_color="#C8553D")
+    fig.update_layout(barmode="relative", xaxis=dict(title="year", dtick=1), yaxis_title=currency)
+    return fig

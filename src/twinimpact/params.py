@@ -68,7 +68,7 @@ class Params(BaseModel):
     horizon_years: int = Field(5, ge=1, le=30, description="years simulated in scenarios")
     discount_rate: float = Field(0.08, ge=0.0, le=0.5, description="annual discount rate for NPV")
     adoption_share: float = Field(
-        0.3, ge=0.0, le=1.0, description="share of assets made with twins in the scenario year"
+        0.8, ge=0.0, le=1.0, description="share of assets made with twins in the scenario year"
     )
     as_of: date | None = Field(None, description="run date for freshness checks; empty = today")
 
@@ -96,6 +96,9 @@ class Params(BaseModel):
     annual_hours: float = Field(1720.0, ge=100.0, le=4000.0, description="paid hours in one full-time year (FTE)")
     agency_commission: float = Field(0.2, ge=0.0, le=0.6, description="share of a model's fees kept by the agency")
     labor_year: int = Field(0, ge=0, le=2100, description="year whose asset volume the scenario uses; 0 = latest")
+
+    # --- scenarios (05_scenarios) ---------------------------------------------------
+    volume_growth: float = Field(0.0, ge=-0.5, le=1.0, description="yearly growth of the assets a brand needs")
 
     # --- rights and representation (04_rights_and_representation) -------------------
     target_size_mix: dict[str, float] = Field(
