@@ -245,3 +245,18 @@ def test_labor_block_is_filled(published: Path):
 def test_scenarios_block_is_filled(published: Path):
     res = json.loads((published / "latest" / "results.json").read_text())["scenarios"]
     assert res["npv"]["p10"] < res["npv"]["p50"] < res["npv"]["p90"] and res["horizon_years"] == 3
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_every_chart_renders_in_a_real_browser_offline(published: Path, tmp_path: Path):
+    index = published / "latest" / "index.html"
+    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                           "--disable-component-update", "--disable-sync", "--no-first-run",
+                           f"--user-data-dir={tmp_path / 'chrome'}", "--virtual-time-budget=20000", "--dump-dom",
+                           index.as_uri()], capture_output=True, text=True, timeout=180)
+    figures = index.read_text().count("Plotly.newPlot(")
+    rendered = proc.stdout.count('class="plot-container plotly"')
+    assert figures >= 15 and rendered == figures, (figures, rendered)

@@ -93,15 +93,31 @@ def ensure_kernel() -> None:
     install(kernel_name=config.KERNEL_NAME, display_name="Python 3 (twinimpact)", prefix=sys.prefix)
 
 
+def _ipc_kernel_manager(folder: str) -> type:
+    """A kernel manager talking to its kernel over IPC sockets in ``folder``: no TCP ports to
+    race for when runs go in parallel (papermill #511) and no unencrypted-TCP warning."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(folder, "kernel"))
+        AsyncKernelManager.__init__(self, **kwargs)
+
+    return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__})
+
+
 def execute(book: Path, out: Path, parameters: dict[str, Any], log: logging.Logger | None = None) -> None:
     """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out."""
+    import tempfile
+
     import papermill
 
-    papermill.execute_notebook(
-        str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
-        cwd=str(book.parent), log_output=True, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S,
-        report_mode=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="twinimpact-kernel-") as sockets:
+        papermill.execute_notebook(
+            str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+            cwd=str(book.parent), log_output=True, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S,
+            report_mode=False, kernel_manager_class=_ipc_kernel_manager(sockets),
+        )
 
 
 # --- rendering --------------------------------------------------------------------
@@ -184,6 +200,10 @@ def _fmt(value: Any, kind: str = "num", currency: str = "") -> str:
         return "n/a"
     if kind == "money":
         return f"{html.escape(currency)} {value:,.2f}"
+    if kind == "money0":
+        return f"{html.escape(currency)} {value:,.0f}"
+    if kind == "signed":
+        return f"{value:+,.1f}"
     if kind == "irr":
         return f"{value:.3f}"
     return f"{value:,.0f}" if isinstance(value, (int, float)) else html.escape(str(value))
@@ -192,7 +212,8 @@ def _fmt(value: Any, kind: str = "num", currency: str = "") -> str:
 def headline_rows(res: dict[str, Any]) -> list[tuple[str, str]]:
     """The numbers an executive reads first, as (label, value) text (escaped)."""
     ccy = res.get("run", {}).get("reporting_currency") or ""
-    cost, eng, rights, labor = (res.get(k, {}) for k in ("cost", "engagement", "rights", "labor"))
+    cost, eng, rights, labor, scen = (res.get(k) or {} for k in ("cost", "engagement", "rights", "labor",
+                                                                  "scenarios"))
     cpa = cost.get("cost_per_asset", {})
     sav = cost.get("savings_per_asset", {})
     irr = eng.get("irr_ai_label", {})
@@ -213,6 +234,12 @@ def headline_rows(res: dict[str, Any]) -> list[tuple[str, str]]:
         ("Rights findings (assets outside consent, scope, watermark or pay)", _fmt(n_findings)),
         ("Hours per asset, traditional / twin",
          " / ".join(_fmt((labor.get("hours_per_asset") or {}).get(k), "irr") for k in ("traditional", "twin"))),
+        ("Creative jobs at the adoption share (net FTE change)", _fmt(labor.get("fte_change"), "signed")),
+        ("Model income per model and year, no twins / at adoption",
+         " / ".join(_fmt((labor.get("model_income") or {}).get(k), "money0", ccy)
+                    for k in ("traditional_per_model", "twin_per_model"))),
+        ("Net present value of the adoption path, P10 / P50 / P90",
+         " / ".join(_fmt((scen.get("npv") or {}).get(k), "money0", ccy) for k in ("p10", "p50", "p90"))),
     ]
     return rows
 
