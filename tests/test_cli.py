@@ -260,3 +260,35 @@ def test_every_chart_renders_in_a_real_browser_offline(published: Path, tmp_path
     figures = index.read_text().count("Plotly.newPlot(")
     rendered = proc.stdout.count('class="plot-container plotly"')
     assert figures >= 15 and rendered == figures, (figures, rendered)
+
+
+def test_an_unknown_role_in_staffing_exits_3(tmp_path: Path, tiny_copy: Path, capsys):
+    p = tiny_copy / "staffing.csv"
+    p.write_text(p.read_text().replace("C1,retoucher", "C1,caterer"))
+    code = cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(tiny_copy)])
+    err = capsys.readouterr().err
+    assert code == 3 and "Table staffing" in err and "column role" in err and "line 5" in err
+
+
+def test_a_source_url_never_reaches_notebooks_reports_manifest_or_log(tmp_path: Path, monkeypatch):
+    import duckdb
+
+    from twinimpact import data
+    from twinimpact.params import Params
+
+    secret = "s3cr3t-warehouse-token"
+    db = tmp_path / f"{secret}.duckdb"
+    typed = data.load(Params(data_dir=str(TINY_PARAMS.parent / "tiny"), fx_rates={"EUR": 1, "GBP": 1.2, "USD": 0.9},
+                             as_of="2026-11-28"))
+    con = duckdb.connect(str(db))
+    for name, frame in typed.frames.items():
+        con.register("f", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM f")
+        con.unregister("f")
+    con.close()
+    monkeypatch.setenv("BRAND_WAREHOUSE", f"duckdb://{db}")
+    outcome = report.run(TINY_PARAMS, source_env="BRAND_WAREHOUSE", out=tmp_path / "r", only=["00"],
+                         progress=lambda m: None)
+    leaked = [p.name for p in outcome.path.rglob("*") if p.is_file() and secret in p.read_bytes().decode("utf-8", "ignore")]
+    assert leaked == []
+    assert json.loads((outcome.path / "manifest.json").read_text())["data"]["source"] == "database from $BRAND_WAREHOUSE"

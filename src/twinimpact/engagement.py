@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .schemas import ENGAGEMENT_COUNTS
+from .schemas import ENGAGEMENT_COUNTS, PLATFORMS
 
 OUTCOMES = ("engagements", *ENGAGEMENT_COUNTS)
 REFERENCE_LEVELS = {"imagery": "human", "platform": "instagram", "format": "image"}
@@ -125,13 +125,30 @@ def _reference(values: pd.Series, preferred: str | None) -> str:
     return str(levels[0]) if levels else ""  # first in sort order: the same for cells and rows
 
 
+def independent_columns(X: np.ndarray, weights: np.ndarray, keep: list[int] | None = None,
+                        tol: float = 1e-9) -> list[int]:
+    """Indices of the columns of ``X`` that are not linear combinations of earlier ones,
+    judged in the metric the fit uses (exposure weights), so that a confounded term
+    placed last is the one named and dropped rather than silently absorbing another.
+    Columns in ``keep`` are taken as given."""
+    w = weights / weights.sum()
+    G = (X * w[:, None]).T @ X
+    kept = list(keep or [])
+    for j in range(len(kept), X.shape[1]):
+        resid = G[j, j]
+        if kept:
+            S = np.array(kept)
+            resid = G[j, j] - G[j, S] @ np.linalg.lstsq(G[np.ix_(S, S)], G[S, j], rcond=None)[0]
+        if resid > tol * max(G[j, j], 1e-300):
+            kept.append(j)
+    return kept
+
+
 def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
     """Dummies with stated reference levels; collinear columns dropped with a message."""
     if cells.empty or cells["exposure"].sum() <= 0:
         raise EngagementError("No posts with impressions: the engagement model has nothing to fit.")
     messages: list[str] = []
-    from .schemas import PLATFORMS
-
     missing = [p for p in PLATFORMS if p not in set(cells["platform"])]
     if missing and cells["platform"].nunique() > 1:
         messages.append(f"No posts on {', '.join(missing)}: platform effects are estimated for the others only.")
@@ -162,24 +179,8 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
     else:
         messages.append("Every post has the same ai_label value: the label effect is not estimable.")
     X = np.column_stack(cols)
-    # Drop columns that are linear combinations of earlier ones, in a metric weighted like
-    # the fit (exposure), so a confounded term of interest is named rather than inverted.
-    w = cells["exposure"].to_numpy(float)
-    w = w / w.sum()
-    G = (X * w[:, None]).T @ X
-    keep: list[int] = []
-    dropped: list[str] = []
-    for j in range(X.shape[1]):
-        if keep:
-            S = np.array(keep)
-            coef = np.linalg.lstsq(G[np.ix_(S, S)], G[S, j], rcond=None)[0]
-            resid = G[j, j] - G[j, S] @ coef
-        else:
-            resid = G[j, j]
-        if resid > tol * max(G[j, j], 1e-300):
-            keep.append(j)
-        else:
-            dropped.append(names[j])
+    keep = independent_columns(X, cells["exposure"].to_numpy(float), tol=tol)
+    dropped = [n for j, n in enumerate(names) if j not in keep]
     for name in dropped:
         if name.startswith("imagery[") or name == "ai_label":
             messages.append(f"The data cannot separate {name} from brand, platform, format, month or followers "
@@ -415,14 +416,7 @@ def _with_columns(design: Design, columns: list[np.ndarray], names: list[str]) -
     """The design with extra columns appended; any that add nothing are dropped."""
     X = np.column_stack([design.X, *columns]) if columns else design.X
     all_names = design.names + names
-    w = design.exposure / design.exposure.sum()
-    G = (X * w[:, None]).T @ X
-    keep: list[int] = list(range(design.X.shape[1]))
-    for j in range(design.X.shape[1], X.shape[1]):
-        S = np.array(keep)
-        resid = G[j, j] - G[j, S] @ np.linalg.lstsq(G[np.ix_(S, S)], G[S, j], rcond=None)[0]
-        if resid > 1e-9 * max(G[j, j], 1e-300):
-            keep.append(j)
+    keep = independent_columns(X, design.exposure, keep=list(range(design.X.shape[1])))
     return Design(X[:, keep], [all_names[j] for j in keep], design.y, design.exposure, design.clusters,
                   design.posts, design.y2_over_exposure)
 
@@ -440,6 +434,7 @@ class EngagementAnalysis:
     follower_medians: pd.DataFrame
     bands: pd.DataFrame
     by_imagery_label: pd.DataFrame
+    by_format_imagery: pd.DataFrame
     event: pd.DataFrame
     did: dict[str, float | None]
     messages: list[str]
@@ -474,5 +469,6 @@ def analyse(posts, campaigns: pd.DataFrame, bench: pd.DataFrame, *, outcome: str
              "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
              "did_after_adoption": did, "power": pw, "cells": len(cells)}
     return EngagementAnalysis(cells, pois, nb, nb_rows, population, pw, plat, per_follower_medians(posts),
-                              benchmark_bands(bench), rates(cells, ["imagery", "ai_label"]), event, did,
+                              benchmark_bands(bench), rates(cells, ["imagery", "ai_label"]),
+                              rates(cells, ["format", "imagery"]), event, did,
                               messages + ev_msgs, block)

@@ -221,6 +221,7 @@ class RightsAnalysis:
     by_brand_market: pd.DataFrame
     labels_by_quarter: pd.DataFrame
     labels_by_platform: pd.DataFrame
+    labels_by_brand_market: pd.DataFrame
     checklist: pd.DataFrame
     size: pd.DataFrame
     age: pd.DataFrame
@@ -255,4 +256,5 @@ def analyse(frames: dict[str, pd.DataFrame], regulations: pd.DataFrame, fx_rates
         usage_compliance(usage, models, campaigns, findings, ["quarter"]),
         usage_compliance(usage, models, campaigns, findings, ["brand", "market"]),
         label_compliance(posts, campaigns, ["quarter"]), label_compliance(posts, campaigns, ["platform"]),
+        label_compliance(posts, campaigns, ["brand", "market"]),
         checklist(regulations, campaigns, posts, usage, models, findings), size, age, block)
