@@ -7,7 +7,6 @@ art director 10 h, rights manager 5 h -> 0.45 h per asset. Hybrid C3, 40 assets:
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from twinimpact import data, labor, reference

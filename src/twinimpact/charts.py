@@ -166,7 +166,6 @@ def cost_per_asset_over_time(by_season: pd.DataFrame, currency: str) -> go.Figur
 
 def cost_function(costs: pd.DataFrame, fitted: pd.DataFrame, currency: str, at_assets: float) -> go.Figure:
     """Campaign running cost against assets (log-log) with the fitted cost function per mode."""
-    at = fitted[fitted["assets"] == fitted["assets"].iloc[0]] if len(fitted) else fitted
     fig = _fig("Like for like: running cost against campaign size, with the fitted cost function",
                "each dot a campaign; lines: fitted expected cost (market mix of the data)")
     for mode, color in MODE_COLORS.items():
@@ -189,7 +188,6 @@ def cost_function(costs: pd.DataFrame, fitted: pd.DataFrame, currency: str, at_a
             "<br><sup>each dot a campaign (twin creation excluded); lines: fitted expected running cost</sup>"))
     fig.update_layout(xaxis=dict(type="log", title="assets delivered (log scale)"),
                       yaxis=dict(type="log", title=f"running cost ({currency}, log scale)"))
-    del at
     return fig
 
 

@@ -304,6 +304,7 @@ class CostFunction:
     smearing: float  # Duan's factor: mean cost = exp(prediction) * smearing
     n: int
     dropped: int
+    market_weights: dict[str, float] = field(default_factory=dict)  # campaigns per market, for the mix
 
     def coefficients(self) -> pd.DataFrame:
         ci = self.result.conf_int(0.05)
@@ -332,7 +333,7 @@ class CostFunction:
         """Expected running cost of one campaign of ``assets`` in each fitted mode, with a
         95% interval for that mean. Without ``market``: the campaign-weighted mix of markets."""
         markets = [market] if market else self.markets
-        weights = [1.0] if market else list(self._market_weights.values())
+        weights = [1.0] if market else [self.market_weights.get(m, 1.0) for m in markets]
         rows = []
         for mode in self.modes:
             grid = pd.DataFrame({"production_mode": mode, "log_assets": math.log(assets), "market": markets})
@@ -343,8 +344,6 @@ class CostFunction:
             rows.append({"production_mode": mode, "assets": assets, "running_cost": mean, "ci_low": lo,
                          "ci_high": hi, "cost_per_asset": mean / assets})
         return pd.DataFrame(rows)
-
-    _market_weights: dict[str, float] = field(default_factory=dict)
 
 
 def _pretty_term(name: str) -> str:
@@ -389,9 +388,8 @@ def fit_cost_function(costs: pd.DataFrame, min_campaigns: int = 3) -> CostFuncti
                         "(too few campaigns per market or mode).")
     smearing = float(np.mean(np.exp(result.resid)))
     weights = usable["market"].value_counts().reindex(markets).astype(float).to_dict()
-    fn = CostFunction(result, ref, markets, [m for m in MODES if m in keep], smearing, len(usable), dropped)
-    fn._market_weights = weights
-    return fn
+    return CostFunction(result, ref, markets, [m for m in MODES if m in keep], smearing, len(usable), dropped,
+                        weights)
 
 
 # --- the results block -------------------------------------------------------------------

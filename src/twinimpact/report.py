@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 import nbformat
 import pandas as pd
 
-from . import __version__, config, data, results
+from . import config, data, results
 from .errors import NotebookError, ParamsError, PublishError, TwinImpactError
 from .params import Params, load_params
 
