@@ -292,3 +292,12 @@ def test_a_source_url_never_reaches_notebooks_reports_manifest_or_log(tmp_path: 
     leaked = [p.name for p in outcome.path.rglob("*") if p.is_file() and secret in p.read_bytes().decode("utf-8", "ignore")]
     assert leaked == []
     assert json.loads((outcome.path / "manifest.json").read_text())["data"]["source"] == "database from $BRAND_WAREHOUSE"
+
+
+def test_a_run_on_posts_kept_in_the_engine(tmp_path: Path):
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "r"), "--only", "00", "04",
+                      env={"TWINIMPACT_POSTS_IN_MEMORY": "1000"})
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads((tmp_path / "r" / "latest" / "results.json").read_text())
+    truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]["counts"]
+    assert res["data"]["rows"]["posts"] == 50_000 and res["rights"]["findings"] == truth

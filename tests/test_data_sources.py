@@ -109,3 +109,32 @@ def test_ibis_table_view_stays_in_the_engine():
     ds = data.load(Params(data_dir=str(TINY), **PARAMS), keep_source=True)
     t = ds.table("posts")
     assert int(t.count().execute()) == 8
+
+
+# --- posts beyond memory: validated and fingerprinted in chunks, kept in the engine ------------
+@pytest.fixture
+def small_memory(monkeypatch):
+    monkeypatch.setattr(data, "POSTS_IN_MEMORY", 3)
+    monkeypatch.setattr(data, "CHUNK_ROWS", 3)
+
+
+def test_streamed_posts_give_the_same_fingerprint_and_stay_out_of_pandas(small_memory):
+    streamed = data.load(Params(data_dir=str(TINY), **PARAMS), keep_source=True)
+    assert "posts" not in streamed.frames and streamed.row_counts()["posts"] == 8
+    with pytest.raises(DataError, match=r"data.table\('posts'\)"):
+        streamed["posts"]
+    assert int(streamed.table("posts").count().execute()) == 8
+    data.POSTS_IN_MEMORY = 10**9
+    assert streamed.fingerprints == data.load(Params(data_dir=str(TINY), **PARAMS)).fingerprints
+
+
+def test_streamed_posts_report_bad_rows_by_line_across_chunks(small_memory, tiny_copy: Path):
+    lines = (tiny_copy / "posts.csv").read_text().splitlines()
+    lines[7] = lines[7].replace(",150,", ",9000,")  # P7 (line 8): likes 9000 > impressions 8000
+    lines[8] = lines[8].replace("P8,", "P2,")      # line 9 repeats post P2 from another chunk
+    (tiny_copy / "posts.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError) as caught:
+        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
+    issues = {(i.column, i.rule): i for i in caught.value.issues}
+    assert issues[("likes", "likes must not exceed impressions")].where == ["line 8 (post_id P7)"]
+    assert issues[("post_id", "must be unique")].where == ["post_id P2"]

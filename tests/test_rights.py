@@ -30,7 +30,7 @@ def test_every_planted_breach_is_found_and_nothing_else():
     truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]
     p = Params(as_of="2026-11-28")
     ds = data.load(p)
-    ra = rights.analyse(ds.frames, reference.regulations(), p.fx_rates, SIZE, AGE)
+    ra = rights.analyse(ds.frames, ds["posts"], reference.regulations(), p.fx_rates, SIZE, AGE)
     assert ra.counts == truth["counts"]
     assert set(zip(ra.findings["asset_id"], ra.findings["breach"])) == {
         (x["asset_id"], x["breach"]) for x in truth["planted"]}
@@ -138,7 +138,9 @@ def test_checklist_counts_ny_models_whose_consent_lacks_a_term():
     usage = pd.DataFrame({"asset_id": ["A1", "A2", "A3"], "model_id": ["M1", "M2", "M2"], "campaign_id": ["C1"] * 3,
                           "used_on": pd.to_datetime(["2025-07-02", "2025-07-02", "2025-06-01"]),
                           "use": ["social"] * 3, "watermarked": [True] * 3, "fee_paid": [10.0] * 3})
-    posts = pd.DataFrame(columns=["post_id", "campaign_id", "imagery", "ai_label", "posted_at"])
+    posts = pd.DataFrame({"post_id": ["P1"], "campaign_id": ["C1"], "brand": ["A"], "platform": ["instagram"],
+                          "imagery": ["human"], "ai_label": [False],
+                          "posted_at": pd.to_datetime(["2025-07-03"]).tz_localize("UTC")})
     ck = rights.checklist(reference.regulations(), campaigns, posts, usage, models, pd.DataFrame())
     ny = ck[ck["rule"].str.startswith("New York")].iloc[0]
     assert ny["twin_assets_in_scope"] == 2  # A3 predates 2025-06-19

@@ -91,28 +91,29 @@ def campaigns_by_season(campaigns: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def posts_by_month(posts: pd.DataFrame) -> go.Figure:
-    """Posts per month by imagery type (stacked)."""
-    month = posts["posted_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
-    counts = posts.assign(month=month).groupby(["month", "imagery"]).size().unstack(fill_value=0).sort_index()
-    ai = counts.reindex(columns=["twin", "synthetic"], fill_value=0).sum(axis=1) / counts.sum(axis=1)
+def posts_by_month(counts: pd.DataFrame) -> go.Figure:
+    """Posts per month by imagery type (stacked), from counts by month and imagery."""
+    wide = counts.pivot_table(index="month", columns="imagery", values="posts", aggfunc="sum", fill_value=0)
+    wide = wide.sort_index()
+    ai = wide.reindex(columns=["twin", "synthetic"], fill_value=0).sum(axis=1) / wide.sum(axis=1)
     fig = _fig(f"AI imagery rose to {ai.iloc[-3:].mean():.0%} of posts in the last three months "
                f"(from {ai.iloc[:3].mean():.0%} in the first three)", "posts per month by imagery")
+    x = pd.to_datetime(wide.index + "-01")
     for kind, color in IMAGERY_COLORS.items():
-        if kind in counts:
-            fig.add_scatter(x=counts.index, y=counts[kind], name=kind, stackgroup="one", mode="lines",
+        if kind in wide:
+            fig.add_scatter(x=x, y=wide[kind], name=kind, stackgroup="one", mode="lines",
                             line=dict(width=0.5, color=color))
     fig.update_layout(xaxis_title="month", yaxis_title="posts per month")
     return fig
 
 
-def coverage_heatmap(frame: pd.DataFrame, rows: str, cols: str, title: str, value_label: str) -> go.Figure:
-    """Counts of ``frame`` by two categorical columns, as an annotated heatmap."""
-    table = frame.groupby([rows, cols]).size().unstack(fill_value=0)
+def coverage_heatmap(counts: pd.DataFrame, rows: str, cols: str, value: str, title: str) -> go.Figure:
+    """An annotated heatmap of ``value`` by two categorical columns of a counts frame."""
+    table = counts.pivot_table(index=rows, columns=cols, values=value, aggfunc="sum", fill_value=0)
     fig = _fig(title)
     fig.add_heatmap(z=table.values, x=[str(c) for c in table.columns], y=[str(r) for r in table.index],
                     colorscale="Blues", text=table.values, texttemplate="%{text:,}",
-                    colorbar=dict(title=value_label))
+                    colorbar=dict(title=value))
     fig.update_layout(xaxis_title=cols.replace("_", " "), yaxis_title=rows.replace("_", " "))
     return fig
 

@@ -27,12 +27,17 @@ import pandas as pd
 from . import config
 from .errors import DataError, ParamsError
 from .params import Params
-from .schemas import CONTRACT, Origin, validate_tables
+from .schemas import (CONTRACT, ContractViolation, Issue, Origin, context, merge_issues, validate_chunks,
+                      validate_tables)
 
 warnings.filterwarnings("ignore", message=".*infer_string.*")
 warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
+#: Above this many posts, posts stay in the engine: validated and fingerprinted in chunks of
+#: ``CHUNK_ROWS``, never held whole in pandas. Override with TWINIMPACT_POSTS_IN_MEMORY.
+POSTS_IN_MEMORY = int(os.environ.get("TWINIMPACT_POSTS_IN_MEMORY", "2000000"))
+CHUNK_ROWS = 500_000
 
 
 @dataclass
@@ -158,7 +163,9 @@ def combined_fingerprint(fingerprints: dict[str, str]) -> str:
 
 @dataclass
 class Dataset:
-    """The validated contract tables of one run, filtered to the parameters' brands."""
+    """The validated contract tables of one run, filtered to the parameters' brands.
+
+    Large posts tables are not in ``frames``: use :meth:`table` (in the engine)."""
 
     frames: dict[str, pd.DataFrame]
     fingerprints: dict[str, str]
@@ -166,14 +173,20 @@ class Dataset:
     as_of: date
     source: Source | None = None
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.frames[name]
-
     @property
     def fingerprint(self) -> str:
         return combined_fingerprint(self.fingerprints)
 
     brands: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.frames and name in self.counts:
+            raise DataError(
+                f"Table {name} has {self.counts[name]:,} rows, more than are held in memory "
+                f"(TWINIMPACT_POSTS_IN_MEMORY={POSTS_IN_MEMORY:,}); work on it in the engine with "
+                f"data.table({name!r}).")
+        return self.frames[name]
 
     def table(self, name: str):
         """The table as a typed ibis expression in the source's engine (for work that should
@@ -188,7 +201,9 @@ class Dataset:
         return ibis.memtable(self.frames[name])
 
     def row_counts(self) -> dict[str, int]:
-        return {name: len(frame) for name, frame in self.frames.items()}
+        counts = {name: len(frame) for name, frame in self.frames.items()}
+        counts.update(self.counts)
+        return {n: counts[n] for n in CONTRACT if n in counts}
 
 
 _IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
@@ -213,10 +228,12 @@ def typed_table(expr, name: str):
     return expr.mutate(**casts) if casts else expr
 
 
-def read_tables(source: Source) -> dict[str, pd.DataFrame]:
+def read_tables(source: Source, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
     """Materialise the raw contract tables of a source (raw types; not yet validated)."""
     out = {}
     for name, expr in source.tables.items():
+        if name in skip:
+            continue
         try:
             out[name] = expr.to_pandas()
         except Exception as exc:  # noqa: BLE001
@@ -229,7 +246,7 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
     """Keep the named brands' campaigns, posts and everything hanging off those campaigns."""
     if not brands:
         return frames
-    present = set(frames["campaigns"]["brand"]) | set(frames["posts"]["brand"])
+    present = set(frames["campaigns"]["brand"]) | (set(frames["posts"]["brand"]) if "posts" in frames else set())
     unknown = [b for b in brands if b not in present]
     if unknown:
         raise ParamsError(
@@ -242,7 +259,8 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
     out["campaigns"] = campaigns.reset_index(drop=True)
     for name in ("cost_lines", "staffing", "twin_usage"):
         out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
-    out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
+    if "posts" in frames:
+        out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
     return out
 
 
@@ -257,22 +275,72 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     read or breaks the data contract; nothing is returned from data that fails.
     """
     source = open_source(params)
+    counts: dict[str, int] = {}
     try:
-        raw = read_tables(source)
+        origins = {n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT}
+        streamed = set()
+        if "posts" in source.tables:
+            n_posts = int(source.tables["posts"].count().to_pyarrow().as_py())
+            if n_posts > POSTS_IN_MEMORY:
+                streamed.add("posts")
+                counts["posts"] = n_posts
+        raw = read_tables(source, skip=streamed)
         as_of = run_date(params)
-        frames = validate_tables(
-            raw,
-            currencies=set(params.fx_rates),
-            reporting_currency=params.reporting_currency,
-            as_of=as_of,
-            origins={n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT},
-        )
+        frames = validate_tables(raw, currencies=set(params.fx_rates), reporting_currency=params.reporting_currency,
+                                 as_of=as_of, origins=origins, elsewhere=streamed)
         prints = {n: fingerprint(f, CONTRACT[n].key) for n, f in frames.items()}
+        for name in streamed:
+            ctx = context(frames, set(params.fx_rates), params.reporting_currency, as_of)
+            prints[name] = validate_in_chunks(source.tables[name], name, ctx, origins[name])
         frames = filter_brands(frames, params.brands)
+        if streamed and params.brands:
+            present = set(frames["campaigns"]["brand"])
+            posts_brands = set(source.tables["posts"].select("brand").distinct().to_pandas()["brand"])
+            unknown = [b for b in params.brands if b not in present | posts_brands]
+            if unknown:
+                raise ParamsError(f"parameter 'brands' names {', '.join(map(repr, unknown))}, which the data does "
+                                  f"not hold; brands present: {', '.join(sorted(present | posts_brands))}.")
     finally:
         if not keep_source:
             source.close()
-    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands))
+    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
+                   counts)
+
+
+def validate_in_chunks(expr, name: str, ctx, origin: Origin) -> str:
+    """Validate a large table in chunks, in key order, hashing it as it goes (one pass,
+    bounded memory); its key's uniqueness is checked in the engine. Returns the table's
+    fingerprint, equal to :func:`fingerprint` of the whole table in memory."""
+    import ibis
+
+    table = CONTRACT[name]
+    issues = []
+    key = table.key
+    dup = expr.group_by(key).aggregate(n=expr.count()).filter(lambda t: t.n > 1)
+    dups = dup.order_by(key).limit(5).to_pandas()
+    if len(dups):
+        n_dup = int(dup.n.sum().to_pyarrow().as_py())
+        issues.append(Issue(name, key, "must be unique", n_dup, [f"{key} {k}" for k in dups[key]], origin.description))
+    ordered = expr.mutate(_row=ibis.row_number()).order_by([key, "_row"])
+    hasher = hashlib.sha256()
+    state = {"first": True}
+
+    def hash_chunk(typed: pd.DataFrame) -> None:
+        text = typed.to_csv(index=False, header=state["first"], date_format="%Y-%m-%dT%H:%M:%S",
+                            lineterminator="\n")
+        state["first"] = False
+        hasher.update(text.encode("utf-8"))
+
+    def chunks():
+        for batch in ordered.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
+            frame = batch.to_pandas()
+            frame.index = pd.Index(frame.pop("_row").astype("int64"), name=None)
+            yield frame
+
+    issues += validate_chunks(chunks(), table, ctx, origin, on_chunk=hash_chunk)
+    if issues:
+        raise ContractViolation(merge_issues(issues))
+    return hasher.hexdigest()
 
 
 def _expected(source: Source, name: str) -> str:

@@ -1,4 +1,5 @@
-"""What was loaded: row counts, coverage and freshness of the contract tables (pure)."""
+"""What was loaded: row counts, coverage and freshness of the contract tables. Posts are
+counted in the engine (``posts`` is an ibis table, or a frame for small data)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from typing import Any
 import pandas as pd
 
 
-def table_summary(frames: dict[str, pd.DataFrame], fingerprints: dict[str, str]) -> pd.DataFrame:
-    """One row per table: rows, columns and the first 12 hex digits of its sha256."""
+def as_table(posts: Any):
+    """An ibis table for a frame or a table (so small frames and engine tables share code)."""
+    import ibis
+
+    return ibis.memtable(posts) if isinstance(posts, pd.DataFrame) else posts
+
+
+def table_summary(row_counts: dict[str, int], fingerprints: dict[str, str]) -> pd.DataFrame:
+    """One row per table: rows and the first 12 hex digits of its sha256."""
+    from .schemas import CONTRACT
+
     return pd.DataFrame([
-        {"table": name, "rows": len(frame), "columns": frame.shape[1], "sha256": fingerprints.get(name, "")[:12]}
-        for name, frame in frames.items()
+        {"table": name, "rows": rows, "columns": len(CONTRACT[name].columns), "sha256": fingerprints.get(name, "")[:12]}
+        for name, rows in row_counts.items()
     ])
 
 
@@ -24,22 +34,36 @@ def campaign_coverage(campaigns: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-def freshness(posts: pd.DataFrame, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any]:
+def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
+    """Posts counted by ``by`` in the engine (columns of posts, or ``month`` YYYY-MM)."""
+    t = as_table(posts)
+    if "month" in by:
+        t = t.mutate(month=t.posted_at.truncate("M").strftime("%Y-%m"))
+    return t.group_by(by).aggregate(posts=t.count()).to_pandas().sort_values(by).reset_index(drop=True)
+
+
+def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any]:
     """Date span of the data and days from its newest post to the run date."""
-    last_post = posts["posted_at"].max() if len(posts) else None
-    first_post = posts["posted_at"].min() if len(posts) else None
+    t = as_table(posts)
+    span = t.aggregate(first=t.posted_at.min(), last=t.posted_at.max(), n=t.count()).to_pandas().iloc[0]
+    has = int(span["n"]) > 0
+    first_post = pd.Timestamp(span["first"]).date() if has else None
+    last_post = pd.Timestamp(span["last"]).date() if has else None
     return {
-        "first_post": first_post.date().isoformat() if first_post is not None else None,
-        "last_post": last_post.date().isoformat() if last_post is not None else None,
-        "days_since_last_post": (as_of - last_post.date()).days if last_post is not None else None,
+        "first_post": first_post.isoformat() if first_post else None,
+        "last_post": last_post.isoformat() if last_post else None,
+        "days_since_last_post": (as_of - last_post).days if last_post else None,
         "first_campaign": campaigns["start_date"].min().date().isoformat() if len(campaigns) else None,
         "last_campaign": campaigns["start_date"].max().date().isoformat() if len(campaigns) else None,
     }
 
 
-def overview_block(frames: dict[str, pd.DataFrame], as_of: date) -> dict[str, Any]:
+def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> dict[str, Any]:
     """The ``data`` block of results.json."""
-    fresh = freshness(frames["posts"], frames["campaigns"], as_of)
-    brands = sorted(set(frames["campaigns"]["brand"]) | set(frames["posts"]["brand"]))
-    return {"rows": {n: len(f) for n, f in frames.items()}, "first_post": fresh["first_post"],
-            "last_post": fresh["last_post"], "brands": brands}
+    return {"rows": row_counts, "first_post": fresh["first_post"], "last_post": fresh["last_post"],
+            "brands": sorted(brands)}
+
+
+def brands_present(campaigns: pd.DataFrame, posts: Any) -> list[str]:
+    t = as_table(posts)
+    return sorted(set(campaigns["brand"]) | set(t.select("brand").distinct().to_pandas()["brand"]))

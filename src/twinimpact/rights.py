@@ -118,15 +118,32 @@ def usage_compliance(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: 
     return g
 
 
-def label_compliance(posts: pd.DataFrame, campaigns: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def ai_post_counts(posts: Any) -> pd.DataFrame:
+    """Twin and synthetic posts counted in the engine by campaign, brand, platform, day and
+    label: small whatever the number of posts."""
+    from .overview import as_table
+
+    t = as_table(posts)
+    t = t.filter(t.imagery.isin(list(AI_IMAGERY)))
+    t = t.mutate(day=t.posted_at.date())
+    out = t.group_by(["campaign_id", "brand", "platform", "day", "ai_label"]).aggregate(posts=t.count()).to_pandas()
+    out["day"] = pd.to_datetime(out["day"])
+    out["ai_label"] = out["ai_label"].astype(bool)
+    return out
+
+
+def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group: AI-imagery posts (twin or synthetic) and the share carrying ``ai_label``.
-    A post's market is its campaign's; posts without a campaign count as market 'none'."""
-    p = posts[posts["imagery"].isin(AI_IMAGERY)].merge(campaigns[["campaign_id", "market"]], on="campaign_id",
-                                                       how="left")
+    A post's market is its campaign's; posts without a campaign count as market 'none'.
+    ``posts`` is a posts table (ibis or frame) or :func:`ai_post_counts` of one."""
+    counts = posts if isinstance(posts, pd.DataFrame) and "day" in posts.columns else ai_post_counts(posts)
+    p = counts.merge(campaigns[["campaign_id", "market"]], on="campaign_id", how="left")
     p["market"] = p["market"].fillna("none")
-    p["quarter"] = _quarter(p["posted_at"])
-    p["ai_label"] = p["ai_label"].astype(bool)
-    return p.groupby(by).agg(ai_posts=("post_id", "size"), label_share=("ai_label", "mean")).reset_index()
+    p["quarter"] = p["day"].dt.to_period("Q").astype(str)
+    p["labelled"] = p["posts"].where(p["ai_label"], 0)
+    g = p.groupby(by).agg(ai_posts=("posts", "sum"), labelled=("labelled", "sum")).reset_index()
+    g["label_share"] = g["labelled"] / g["ai_posts"]
+    return g.drop(columns="labelled")
 
 
 # --- regulation checklist ---------------------------------------------------------------
@@ -138,8 +155,9 @@ def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, posts: pd.Data
     rows = []
     camp = campaigns[["campaign_id", "market", "start_date"]]
     u = twin_usage.merge(camp, on="campaign_id", how="left").merge(models, on="model_id", how="left")
-    p = posts[posts["imagery"].isin(AI_IMAGERY)].merge(camp, on="campaign_id", how="left")
-    posted = pd.to_datetime(p["posted_at"]).dt.tz_localize(None)
+    counts = posts if isinstance(posts, pd.DataFrame) and "day" in posts.columns else ai_post_counts(posts)
+    p = counts.merge(camp, on="campaign_id", how="left")
+    posted = p["day"]
     for r in regulations.itertuples():
         markets = {m.strip() for m in str(r.markets).split(",")}
         since = pd.Timestamp(r.applies_from)
@@ -147,19 +165,21 @@ def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, posts: pd.Data
         u_in = u[u["market"].isin(markets) & (pd.to_datetime(u["used_on"]) >= since)]
         p_in = p[p["market"].isin(markets) & (posted >= since)]
         issues, shows = 0, ""
+        n_posts_in = int(p_in["posts"].sum())
         if r.rule_id == "eu_ai_act_art50":
-            unlabelled = p_in[~p_in["ai_label"].astype(bool)]
+            unlabelled = int(p_in.loc[~p_in["ai_label"], "posts"].sum())
             unmarked = u_in[~u_in["watermarked"].astype(bool)]
-            issues = len(unlabelled) + len(unmarked)
-            shows = (f"{len(p_in)} twin or synthetic posts in these markets from {since:%Y-%m-%d}; "
-                     f"{len(unlabelled)} without the AI label; {len(unmarked)} of {len(u_in)} twin assets without "
+            issues = unlabelled + len(unmarked)
+            shows = (f"{n_posts_in} twin or synthetic posts in these markets from {since:%Y-%m-%d}; "
+                     f"{unlabelled} without the AI label; {len(unmarked)} of {len(u_in)} twin assets without "
                      "the watermark")
             last = posted.max() if len(posted) else None
             if last is not None and last < since:
                 before = p[p["market"].isin(markets)]
-                share = float((~before["ai_label"].astype(bool)).mean()) if len(before) else 0.0
+                n_before = int(before["posts"].sum())
+                share = float(before.loc[~before["ai_label"], "posts"].sum() / n_before) if n_before else 0.0
                 shows += (f". The posts end on {last:%Y-%m-%d}, before the rule applies; readiness: {share:.0%} of "
-                          f"the {len(before)} twin or synthetic posts in these markets so far carry no AI label")
+                          f"the {n_before} twin or synthetic posts in these markets so far carry no AI label")
         elif r.rule_id == "ny_fashion_workers_act":
             no_consent = ~u_in["has_twin"].fillna(False).astype(bool)
             lacks = u_in["consent_scope"].isna() | u_in["twin_fee_per_asset"].isna() | u_in["consent_end"].isna()
@@ -176,7 +196,7 @@ def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, posts: pd.Data
                      "periods are not in the contract tables")
         rows.append({"rule": r.instrument, "jurisdiction": r.jurisdiction, "applies_from": since.date().isoformat(),
                      "obligation": r.obligation, "campaigns_in_markets": int(len(in_camps)),
-                     "twin_assets_in_scope": int(len(u_in)), "ai_posts_in_scope": int(len(p_in)),
+                     "twin_assets_in_scope": int(len(u_in)), "ai_posts_in_scope": n_posts_in,
                      "issues_found": int(issues), "what_the_data_shows": shows, "source": r.source})
     return pd.DataFrame(rows)
 
@@ -228,9 +248,11 @@ class RightsAnalysis:
     block: dict[str, Any]
 
 
-def analyse(frames: dict[str, pd.DataFrame], regulations: pd.DataFrame, fx_rates: dict[str, float],
+def analyse(frames: dict[str, pd.DataFrame], posts: Any, regulations: pd.DataFrame, fx_rates: dict[str, float],
             target_size_mix: dict[str, float], target_age_mix: dict[str, float]) -> RightsAnalysis:
-    usage, models, campaigns, posts = frames["twin_usage"], frames["models"], frames["campaigns"], frames["posts"]
+    """Every rights calculation; ``posts`` is the posts table (ibis, counted in the engine)."""
+    usage, models, campaigns = frames["twin_usage"], frames["models"], frames["campaigns"]
+    posts = ai_post_counts(posts)
     findings = audit(usage, models, campaigns, fx_rates)
     counts = finding_counts(findings)
     owed = owed_by_model(findings)

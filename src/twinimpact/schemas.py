@@ -280,7 +280,8 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
         issues.append(Issue(table.name, name, "required column is missing", len(raw), [], src))
     if missing:
         return raw, issues, unparsed
-    raw = raw.reset_index(drop=True)
+    if not isinstance(raw.index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(raw.index):
+        raw = raw.reset_index(drop=True)
     typed = pd.DataFrame(index=raw.index)
     for column in table.columns:
         typed[column.name] = _coerce(raw[column.name], column)
@@ -342,8 +343,9 @@ def _wide_rules(table: Table, ctx: Context) -> list[WideRule]:
     return rules
 
 
-def build_schema(table: Table, ctx: Context | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of one contract table (types already coerced)."""
+def build_schema(table: Table, ctx: Context | None = None, check_unique: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of one contract table (types already coerced). A table validated
+    in chunks checks its key's uniqueness in the engine instead (``check_unique=False``)."""
     columns = {}
     for c in table.columns:
         checks = []
@@ -354,7 +356,7 @@ def build_schema(table: Table, ctx: Context | None = None) -> pa.DataFrameSchema
             checks.append(pa.Check.ge(lo, error=f"must be {lo:g} or more"))
         if c.name == "currency":
             checks.append(pa.Check.str_matches(CURRENCY_PATTERN, error="must be an ISO 4217 code like EUR"))
-        columns[c.name] = pa.Column(nullable=c.nullable, unique=(c.name == table.key), checks=checks,
+        columns[c.name] = pa.Column(nullable=c.nullable, unique=check_unique and c.name == table.key, checks=checks,
                                     required=True, coerce=False)
     wide = []
     for rule, col, ok in _wide_rules(table, ctx) if ctx else []:
@@ -394,13 +396,47 @@ def _issues_from_pandera(err: SchemaErrors, frame: pd.DataFrame, table: Table, o
 
 
 def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Origin | None = None,
-                   unparsed: dict[str, set[int]] | None = None) -> list[Issue]:
+                   unparsed: dict[str, set[int]] | None = None, check_unique: bool = True) -> list[Issue]:
     """Every pandera and cross-table rule of one typed table, as issues (empty = clean)."""
     try:
-        build_schema(table, ctx).validate(frame, lazy=True)
+        build_schema(table, ctx, check_unique).validate(frame, lazy=True)
     except SchemaErrors as err:
         return _issues_from_pandera(err, frame, table, origin, unparsed or {})
     return []
+
+
+def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_currency: str, as_of: date) -> Context:
+    """What the cross-table rules need, from the typed tables at hand."""
+    keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key and n in typed}
+    return Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency)
+
+
+def merge_issues(issues: list[Issue], limit: int = 5) -> list[Issue]:
+    """Issues of the same table, column and rule (e.g. from several chunks) as one."""
+    merged: dict[tuple[str, str | None, str], Issue] = {}
+    for i in issues:
+        k = (i.table, i.column, i.rule)
+        if k in merged:
+            merged[k].rows += i.rows
+            merged[k].where = (merged[k].where + i.where)[:limit]
+        else:
+            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin)
+    return list(merged.values())
+
+
+def validate_chunks(chunks, table: Table, ctx: Context, origin: Origin | None = None,
+                    on_chunk=None) -> list[Issue]:
+    """Validate a large table chunk by chunk (bounded memory). Each chunk's index must be its
+    row numbers in the table. Key uniqueness across chunks is the caller's (engine) check."""
+    issues: list[Issue] = []
+    for chunk in chunks:
+        typed, found, unparsed = coerce_table(chunk, table, origin)
+        issues += found
+        if not any(i.rule == "required column is missing" for i in found):
+            issues += validate_table(typed, table, ctx, origin, unparsed, check_unique=False)
+        if on_chunk:
+            on_chunk(typed)
+    return merge_issues(issues)
 
 
 def validate_tables(
@@ -410,16 +446,21 @@ def validate_tables(
     reporting_currency: str,
     as_of: date,
     origins: dict[str, Origin] | None = None,
+    elsewhere: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, pd.DataFrame]:
-    """Check all six tables against the contract; return typed frames or raise.
+    """Check the contract tables against the contract; return typed frames or raise.
 
-    Raises :class:`ContractViolation` (exit 3) listing every broken rule.
+    Tables named in ``elsewhere`` are validated by the caller (in chunks) and skipped here;
+    none of them may be the target of a foreign key. Raises :class:`ContractViolation`
+    (exit 3) listing every broken rule.
     """
     origins = origins or {}
     issues: list[Issue] = []
     typed: dict[str, pd.DataFrame] = {}
     unparsed: dict[str, dict[str, set[int]]] = {}
     for name, table in CONTRACT.items():
+        if name in elsewhere:
+            continue
         if name not in raw:
             o = origins.get(name)
             issues.append(Issue(name, None, "table is missing", 0, [], o.description if o else ""))
@@ -429,9 +470,10 @@ def validate_tables(
         issues += found
     if any(i.rule in ("table is missing", "required column is missing") for i in issues):
         raise ContractViolation(issues)  # the rules below need every table and column
-    keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key}
-    ctx = Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency)
+    ctx = context(typed, currencies, reporting_currency, as_of)
     for name, table in CONTRACT.items():
+        if name in elsewhere:
+            continue
         issues += validate_table(typed[name], table, ctx, origins.get(name), unparsed[name])
     if issues:
         raise ContractViolation(issues)
