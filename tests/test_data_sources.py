@@ -138,3 +138,19 @@ def test_streamed_posts_report_bad_rows_by_line_across_chunks(small_memory, tiny
     issues = {(i.column, i.rule): i for i in caught.value.issues}
     assert issues[("likes", "likes must not exceed impressions")].where == ["line 8 (post_id P7)"]
     assert issues[("post_id", "must be unique")].where == ["post_id P2"]
+
+
+def test_a_runs_validation_is_reused_only_for_the_same_file(small_memory, tiny_copy: Path, monkeypatch):
+    calls = []
+    real = data.validate_in_chunks
+    monkeypatch.setattr(data, "validate_in_chunks", lambda *a, **k: calls.append(1) or real(*a, **k))
+    params = Params(data_dir=str(tiny_copy), **PARAMS)
+    first = data.load(params)
+    monkeypatch.setenv(data.TRUST_ENV, data.trust_token(first, first.identities))
+    again = data.load(params)
+    assert len(calls) == 1 and again.fingerprints == first.fingerprints  # reused, not validated twice
+    p = tiny_copy / "posts.csv"
+    p.write_text(p.read_text().replace(",150,", ",9000,"))  # the file changed: validate again, and fail
+    with pytest.raises(DataError, match="likes must not exceed impressions"):
+        data.load(params)
+    assert len(calls) == 2

@@ -179,6 +179,7 @@ class Dataset:
 
     brands: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
+    identities: dict[str, str | None] = field(default_factory=dict)  # what their validation depended on
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.frames and name in self.counts:
@@ -289,7 +290,14 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
         frames = validate_tables(raw, currencies=set(params.fx_rates), reporting_currency=params.reporting_currency,
                                  as_of=as_of, origins=origins, elsewhere=streamed)
         prints = {n: fingerprint(f, CONTRACT[n].key) for n, f in frames.items()}
+        small = dict(prints)
+        idents: dict[str, str | None] = {}
         for name in streamed:
+            idents[name] = identity(source, params, name)
+            reuse = trusted(name, idents[name], small, counts[name])
+            if reuse:
+                prints[name] = reuse
+                continue
             ctx = context(frames, set(params.fx_rates), params.reporting_currency, as_of)
             prints[name] = validate_in_chunks(source.tables[name], name, ctx, origins[name])
         frames = filter_brands(frames, params.brands)
@@ -303,8 +311,57 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     finally:
         if not keep_source:
             source.close()
-    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
-                   counts)
+    ds = Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
+                 counts)
+    ds.identities = idents
+    return ds
+
+
+TRUST_ENV = "TWINIMPACT_VALIDATED"
+
+
+def identity(source: Source, params: Params, name: str) -> str | None:
+    """What a large table's validation depends on, cheap to recompute: its file (path,
+    size, modification time), the run date and the currencies. ``None`` for a database
+    URL, whose content cannot be pinned this cheaply (it is validated every time)."""
+    if source.kind == "folder":
+        files = [p for p in (Path(source.description) / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz"))
+                 if p.is_file()]
+    elif source.kind == "duckdb":
+        files = [Path(source.description)]
+    else:
+        return None
+    stats = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    text = repr((name, stats, run_date(params).isoformat(), sorted(params.fx_rates), params.reporting_currency))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def trusted(name: str, ident: str | None, small_prints: dict[str, str], rows: int) -> str | None:
+    """The fingerprint a run's own validation left in the environment for this very table,
+    if everything it depended on is unchanged (so its notebooks do not validate again)."""
+    import json
+
+    token = os.environ.get(TRUST_ENV)
+    if not token or ident is None:
+        return None
+    try:
+        t = json.loads(token)
+    except ValueError:
+        return None
+    entry = t.get("tables", {}).get(name, {})
+    if entry.get("identity") == ident and entry.get("rows") == rows and t.get("small") == small_prints:
+        return entry.get("sha256")
+    return None
+
+
+def trust_token(dataset: "Dataset", source_idents: dict[str, str | None]) -> str:
+    """The environment value a runner sets so its notebooks can reuse its validation."""
+    import json
+
+    small = {n: f for n, f in dataset.fingerprints.items() if n not in dataset.counts}
+    return json.dumps({"small": small, "tables": {
+        n: {"identity": source_idents.get(n), "rows": dataset.counts[n], "sha256": dataset.fingerprints[n]}
+        for n in dataset.counts}})
 
 
 def validate_in_chunks(expr, name: str, ctx, origin: Origin) -> str:

@@ -470,6 +470,9 @@ def run(
     executed: list[tuple[str, Any]] = []
     blocks: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
+    old_token = os.environ.get(data.TRUST_ENV)
+    if dataset.counts:  # large tables validated once here; the notebooks reuse it (never for a URL)
+        os.environ[data.TRUST_ENV] = data.trust_token(dataset, dataset.identities)
     try:
         ensure_kernel()
         for i, book in enumerate(books, 1):
@@ -525,6 +528,10 @@ def run(
         progress(f"published {final}/index.html ({manifest['seconds']:.0f} s)")
         return RunOutcome(run_id, final, "ok", 0, results=res)
     finally:
+        if old_token is None:
+            os.environ.pop(data.TRUST_ENV, None)
+        else:
+            os.environ[data.TRUST_ENV] = old_token
         logger.removeHandler(handler)
         handler.close()
         logger.propagate = old_propagate

@@ -222,17 +222,22 @@ _FALSE = {"false", "f", "0", "no"}
 
 
 def _blank(series: pd.Series) -> pd.Series:
-    return series.isna() | series.astype("string").str.strip().eq("")
+    if (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+            or pd.api.types.is_datetime64_any_dtype(series)):
+        return series.isna()  # native types: only a missing value is blank
+    return (series.isna() | series.astype("string").str.strip().eq("")).fillna(True).astype(bool)
 
 
-def _coerce(series: pd.Series, column: Column) -> pd.Series:
-    blank = _blank(series)
+def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
     kind = column.kind
     if kind in ("str", "enum"):
         out = series.astype("string").str.strip()
         return out.mask(blank)
     if kind in ("int", "float"):
-        num = pd.to_numeric(series.astype("string").str.strip().mask(blank), errors="coerce")
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            num = series.astype("Float64")  # native numbers (Parquet, databases): no parsing needed
+        else:
+            num = pd.to_numeric(series.astype("string").str.strip().mask(blank), errors="coerce")
         if kind == "float":
             return num.astype("Float64")
         whole = num.isna() | (num % 1 == 0)
@@ -284,8 +289,9 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
         raw = raw.reset_index(drop=True)
     typed = pd.DataFrame(index=raw.index)
     for column in table.columns:
-        typed[column.name] = _coerce(raw[column.name], column)
-        bad = typed[column.name].isna() & ~_blank(raw[column.name])
+        blank = _blank(raw[column.name])
+        typed[column.name] = _coerce(raw[column.name], column, blank)
+        bad = typed[column.name].isna() & ~blank
         if bad.any() and column.kind in _KIND_WORDS:
             rule = f"must be {_KIND_WORDS[column.kind]}"
             keyed = typed if table.key and column.name != table.key else raw
