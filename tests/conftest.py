@@ -40,6 +40,23 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
             for p in sorted(folder.glob("*.csv"))}
 
 
+def tiny_duckdb_file(path: Path) -> Path:
+    """The tiny fixture, validated and typed, as tables of a DuckDB database file."""
+    import duckdb
+
+    from twinimpact import data
+    from twinimpact.params import Params
+
+    typed = data.load(Params(data_dir=str(TINY), fx_rates=TINY_FX, as_of=AS_OF.isoformat()))
+    con = duckdb.connect(str(path))
+    for name, frame in typed.frames.items():
+        con.register("f", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM f")
+        con.unregister("f")
+    con.close()
+    return path
+
+
 @pytest.fixture
 def tiny_raw() -> dict[str, pd.DataFrame]:
     return read_folder(TINY)

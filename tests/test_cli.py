@@ -17,7 +17,7 @@ import pytest
 from twinimpact import cli, config, report
 from twinimpact.errors import NotebookError, PublishError
 from twinimpact.results import TEMPLATE
-from tests.conftest import TINY_PARAMS
+from tests.conftest import TINY_PARAMS, tiny_duckdb_file
 
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 
@@ -271,21 +271,8 @@ def test_an_unknown_role_in_staffing_exits_3(tmp_path: Path, tiny_copy: Path, ca
 
 
 def test_a_source_url_never_reaches_notebooks_reports_manifest_or_log(tmp_path: Path, monkeypatch):
-    import duckdb
-
-    from twinimpact import data
-    from twinimpact.params import Params
-
     secret = "s3cr3t-warehouse-token"
-    db = tmp_path / f"{secret}.duckdb"
-    typed = data.load(Params(data_dir=str(TINY_PARAMS.parent / "tiny"), fx_rates={"EUR": 1, "GBP": 1.2, "USD": 0.9},
-                             as_of="2026-11-28"))
-    con = duckdb.connect(str(db))
-    for name, frame in typed.frames.items():
-        con.register("f", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM f")
-        con.unregister("f")
-    con.close()
+    db = tiny_duckdb_file(tmp_path / f"{secret}.duckdb")
     monkeypatch.setenv("BRAND_WAREHOUSE", f"duckdb://{db}")
     outcome = report.run(TINY_PARAMS, source_env="BRAND_WAREHOUSE", out=tmp_path / "r", only=["00"],
                          progress=lambda m: None)

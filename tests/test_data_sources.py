@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from twinimpact import data
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
-from tests.conftest import TINY, TINY_FX, read_folder
+from tests.conftest import TINY, TINY_FX, read_folder, tiny_duckdb_file
 
 PARAMS = dict(fx_rates=TINY_FX, as_of="2026-11-28")
 
@@ -23,15 +22,7 @@ def _typed(folder: Path) -> data.Dataset:
 
 @pytest.fixture
 def tiny_duckdb(tmp_path: Path) -> Path:
-    typed = _typed(TINY)
-    path = tmp_path / "brand.duckdb"
-    con = duckdb.connect(str(path))
-    for name, frame in typed.frames.items():
-        con.register("f", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM f")
-        con.unregister("f")
-    con.close()
-    return path
+    return tiny_duckdb_file(tmp_path / "brand.duckdb")
 
 
 def test_csv_and_parquet_folders_give_the_same_fingerprints(tmp_path: Path):
