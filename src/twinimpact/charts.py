@@ -504,21 +504,32 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
 
 
 def scenario_years(yearly: pd.DataFrame, currency: str) -> go.Figure:
-    """Yearly savings (P10-P90 band, P50 line) and net FTE change on a second axis."""
+    """Yearly savings: P10-P90 band and P50 line."""
     last = yearly.iloc[-1]
-    fig = _fig(f"By year {int(last['year'])}: {currency} {last['savings_p50']:,.0f} saved a year (P50) and "
-               f"{last['net_fte']:+.1f} FTE of creative work",
+    fig = _fig(f"By year {int(last['year'])}, twins save {currency} {last['savings_p50']:,.0f} a year (P50)",
                "against keeping today's twin share; band: P10 to P90")
     fig.add_scatter(x=yearly["year"], y=yearly["savings_p90"], mode="lines", line=dict(width=0), showlegend=False,
                     hoverinfo="skip")
     fig.add_scatter(x=yearly["year"], y=yearly["savings_p10"], mode="lines", line=dict(width=0), fill="tonexty",
-                    fillcolor="rgba(200,85,61,0.2)", name="savings P10 to P90")
-    fig.add_scatter(x=yearly["year"], y=yearly["savings_p50"], mode="lines+markers", name="savings P50",
+                    fillcolor="rgba(200,85,61,0.2)", name="P10 to P90")
+    fig.add_scatter(x=yearly["year"], y=yearly["savings_p50"], mode="lines+markers", name="P50",
                     line=dict(color=MODE_COLORS["twin"], width=3))
-    fig.add_bar(x=yearly["year"], y=yearly["net_fte"], name="net FTE change", yaxis="y2", marker_color="#3D5A80",
-                opacity=0.5)
-    fig.update_layout(xaxis=dict(title="year", dtick=1), yaxis=dict(title=f"savings per year ({currency})"),
-                      yaxis2=dict(title="net FTE change", overlaying="y", side="right", showgrid=False))
+    fig.add_hline(y=0, line_color="#222", line_width=1)
+    fig.update_layout(xaxis=dict(title="year", dtick=1), yaxis=dict(title=f"savings per year ({currency})"))
+    return fig
+
+
+def scenario_jobs(yearly: pd.DataFrame) -> go.Figure:
+    """Creative FTE lost and created per year, and the net change."""
+    last = yearly.iloc[-1]
+    fig = _fig(f"By year {int(last['year'])}: {last['lost_fte']:.1f} FTE of creative work lost, "
+               f"{last['new_fte']:.1f} created, net {last['net_fte']:+.1f}",
+               "full-time equivalents against keeping today's twin share (redeployed hours count as kept)")
+    fig.add_bar(x=yearly["year"], y=-yearly["lost_fte"], name="lost", marker_color="#C8553D")
+    fig.add_bar(x=yearly["year"], y=yearly["new_fte"], name="new twin work", marker_color="#4F9D69")
+    fig.add_scatter(x=yearly["year"], y=yearly["net_fte"], mode="markers+lines", name="net",
+                    marker=dict(symbol="diamond", size=11, color="#222"), line=dict(color="#222", dash="dot"))
+    fig.update_layout(barmode="relative", xaxis=dict(title="year", dtick=1), yaxis_title="FTE")
     return fig
 
 
