@@ -288,3 +288,14 @@ def test_a_run_on_posts_kept_in_the_engine(tmp_path: Path):
     res = json.loads((tmp_path / "r" / "latest" / "results.json").read_text())
     truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]["counts"]
     assert res["data"]["rows"]["posts"] == 50_000 and res["rights"]["findings"] == truth
+
+
+def test_same_inputs_and_seed_give_the_same_results_and_tables(published: Path, tmp_path: Path):
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "again"))
+    assert proc.returncode == 0, proc.stderr
+    first, second = published / "latest", tmp_path / "again" / "latest"
+    a, b = (json.loads((d / "results.json").read_text()) for d in (first, second))
+    assert a.pop("run")["data_fingerprint"] == b.pop("run")["data_fingerprint"]
+    assert a == b
+    for table in (first / "tables").iterdir():
+        assert table.read_bytes() == (second / "tables" / table.name).read_bytes(), table.name
