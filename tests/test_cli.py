@@ -299,3 +299,14 @@ def test_same_inputs_and_seed_give_the_same_results_and_tables(published: Path, 
     assert a == b
     for table in (first / "tables").iterdir():
         assert table.read_bytes() == (second / "tables" / table.name).read_bytes(), table.name
+
+
+def test_an_unexpected_error_is_one_paragraph_not_a_traceback(monkeypatch, capsys):
+    def boom(*a, **k):
+        raise ZeroDivisionError("planted bug")
+
+    monkeypatch.setattr(report, "validate_only", boom)
+    monkeypatch.delenv("TWINIMPACT_DEBUG", raising=False)
+    code = cli.main(["validate"])
+    err = capsys.readouterr().err
+    assert code == 1 and "internal error" in err and "planted bug" in err and "Traceback" not in err

@@ -35,7 +35,9 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="twinimpact", description=__doc__.split("\n")[0] if __doc__ else None,
+    parser = _Parser(prog="twinimpact",
+                     description="Impact of AI digital twins of fashion models: run the workbook, validate data, "
+                                 "write sample data, sweep parameter sets.",
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      epilog="exit codes: " + ", ".join(f"{k} {v}" for k, v in EXIT_MEANING.items()))
     parser.add_argument("--version", action="version", version=f"twinimpact {__version__}")
@@ -145,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"twinimpact {args.command}: interrupted; nothing was published.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one paragraph, not a traceback
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+        print(f"twinimpact {args.command}: internal error{where}: {type(exc).__name__}: {exc}. Nothing was "
+              "published. Please report it with the command you ran (set TWINIMPACT_DEBUG=1 for the traceback).",
+              file=sys.stderr)
+        if os.environ.get("TWINIMPACT_DEBUG"):
+            raise
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
