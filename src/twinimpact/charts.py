@@ -119,10 +119,6 @@ def coverage_heatmap(counts: pd.DataFrame, rows: str, cols: str, value: str, tit
 
 
 # --- production cost -------------------------------------------------------------
-def _money_axis(currency: str) -> dict:
-    return dict(tickprefix="", ticksuffix="", separatethousands=True, title=currency)
-
-
 def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
     """Stacked bars: pooled cost per asset by category, one bar per mode."""
     totals = per_asset.groupby("production_mode")["per_asset"].sum()

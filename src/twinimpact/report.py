@@ -106,7 +106,7 @@ def _ipc_kernel_manager(folder: str) -> type:
     return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__})
 
 
-def execute(book: Path, out: Path, parameters: dict[str, Any], log: logging.Logger | None = None) -> None:
+def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
     """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out."""
     import tempfile
 

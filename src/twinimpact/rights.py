@@ -99,8 +99,8 @@ def owed_by_model(findings: pd.DataFrame) -> pd.DataFrame:
 
 # --- compliance over time -----------------------------------------------------------------
 def _quarter(dates: pd.Series) -> pd.Series:
-    return pd.to_datetime(dates).dt.tz_localize(None).dt.to_period("Q").astype(str) \
-        if getattr(pd.to_datetime(dates).dt, "tz", None) is not None else pd.to_datetime(dates).dt.to_period("Q").astype(str)
+    """Calendar quarter of each date, e.g. '2025Q3'."""
+    return pd.to_datetime(dates).dt.to_period("Q").astype(str)
 
 
 def usage_compliance(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import cost, labor
+from .errors import DataError
 
 
 def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
@@ -82,7 +83,7 @@ def analyse(frames: dict[str, pd.DataFrame], *, fx_rates: dict[str, float], driv
     start = current_twin_share(campaigns, base_year)
     path = adoption_path(start, adoption_share, horizon_years, assets, volume_growth)
     if not drivers.complete:
-        raise cost.DataError("Scenarios need traditional and twin campaigns in the data: " + "; ".join(drivers.notes))
+        raise DataError("Scenarios need traditional and twin campaigns in the data: " + "; ".join(drivers.notes))
     draws = savings_draws(drivers.as_dict(), driver_ranges, path, start, twins_per_season, twin_life_seasons,
                           n_draws, seed)
     npv_draws = npv(draws, discount_rate)

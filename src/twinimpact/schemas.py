@@ -252,7 +252,9 @@ def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
         return out
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(series):
-            return pd.to_datetime(series).dt.tz_localize(None).dt.normalize() if getattr(series.dt, "tz", None) else pd.to_datetime(series).dt.normalize()
+            if series.dt.tz is not None:
+                series = series.dt.tz_localize(None)
+            return series.dt.normalize()
         text = series.astype("string").str.strip().mask(blank)
         return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     if kind == "timestamp":
