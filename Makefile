@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.twinimpact-installed
 PARAMS ?= notebooks/params/default.yaml
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: help venv report test lab bench sample clean regression
+.PHONY: help venv report test lab bench sample docs clean regression
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  \033[1m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,9 @@ bench: $(STAMP) ## run the benchmarks (BENCH="cost engagement" for some) and pri
 
 sample: $(STAMP) ## regenerate data/sample from its seed
 	$(BIN)/twinimpact sample --out data/sample
+
+docs: $(STAMP) ## regenerate docs/DATA_CONTRACT.md from the contract the code validates
+	$(BIN)/twinimpact contract
 
 clean: ## remove generated reports, caches and .venv
 	rm -rf $(VENV) reports/[0-9]* reports/_failed reports/latest reports/index.html reports/.tmp-* .pytest_cache

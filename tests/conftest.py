@@ -29,7 +29,7 @@ def pytest_collectstart(collector):
 
 
 def pytest_sessionstart(session):
-    from twinimpact.report import ensure_kernel
+    from twinimpact.execute import ensure_kernel
 
     ensure_kernel()
 

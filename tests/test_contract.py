@@ -1,4 +1,4 @@
-"""Every rule of DATA_CONTRACT.md, each broken once in a copy of the tiny fixture: the
+"""Every rule of docs/DATA_CONTRACT.md, each broken once in a copy of the tiny fixture: the
 error names the table, the column, the rule, how many rows and which ones."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_tiny_fixture_is_clean_and_typed(tiny_raw):
 BROKEN = [
     ("campaigns", 1, "campaign_id", "C1", "must be unique", "campaign_id C1"),
     ("campaigns", 0, "brand", None, "must not be empty", "campaign_id C1"),
-    ("campaigns", 0, "production_mode", "drone", "must be one of traditional, twin, hybrid", "campaign_id C1"),
+    ("campaigns", 0, "production_mode", "drone", "must be one of traditional, hybrid, twin", "campaign_id C1"),
     ("campaigns", 0, "looks", "0", "must be 1 or more", "campaign_id C1"),
     ("campaigns", 0, "looks", "2.5", "must be a whole number", "campaign_id C1"),
     ("campaigns", 2, "assets_delivered", "-4", "must be 0 or more", "campaign_id C3"),
@@ -85,6 +85,7 @@ def test_each_broken_rule_is_reported_with_table_column_rule_and_rows(tiny_raw, 
     assert where in issues[0].where
     text = str(caught.value)
     assert f"Table {table}" in text and f"column {column}" in text and rule in text
+    assert issues[0].rule_id.startswith(f"{table}.{column}.") and f"[rule {issues[0].rule_id}]" in text
 
 
 def test_csv_origin_names_line_numbers_and_the_file(tiny_raw):

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from twinimpact import config, cost, data, sample
+from twinimpact import config, cost, cost_function, data, drivers, montecarlo, sample
 from twinimpact.errors import DataError
 from twinimpact.params import DEFAULT_DRIVER_RANGES, Params
 from tests.conftest import TINY, TINY_FX
@@ -64,7 +64,7 @@ def test_zero_asset_campaign_is_flagged_never_divided(tiny):
     c1 = costs.set_index("campaign_id").loc["C1"]
     assert bool(c1["zero_assets"]) and math.isnan(c1["cost_per_asset"])
     assert cost.pooled_cost_per_asset(costs)["traditional"] is None
-    block = cost.cost_block(costs, cost.observed_drivers(costs, tiny["twin_usage"]), None, 100, 4, 6)
+    block = cost.cost_block(costs, drivers.observed_drivers(costs, tiny["twin_usage"]), None, 100, 4, 6)
     assert block["zero_asset_campaigns"] == ["C1"]
 
 
@@ -81,7 +81,7 @@ def test_rollup_by_brand_and_mode(tiny_costs):
 
 
 def test_observed_drivers_by_hand(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     assert d == pytest.approx({
         "shoot_day_cost": 9_500 / 2,            # model, photographer, hair-make-up, studio over 2 days
         "assets_per_shoot_day": 50 / 2,
@@ -96,7 +96,7 @@ def test_observed_drivers_by_hand(tiny_costs, tiny):
 
 
 def test_break_even_solved_by_hand(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     # traditional 4750/25 + 10 = 200 per asset; twin 24 per asset + 4 twins * 1200 / 6 seasons = 800 a season
     # 200 n = 800 + 24 n  ->  n = 800 / 176
     assert cost.break_even_assets(d, twins_per_season=4, twin_life_seasons=6) == pytest.approx(800 / 176)
@@ -107,13 +107,13 @@ def test_break_even_solved_by_hand(tiny_costs, tiny):
 
 
 def test_break_even_is_none_when_twins_never_catch_up(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     d["review_per_asset"] = 500.0
     assert cost.break_even_assets(d, 4, 6) is None
 
 
 def test_tornado_moves_one_driver_at_a_time(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     t = cost.tornado(d, {**NO_RANGE, "compute_per_asset": (0.5, 3.0)}, 100, 4, 6).set_index("driver")
     assert t.loc["compute_per_asset", "savings_at_low"] == pytest.approx(168 + 3)
     assert t.loc["compute_per_asset", "savings_at_high"] == pytest.approx(168 - 12)
@@ -121,7 +121,7 @@ def test_tornado_moves_one_driver_at_a_time(tiny_costs, tiny):
 
 
 def test_monte_carlo_is_reproducible_by_seed(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     a = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=3)
     b = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=3)
     c = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 100, 4, 6, 5_000, seed=4)
@@ -129,7 +129,7 @@ def test_monte_carlo_is_reproducible_by_seed(tiny_costs, tiny):
 
 
 def test_monte_carlo_median_matches_the_closed_form(tiny_costs, tiny):
-    d = cost.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
+    d = drivers.observed_drivers(tiny_costs, tiny["twin_usage"]).as_dict()
     mc = cost.monte_carlo(d, {**NO_RANGE, "compute_per_asset": (0.5, 3.0)}, 100, 4, 6, 200_000, seed=1)
     # log m ~ triangular(a, 0, b): since (a + b) / 2 > 0 the median is b - sqrt((b - a) * b / 2)
     a, b = math.log(0.5), math.log(3.0)
@@ -140,14 +140,14 @@ def test_monte_carlo_median_matches_the_closed_form(tiny_costs, tiny):
 
 
 def test_multipliers_stay_in_range_and_peak_at_one():
-    m = cost.multipliers(np.random.default_rng(0), 0.5, 2.0, 100_000)
+    m = montecarlo.multipliers(np.random.default_rng(0), 0.5, 2.0, 100_000)
     assert m.min() >= 0.5 and m.max() <= 2.0 and np.median(m) == pytest.approx(1.0, abs=0.01)
 
 
 def test_planted_cost_function_is_recovered_within_its_intervals():
     truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["cost"]
     ds = data.load(Params(as_of="2026-11-28"))
-    fit = cost.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
+    fit = cost_function.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
     _assert_recovers(fit, truth["alpha"], truth["beta"], truth["market_effect"])
 
 
@@ -157,7 +157,7 @@ def test_a_different_planted_cost_function_is_recovered_too():
                              market_effect={"DE": 0.0, "FR": -0.05, "GB": 0.12, "SE": 0.02, "US": 0.2, "US-NY": 0.3})
     s = sample.generate(seed=99, spec=spec, posts=False)
     costs = cost.campaign_costs(s.tables["campaigns"], s.tables["cost_lines"], sample.FX_TO_EUR)
-    _assert_recovers(cost.fit_cost_function(costs), spec.cost_alpha, spec.cost_beta, spec.market_effect)
+    _assert_recovers(cost_function.fit_cost_function(costs), spec.cost_alpha, spec.cost_beta, spec.market_effect)
 
 
 def _assert_recovers(fit, alpha, beta, market):
@@ -176,12 +176,12 @@ def _assert_recovers(fit, alpha, beta, market):
 
 def test_cost_function_refuses_data_it_cannot_fit(tiny_costs):
     with pytest.raises(DataError, match="Cannot fit a cost function"):
-        cost.fit_cost_function(tiny_costs)  # one campaign per mode
+        cost_function.fit_cost_function(tiny_costs)  # one campaign per mode
 
 
 def test_like_for_like_prices_the_same_campaign_in_every_mode():
     ds = data.load(Params(as_of="2026-11-28"))
-    fit = cost.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
+    fit = cost_function.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
     pred = fit.predict(300, market="DE").set_index("production_mode")
     a, ci_lo, ci_hi = fit.alpha("twin")
     b = fit.beta("twin")[0]

@@ -5,30 +5,32 @@ identify an effect gets a message rather than a singular-matrix traceback."""
 from __future__ import annotations
 
 import json
-import math
+from datetime import date
 
-import ibis
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from twinimpact import config, data, engagement, reference, sample
+from twinimpact import config, count_model, data, engagement, sample
 from twinimpact.params import Params
 
 TRUTH = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def sample_posts():
-    ds = data.load(Params(as_of="2026-11-28"), keep_source=True)
-    return ds.table("posts"), ds["campaigns"]
+def sample_data():
+    return data.load(Params(as_of="2026-11-28"), keep_source=True)
 
 
 @pytest.fixture(scope="module")
-def analysis(sample_posts):
-    posts, campaigns = sample_posts
-    return engagement.analyse(posts, campaigns, reference.benchmarks(), nb_max_rows=50_000, seed=1)
+def sample_posts(sample_data):
+    return sample_data.table("posts"), sample_data["campaigns"]
+
+
+@pytest.fixture(scope="module")
+def analysis(sample_data):
+    return engagement.analyse(sample_data, Params(as_of="2026-11-28", nb_max_rows=50_000, seed=1))
 
 
 def _inside(ci: dict, truth: float) -> bool:
@@ -37,15 +39,15 @@ def _inside(ci: dict, truth: float) -> bool:
 
 def test_cells_fit_equals_the_post_level_poisson_fit_to_1e6(sample_posts):
     posts, _ = sample_posts
-    cells = engagement.aggregate_cells(posts)
-    rows = engagement.sample_rows(posts, 10**9, seed=0)
+    cells = count_model.aggregate_cells(posts)
+    rows = count_model.sample_rows(posts, 10**9, seed=0)
     assert len(rows) == cells["posts"].sum() == 50_000 and len(cells) < len(rows) / 2
-    cd, rd = engagement.build_design(cells), engagement.build_design(rows)
+    cd, rd = count_model.build_design(cells), count_model.build_design(rows)
     assert cd.names == rd.names
-    cell_fit = engagement.fit_poisson(cd)
+    cell_fit = count_model.fit_poisson(cd)
     glm = sm.GLM(rd.y, rd.X, family=sm.families.Poisson(), offset=np.log(rd.exposure)).fit(tol=1e-12)
     np.testing.assert_allclose(cell_fit.params, glm.params, rtol=1e-6, atol=1e-9)
-    row_fit = engagement.fit_poisson(rd)  # same estimator on rows: clustered covariance identical too
+    row_fit = count_model.fit_poisson(rd)  # same estimator on rows: clustered covariance identical too
     np.testing.assert_allclose(cell_fit.params, row_fit.params, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(cell_fit.cov, row_fit.cov, rtol=1e-6, atol=1e-12)
     # and Pearson's dispersion from cell sums equals the one from rows
@@ -72,8 +74,7 @@ def test_other_planted_effects_from_another_seed_are_recovered_too():
     spec = sample.SampleSpec(irr_imagery={"human": 1.0, "twin": 0.80, "synthetic": 1.10, "none": 0.9},
                              irr_ai_label=0.70, nb_alpha=0.4)
     s = sample.generate(seed=4242, n_posts=40_000, spec=spec)
-    posts = ibis.memtable(s.tables["posts"])
-    ea = engagement.analyse(posts, s.tables["campaigns"], reference.benchmarks(), nb_max_rows=0)
+    ea = engagement.analyse(data.Dataset.from_frames(s.tables, as_of=date(2026, 11, 28)), Params(nb_max_rows=0))
     assert _inside(ea.block["irr_twin_vs_human"], 0.80)
     assert _inside(ea.block["irr_synthetic_vs_human"], 1.10)
     assert _inside(ea.block["irr_ai_label"], 0.70)
@@ -81,7 +82,7 @@ def test_other_planted_effects_from_another_seed_are_recovered_too():
 
 def test_each_count_alone_can_be_the_outcome(sample_posts):
     posts, campaigns = sample_posts
-    cells = engagement.aggregate_cells(posts, outcome="saves")
+    cells = count_model.aggregate_cells(posts, outcome="saves")
     direct = posts.saves.sum().to_pyarrow().as_py()
     assert cells["y"].sum() == direct
 
@@ -94,35 +95,52 @@ def test_a_brand_showing_one_imagery_type_each_gets_a_message_not_a_traceback():
         "log_followers": [0.0] * 8, "cluster": list("abcdabcd"), "y": [10, 20, 12, 22, 9, 18, 8, 19],
         "exposure": [1000] * 8, "posts": [1] * 8,
     })
-    design = engagement.build_design(rows)
+    design = count_model.build_design(rows)
     assert "imagery[twin]" not in design.names
     assert any("cannot separate imagery[twin]" in m for m in design.messages)
-    fit = engagement.fit_poisson(design)
+    fit = count_model.fit_poisson(design)
     assert engagement.headline(fit)["irr_twin_vs_human"]["estimate"] is None
     assert any("ai_label value" in m for m in fit.messages)
 
 
 def test_a_missing_platform_or_imagery_type_is_named(sample_posts):
     posts, _ = sample_posts
-    cells = engagement.aggregate_cells(posts.filter(posts.platform != "pinterest"))
+    cells = count_model.aggregate_cells(posts.filter(posts.platform != "pinterest"))
     cells = cells[cells["imagery"] != "synthetic"]
-    design = engagement.build_design(cells)
+    design = count_model.build_design(cells)
     assert any("No posts on pinterest" in m for m in design.messages)
     assert any("No post shows synthetic imagery" in m for m in design.messages)
 
 
 def test_no_posts_at_all_is_a_clear_error():
-    empty = pd.DataFrame(columns=[*engagement.CELL_KEYS, "posts", "y", "exposure", "log_followers"])
-    with pytest.raises(engagement.EngagementError, match="No posts with impressions"):
-        engagement.build_design(empty)
+    empty = pd.DataFrame(columns=[*count_model.CELL_KEYS, "posts", "y", "exposure", "log_followers"])
+    with pytest.raises(count_model.EngagementError, match="No posts with impressions"):
+        count_model.build_design(empty)
 
 
-def test_power_shrinks_with_more_posts(analysis):
-    pw = analysis.power
-    se = pw["se_log_irr"]
-    assert pw["mde_irr_drop"] == pytest.approx(math.exp(-(1.959964 + 0.841621) * se), rel=1e-5)
-    need = pw["labelled_posts"] * ((1.959964 + 0.841621) * se / abs(math.log(0.9))) ** 2
-    assert pw["labelled_posts_needed"] == math.ceil(need) or abs(pw["labelled_posts_needed"] - need) < 2
+def test_power_by_hand_from_a_known_standard_error():
+    # se of the log label effect 0.1: mde = (1.959964 + 0.841621) * 0.1 = 0.2801585 on the log scale,
+    # so the smallest detectable drop is exp(-0.2801585) = 0.755664 and rise exp(0.2801585) = 1.323340;
+    # a 10% drop (|log 0.9| = 0.1053605) needs 100 * (0.2801585 / 0.1053605)^2 = 707.05 -> 708 labelled posts.
+    fit = count_model.Fit("poisson", ["ai_label"], np.array([0.0]), np.array([[0.01]]), 100, 100, 10)
+    pw = engagement.power(fit, labelled_posts=100)
+    assert pw["mde_irr_drop"] == pytest.approx(0.755664, abs=1e-6)
+    assert pw["mde_irr_rise"] == pytest.approx(1.323340, abs=1e-6)
+    assert pw["labelled_posts_needed"] == 708
+
+
+def test_power_shrinks_with_more_posts(sample_posts):
+    posts, _ = sample_posts
+    few = posts.filter(posts.post_id.endswith("0") | posts.post_id.endswith("5"))  # every fifth post
+    detectable = {}
+    for name, table in (("few", few), ("all", posts)):
+        cells = count_model.aggregate_cells(table)
+        labelled = int(cells.loc[cells["ai_label"] & cells["imagery"].isin(["twin", "synthetic"]), "posts"].sum())
+        detectable[name] = engagement.power(count_model.fit_poisson(count_model.build_design(cells)), labelled)
+    # five times the posts: a smaller effect becomes detectable (the drop's IRR moves towards 1)
+    assert detectable["few"]["labelled_posts"] < detectable["all"]["labelled_posts"]
+    assert detectable["few"]["mde_irr_drop"] < detectable["all"]["mde_irr_drop"] < 1
+    assert detectable["few"]["mde_irr_rise"] > detectable["all"]["mde_irr_rise"] > 1
 
 
 def test_event_study_is_flat_before_adoption_and_names_its_controls(analysis):

@@ -75,8 +75,13 @@ def test_papermill_string_lists_are_parsed():
     assert p.brands == ["Aurora Apparel"] and p.fx_rates["USD"] == 0.9
 
 
-def test_yaml_dates_and_strings_both_parse():
-    assert parse_params({"as_of": "2026-11-28"}).as_of.isoformat() == "2026-11-28"
+def test_yaml_dates_and_strings_both_parse(tmp_path: Path):
+    f = tmp_path / "p.yaml"
+    f.write_text("as_of: 2026-11-28\n")  # YAML reads an unquoted date as a date
+    assert load_params(f).as_of.isoformat() == "2026-11-28"
+    f.write_text("as_of: '2026-11-28'\n")  # quoted, or from papermill -p: a string
+    assert load_params(f).as_of.isoformat() == "2026-11-28"
+    assert parse_params({"as_of": "2026-11-28"}).as_of == load_params(f).as_of
 
 
 def test_namespace_takes_only_known_names():
@@ -89,3 +94,12 @@ def test_broken_yaml_names_the_line(tmp_path: Path):
     f.write_text("seed: 1\nfx_rates: {EUR: 1.0\n")
     with pytest.raises(ParamsError, match="not valid YAML at line"):
         load_params(f)
+
+
+def test_every_role_of_the_contract_has_a_default_redeploy_share():
+    from twinimpact.contract import ROLES
+    from twinimpact.params import DEFAULT_REDEPLOY_SHARE
+
+    assert list(DEFAULT_REDEPLOY_SHARE) == list(ROLES)
+    with pytest.raises(ParamsError, match="unknown role"):
+        parse_params({"redeploy_share": {"caterer": 0.5}})

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from twinimpact import config, data, reference, report, rights
+from twinimpact import config, data, export, reference, regulation, rights
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 
@@ -30,7 +30,7 @@ def test_every_planted_breach_is_found_and_nothing_else():
     truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]
     p = Params(as_of="2026-11-28")
     ds = data.load(p)
-    ra = rights.analyse(ds.frames, ds["posts"], reference.regulations(), p.fx_rates, SIZE, AGE)
+    ra = rights.analyse(ds, p)
     assert ra.counts == truth["counts"]
     assert set(zip(ra.findings["asset_id"], ra.findings["breach"])) == {
         (x["asset_id"], x["breach"]) for x in truth["planted"]}
@@ -109,7 +109,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
 
     frame = pd.DataFrame({"model_id": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "ok", "\tTAB"],
                           "amount_owed": [1.0, -2.0, 3.0, 4.0, 5.0, 6.0]})
-    report.write_tables({"rights_findings": frame}, tmp_path)
+    export.write_tables({"rights_findings": frame}, tmp_path)
     csv = pd.read_csv(tmp_path / "tables" / "rights_findings.csv")
     assert all(not v.startswith(("=", "+", "-", "@", "\t")) for v in csv["model_id"])
     assert csv["amount_owed"].tolist() == [1.0, -2.0, 3.0, 4.0, 5.0, 6.0]  # numbers stay numbers
@@ -120,8 +120,8 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
 
 
 def test_checklist_names_what_the_data_cannot_show(tiny):
-    ck = rights.checklist(reference.regulations(), tiny["campaigns"], tiny["posts"], tiny["twin_usage"],
-                          tiny["models"], audit(tiny.frames))
+    usage = rights.usage_with_terms(tiny["twin_usage"], tiny["models"], tiny["campaigns"], TINY_FX)
+    ck = regulation.checklist(reference.regulations(), tiny["campaigns"], rights.ai_post_counts(tiny["posts"]), usage)
     assert set(ck["rule"].str[:10]) >= {"EU AI Act ", "New York S"}
     sag = ck[ck["rule"].str.startswith("SAG")].iloc[0]
     assert "not in the contract tables" in sag["what_the_data_shows"]
@@ -141,7 +141,8 @@ def test_checklist_counts_ny_models_whose_consent_lacks_a_term():
     posts = pd.DataFrame({"post_id": ["P1"], "campaign_id": ["C1"], "brand": ["A"], "platform": ["instagram"],
                           "imagery": ["human"], "ai_label": [False],
                           "posted_at": pd.to_datetime(["2025-07-03"]).tz_localize("UTC")})
-    ck = rights.checklist(reference.regulations(), campaigns, posts, usage, models, pd.DataFrame())
+    ck = regulation.checklist(reference.regulations(), campaigns, rights.ai_post_counts(posts),
+                              rights.usage_with_terms(usage, models, campaigns, {"USD": 1.0}))
     ny = ck[ck["rule"].str.startswith("New York")].iloc[0]
     assert ny["twin_assets_in_scope"] == 2  # A3 predates 2025-06-19
     assert ny["issues_found"] == 1  # M1's consent has no end date (duration)

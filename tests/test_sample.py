@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
+import pytest
 
 from twinimpact import config, data, sample
 from twinimpact.params import Params
@@ -51,16 +53,24 @@ def test_planted_breaches_cover_every_type_and_name_real_assets():
     assert len(planted) == sum(counts.values()) and planted <= set(usage["asset_id"])
 
 
-def test_cost_lines_add_up_to_the_planted_total_and_licensing_equals_fees(tmp_path):
-    s = sample.generate(seed=11, n_posts=100)
-    lines = s.tables["cost_lines"]
+def test_cost_lines_add_up_to_the_planted_total_and_licensing_equals_fees():
+    # without noise, a campaign's spend other than twin creation is exactly the planted cost function:
+    # exp(alpha[mode] + beta[mode] * log(assets) + market_effect[market]) EUR, in the campaign's currency
+    spec = sample.SampleSpec(cost_sigma=0.0)
+    s = sample.generate(seed=11, n_posts=100, spec=spec)
+    lines, campaigns = s.tables["cost_lines"], s.tables["campaigns"].set_index("campaign_id")
+    spent = lines[lines.category != "twin_creation"].groupby("campaign_id")["amount"].sum()
+    for cid, c in campaigns.iterrows():
+        planted = math.exp(spec.cost_alpha[c.production_mode] + spec.cost_beta[c.production_mode]
+                           * math.log(c.assets_delivered) + spec.market_effect[c.market]) / sample.FX_TO_EUR[c.currency]
+        assert spent[cid] == pytest.approx(planted, abs=0.02), cid  # two lines rounded to the cent
     fees = s.tables["twin_usage"].groupby("campaign_id")["fee_paid"].sum()
     lic = lines[lines.category == "twin_licensing"].set_index("campaign_id")["amount"]
-    assert (abs(lic - fees.reindex(lic.index)) < 0.01).all()
+    assert len(lic) > 0 and (abs(lic - fees.reindex(lic.index)) < 0.01).all()
 
 
 def test_large_posts_stream_in_chunks_with_unique_ids(tmp_path, monkeypatch):
-    monkeypatch.setattr(sample, "POSTS_CHUNK", 1000)
+    monkeypatch.setattr(sample, "CHUNK_ROWS", 1000)
     seen = []
     sample.write_sample(tmp_path, seed=3, n_posts=3500, progress=lambda d, t: seen.append(d))
     posts = pd.read_parquet(tmp_path / "posts.parquet")

@@ -1,10 +1,12 @@
 """twinimpact: what AI digital twins of fashion models do to cost, work, engagement and rights.
 
-Modules, one concern each: ``config`` (paths), ``params`` (the one parameter model),
-``schemas`` (the data contract), ``data`` (sources, loading, fingerprints), ``sample``
-(seeded sample data), the calculations ``cost``, ``labor``, ``engagement``, ``rights``,
-``scenarios``, then ``charts`` (figures), ``results`` (headline numbers out of notebooks),
-``report`` (papermill, nbconvert, publishing) and ``cli``.
+One concern per module (``docs/DESIGN.md`` has the full table): ``contract`` (the data
+contract as data) and ``schemas`` (validation), ``data`` (sources, loading, the run's
+``Dataset``), ``params`` (the one parameter model), the analyses ``overview``, ``cost``,
+``labor``, ``engagement``, ``rights`` and ``scenarios`` (each ``analyse(dataset, params)``)
+with their models, ``charts`` and ``narrate`` (figures and words), ``results`` (numbers out
+of notebooks), the runner ``execute``, ``render``, ``export``, ``manifest``, ``publish`` and
+``report``, the ``sample`` generator and the ``cli``.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -1,6 +1,6 @@
-"""``twinimpact``: run, validate, sample, sweep. Exit codes (DESIGN.md): 0 ok, 2 bad
-parameters, 3 bad data, 4 a notebook failed, 5 publish failed. Errors are one readable
-paragraph on stderr."""
+"""``twinimpact``: run, validate, sample, sweep, contract. Exit codes (docs/DESIGN.md): 0 ok,
+2 bad parameters, 3 bad data, 4 a notebook failed, 5 publish failed, 1 a bug of ours. Errors
+are one readable paragraph on stderr."""
 
 from __future__ import annotations
 
@@ -53,8 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     smp = sub.add_parser("sample", help="write contract-shaped sample data with planted effects")
     smp.add_argument("--out", default=str(config.SAMPLE_DIR), metavar="DIR", help="folder to write (default: data/sample)")
-    smp.add_argument("--seed", type=int, default=20250331, metavar="N", help="random seed (default: 20250331)")
+    smp.add_argument("--seed", type=int, default=config.DEFAULT_SEED, metavar="N",
+                     help=f"random seed (default: {config.DEFAULT_SEED})")
     smp.add_argument("--posts", type=int, default=50_000, metavar="N", help="number of posts (default: 50000)")
+
+    con = sub.add_parser("contract", help="write docs/DATA_CONTRACT.md from the contract the code validates")
+    con.add_argument("--out", default=None, metavar="FILE", help="file to write (default: docs/DATA_CONTRACT.md)")
+    con.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs from the code")
 
     swp = sub.add_parser("sweep", help="many runs, one per parameters file, in parallel")
     swp.add_argument("files", nargs="+", metavar="FILE", help="YAML parameters files")
@@ -104,6 +109,18 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_contract(args: argparse.Namespace) -> int:
+    from .docs import CONTRACT_PAGE, contract_markdown, write_contract
+
+    path = Path(args.out) if args.out else CONTRACT_PAGE
+    if args.check:
+        same = path.is_file() and path.read_text(encoding="utf-8") == contract_markdown()
+        print(f"{path}: {'matches the code' if same else 'differs from the code; run twinimpact contract'}")
+        return 0 if same else 1
+    print(f"wrote {write_contract(path)}")
+    return 0
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from .errors import ParamsError
 
@@ -138,7 +155,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep}
+    handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
+                "contract": _cmd_contract}
+    from .data import quiet_engine_warnings
+
+    quiet_engine_warnings()
     try:
         return handlers[args.command](args)
     except TwinImpactError as err:

@@ -1,4 +1,4 @@
-"""Every path and fixed name in one place, built from the package's own location."""
+"""Every path and fixed name in one place, paths built from the package's own location."""
 
 from __future__ import annotations
 
@@ -22,8 +22,15 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 #: The one Jupyter kernel name: papermill, nbval and every notebook's kernelspec use it.
 KERNEL_NAME = "twinimpact"
 
-#: The six tables of the data contract, in the order they are loaded and checked.
-TABLES = ("campaigns", "cost_lines", "staffing", "posts", "models", "twin_usage")
+#: The seed every simulation uses unless the parameters say otherwise (sample data too).
+DEFAULT_SEED = 20250331
+
+#: Illustrative 2025 exchange rates, units of EUR per unit: the parameters' default fx_rates
+#: and the rates the sample generator prices in. Set your own treasury rates in the YAML.
+DEFAULT_FX_RATES = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "SEK": 0.088}
+
+#: Rows per chunk when a large table is validated, hashed or written in pieces.
+CHUNK_ROWS = 500_000
 
 #: MIME types by which notebooks hand results and tables to the runner (never rendered).
 RESULTS_MIME = "application/vnd.twinimpact.results+json"

@@ -21,23 +21,28 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from . import config
+from . import config, reference
+from .contract import CONTRACT
 from .errors import DataError, ParamsError
 from .params import Params
-from .schemas import (CONTRACT, ContractViolation, Issue, Origin, context, merge_issues, validate_chunks,
-                      validate_tables)
-
-warnings.filterwarnings("ignore", message=".*infer_string.*")
-warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
+from .schemas import Origin, context, validate_in_chunks, validate_tables
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
 #: Above this many posts, posts stay in the engine: validated and fingerprinted in chunks of
-#: ``CHUNK_ROWS``, never held whole in pandas. Override with TWINIMPACT_POSTS_IN_MEMORY.
+#: ``config.CHUNK_ROWS``, never held whole in pandas. Override with TWINIMPACT_POSTS_IN_MEMORY.
 POSTS_IN_MEMORY = int(os.environ.get("TWINIMPACT_POSTS_IN_MEMORY", "2000000"))
-CHUNK_ROWS = 500_000
+
+
+def quiet_engine_warnings() -> None:
+    """Silence two known, harmless warnings of the pinned engine stack (ibis on pandas 3:
+    ``infer_string``; duckdb 1.5: ``fetch_arrow_table``). Called by the entry points (CLI,
+    notebooks), never on import."""
+    warnings.filterwarnings("ignore", message=".*infer_string.*")
+    warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
 
 
 @dataclass
@@ -163,7 +168,8 @@ def combined_fingerprint(fingerprints: dict[str, str]) -> str:
 
 @dataclass
 class Dataset:
-    """The validated contract tables of one run, filtered to the parameters' brands.
+    """The validated contract tables of one run, filtered to the parameters' brands, with the
+    public reference tables the analyses compare against.
 
     Large posts tables are not in ``frames``: use :meth:`table` (in the engine)."""
 
@@ -172,14 +178,25 @@ class Dataset:
     source_description: str
     as_of: date
     source: Source | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        return combined_fingerprint(self.fingerprints)
-
     brands: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
     identities: dict[str, str | None] = field(default_factory=dict)  # what their validation depended on
+    reference: dict[str, pd.DataFrame] = field(default_factory=reference.load_all)
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame], as_of: date,
+                    reference_tables: dict[str, pd.DataFrame] | None = None) -> "Dataset":
+        """A dataset of already validated frames (tests, notebooks working on a subset)."""
+        prints = {n: fingerprint(f, CONTRACT[n].key) for n, f in frames.items() if n in CONTRACT}
+        ds = cls(dict(frames), prints, "frames in memory", as_of)
+        if reference_tables is not None:
+            ds.reference = reference_tables
+        return ds
+
+    @property
+    def fingerprint(self) -> str:
+        """One sha256 over every table's fingerprint: the identity of the run's data."""
+        return combined_fingerprint(self.fingerprints)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.frames and name in self.counts:
@@ -189,7 +206,7 @@ class Dataset:
                 f"data.table({name!r}).")
         return self.frames[name]
 
-    def table(self, name: str):
+    def table(self, name: str) -> Any:
         """The table as a typed ibis expression in the source's engine (for work that should
         not pull rows into pandas, e.g. millions of posts), filtered to the run's brands."""
         import ibis
@@ -202,6 +219,7 @@ class Dataset:
         return ibis.memtable(self.frames[name])
 
     def row_counts(self) -> dict[str, int]:
+        """Rows of each table, in contract order (large engine tables included)."""
         counts = {name: len(frame) for name, frame in self.frames.items()}
         counts.update(self.counts)
         return {n: counts[n] for n in CONTRACT if n in counts}
@@ -243,17 +261,20 @@ def read_tables(source: Source, skip: set[str] | frozenset[str] = frozenset()) -
     return out
 
 
+def check_brands(brands: list[str], present: set[str]) -> None:
+    """Every brand the parameters name must be in the data (else exit 2, naming those present)."""
+    unknown = [b for b in brands if b not in present]
+    if unknown:
+        raise ParamsError(f"parameter 'brands' names {', '.join(map(repr, unknown))}, which the data does not "
+                          f"hold; brands present: {', '.join(sorted(present))}.")
+
+
 def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[str, pd.DataFrame]:
     """Keep the named brands' campaigns, posts and everything hanging off those campaigns."""
     if not brands:
         return frames
-    present = set(frames["campaigns"]["brand"]) | (set(frames["posts"]["brand"]) if "posts" in frames else set())
-    unknown = [b for b in brands if b not in present]
-    if unknown:
-        raise ParamsError(
-            f"parameter 'brands' names {', '.join(map(repr, unknown))}, which the data does not hold; "
-            f"brands present: {', '.join(sorted(present))}."
-        )
+    check_brands(brands, set(frames["campaigns"]["brand"]) | (set(frames["posts"]["brand"]) if "posts" in frames
+                                                               else set()))
     campaigns = frames["campaigns"][frames["campaigns"]["brand"].isin(brands)]
     ids = set(campaigns["campaign_id"])
     out = dict(frames)
@@ -266,6 +287,7 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
 
 
 def run_date(params: Params) -> date:
+    """The run date: ``as_of`` from the parameters, else today (UTC)."""
     return params.as_of or datetime.now(timezone.utc).date()
 
 
@@ -304,17 +326,12 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
         if streamed and params.brands:
             present = set(frames["campaigns"]["brand"])
             posts_brands = set(source.tables["posts"].select("brand").distinct().to_pandas()["brand"])
-            unknown = [b for b in params.brands if b not in present | posts_brands]
-            if unknown:
-                raise ParamsError(f"parameter 'brands' names {', '.join(map(repr, unknown))}, which the data does "
-                                  f"not hold; brands present: {', '.join(sorted(present | posts_brands))}.")
+            check_brands(params.brands, present | posts_brands)
     finally:
         if not keep_source:
             source.close()
-    ds = Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
-                 counts)
-    ds.identities = idents
-    return ds
+    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
+                   counts, idents)
 
 
 TRUST_ENV = "TWINIMPACT_VALIDATED"
@@ -362,42 +379,6 @@ def trust_token(dataset: "Dataset", source_idents: dict[str, str | None]) -> str
     return json.dumps({"small": small, "tables": {
         n: {"identity": source_idents.get(n), "rows": dataset.counts[n], "sha256": dataset.fingerprints[n]}
         for n in dataset.counts}})
-
-
-def validate_in_chunks(expr, name: str, ctx, origin: Origin) -> str:
-    """Validate a large table in chunks, in key order, hashing it as it goes (one pass,
-    bounded memory); its key's uniqueness is checked in the engine. Returns the table's
-    fingerprint, equal to :func:`fingerprint` of the whole table in memory."""
-    import ibis
-
-    table = CONTRACT[name]
-    issues = []
-    key = table.key
-    dup = expr.group_by(key).aggregate(n=expr.count()).filter(lambda t: t.n > 1)
-    dups = dup.order_by(key).limit(5).to_pandas()
-    if len(dups):
-        n_dup = int(dup.n.sum().to_pyarrow().as_py())
-        issues.append(Issue(name, key, "must be unique", n_dup, [f"{key} {k}" for k in dups[key]], origin.description))
-    ordered = expr.mutate(_row=ibis.row_number()).order_by([key, "_row"])
-    hasher = hashlib.sha256()
-    state = {"first": True}
-
-    def hash_chunk(typed: pd.DataFrame) -> None:
-        text = typed.to_csv(index=False, header=state["first"], date_format="%Y-%m-%dT%H:%M:%S",
-                            lineterminator="\n")
-        state["first"] = False
-        hasher.update(text.encode("utf-8"))
-
-    def chunks():
-        for batch in ordered.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
-            frame = batch.to_pandas()
-            frame.index = pd.Index(frame.pop("_row").astype("int64"), name=None)
-            yield frame
-
-    issues += validate_chunks(chunks(), table, ctx, origin, on_chunk=hash_chunk)
-    if issues:
-        raise ContractViolation(merge_issues(issues))
-    return hasher.hexdigest()
 
 
 def _expected(source: Source, name: str) -> str:

@@ -1,4 +1,4 @@
-"""Errors users see. Each carries the exit code DESIGN.md promises to schedulers."""
+"""Errors users see. Each carries the exit code that docs/DESIGN.md promises to schedulers."""
 
 from __future__ import annotations
 

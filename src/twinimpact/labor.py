@@ -13,18 +13,33 @@ displaced = redeployed + lost, and the role's paid hours change by new - lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .cost import MODES, rates_for
+from .contract import PRODUCTION_MODES, SHOOT_DAY_ROLES
+from .money import rates_for, to_reporting
 
-SHOOT_DAY_ROLES = ("model", "photographer", "makeup_artist", "hair_stylist", "stylist", "set_designer")
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .params import Params
+
+#: Params fields the creative-labour analysis reads (beyond money and scope).
+PARAMETERS = ("adoption_share", "redeploy_share", "annual_hours", "agency_commission", "labor_year")
 
 
 def staffing_detail(staffing: pd.DataFrame, campaigns: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
-    """Staffing rows with their campaign's mode, year and assets, and pay in the reporting currency."""
+    """Staffing rows with their campaign's brand, mode, year and assets, the hourly rate in
+    the reporting currency (``hourly_rate_rep``) and ``pay`` = hours x hourly_rate_rep.
+
+    Parameters
+    ----------
+    staffing, campaigns
+        Contract tables; a staffing row's ``hourly_rate`` is in its campaign's currency.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+    """
     c = campaigns[["campaign_id", "brand", "production_mode", "start_date", "assets_delivered", "currency"]]
     s = staffing.merge(c, on="campaign_id", how="left")
     s["year"] = pd.to_datetime(s["start_date"]).dt.year
@@ -34,16 +49,22 @@ def staffing_detail(staffing: pd.DataFrame, campaigns: pd.DataFrame, fx_rates: d
 
 
 def hours_per_asset(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str, float | None]:
-    """Pooled staffing hours of each mode's campaigns over their assets delivered (DESIGN.md)."""
+    """Paid hours per finished asset of each mode, pooled::
+
+        hours_per_asset[mode] = sum(staffing hours of the mode's campaigns) / sum(assets_delivered)
+
+    ``None`` for a mode with no assets; ``labor.hours_per_asset`` in results.json."""
     hours = staffing.merge(campaigns[["campaign_id", "production_mode"]], on="campaign_id").groupby(
         "production_mode")["hours"].sum()
     assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
     return {m: (float(hours.get(m, 0.0)) / float(assets[m]) if m in assets and assets[m] > 0 else None)
-            for m in MODES}
+            for m in PRODUCTION_MODES}
 
 
 def role_hours_per_asset(detail: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Hours per asset and mean hourly rate (reporting currency) by role and mode, pooled."""
+    """By mode and role: hours, pay and people summed; ``hours_per_asset`` = the role's hours
+    over the mode's assets delivered; ``hourly_rate`` = pay / hours (hours-weighted mean,
+    reporting currency per hour). ``detail`` is :func:`staffing_detail`."""
     assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
     g = detail.groupby(["production_mode", "role"]).agg(hours=("hours", "sum"), pay=("pay", "sum"),
                                                         people=("people", "sum")).reset_index()
@@ -70,7 +91,12 @@ class Scenario:
 
 def adoption_effect(rates: pd.DataFrame, assets: float, adoption_share: float, redeploy_share: dict[str, float],
                     annual_hours: float, year: int = 0) -> Scenario:
-    """Hours, FTE and pay by role when ``adoption_share`` of ``assets`` are made with twins.
+    """Hours, FTE and pay by role when ``adoption_share`` (s) of ``assets`` (A) are made
+    with twins instead of traditionally. For a role with traditional hours per asset h_t,
+    twin hours per asset h_w and redeployed share r::
+
+        displaced = s * A * h_t        redeployed = r * displaced      lost = displaced - redeployed
+        new       = s * A * h_w        net = new - lost                FTE = hours / annual_hours
 
     ``rates`` is :func:`role_hours_per_asset`; traditional hours and rates come from the
     traditional rows, new work from the twin rows (a role's twin rate, else its
@@ -109,7 +135,8 @@ def adoption_effect(rates: pd.DataFrame, assets: float, adoption_share: float, r
 
 
 def year_assets(campaigns: pd.DataFrame, year: int = 0) -> tuple[int, float]:
-    """The year analysed (0 = the latest in the data) and its assets delivered."""
+    """The year analysed (``year``, or the latest campaign start year when 0) and the assets
+    delivered by campaigns starting that year."""
     years = pd.to_datetime(campaigns["start_date"]).dt.year
     y = int(years.max()) if not year else int(year)
     return y, float(campaigns.loc[years == y, "assets_delivered"].sum())
@@ -120,7 +147,8 @@ def wage_context(rates: pd.DataFrame, occupations: pd.DataFrame, fx_rates: dict[
     """Each role's rate in the data (traditional, else twin) next to its SOC code's BLS
     May 2024 hourly wages (P10, median, P90), all in the reporting currency when the
     parameters hold a USD rate."""
-    own = rates.sort_values("production_mode", key=lambda s: s.map({"traditional": 0, "hybrid": 1, "twin": 2}))
+    order = {m: i for i, m in enumerate(PRODUCTION_MODES)}
+    own = rates.sort_values("production_mode", key=lambda s: s.map(order))
     own = own.drop_duplicates("role")[["role", "hourly_rate"]]
     occ = occupations.copy()
     usd = fx_rates.get("USD")
@@ -161,8 +189,12 @@ def exposure_ranks(comparison: pd.DataFrame) -> pd.DataFrame:
 def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataFrame, twin_usage: pd.DataFrame,
                  fx_rates: dict[str, float], assets: float, adoption_share: float, agency_commission: float
                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Each model's yearly income, net of agency commission, in the all-traditional baseline
-    and at the adoption share.
+    """Each model's yearly income, net of agency commission ``c``, in the all-traditional
+    baseline and at the adoption share ``s`` (reporting currency per model and year)::
+
+        baseline      = (1 - c) * A * model_pay_per_asset / roster size
+        photographed  = (1 - s) * baseline
+        twin fees     = (1 - c) * s * A * twin_fee_per_asset * the model's share of twin fees paid
 
     Photographed days: the model hours a year's assets need made traditionally, at the
     traditional model rate; the contract tables do not say which model worked which
@@ -174,7 +206,7 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
     t_assets = campaigns.loc[campaigns["production_mode"] == "traditional", "assets_delivered"].sum()
     model_pay_per_asset = float(trad["pay"].sum()) / float(t_assets) if t_assets else 0.0
     u = twin_usage.merge(campaigns[["campaign_id", "production_mode", "currency"]], on="campaign_id")
-    u["fee_rep"] = u["fee_paid"].astype(float) * rates_for(u["currency"], fx_rates).to_numpy()
+    u["fee_rep"] = to_reporting(u["fee_paid"], u["currency"], fx_rates)
     w_assets = campaigns.loc[campaigns["production_mode"] == "twin", "assets_delivered"].sum()
     fee_per_asset = float(u.loc[u["production_mode"] == "twin", "fee_rep"].sum()) / float(w_assets) if w_assets else 0.0
     roster = models[["model_id", "has_twin", "size_range", "age_band"]].copy()
@@ -209,6 +241,9 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
 # --- one call for the notebook -------------------------------------------------------------
 @dataclass
 class LaborAnalysis:
+    """What the creative-labour notebook shows: hours and pay by role, the adoption scenario,
+    wages, exposure measures and models' income."""
+
     detail: pd.DataFrame
     hours_per_asset: dict[str, float | None]
     rates: pd.DataFrame
@@ -221,28 +256,30 @@ class LaborAnalysis:
     block: dict[str, Any]
 
 
-def analyse(frames: dict[str, pd.DataFrame], occupations: pd.DataFrame, exposure: pd.DataFrame, *,
-            fx_rates: dict[str, float], adoption_share: float, redeploy_share: dict[str, float],
-            annual_hours: float, agency_commission: float, year: int = 0) -> LaborAnalysis:
-    campaigns, staffing = frames["campaigns"], frames["staffing"]
-    detail = staffing_detail(staffing, campaigns, fx_rates)
+def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
+    """Every creative-labour calculation: hours and pay by role and mode, the adoption
+    scenario for ``labor_year`` (0 = the latest year), wages and exposure measures from the
+    dataset's reference tables, and models' income; with the ``labor`` block of results.json."""
+    campaigns, staffing, fx = dataset["campaigns"], dataset["staffing"], params.fx_rates
+    detail = staffing_detail(staffing, campaigns, fx)
     hpa = hours_per_asset(staffing, campaigns)
     rates = role_hours_per_asset(detail, campaigns)
-    y, assets = year_assets(campaigns, year)
-    scen = adoption_effect(rates, assets, adoption_share, redeploy_share, annual_hours, y)
-    income, summary = model_income(detail, campaigns, frames["models"], frames["twin_usage"], fx_rates, assets,
-                                   adoption_share, agency_commission)
+    y, assets = year_assets(campaigns, params.labor_year)
+    scen = adoption_effect(rates, assets, params.adoption_share, params.redeploy_share, params.annual_hours, y)
+    income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
+                                   params.adoption_share, params.agency_commission)
     t = scen.table.set_index("role") if len(scen.table) else pd.DataFrame()
     block = {
         "hours_per_asset": hpa,
         "hours_change_by_role": {r: float(t.loc[r, "net"]) for r in t.index} if len(t) else None,
         "model_income": summary,
-        "year": y, "assets": assets, "adoption_share": adoption_share,
+        "year": y, "assets": assets, "adoption_share": params.adoption_share,
         "fte_change": float(t["net_fte"].sum()) if len(t) else None,
         "displaced_hours": float(t["displaced"].sum()) if len(t) else None,
         "redeployed_hours": float(t["redeployed"].sum()) if len(t) else None,
         "new_hours": float(t["new"].sum()) if len(t) else None,
     }
     return LaborAnalysis(detail, hpa, rates, pay_by_role(detail), scen,
-                         wage_context(rates, occupations, fx_rates),
-                         exposure_comparison(exposure, sorted(set(rates["role"]))), income, summary, block)
+                         wage_context(rates, dataset.reference["occupations"], fx),
+                         exposure_comparison(dataset.reference["exposure"], sorted(set(rates["role"]))), income,
+                         summary, block)

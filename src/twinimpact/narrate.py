@@ -7,6 +7,8 @@ import html
 import math
 from typing import Any
 
+import pandas as pd
+
 
 def esc(value: Any) -> str:
     """A data value made safe for Markdown/HTML (no tags, no Markdown emphasis)."""
@@ -16,34 +18,41 @@ def esc(value: Any) -> str:
     return text
 
 
+def missing(value: Any) -> bool:
+    """True for what was not measured: None, NaN, infinity or pandas' NA."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def money(value: float | None, currency: str, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{currency} {value:,.{digits}f}"
+    """``EUR 1,234`` (``digits`` decimals), or ``n/a`` for what was not measured."""
+    return "n/a" if missing(value) else f"{currency} {value:,.{digits}f}"
 
 
 def pct(value: float | None, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{100 * value:.{digits}f}%"
+    """A share 0-1 as a percentage, ``0.125`` -> ``12.5%`` with ``digits=1``; ``n/a`` if missing."""
+    return "n/a" if missing(value) else f"{100 * value:.{digits}f}%"
 
 
 def num(value: float | None, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{value:,.{digits}f}"
+    """A number with thousands separators and ``digits`` decimals; ``n/a`` if missing."""
+    return "n/a" if missing(value) else f"{value:,.{digits}f}"
 
 
-def table(frame: Any, money: tuple[str, ...] = (), currency: str = "", pct_cols: tuple[str, ...] = (),
+def signed(value: float | None, digits: int = 1) -> str:
+    """A change with its sign, ``-0.9`` or ``+2.0``; ``n/a`` if missing."""
+    return "n/a" if missing(value) else f"{value:+,.{digits}f}"
+
+
+def table(frame: Any, money_cols: tuple[str, ...] = (), currency: str = "", pct_cols: tuple[str, ...] = (),
           digits: int = 2) -> Any:
     """A frame for reading: no index, thousands separators, money and shares formatted,
     every text cell HTML-escaped."""
-    import pandas as pd
-
     fmt: dict[str, Any] = {}
     for col in frame.columns:
         dtype = frame[col].dtype
-        if col in money:
+        if col in money_cols:
             fmt[col] = lambda v, ccy=currency: money_cell(v, ccy)
         elif col in pct_cols:
             fmt[col] = lambda v: pct(v, 1)
@@ -60,6 +69,7 @@ def table(frame: Any, money: tuple[str, ...] = (), currency: str = "", pct_cols:
 
 
 def money_cell(value: Any, currency: str) -> str:
+    """A table cell of money (2 decimals), ``n/a`` for anything that is not a number."""
     try:
         return money(float(value), currency, 2)
     except (TypeError, ValueError):

@@ -15,6 +15,7 @@ def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
     Raises ``ParamsError`` or ``DataError`` with a readable message: a notebook stops at
     its first cell rather than computing on bad input.
     """
+    data.quiet_engine_warnings()
     params = from_namespace(namespace)
     charts.setup()
     return params, data.load(params, keep_source=True)

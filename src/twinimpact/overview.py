@@ -3,23 +3,25 @@ counted in the engine (``posts`` is an ibis table, or a frame for small data).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .contract import CONTRACT
+from .engine import as_table
 
-def as_table(posts: Any):
-    """An ibis table for a frame or a table (so small frames and engine tables share code)."""
-    import ibis
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .params import Params
 
-    return ibis.memtable(posts) if isinstance(posts, pd.DataFrame) else posts
+#: Params fields the overview reads beyond scope (none: it describes the data as loaded).
+PARAMETERS: tuple[str, ...] = ()
 
 
 def table_summary(row_counts: dict[str, int], fingerprints: dict[str, str]) -> pd.DataFrame:
     """One row per table: rows and the first 12 hex digits of its sha256."""
-    from .schemas import CONTRACT
-
     return pd.DataFrame([
         {"table": name, "rows": rows, "columns": len(CONTRACT[name].columns), "sha256": fingerprints.get(name, "")[:12]}
         for name, rows in row_counts.items()
@@ -65,5 +67,30 @@ def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: li
 
 
 def brands_present(campaigns: pd.DataFrame, posts: Any) -> list[str]:
+    """Every brand in the campaigns or the posts, sorted."""
     t = as_table(posts)
     return sorted(set(campaigns["brand"]) | set(t.select("brand").distinct().to_pandas()["brand"]))
+
+
+@dataclass
+class OverviewAnalysis:
+    """What the data-overview notebook shows: tables, coverage, posts and freshness."""
+
+    summary: pd.DataFrame
+    coverage: pd.DataFrame
+    posts_by_brand_platform: pd.DataFrame
+    posts_by_month_imagery: pd.DataFrame
+    fresh: dict[str, Any]
+    block: dict[str, Any]
+
+
+def analyse(dataset: "Dataset", params: "Params") -> OverviewAnalysis:
+    """Row counts and fingerprints, coverage by brand and mode, posts counted in the engine
+    by brand, platform, month and imagery, and freshness against the run date; with the
+    ``data`` block of results.json."""
+    posts, campaigns = dataset.table("posts"), dataset["campaigns"]
+    counts = dataset.row_counts()
+    fresh = freshness(posts, campaigns, dataset.as_of)
+    return OverviewAnalysis(table_summary(counts, dataset.fingerprints), campaign_coverage(campaigns),
+                            post_counts(posts, ["brand", "platform"]), post_counts(posts, ["month", "imagery"]), fresh,
+                            overview_block(counts, fresh, brands_present(campaigns, posts)))

@@ -17,12 +17,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config import DEFAULT_FX_RATES, DEFAULT_SEED
+from .contract import ROLES
 from .errors import ParamsError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Fields whose values must never be echoed back in an error message.
-_SECRET_SAFE_FIELDS = {"source_env"}
+# Fields whose values are never echoed back in an error message (they may hold a secret).
+_NEVER_ECHOED = {"source_env"}
 
 
 #: Multipliers (low, high) on each cost driver's observed value. Widths follow the spread
@@ -56,14 +58,14 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
-    # --- common (names promised in DESIGN.md) ---------------------------------------
+    # --- common (names promised in docs/DESIGN.md) ------------------------------------
     reporting_currency: str = Field("EUR", description="ISO 4217 code all money is reported in")
     fx_rates: dict[str, float] = Field(
-        default_factory=lambda: {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "SEK": 0.088},
+        default_factory=lambda: dict(DEFAULT_FX_RATES),
         description="units of the reporting currency per unit of each currency",
     )
     brands: list[str] = Field(default_factory=list, description="brands to analyse; empty = all")
-    seed: int = Field(20250331, ge=0, le=2**32 - 1, description="random seed for every simulation")
+    seed: int = Field(DEFAULT_SEED, ge=0, le=2**32 - 1, description="random seed for every simulation")
     n_draws: int = Field(10_000, ge=100, le=10_000_000, description="Monte Carlo draws")
     horizon_years: int = Field(5, ge=1, le=30, description="years simulated in scenarios")
     discount_rate: float = Field(0.08, ge=0.0, le=0.5, description="annual discount rate for NPV")
@@ -136,9 +138,9 @@ class Params(BaseModel):
     @field_validator("redeploy_share")
     @classmethod
     def _redeploy(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(DEFAULT_REDEPLOY_SHARE))
+        unknown = sorted(set(value) - set(ROLES))
         if unknown:
-            raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles: {', '.join(DEFAULT_REDEPLOY_SHARE)}")
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles: {', '.join(ROLES)}")
         if any(not 0 <= v <= 1 for v in value.values()):
             raise ValueError("every share must be between 0 and 1")
         return {**DEFAULT_REDEPLOY_SHARE, **value}
@@ -251,7 +253,7 @@ def format_validation_error(err: ValidationError, where: str) -> str:
             continue
         msg = e["msg"].removeprefix("Value error, ")
         given = ""
-        if top not in _SECRET_SAFE_FIELDS and not isinstance(e.get("input"), (dict, list)):
+        if top not in _NEVER_ECHOED and not isinstance(e.get("input"), (dict, list)):
             given = f" (given {e.get('input')!r})"
         allowed = f" [{field_help(top)}]" if top in Params.model_fields else ""
         lines.append(f"parameter {key!r}: {msg}{given}{allowed}.")

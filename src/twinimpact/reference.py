@@ -33,3 +33,12 @@ def regulations(folder: Path | None = None) -> pd.DataFrame:
     frame = _read("regulations", folder)
     frame["applies_from"] = pd.to_datetime(frame["applies_from"])
     return frame
+
+
+#: The reference tables every analysis may read, by name.
+TABLES = ("occupations", "exposure", "benchmarks", "regulations")
+
+
+def load_all(folder: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every reference table, read once for a run."""
+    return {name: globals()[name](folder) for name in TABLES}

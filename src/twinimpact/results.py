@@ -5,8 +5,8 @@ analysts). Each becomes a cell output of a private MIME type that no renderer sh
 runner reads them back from the executed notebook with :func:`collect`. No file is
 written from inside a notebook, so a plain ``papermill`` run stays side-effect free.
 
-``results.json`` has stable keys (DESIGN.md): every promised key is present, ``null``
-where a value cannot be computed, never NaN or Infinity.
+``results.json`` has stable keys (``docs/DESIGN.md``): every promised key is present,
+``null`` where a value cannot be computed, never NaN or Infinity.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ from __future__ import annotations
 import copy
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .config import RESULTS_MIME, TABLE_MIME
+from .contract import BREACHES, PRODUCTION_MODES
 
 _CI = {"estimate": None, "ci_low": None, "ci_high": None}
 _PCT = {"p10": None, "p50": None, "p90": None}
-_MODES = {"traditional": None, "twin": None, "hybrid": None}
+_MODES = dict.fromkeys(PRODUCTION_MODES)
 
 #: Every key results.json promises; capabilities fill them, the rest stay null.
 TEMPLATE: dict[str, Any] = {
@@ -34,8 +36,7 @@ TEMPLATE: dict[str, Any] = {
               "model_income": {"traditional_per_model": None, "twin_per_model": None}},
     "engagement": {"irr_twin_vs_human": dict(_CI), "irr_synthetic_vs_human": dict(_CI),
                    "irr_ai_label": dict(_CI), "posts": None},
-    "rights": {"findings": {k: None for k in ("outside_consent_window", "outside_scope", "missing_watermark",
-                                              "underpaid", "no_twin_consent")},
+    "rights": {"findings": dict.fromkeys(BREACHES),
                "underpaid_total": None, "watermark_rate": None},
     "scenarios": {"npv": dict(_PCT), "horizon_years": None},
 }
@@ -117,3 +118,8 @@ def merge(blocks: dict[str, Any], template: dict[str, Any] | None = None) -> dic
 def dumps(results: dict[str, Any]) -> str:
     """Strict JSON text (refuses NaN/Infinity rather than writing them)."""
     return json.dumps(jsonable(results), indent=2, allow_nan=False, sort_keys=False) + "\n"
+
+
+def write_json(path: Path, obj: dict[str, Any]) -> None:
+    """Write a mapping as indented JSON (the manifest and other run records)."""
+    path.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")

@@ -6,16 +6,23 @@ the published twin imagery show. Pure functions; what the data shows, not legal 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .cost import rates_for
+from .contract import AI_IMAGERY, BREACHES, CONSENT_BREACHES
+from .engine import as_table
+from .money import to_reporting
+from .regulation import checklist
 
-BREACHES = ("outside_consent_window", "outside_scope", "missing_watermark", "underpaid", "no_twin_consent")
-UNDERPAID_TOLERANCE = 0.01  # reporting-currency units, as DATA_CONTRACT.md says
-AI_IMAGERY = ("twin", "synthetic")
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .params import Params
+
+#: Params fields the rights analysis reads (beyond money and scope).
+PARAMETERS = ("target_size_mix", "target_age_mix")
+UNDERPAID_TOLERANCE = 0.01  # reporting-currency units, as docs/DATA_CONTRACT.md says
 
 
 def usage_with_terms(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
@@ -26,15 +33,15 @@ def usage_with_terms(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: 
     c = campaigns[["campaign_id", "brand", "market", "currency", "start_date"]].rename(
         columns={"currency": "campaign_currency"})
     u = twin_usage.merge(m, on="model_id", how="left").merge(c, on="campaign_id", how="left")
-    u["paid_rep"] = u["fee_paid"].astype(float) * rates_for(u["campaign_currency"], fx_rates).to_numpy()
-    contracted = u["twin_fee_per_asset"].astype("Float64").astype(float)
-    u["contracted_rep"] = contracted * rates_for(u["model_currency"], fx_rates).to_numpy()
+    u["paid_rep"] = to_reporting(u["fee_paid"], u["campaign_currency"], fx_rates)
+    u["contracted_rep"] = to_reporting(u["twin_fee_per_asset"].astype("Float64").astype(float), u["model_currency"],
+                                       fx_rates)
     return u
 
 
 def audit(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
           fx_rates: dict[str, float]) -> pd.DataFrame:
-    """One finding per asset and breach type (DATA_CONTRACT.md):
+    """One finding per asset and breach type (docs/DATA_CONTRACT.md, "Rights findings"):
 
     - ``no_twin_consent``: the model has no twin consent (``has_twin`` false); such an asset
       gets this finding alone;
@@ -86,12 +93,14 @@ def audit(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFram
 
 
 def finding_counts(findings: pd.DataFrame) -> dict[str, int]:
+    """Findings of each breach kind (every kind present, 0 when none)."""
     counts = findings["breach"].value_counts()
     return {b: int(counts.get(b, 0)) for b in BREACHES}
 
 
 def owed_by_model(findings: pd.DataFrame) -> pd.DataFrame:
-    """Underpayment owed to each model (reporting currency), largest first."""
+    """Per model: underpaid assets and ``owed`` = sum of (contracted - paid) over them, in the
+    reporting currency, largest first (from :func:`audit`'s ``underpaid`` findings)."""
     under = findings[findings["breach"] == "underpaid"]
     g = under.groupby("model_id").agg(assets=("asset_id", "size"), owed=("amount_owed", "sum")).reset_index()
     return g.sort_values(["owed", "model_id"], ascending=[False, True]).reset_index(drop=True)
@@ -103,14 +112,13 @@ def _quarter(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("Q").astype(str)
 
 
-def usage_compliance(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
-                     findings: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def usage_compliance(twin_usage: pd.DataFrame, campaigns: pd.DataFrame, findings: pd.DataFrame,
+                     by: list[str]) -> pd.DataFrame:
     """Per group: twin assets, watermark rate, and consent coverage (share of assets used
     by a consenting model inside its window and scope)."""
     u = twin_usage.merge(campaigns[["campaign_id", "brand", "market"]], on="campaign_id", how="left")
     u["quarter"] = _quarter(u["used_on"])
-    consent_breaches = findings[findings["breach"].isin(["no_twin_consent", "outside_consent_window",
-                                                         "outside_scope"])]
+    consent_breaches = findings[findings["breach"].isin(CONSENT_BREACHES)]
     u["consented"] = ~u["asset_id"].isin(set(consent_breaches["asset_id"]))
     u["watermarked"] = u["watermarked"].astype(bool)
     g = u.groupby(by).agg(assets=("asset_id", "size"), watermark_rate=("watermarked", "mean"),
@@ -121,8 +129,6 @@ def usage_compliance(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: 
 def ai_post_counts(posts: Any) -> pd.DataFrame:
     """Twin and synthetic posts counted in the engine by campaign, brand, platform, day and
     label: small whatever the number of posts."""
-    from .overview import as_table
-
     t = as_table(posts)
     t = t.filter(t.imagery.isin(list(AI_IMAGERY)))
     t = t.mutate(day=t.posted_at.date())
@@ -144,61 +150,6 @@ def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.D
     g = p.groupby(by).agg(ai_posts=("posts", "sum"), labelled=("labelled", "sum")).reset_index()
     g["label_share"] = g["labelled"] / g["ai_posts"]
     return g.drop(columns="labelled")
-
-
-# --- regulation checklist ---------------------------------------------------------------
-def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, posts: pd.DataFrame, twin_usage: pd.DataFrame,
-              models: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
-    """For each dated rule: the campaigns, assets and posts in its markets from its date, and
-    what the data shows against its obligation. Not legal advice: it counts what the tables
-    record and names what they cannot show."""
-    rows = []
-    camp = campaigns[["campaign_id", "market", "start_date"]]
-    u = twin_usage.merge(camp, on="campaign_id", how="left").merge(models, on="model_id", how="left")
-    counts = posts if isinstance(posts, pd.DataFrame) and "day" in posts.columns else ai_post_counts(posts)
-    p = counts.merge(camp, on="campaign_id", how="left")
-    posted = p["day"]
-    for r in regulations.itertuples():
-        markets = {m.strip() for m in str(r.markets).split(",")}
-        since = pd.Timestamp(r.applies_from)
-        in_camps = campaigns[campaigns["market"].isin(markets)]
-        u_in = u[u["market"].isin(markets) & (pd.to_datetime(u["used_on"]) >= since)]
-        p_in = p[p["market"].isin(markets) & (posted >= since)]
-        issues, shows = 0, ""
-        n_posts_in = int(p_in["posts"].sum())
-        if r.rule_id == "eu_ai_act_art50":
-            unlabelled = int(p_in.loc[~p_in["ai_label"], "posts"].sum())
-            unmarked = u_in[~u_in["watermarked"].astype(bool)]
-            issues = unlabelled + len(unmarked)
-            shows = (f"{n_posts_in} twin or synthetic posts in these markets from {since:%Y-%m-%d}; "
-                     f"{unlabelled} without the AI label; {len(unmarked)} of {len(u_in)} twin assets without "
-                     "the watermark")
-            last = posted.max() if len(posted) else None
-            if last is not None and last < since:
-                before = p[p["market"].isin(markets)]
-                n_before = int(before["posts"].sum())
-                share = float(before.loc[~before["ai_label"], "posts"].sum() / n_before) if n_before else 0.0
-                shows += (f". The posts end on {last:%Y-%m-%d}, before the rule applies; readiness: {share:.0%} of "
-                          f"the {n_before} twin or synthetic posts in these markets so far carry no AI label")
-        elif r.rule_id == "ny_fashion_workers_act":
-            no_consent = ~u_in["has_twin"].fillna(False).astype(bool)
-            lacks = u_in["consent_scope"].isna() | u_in["twin_fee_per_asset"].isna() | u_in["consent_end"].isna()
-            bad = u_in[no_consent | lacks]
-            issues = int(bad["model_id"].nunique())
-            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}, of "
-                     f"{u_in['model_id'].nunique()} models; {issues} models' consent lacks a scope, a fee or an end "
-                     f"date (duration), or is missing ({int(no_consent.sum())} assets without any twin consent)")
-        elif r.rule_id == "ca_ab2602":
-            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}; whether the model had counsel "
-                     "or a union is not in the contract tables")
-        else:
-            shows = (f"{len(u_in)} twin assets in these markets from {since:%Y-%m-%d}; union status and notice "
-                     "periods are not in the contract tables")
-        rows.append({"rule": r.instrument, "jurisdiction": r.jurisdiction, "applies_from": since.date().isoformat(),
-                     "obligation": r.obligation, "campaigns_in_markets": int(len(in_camps)),
-                     "twin_assets_in_scope": int(len(u_in)), "ai_posts_in_scope": n_posts_in,
-                     "issues_found": int(issues), "what_the_data_shows": shows, "source": r.source})
-    return pd.DataFrame(rows)
 
 
 # --- representation ----------------------------------------------------------------------
@@ -227,13 +178,19 @@ def representation(models: pd.DataFrame, twin_usage: pd.DataFrame, column: str,
 
 
 def distance_from_target(rep: pd.DataFrame) -> dict[str, float]:
-    """Total variation distance of each group's mix from the target (0 to 1)."""
+    """Total variation distance of each group's mix from the target, 0 (on target) to 1::
+
+        d(group) = 0.5 * sum over levels |share_group(level) - share_target(level)|
+    """
     return {g: float(0.5 * np.abs(rep[g] - rep["target"]).sum()) for g in ("roster", "twin_roster", "twin_assets")}
 
 
 # --- one call for the notebook ------------------------------------------------------------
 @dataclass
 class RightsAnalysis:
+    """What the rights notebook shows: findings, money owed, compliance, the regulation
+    checklist and representation."""
+
     findings: pd.DataFrame
     counts: dict[str, int]
     owed: pd.DataFrame
@@ -248,19 +205,21 @@ class RightsAnalysis:
     block: dict[str, Any]
 
 
-def analyse(frames: dict[str, pd.DataFrame], posts: Any, regulations: pd.DataFrame, fx_rates: dict[str, float],
-            target_size_mix: dict[str, float], target_age_mix: dict[str, float]) -> RightsAnalysis:
-    """Every rights calculation; ``posts`` is the posts table (ibis, counted in the engine)."""
-    usage, models, campaigns = frames["twin_usage"], frames["models"], frames["campaigns"]
-    posts = ai_post_counts(posts)
-    findings = audit(usage, models, campaigns, fx_rates)
+def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
+    """Every rights calculation: the consent audit, money owed, compliance by quarter, brand,
+    market and platform, the regulation checklist (the dataset's reference regulations) and
+    representation against the target mixes; with the ``rights`` block of results.json.
+    Posts are counted in the engine."""
+    usage, models, campaigns, fx = dataset["twin_usage"], dataset["models"], dataset["campaigns"], params.fx_rates
+    posts = ai_post_counts(dataset.table("posts"))
+    findings = audit(usage, models, campaigns, fx)
     counts = finding_counts(findings)
     owed = owed_by_model(findings)
-    size = representation(models, usage, "size_range", target_size_mix)
-    age = representation(models, usage, "age_band", target_age_mix)
+    size = representation(models, usage, "size_range", params.target_size_mix)
+    age = representation(models, usage, "age_band", params.target_age_mix)
     watermark_rate = float(usage["watermarked"].astype(bool).mean()) if len(usage) else None
     labels = label_compliance(posts, campaigns, ["brand"])
-    consent_breach = findings["breach"].isin(["no_twin_consent", "outside_consent_window", "outside_scope"])
+    consent_breach = findings["breach"].isin(CONSENT_BREACHES)
     block = {
         "findings": counts,
         "underpaid_total": float(owed["owed"].sum()) if len(owed) else 0.0,
@@ -275,8 +234,9 @@ def analyse(frames: dict[str, pd.DataFrame], posts: Any, regulations: pd.DataFra
     }
     return RightsAnalysis(
         findings, counts, owed,
-        usage_compliance(usage, models, campaigns, findings, ["quarter"]),
-        usage_compliance(usage, models, campaigns, findings, ["brand", "market"]),
+        usage_compliance(usage, campaigns, findings, ["quarter"]),
+        usage_compliance(usage, campaigns, findings, ["brand", "market"]),
         label_compliance(posts, campaigns, ["quarter"]), label_compliance(posts, campaigns, ["platform"]),
         label_compliance(posts, campaigns, ["brand", "market"]),
-        checklist(regulations, campaigns, posts, usage, models, findings), size, age, block)
+        checklist(dataset.reference["regulations"], campaigns, posts, usage_with_terms(usage, models, campaigns, fx)),
+        size, age, block)

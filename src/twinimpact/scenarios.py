@@ -8,17 +8,29 @@ jobs (FTE) and models' twin fees and photographed pay. Pure functions on ``cost`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import cost, labor
+from . import cost, drivers as driver_model, labor, montecarlo
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .params import Params
+
+#: Params fields the scenarios read (beyond money and scope).
+PARAMETERS = ("seed", "n_draws", "horizon_years", "discount_rate", "adoption_share", "volume_growth",
+              "twins_per_season", "twin_life_seasons", "driver_ranges", "redeploy_share", "annual_hours",
+              "agency_commission", "labor_year")
+#: Fashion brands shoot two seasons a year (spring/summer and autumn/winter).
+SEASONS_PER_YEAR = 2
 
 
 def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
-    """Share of a year's assets made in twin campaigns."""
+    """Share (0-1) of the assets of campaigns starting in ``year`` that were made in twin
+    campaigns (hybrid campaigns count as not twin); 0 when the year has no assets."""
     y = pd.to_datetime(campaigns["start_date"]).dt.year == year
     total = campaigns.loc[y, "assets_delivered"].sum()
     twin = campaigns.loc[y & (campaigns["production_mode"] == "twin"), "assets_delivered"].sum()
@@ -27,7 +39,11 @@ def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
 
 def adoption_path(start_share: float, target_share: float, horizon_years: int, assets: float,
                   volume_growth: float) -> pd.DataFrame:
-    """Year 1..horizon: twin share moving linearly from today's to the target, and volume."""
+    """Years t = 1..H: the twin share moving linearly from ``start_share`` to
+    ``target_share`` and the volume growing at ``volume_growth``::
+
+        twin_share_t = start + (target - start) * t / H      assets_t = assets * (1 + g)^t
+    """
     t = np.arange(1, horizon_years + 1)
     share = start_share + (target_share - start_share) * t / horizon_years
     volume = assets * (1 + volume_growth) ** t
@@ -35,7 +51,8 @@ def adoption_path(start_share: float, target_share: float, horizon_years: int, a
 
 
 def npv(flows: np.ndarray, discount_rate: float) -> np.ndarray:
-    """Net present value of yearly flows (last axis = years 1..H), discounted at year end."""
+    """Net present value of yearly flows ``F_t`` (last axis = years 1..H), each discounted
+    at the end of its year: ``NPV = sum_t F_t / (1 + r)^t``."""
     years = np.arange(1, flows.shape[-1] + 1)
     return (flows / (1 + discount_rate) ** years).sum(axis=-1)
 
@@ -50,12 +67,10 @@ def savings_draws(drivers: dict[str, float], ranges: dict[str, tuple[float, floa
     scaled with the added twin share). Drivers are drawn once per draw and held across
     years (uncertainty about the unit costs, not year-to-year noise).
     """
-    rng = np.random.default_rng(seed)
-    d = {name: drivers[name] * cost.multipliers(rng, *ranges.get(name, (1.0, 1.0)), n_draws)
-         for name in cost.DRIVER_LABELS}
+    d = cost.draw_drivers(drivers, ranges, n_draws, seed)
     margin = cost.traditional_per_asset(d) - cost.twin_variable_per_asset(d)  # per asset, per draw
     extra = (path["twin_share"].to_numpy() - start_share) * path["assets"].to_numpy()  # per year
-    fixed_year = 2 * cost.twin_fixed_per_season(d, twins_per_season, twin_life_seasons)  # per draw
+    fixed_year = SEASONS_PER_YEAR * cost.twin_fixed_per_season(d, twins_per_season, twin_life_seasons)  # per draw
     scale = np.clip((path["twin_share"].to_numpy() - start_share) / max(1e-9, path["twin_share"].max() - start_share),
                     0, 1)
     return margin[:, None] * extra[None, :] - fixed_year[:, None] * scale[None, :]
@@ -63,6 +78,8 @@ def savings_draws(drivers: dict[str, float], ranges: dict[str, tuple[float, floa
 
 @dataclass
 class ScenarioAnalysis:
+    """What the scenarios notebook shows: the adoption path, yearly figures and the NPV draws."""
+
     path: pd.DataFrame
     yearly: pd.DataFrame  # year, savings p10/p50/p90, net FTE, payouts, lost model pay
     npv_draws: np.ndarray
@@ -72,43 +89,49 @@ class ScenarioAnalysis:
     block: dict[str, Any]
 
 
-def analyse(frames: dict[str, pd.DataFrame], *, fx_rates: dict[str, float], driver_ranges: dict,
-            twins_per_season: int, twin_life_seasons: int, adoption_share: float, horizon_years: int,
-            discount_rate: float, volume_growth: float, redeploy_share: dict[str, float], annual_hours: float,
-            agency_commission: float, n_draws: int, seed: int) -> ScenarioAnalysis:
-    campaigns = frames["campaigns"]
-    costs = cost.campaign_costs(campaigns, frames["cost_lines"], fx_rates)
-    drivers = cost.observed_drivers(costs, frames["twin_usage"])
-    base_year, assets = labor.year_assets(campaigns)
+def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
+    """The adoption path over ``horizon_years`` from the base year's twin share to
+    ``adoption_share``: yearly savings (P10/P50/P90), their NPV, net FTE and models' twin
+    fees against photographed pay, all against keeping today's share.
+
+    The base year is ``labor_year`` (0 = the latest year in the data), as in the labour
+    analysis, so both start from the same assets.
+    """
+    campaigns = dataset["campaigns"]
+    fx = params.fx_rates
+    costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
+    drivers = driver_model.observed_drivers(costs, dataset["twin_usage"])
+    base_year, assets = labor.year_assets(campaigns, params.labor_year)
     start = current_twin_share(campaigns, base_year)
-    path = adoption_path(start, adoption_share, horizon_years, assets, volume_growth)
+    path = adoption_path(start, params.adoption_share, params.horizon_years, assets, params.volume_growth)
     if not drivers.complete:
         raise DataError("Scenarios need traditional and twin campaigns in the data: " + "; ".join(drivers.notes))
-    draws = savings_draws(drivers.as_dict(), driver_ranges, path, start, twins_per_season, twin_life_seasons,
-                          n_draws, seed)
-    npv_draws = npv(draws, discount_rate)
-    detail = labor.staffing_detail(frames["staffing"], campaigns, fx_rates)
+    draws = savings_draws(drivers.as_dict(), params.driver_ranges, path, start, params.twins_per_season,
+                          params.twin_life_seasons, params.n_draws, params.seed)
+    npv_draws = npv(draws, params.discount_rate)
+    detail = labor.staffing_detail(dataset["staffing"], campaigns, fx)
     rates = labor.role_hours_per_asset(detail, campaigns)
-    _, income = labor.model_income(detail, campaigns, frames["models"], frames["twin_usage"], fx_rates, assets,
-                                   adoption_share, agency_commission)
+    _, income = labor.model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
+                                   params.adoption_share, params.agency_commission)
+    keep = 1 - params.agency_commission
+    yearly_pct = montecarlo.percentiles(draws, axis=0)
     rows = []
-    for r, col in zip(path.itertuples(), draws.T):
+    for i, r in enumerate(path.itertuples()):
         # against keeping today's share: the labour arithmetic is linear in the share moved
         moved = r.twin_share - start
-        table = labor.adoption_effect(rates, r.assets, moved, redeploy_share, annual_hours).table
-        p10, p50, p90 = np.percentile(col, [10, 50, 90])
+        table = labor.adoption_effect(rates, r.assets, moved, params.redeploy_share, params.annual_hours).table
         rows.append({"year": int(r.year), "twin_share": r.twin_share, "assets": r.assets,
-                     "savings_p10": p10, "savings_p50": p50, "savings_p90": p90,
+                     **{f"savings_{k}": float(v[i]) for k, v in yearly_pct.items()},
                      "net_fte": float(table["net_fte"].sum()),
-                     "lost_fte": float(table["lost"].sum() / annual_hours),
-                     "new_fte": float(table["new"].sum() / annual_hours),
-                     "model_twin_fees": (1 - agency_commission) * moved * r.assets * income["twin_fee_per_asset"],
-                     "model_photo_pay_lost": (1 - agency_commission) * moved * r.assets
-                     * income["model_pay_per_asset"]})
+                     "lost_fte": float(table["lost"].sum() / params.annual_hours),
+                     "new_fte": float(table["new"].sum() / params.annual_hours),
+                     "model_twin_fees": keep * moved * r.assets * income["twin_fee_per_asset"],
+                     "model_photo_pay_lost": keep * moved * r.assets * income["model_pay_per_asset"]})
     yearly = pd.DataFrame(rows)
-    pct = cost.percentiles(npv_draws)
-    block = {"npv": pct, "npv_against": "keeping today's twin share", "horizon_years": horizon_years, "discount_rate": discount_rate,
-             "start_twin_share": start, "target_twin_share": adoption_share, "base_year": base_year,
+    pct = montecarlo.percentiles(npv_draws)
+    block = {"npv": pct, "npv_against": "keeping today's twin share", "horizon_years": params.horizon_years,
+             "discount_rate": params.discount_rate, "start_twin_share": start,
+             "target_twin_share": params.adoption_share, "base_year": base_year,
              "final_year_net_fte": float(yearly["net_fte"].iloc[-1]),
              "cumulative_model_twin_fees": float(yearly["model_twin_fees"].sum()),
              "cumulative_model_photo_pay_lost": float(yearly["model_photo_pay_lost"].sum()),

@@ -1,166 +1,36 @@
-"""The data contract (DATA_CONTRACT.md) as code: column specs, pandera schemas and the
-cross-table rules. Validation turns raw frames into typed frames or raises a
-:class:`~twinimpact.errors.DataError` whose paragraphs name table, column, rule, how many
-rows break it and the first few keys or line numbers.
+"""Validation against the data contract (``docs/DATA_CONTRACT.md``, generated from
+:mod:`twinimpact.contract`).
+
+Two steps, one loop over the contract's rules each:
+
+1. **types**: raw frames (text from CSV, native types from Parquet or a database) become
+   the contract's types; a value that does not parse is an issue under the column's
+   ``type`` rule, not a crash;
+2. **rules**: every ``not_empty``, ``unique`` and ``row`` rule of :data:`contract.RULES`
+   becomes one pandera check, named by the rule's id, and pandera evaluates them all.
+
+Failures are :class:`Issue` objects naming the table, the column, the rule (its sentence
+and its id), how many rows break it and the first few keys or CSV line numbers; a
+:class:`ContractViolation` (exit 3) carries all of them at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Literal
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from .config import CHUNK_ROWS
+from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
 from .errors import DataError
 
-Kind = Literal["str", "int", "float", "bool", "date", "timestamp", "enum"]
 
-PRODUCTION_MODES = ("traditional", "twin", "hybrid")
-COST_CATEGORIES = (
-    "model_fees", "photographer", "hair_makeup", "styling", "studio_location", "travel",
-    "post_production", "twin_creation", "twin_licensing", "generation_compute", "ai_review",
-    "disclosure_compliance", "other",
-)
-ROLES = (
-    "model", "photographer", "makeup_artist", "hair_stylist", "stylist", "art_director",
-    "producer", "set_designer", "retoucher", "ai_artist", "rights_manager",
-)
-ENGAGEMENT_TYPES = ("employee", "freelance", "agency")
-PLATFORMS = ("instagram", "tiktok", "facebook", "pinterest", "youtube")
-FORMATS = ("image", "carousel", "video")
-IMAGERY = ("human", "twin", "synthetic", "none")
-CONSENT_SCOPES = ("social", "ecommerce", "campaign", "all")
-USES = ("social", "ecommerce", "campaign")
-ENGAGEMENT_COUNTS = ("likes", "comments", "shares", "saves")
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One contract column: its type, whether it may be empty, its values and sign."""
-
-    name: str
-    kind: Kind
-    nullable: bool = False
-    values: tuple[str, ...] = ()
-    minimum: float | None = None  # filled from the kind: ints and floats are >= 0 unless said
-
-    def lower_bound(self) -> float | None:
-        if self.minimum is not None:
-            return self.minimum
-        return 0 if self.kind in ("int", "float") else None
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: tuple[Column, ...]
-    key: str | None = None
-    foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> referenced table
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-
-CONTRACT: dict[str, Table] = {
-    "campaigns": Table(
-        "campaigns",
-        (
-            Column("campaign_id", "str"),
-            Column("brand", "str"),
-            Column("season", "str"),
-            Column("market", "str"),
-            Column("start_date", "date"),
-            Column("production_mode", "enum", values=PRODUCTION_MODES),
-            Column("looks", "int", minimum=1),
-            Column("assets_delivered", "int"),
-            Column("shoot_days", "float"),
-            Column("currency", "str"),
-        ),
-        key="campaign_id",
-    ),
-    "cost_lines": Table(
-        "cost_lines",
-        (
-            Column("campaign_id", "str"),
-            Column("category", "enum", values=COST_CATEGORIES),
-            Column("amount", "float"),
-        ),
-        foreign_keys={"campaign_id": "campaigns"},
-    ),
-    "staffing": Table(
-        "staffing",
-        (
-            Column("campaign_id", "str"),
-            Column("role", "enum", values=ROLES),
-            Column("people", "int"),
-            Column("hours", "float"),
-            Column("hourly_rate", "float"),
-            Column("engagement", "enum", values=ENGAGEMENT_TYPES),
-        ),
-        foreign_keys={"campaign_id": "campaigns"},
-    ),
-    "posts": Table(
-        "posts",
-        (
-            Column("post_id", "str"),
-            Column("campaign_id", "str", nullable=True),
-            Column("brand", "str"),
-            Column("platform", "enum", values=PLATFORMS),
-            Column("posted_at", "timestamp"),
-            Column("format", "enum", values=FORMATS),
-            Column("imagery", "enum", values=IMAGERY),
-            Column("ai_label", "bool"),
-            Column("followers", "int"),
-            Column("impressions", "int"),
-            *(Column(c, "int") for c in ENGAGEMENT_COUNTS),
-        ),
-        key="post_id",
-        foreign_keys={"campaign_id": "campaigns"},
-    ),
-    "models": Table(
-        "models",
-        (
-            Column("model_id", "str"),
-            Column("agency", "str", nullable=True),
-            Column("has_twin", "bool"),
-            Column("consent_start", "date", nullable=True),
-            Column("consent_end", "date", nullable=True),
-            Column("consent_scope", "enum", nullable=True, values=CONSENT_SCOPES),
-            Column("currency", "str"),
-            Column("day_rate", "float"),
-            Column("twin_fee_per_asset", "float", nullable=True),
-            Column("age_band", "str", nullable=True),
-            Column("size_range", "str", nullable=True),
-        ),
-        key="model_id",
-    ),
-    "twin_usage": Table(
-        "twin_usage",
-        (
-            Column("asset_id", "str"),
-            Column("model_id", "str"),
-            Column("campaign_id", "str"),
-            Column("used_on", "date"),
-            Column("use", "enum", values=USES),
-            Column("watermarked", "bool"),
-            Column("fee_paid", "float"),
-        ),
-        key="asset_id",
-        foreign_keys={"model_id": "models", "campaign_id": "campaigns"},
-    ),
-}
-
-
-# ---------------------------------------------------------------------------------
-# Issues: what is wrong, where
+# --- issues: what is wrong, where ----------------------------------------------------
 @dataclass
 class Issue:
     """One broken rule: table, column, rule, how many rows and which ones."""
@@ -171,13 +41,15 @@ class Issue:
     rows: int
     where: list[str] = field(default_factory=list)
     origin: str = ""
+    rule_id: str = ""
 
     def message(self) -> str:
         col = f", column {self.column}" if self.column else ""
         src = f" ({self.origin})" if self.origin else ""
+        rid = f" [rule {self.rule_id}]" if self.rule_id else ""
         n = f"{self.rows} row{'s' if self.rows != 1 else ''} break{'s' if self.rows == 1 else ''} it"
         first = f"; first: {', '.join(self.where)}" if self.where else ""
-        return f"Table {self.table}{src}{col}: {self.rule}: {n}{first}."
+        return f"Table {self.table}{src}{col}: {self.rule}{rid}: {n}{first}."
 
 
 @dataclass(frozen=True)
@@ -195,9 +67,15 @@ class ContractViolation(DataError):
         self.issues = issues
         head = (
             f"The data breaks the data contract in {len(issues)} place{'s' if len(issues) != 1 else ''}; "
-            "nothing was computed or published. Fix the rows named below (see DATA_CONTRACT.md) and run again."
+            "nothing was computed or published. Fix the rows named below (the rules are in "
+            "docs/DATA_CONTRACT.md) and run again."
         )
         super().__init__("\n".join([head, *(f"- {i.message()}" for i in issues)]))
+
+
+def _issue(rule: Rule, rows: int, where: list[str], origin: "Origin | None", ctx: Context | None = None) -> Issue:
+    return Issue(rule.table, rule.column, rule_text(rule, ctx), rows, where, origin.description if origin else "",
+                 rule.id)
 
 
 def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | None, limit: int = 5) -> list[str]:
@@ -214,9 +92,7 @@ def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | 
     return out
 
 
-# ---------------------------------------------------------------------------------
-# Step 1: types. Raw frames (strings from CSV, native types from Parquet or a database)
-# become the contract's types; what does not parse is an issue, not a crash.
+# --- step 1: types ---------------------------------------------------------------------
 _TRUE = {"true", "t", "1", "yes"}
 _FALSE = {"false", "f", "0", "no"}
 
@@ -231,8 +107,7 @@ def _blank(series: pd.Series) -> pd.Series:
 def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
     kind = column.kind
     if kind in ("str", "enum"):
-        out = series.astype("string").str.strip()
-        return out.mask(blank)
+        return series.astype("string").str.strip().mask(blank)
     if kind in ("int", "float"):
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             num = series.astype("Float64")  # native numbers (Parquet, databases): no parsing needed
@@ -255,8 +130,7 @@ def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
             if series.dt.tz is not None:
                 series = series.dt.tz_localize(None)
             return series.dt.normalize()
-        text = series.astype("string").str.strip().mask(blank)
-        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        return pd.to_datetime(series.astype("string").str.strip().mask(blank), format="%Y-%m-%d", errors="coerce")
     if kind == "timestamp":
         if pd.api.types.is_datetime64_any_dtype(series):
             s = pd.to_datetime(series)
@@ -266,25 +140,19 @@ def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
     raise AssertionError(kind)
 
 
-_KIND_WORDS = {
-    "int": "a whole number", "float": "a number", "bool": "true or false",
-    "date": "an ISO date YYYY-MM-DD", "timestamp": "an ISO 8601 timestamp",
-}
-
-
 def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
                  ) -> tuple[pd.DataFrame, list[Issue], dict[str, set[int]]]:
     """Cast every contract column to its type; extra columns are dropped.
 
-    Returns the typed frame, the type issues, and the rows of each column that failed to
-    parse (they are empty in the typed frame and must not be reported twice).
+    Returns the typed frame, the issues of the ``present`` and ``type`` rules, and the rows
+    of each column that failed to parse (they are empty in the typed frame and must not
+    be reported again as empty).
     """
     issues: list[Issue] = []
     unparsed: dict[str, set[int]] = {}
-    src = origin.description if origin else ""
     missing = [c for c in table.column_names if c not in raw.columns]
     for name in missing:
-        issues.append(Issue(table.name, name, "required column is missing", len(raw), [], src))
+        issues.append(_issue(RULES_BY_ID[f"{table.name}.{name}.present"], len(raw), [], origin))
     if missing:
         return raw, issues, unparsed
     if not isinstance(raw.index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(raw.index):
@@ -294,133 +162,86 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
         blank = _blank(raw[column.name])
         typed[column.name] = _coerce(raw[column.name], column, blank)
         bad = typed[column.name].isna() & ~blank
-        if bad.any() and column.kind in _KIND_WORDS:
-            rule = f"must be {_KIND_WORDS[column.kind]}"
+        rule = RULES_BY_ID.get(f"{table.name}.{column.name}.type")
+        if bad.any() and rule is not None:
             keyed = typed if table.key and column.name != table.key else raw
-            issues.append(Issue(table.name, column.name, rule, int(bad.sum()),
-                                _where(keyed, raw.index[bad], table, origin), src))
+            issues.append(_issue(rule, int(bad.sum()), _where(keyed, raw.index[bad], table, origin), origin))
             unparsed[column.name] = set(raw.index[bad])
     return typed, issues, unparsed
 
 
-# ---------------------------------------------------------------------------------
-# Step 2: pandera. One schema per table; cross-table rules are wide checks built with
-# the other tables and the run's parameters in hand.
-@dataclass
-class Context:
-    """What the cross-table rules need: other tables' keys, known currencies, run date."""
+# --- step 2: the rules -----------------------------------------------------------------
+class FrameRows:
+    """A pandas frame as the :class:`~twinimpact.contract.Rows` a row check reads."""
 
-    keys: dict[str, set[str]]
-    currencies: set[str]
-    as_of: date
-    reporting_currency: str
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
 
+    def __getitem__(self, name: str) -> pd.Series:
+        return self.frame[name]
 
-WideRule = tuple[str, str | None, Callable[[pd.DataFrame], pd.Series]]  # (rule, column, ok-mask)
+    def matches(self, name: str, pattern: str) -> pd.Series:
+        return self.frame[name].astype("string").str.match(pattern)
 
-
-def _wide_rules(table: Table, ctx: Context) -> list[WideRule]:
-    rules: list[WideRule] = []
-    for col, ref in table.foreign_keys.items():
-        keys = ctx.keys.get(ref, set())
-        rules.append((f"must exist in {ref}", col,
-                      lambda df, c=col, k=keys: df[c].isna() | df[c].isin(k)))
-    if "currency" in table.column_names:
-        known = ctx.currencies
-        rules.append((f"needs a rate to {ctx.reporting_currency} in the parameters' fx_rates", "currency",
-                      lambda df: df["currency"].isna() | df["currency"].isin(known)))
-    if table.name == "campaigns":
-        rules.append(("shoot_days must be 0 when production_mode is twin", "shoot_days",
-                      lambda df: (df["production_mode"] != "twin") | (df["shoot_days"] == 0)))
-        rules.append(("shoot_days must be above 0 when production_mode is traditional", "shoot_days",
-                      lambda df: (df["production_mode"] != "traditional") | (df["shoot_days"] > 0)))
-    if table.name == "posts":
-        for count in ENGAGEMENT_COUNTS:
-            rules.append((f"{count} must not exceed impressions", count,
-                          lambda df, c=count: df[c] <= df["impressions"]))
-        limit = pd.Timestamp(ctx.as_of, tz="UTC") + pd.Timedelta(days=1)
-        rules.append((f"posted_at must not be after the run date {ctx.as_of.isoformat()}", "posted_at",
-                      lambda df: df["posted_at"] < limit))
-    if table.name == "models":
-        for col in ("consent_start", "consent_scope", "twin_fee_per_asset"):
-            rules.append((f"{col} is required when has_twin is true", col,
-                          lambda df, c=col: ~df["has_twin"].fillna(False).astype(bool) | df[c].notna()))
-        rules.append(("consent_end must not be before consent_start", "consent_end",
-                      lambda df: df["consent_end"].isna() | df["consent_start"].isna()
-                      | (df["consent_end"] >= df["consent_start"])))
-    return rules
+    def as_of_limit(self, ctx: Context) -> pd.Timestamp:
+        return pd.Timestamp(ctx.as_of, tz="UTC") + pd.Timedelta(days=1)
 
 
-def build_schema(table: Table, ctx: Context | None = None, check_unique: bool = True) -> pa.DataFrameSchema:
-    """The pandera schema of one contract table (types already coerced). A table validated
-    in chunks checks its key's uniqueness in the engine instead (``check_unique=False``)."""
-    columns = {}
-    for c in table.columns:
-        checks = []
-        if c.values:
-            checks.append(pa.Check.isin(list(c.values), error=f"must be one of {', '.join(c.values)}"))
-        lo = c.lower_bound()
-        if lo is not None:
-            checks.append(pa.Check.ge(lo, error=f"must be {lo:g} or more"))
-        if c.name == "currency":
-            checks.append(pa.Check.str_matches(CURRENCY_PATTERN, error="must be an ISO 4217 code like EUR"))
-        columns[c.name] = pa.Column(nullable=c.nullable, unique=check_unique and c.name == table.key, checks=checks,
-                                    required=True, coerce=False)
-    wide = []
-    for rule, col, ok in _wide_rules(table, ctx) if ctx else []:
-        # pandera reports a wide check's failing rows by index; the column goes in the name.
-        wide.append(pa.Check(ok, error=f"{col or ''}|{rule}"))
-    return pa.DataFrameSchema(columns, checks=wide, name=table.name, strict=False)
+def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
+    """Whether each row passes ``rule``; a check that yields a missing value passes the row
+    (as a SQL filter on the same expression would keep it out of the breaking rows)."""
+    if rule.kind == "not_empty":
+        return frame[rule.column].notna()
+    if rule.kind == "unique":
+        col = frame[rule.column]
+        return ~(col.duplicated(keep=False) & col.notna())
+    ok = pd.Series(rule.check(FrameRows(frame), ctx), index=frame.index)  # type: ignore[misc]
+    return ok.astype("boolean").fillna(True).astype(bool)
 
 
-_CHECK_WORDS = {
-    "not_nullable": "must not be empty",
-    "field_uniqueness": "must be unique",
-}
+def build_schema(table: Table, ctx: Context, check_unique: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of one typed contract table: one named check per rule. A table
+    validated in chunks checks its key's uniqueness in the engine (``check_unique=False``)."""
+    checks = [pa.Check(lambda df, r=rule: passes(r, df, ctx), error=rule.id)
+              for rule in RULES[table.name]
+              if rule.kind in ("not_empty", "row") or (rule.kind == "unique" and check_unique)]
+    columns = {c.name: pa.Column(nullable=True, required=True, coerce=False) for c in table.columns}
+    return pa.DataFrameSchema(columns, checks=checks, name=table.name, strict=False)
 
 
 def _issues_from_pandera(err: SchemaErrors, frame: pd.DataFrame, table: Table, origin: Origin | None,
-                         unparsed: dict[str, set[int]]) -> list[Issue]:
+                         unparsed: dict[str, set[int]], ctx: Context) -> list[Issue]:
     fc = err.failure_cases
     issues: list[Issue] = []
-    src = origin.description if origin else ""
-    wide = fc["schema_context"].astype(str).eq("DataFrameSchema")
-    # A wide check fails once per column of the row: its "column|rule" error says which column matters.
-    for check, grp in fc[wide].groupby(fc.loc[wide, "check"].astype(str), sort=False):
-        column, rule = check.split("|", 1) if "|" in check else ("", check)
+    for rule_id, grp in fc.groupby(fc["check"].astype(str), sort=False):
+        rule = RULES_BY_ID[rule_id]
         idx = pd.Index(grp["index"].dropna().astype(int).unique())
-        issues.append(Issue(table.name, column or None, rule, len(idx), _where(frame, idx, table, origin), src))
-    cols = fc[~wide]
-    for (column, check), grp in cols.groupby([cols["column"].astype(str), cols["check"].astype(str)], sort=False):
-        rule = _CHECK_WORDS.get(check, check)
-        idx = pd.Index(grp["index"].dropna().astype(int).unique())
-        if check == "field_uniqueness":  # name every row of each duplicated key
-            idx = frame.index[frame[column].duplicated(keep=False) & frame[column].notna()]
-        idx = idx.difference(pd.Index(sorted(unparsed.get(column, ())), dtype=idx.dtype))
+        idx = idx.difference(pd.Index(sorted(unparsed.get(rule.column or "", ())), dtype=idx.dtype))
         if idx.empty:  # only rows already reported as unparseable
             continue
-        issues.append(Issue(table.name, column, rule, len(idx), _where(frame, idx, table, origin), src))
-    return issues
+        issues.append(_issue(rule, len(idx), _where(frame, idx.sort_values(), table, origin), origin, ctx))
+    order = {r.id: i for i, r in enumerate(RULES[table.name])}
+    return sorted(issues, key=lambda i: order[i.rule_id])
 
 
 def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Origin | None = None,
                    unparsed: dict[str, set[int]] | None = None, check_unique: bool = True) -> list[Issue]:
-    """Every pandera and cross-table rule of one typed table, as issues (empty = clean)."""
+    """Every rule of one typed table, as issues (empty = clean)."""
     try:
         build_schema(table, ctx, check_unique).validate(frame, lazy=True)
     except SchemaErrors as err:
-        return _issues_from_pandera(err, frame, table, origin, unparsed or {})
+        return _issues_from_pandera(err, frame, table, origin, unparsed or {}, ctx)
     return []
 
 
 def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_currency: str, as_of: date) -> Context:
-    """What the cross-table rules need, from the typed tables at hand."""
+    """What the rules that look beyond one row need, from the typed tables at hand."""
     keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key and n in typed}
     return Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency)
 
 
 def merge_issues(issues: list[Issue], limit: int = 5) -> list[Issue]:
-    """Issues of the same table, column and rule (e.g. from several chunks) as one."""
+    """Issues of the same rule (e.g. from several chunks) as one."""
     merged: dict[tuple[str, str | None, str], Issue] = {}
     for i in issues:
         k = (i.table, i.column, i.rule)
@@ -428,19 +249,19 @@ def merge_issues(issues: list[Issue], limit: int = 5) -> list[Issue]:
             merged[k].rows += i.rows
             merged[k].where = (merged[k].where + i.where)[:limit]
         else:
-            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin)
+            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin, i.rule_id)
     return list(merged.values())
 
 
-def validate_chunks(chunks, table: Table, ctx: Context, origin: Origin | None = None,
-                    on_chunk=None) -> list[Issue]:
+def validate_chunks(chunks: Iterable[pd.DataFrame], table: Table, ctx: Context, origin: Origin | None = None,
+                    on_chunk: Callable[[pd.DataFrame], None] | None = None) -> list[Issue]:
     """Validate a large table chunk by chunk (bounded memory). Each chunk's index must be its
     row numbers in the table. Key uniqueness across chunks is the caller's (engine) check."""
     issues: list[Issue] = []
     for chunk in chunks:
         typed, found, unparsed = coerce_table(chunk, table, origin)
         issues += found
-        if not any(i.rule == "required column is missing" for i in found):
+        if not any(i.rule_id.endswith(".present") for i in found):
             issues += validate_table(typed, table, ctx, origin, unparsed, check_unique=False)
         if on_chunk:
             on_chunk(typed)
@@ -470,19 +291,54 @@ def validate_tables(
         if name in elsewhere:
             continue
         if name not in raw:
-            o = origins.get(name)
-            issues.append(Issue(name, None, "table is missing", 0, [], o.description if o else ""))
+            issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name)))
             continue
-        frame, found, unparsed[name] = coerce_table(raw[name], table, origins.get(name))
-        typed[name] = frame
+        typed[name], found, unparsed[name] = coerce_table(raw[name], table, origins.get(name))
         issues += found
-    if any(i.rule in ("table is missing", "required column is missing") for i in issues):
+    if any(i.rule_id.endswith(".present") for i in issues):
         raise ContractViolation(issues)  # the rules below need every table and column
     ctx = context(typed, currencies, reporting_currency, as_of)
     for name, table in CONTRACT.items():
-        if name in elsewhere:
-            continue
-        issues += validate_table(typed[name], table, ctx, origins.get(name), unparsed[name])
+        if name not in elsewhere:
+            issues += validate_table(typed[name], table, ctx, origins.get(name), unparsed[name])
     if issues:
         raise ContractViolation(issues)
     return typed
+
+
+# --- large tables: validated in chunks, in key order, hashed as they go -------------------
+def validate_in_chunks(expr: Any, name: str, ctx: Context, origin: Origin) -> str:
+    """Validate a large engine table (an ibis expression) in chunks of ``CHUNK_ROWS``, in key
+    order, hashing it as it goes (one pass, bounded memory); its key's uniqueness is checked
+    in the engine. Returns the table's fingerprint, equal to
+    :func:`twinimpact.data.fingerprint` of the whole table in memory."""
+    import ibis
+
+    table = CONTRACT[name]
+    issues = []
+    key = table.key
+    dup = expr.group_by(key).aggregate(n=expr.count()).filter(lambda t: t.n > 1)
+    dups = dup.order_by(key).limit(5).to_pandas()
+    if len(dups):
+        n_dup = int(dup.n.sum().to_pyarrow().as_py())
+        issues.append(_issue(RULES_BY_ID[f"{name}.{key}.unique"], n_dup, [f"{key} {k}" for k in dups[key]], origin))
+    ordered = expr.mutate(_row=ibis.row_number()).order_by([key, "_row"])
+    hasher = hashlib.sha256()
+    state = {"first": True}
+
+    def hash_chunk(typed: pd.DataFrame) -> None:
+        text = typed.to_csv(index=False, header=state["first"], date_format="%Y-%m-%dT%H:%M:%S",
+                            lineterminator="\n")
+        state["first"] = False
+        hasher.update(text.encode("utf-8"))
+
+    def chunks() -> Iterable[pd.DataFrame]:
+        for batch in ordered.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
+            frame = batch.to_pandas()
+            frame.index = pd.Index(frame.pop("_row").astype("int64"), name=None)
+            yield frame
+
+    issues += validate_chunks(chunks(), table, ctx, origin, on_chunk=hash_chunk)
+    if issues:
+        raise ContractViolation(merge_issues(issues))
+    return hasher.hexdigest()

@@ -6,34 +6,34 @@ from tests.benchmarks.harness import measure
 
 
 def _drivers() -> dict:
-    from twinimpact import cost, data
+    from twinimpact import cost, data, drivers
     from twinimpact.params import Params
 
     p = Params()
     ds = data.load(p)
     costs = cost.campaign_costs(ds["campaigns"], ds["cost_lines"], p.fx_rates)
-    return cost.observed_drivers(costs, ds["twin_usage"]).as_dict()
+    return drivers.observed_drivers(costs, ds["twin_usage"]).as_dict()
 
 
 def _mc(d: dict, n: int) -> float:
-    from twinimpact import cost
+    from twinimpact import cost, montecarlo
     from twinimpact.params import DEFAULT_DRIVER_RANGES
 
     mc = cost.monte_carlo(d, DEFAULT_DRIVER_RANGES, 1500.0, 4, 6, n, seed=1)
-    return cost.percentiles(mc["savings_per_asset"])["p50"]
+    return montecarlo.percentiles(mc["savings_per_asset"])["p50"]
 
 
 def _mc_loop(d: dict, n: int) -> float:
     """The peer an analyst might write: one draw at a time in Python."""
     import numpy as np
 
-    from twinimpact import cost
+    from twinimpact import cost, montecarlo
     from twinimpact.params import DEFAULT_DRIVER_RANGES
 
     rng = np.random.default_rng(1)
     out = []
     for _ in range(n):
-        draw = {k: v * float(cost.multipliers(rng, *DEFAULT_DRIVER_RANGES[k], 1)[0]) for k, v in d.items()}
+        draw = {k: v * float(montecarlo.multipliers(rng, *DEFAULT_DRIVER_RANGES[k], 1)[0]) for k, v in d.items()}
         out.append(cost.savings_per_asset(draw, 1500.0, 4, 6))
     return float(np.median(out))
 

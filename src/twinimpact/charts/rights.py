@@ -1,0 +1,53 @@
+"""Charts of rights and representation: findings, compliance over time, representation against the target."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import base_figure
+
+
+def findings_summary(counts: dict[str, int], assets: int, owed: float, currency: str) -> go.Figure:
+    """Bar per breach type."""
+    total = sum(counts.values())
+    title = (f"{total} rights findings on {assets:,} twin assets; {currency} {owed:,.2f} owed to models"
+             if total else f"No rights findings on {assets:,} twin assets")
+    fig = base_figure(title, "one finding per asset and breach type (the rules: docs/DATA_CONTRACT.md)")
+    names = list(counts)
+    fig.add_bar(x=[n.replace("_", " ") for n in names], y=[counts[n] for n in names], marker_color="#C8553D",
+                text=[counts[n] for n in names], textposition="outside")
+    fig.update_layout(xaxis_title="breach", yaxis_title="assets", yaxis_rangemode="tozero", showlegend=False)
+    return fig
+
+
+def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure:
+    """Watermark rate, consent coverage and AI-label share by quarter."""
+    last_label = labels_q["label_share"].iloc[-1] if len(labels_q) else None
+    title = "Watermarks and consent hold near 100%; the AI label is the gap"
+    if last_label is not None:
+        title = (f"Watermarks and consent hold near 100%, but only {last_label:.0%} of AI-imagery posts carried "
+                 f"the AI label in {labels_q['quarter'].iloc[-1]}")
+    fig = base_figure(title, "share of twin assets watermarked and within consent; share of twin or synthetic posts labelled")
+    fig.add_scatter(x=usage_q["quarter"], y=usage_q["watermark_rate"], name="twin assets watermarked",
+                    mode="lines+markers", line=dict(color="#3D5A80", width=3))
+    fig.add_scatter(x=usage_q["quarter"], y=usage_q["consent_coverage"], name="twin assets within consent",
+                    mode="lines+markers", line=dict(color="#4F9D69", width=3))
+    fig.add_scatter(x=labels_q["quarter"], y=labels_q["label_share"], name="AI-imagery posts labelled",
+                    mode="lines+markers", line=dict(color="#C8553D", width=3))
+    fig.update_layout(xaxis_title="quarter", yaxis=dict(title="share", tickformat=".0%", range=[0, 1.05]))
+    return fig
+
+
+def representation(rep: pd.DataFrame, column: str, distance: dict[str, float]) -> go.Figure:
+    """Shares of each level for the target, roster, twin roster and published twin assets."""
+    verb = "narrow" if distance["twin_assets"] > distance["roster"] else "widen"
+    fig = base_figure(f"Twins {verb} who is shown by {column.replace('_', ' ')}: published twin assets are "
+               f"{distance['twin_assets']:.0%} from the target mix, the roster {distance['roster']:.0%}",
+               "shares by group; distance = total variation from the target (0% = on target)")
+    colors = {"target": "#A0A4A8", "roster": "#3D5A80", "twin_roster": "#E0A43A", "twin_assets": "#C8553D"}
+    for group, color in colors.items():
+        fig.add_bar(x=rep["level"], y=rep[group], name=group.replace("_", " "), marker_color=color)
+    fig.update_layout(barmode="group", xaxis_title=column.replace("_", " "),
+                      yaxis=dict(title="share", tickformat=".0%"))
+    return fig

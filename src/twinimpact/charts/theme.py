@@ -1,0 +1,85 @@
+"""The one theme: fonts, colours that mean the same thing on every chart, the offline
+renderer for reports, and the figure every builder starts from."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io.base_renderers import MimetypeRenderer
+
+from ..contract import PRODUCTION_MODES
+
+FONT = "Inter, Helvetica Neue, Arial, sans-serif"
+#: One colour per meaning, everywhere: production modes and imagery share their hues.
+MODE_COLORS = dict(zip(PRODUCTION_MODES, ("#3D5A80", "#E0A43A", "#C8553D")))
+IMAGERY_COLORS = {"human": "#3D5A80", "twin": "#C8553D", "synthetic": "#7B5EA7", "none": "#A0A4A8"}
+#: Cost categories: shoot-day spend in blues, post-production in greys, twin spend in warm hues.
+CATEGORY_COLORS = {
+    "model_fees": "#1B3A5C", "photographer": "#3D5A80", "hair_makeup": "#5B7DA6", "styling": "#7FA3C8",
+    "studio_location": "#98C1D9", "travel": "#C5DCEA", "post_production": "#7D8088", "other": "#B9BCC2",
+    "twin_creation": "#8C2F1B", "twin_licensing": "#C8553D", "generation_compute": "#E07A5F",
+    "ai_review": "#E0A43A", "disclosure_compliance": "#F2CC8F",
+}
+SEQUENCE = ["#3D5A80", "#C8553D", "#E0A43A", "#7B5EA7", "#4F9D69", "#A0A4A8", "#98C1D9"]
+
+
+def theme() -> go.layout.Template:
+    """The workbook's plotly template: white background, one font, the colour sequence,
+    legends below the plot."""
+    return go.layout.Template(layout=go.Layout(
+        font=dict(family=FONT, size=13, color="#222"),
+        title=dict(font=dict(size=16), x=0.0, xanchor="left"),
+        colorway=SEQUENCE,
+        plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(gridcolor="#eee", zerolinecolor="#ccc", automargin=True),
+        yaxis=dict(gridcolor="#eee", zerolinecolor="#ccc", automargin=True),
+        # below the plot: a long legend never covers the title or the bars
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0),
+        margin=dict(l=60, r=20, t=80, b=110),
+        height=480,
+    ))
+
+
+class OfflineRenderer(MimetypeRenderer):
+    """HTML for nbconvert with nothing loaded from a network.
+
+    Plotly's own ``notebook`` renderer adds a MathJax script from a CDN to every figure;
+    this one inlines plotly.js once (on activation, i.e. in the cell that calls
+    :func:`setup`) and emits each figure as a div that uses it.
+    """
+
+    def activate(self) -> None:
+        from IPython.display import display_html
+        from plotly.offline import get_plotlyjs
+
+        display_html("<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+                     f"<script type=\"text/javascript\">{get_plotlyjs()}</script>", raw=True)
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        html = pio.to_html(fig_dict, include_plotlyjs=False, include_mathjax=False, full_html=False,
+                           default_width="100%", default_height="440px",
+                           config={"displaylogo": False, "responsive": True})
+        return {"text/html": html}
+
+
+def setup() -> None:
+    """Register the theme and the renderers: the plotly MIME type keeps charts interactive
+    in JupyterLab; :class:`OfflineRenderer` keeps them in the HTML report, offline."""
+    pio.templates["twinimpact"] = theme()
+    pio.templates.default = "twinimpact"
+    pio.renderers["twinimpact_offline"] = OfflineRenderer()
+    pio.renderers.default = "plotly_mimetype+twinimpact_offline"
+
+
+def base_figure(title: str, subtitle: str | None = None) -> go.Figure:
+    """An empty figure in the workbook's theme with its title (and a smaller subtitle)."""
+    fig = go.Figure()
+    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    fig.update_layout(template=theme(), title=dict(text=text))
+    return fig
+
+
+def season_order(seasons: "pd.Series | list[str]") -> list[str]:
+    """Seasons like ``SS23``, ``AW23`` in calendar order (spring/summer before autumn/winter)."""
+    return sorted(set(seasons), key=lambda s: (s[2:], s[:2] != "SS"))

@@ -1,0 +1,95 @@
+"""Execution: which notebooks make up the workbook, what parameters they declare, the one
+pinned kernel, and running a notebook with papermill.
+
+A notebook runs with an explicit working directory, logged output, a per-cell timeout and
+a kernel that talks over IPC sockets (no TCP ports to race for when runs go in parallel,
+papermill #511). papermill writes the executed notebook, error banner and all, even when a
+cell fails; :func:`execute` then raises and the runner keeps that notebook for the analyst.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import ParamsError
+from .params import Params
+
+EXECUTION_TIMEOUT_S = 900  # per cell
+
+
+def list_notebooks(notebooks_dir: Path | None = None, only: list[str] | None = None) -> list[Path]:
+    """The workbook's notebooks in order (``NN_topic.ipynb``), optionally a named subset
+    (``00``, ``data_overview``, ``00_data_overview`` or the file name)."""
+    folder = notebooks_dir or config.NOTEBOOKS_DIR
+    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        wanted: list[Path] = []
+        for name in only:
+            match = [p for p in books if p.stem == name or p.name == name or p.stem.split("_", 1)[-1] == name
+                     or p.stem.startswith(f"{name}_")]
+            if not match:
+                raise ParamsError(f"--only {name!r} names no notebook; notebooks: "
+                                  f"{', '.join(p.stem for p in books)}.")
+            wanted += [m for m in match if m not in wanted]
+        books = [p for p in books if p in wanted]
+    return books
+
+
+def notebook_parameters(path: Path) -> list[str]:
+    """Names a notebook's ``parameters`` cell declares (papermill's own parser)."""
+    import papermill
+
+    return list(papermill.inspect_notebook(str(path)).keys())
+
+
+def check_notebook_parameters(books: list[Path]) -> dict[Path, list[str]]:
+    """Every declared notebook parameter must be a field of Params (else exit 2)."""
+    out = {}
+    for book in books:
+        names = notebook_parameters(book)
+        unknown = [n for n in names if n not in Params.model_fields]
+        if unknown:
+            raise ParamsError(f"Notebook {book.name} declares parameters {', '.join(unknown)} that the Params "
+                              f"model does not define; add them to src/twinimpact/params.py.")
+        out[book] = names
+    return out
+
+
+def ensure_kernel() -> None:
+    """Install the pinned kernelspec for this interpreter when it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if config.KERNEL_NAME in KernelSpecManager().find_kernel_specs():
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=config.KERNEL_NAME, display_name="Python 3 (twinimpact)", prefix=sys.prefix)
+
+
+def _ipc_kernel_manager(folder: str) -> type:
+    """A kernel manager talking to its kernel over IPC sockets in ``folder``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    def __init__(self: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(folder, "kernel"))
+        AsyncKernelManager.__init__(self, **kwargs)
+
+    return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__})
+
+
+def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
+    """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out."""
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="twinimpact-kernel-") as sockets:
+        papermill.execute_notebook(
+            str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+            cwd=str(book.parent), log_output=True, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S,
+            report_mode=False, kernel_manager_class=_ipc_kernel_manager(sockets),
+        )

@@ -1,0 +1,126 @@
+"""Publishing: a run is built in ``reports/.tmp-<run>/`` and renamed into place only when
+every notebook succeeded; ``reports/latest`` moves last, atomically; ``reports/index.html``
+lists every run. Runs that share a reports folder (a sweep) publish one at a time under a
+file lock. A failed run is moved to ``reports/_failed/<run>/`` and never touches the last
+good report."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import html
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .summary import headline_rows
+
+if TYPE_CHECKING:
+    from .params import Params
+
+#: Headlines the index of runs shows, by key (see :func:`twinimpact.summary.headline_rows`).
+INDEX_HEADLINES = (("cost_traditional", "cost/asset traditional"), ("cost_twin", "cost/asset twin"),
+                   ("irr_label", "AI-label rate ratio"), ("rights_findings", "rights findings"))
+
+
+def run_id(started: datetime, params_name: str, params: "Params", fingerprint: str, reports: Path) -> str:
+    """``<YYYYMMDD-HHMMSS>_<params-name>_<hash of parameters and data>``, unique in ``reports``."""
+    digest = hashlib.sha256((params.model_dump_json() + fingerprint).encode()).hexdigest()[:7]
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in params_name)[:40]
+    base = f"{started:%Y%m%d-%H%M%S}_{safe_name}_{digest}"
+    rid, n = base, 1
+    while (reports / rid).exists() or (reports / "_failed" / rid).exists() or (reports / f".tmp-{rid}").exists():
+        n += 1
+        rid = f"{base}-{n}"
+    return rid
+
+
+@contextlib.contextmanager
+def reports_lock(reports: Path) -> Iterator[None]:
+    """Serialise publishing between runs that share a reports folder (sweeps)."""
+    reports.mkdir(parents=True, exist_ok=True)
+    with open(reports / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def point_latest(reports: Path, run_dir: Path) -> None:
+    """Move ``reports/latest`` to ``run_dir`` atomically (a relative symlink)."""
+    tmp = reports / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(run_dir.name, tmp)
+    os.replace(tmp, reports / "latest")
+
+
+def publish(tmp: Path, reports: Path, rid: str) -> Path:
+    """Rename a finished run into place, then move ``latest``, then rewrite the index."""
+    final = reports / rid
+    with reports_lock(reports):
+        os.replace(tmp, final)
+        point_latest(reports, final)
+        write_runs_index(reports)
+    return final
+
+
+def keep_failed(tmp: Path, reports: Path, rid: str) -> Path:
+    """Move a failed run to ``reports/_failed/<run>`` and list it in the index."""
+    failed = reports / "_failed" / rid
+    with reports_lock(reports):
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, failed)
+        write_runs_index(reports)
+    return failed
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_runs_index(reports: Path) -> None:
+    """``reports/index.html``: every run, newest first, with status and headline numbers."""
+    entries = []
+    for manifest_path in list(reports.glob("*/manifest.json")) + list(reports.glob("_failed/*/manifest.json")):
+        run_dir = manifest_path.parent
+        if run_dir.name.startswith(".") or run_dir.is_symlink():
+            continue
+        m = _read_json(manifest_path)
+        r = _read_json(run_dir / "results.json")
+        entries.append((m.get("started_at", ""), run_dir, m, r))
+    entries.sort(key=lambda e: e[0], reverse=True)
+    rows = []
+    for started, run_dir, m, r in entries:
+        rel = run_dir.relative_to(reports).as_posix()
+        ok = m.get("status") == "ok"
+        link = f"{rel}/index.html" if ok else f"{rel}/{m.get('failed_notebook', '')}.html"
+        heads = {h.key: h.value for h in headline_rows(r)} if r else {}
+        cells = "".join(f"<td>{heads.get(key, '')}</td>" for key, _ in INDEX_HEADLINES)
+        rows.append(
+            "<tr>"
+            f"<td><a href=\"{html.escape(link)}\">{html.escape(run_dir.name)}</a></td>"
+            f"<td class=\"{'ok' if ok else 'bad'}\">{html.escape(str(m.get('status')))}</td>"
+            f"<td>{html.escape(str(started))}</td>"
+            f"<td>{html.escape(str(m.get('params_name')))}</td>{cells}</tr>"
+        )
+    heads_th = "".join(f"<th>{label}</th>" for _, label in INDEX_HEADLINES)
+    page = (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>twinimpact runs</title>"
+        "<style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#222}"
+        "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:6px 10px;text-align:left}"
+        ".ok{color:#2e7d32}.bad{color:#c62828}</style></head><body>"
+        "<h1>twinimpact runs</h1><p>Newest first. <a href=\"latest/index.html\">Latest successful report</a>.</p>"
+        "<table><tr><th>run</th><th>status</th><th>started (UTC)</th><th>parameters</th>" + heads_th + "</tr>"
+        + "".join(rows) + "</table></body></html>\n"
+    )
+    tmp = reports / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, reports / "index.html")

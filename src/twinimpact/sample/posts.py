@@ -1,0 +1,105 @@
+"""The sample's posts: drawn from the planted negative binomial engagement model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..contract import PLATFORMS
+from .spec import BRANDS, PLATFORM_FOLLOWER_FACTOR, PLATFORM_REACH, PLATFORM_SHARE, SampleSpec
+
+
+_START = pd.Timestamp("2023-01-01", tz="UTC")
+_END = pd.Timestamp("2026-01-01", tz="UTC")
+
+
+def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSpec, n: int,
+               first_id: int = 0) -> pd.DataFrame:
+    """``n`` posts with engagement drawn from the planted negative binomial model (vectorised)."""
+    brands = list(BRANDS)
+    brand_idx = rng.choice(len(brands), size=n, p=[BRANDS[b]["weight"] for b in brands])
+    span = int((_END - _START).total_seconds())
+    seconds = rng.integers(0, span, n)
+    if first_id == 0:
+        seconds = np.sort(seconds)
+    posted = np.datetime64(_START.tz_localize(None), "s") + seconds.astype("timedelta64[s]")  # naive UTC
+    platform = rng.choice(len(PLATFORMS), size=n, p=PLATFORM_SHARE)
+    plat_names = np.array(list(PLATFORMS))[platform]
+    video_only = np.isin(platform, [PLATFORMS.index("tiktok"), PLATFORMS.index("youtube")])
+    fmt = np.where(video_only, "video", rng.choice(["image", "carousel", "video"], size=n, p=[0.45, 0.35, 0.20]))
+
+    # link each post to its brand's latest campaign started within 120 days before it (80%)
+    campaign_id = np.full(n, None, dtype=object)
+    mode = np.full(n, "", dtype=object)
+    for b_i, brand in enumerate(brands):
+        cb = campaigns[campaigns.brand == brand].sort_values("start_date")
+        starts = pd.to_datetime(cb.start_date).to_numpy().astype("datetime64[s]")
+        sel = np.flatnonzero(brand_idx == b_i)
+        pos = np.searchsorted(starts, posted[sel], side="right") - 1
+        ok = pos >= 0
+        gap = np.full(len(sel), np.inf)
+        gap[ok] = (posted[sel][ok] - starts[pos[ok]]) / np.timedelta64(1, "D")
+        linked = ok & (gap <= 120) & (rng.random(len(sel)) < 0.8)
+        campaign_id[sel[linked]] = cb.campaign_id.to_numpy()[pos[linked]]
+        mode[sel[linked]] = cb.production_mode.to_numpy()[pos[linked]]
+
+    adopts = np.array([np.datetime64(BRANDS[b]["adopts"], "s") for b in brands])
+    adopted = posted >= adopts[brand_idx]
+    u = rng.random(n)
+    imagery = np.where(u < 0.55, "human", np.where(u < 0.80, "none", np.where(u < 0.90, "synthetic", "twin")))
+    imagery = np.where(~adopted & np.isin(imagery, ["synthetic", "twin"]), "human", imagery)
+    imagery = np.where(mode == "traditional", np.where(u < 0.85, "human", "none"), imagery)
+    imagery = np.where(mode == "hybrid", np.where(u < 0.45, "human", np.where(u < 0.85, "twin", "none")), imagery)
+    imagery = np.where(mode == "twin", np.where(u < 0.80, "twin", np.where(u < 0.95, "none", "synthetic")), imagery)
+
+    year = posted.astype("datetime64[Y]").astype(int) + 1970
+    month = posted.astype("datetime64[M]").astype(int) % 12 + 1
+    label_p = np.select([year == y for y in spec.label_share_by_year], list(spec.label_share_by_year.values()), 0.75)
+    ai = np.isin(imagery, ["twin", "synthetic"])
+    ai_label = ai & (rng.random(n) < label_p)
+
+    t_years = seconds / (365.25 * 86400)
+    base_followers = np.array([BRANDS[b]["followers"] for b in brands])[brand_idx]
+    pf = np.array([PLATFORM_FOLLOWER_FACTOR[p] for p in PLATFORMS])[platform]
+    followers = np.round(base_followers * pf * (1 + 0.25 * t_years) * rng.lognormal(0, 0.05, n)).astype(np.int64)
+    reach = np.array([PLATFORM_REACH[p] for p in PLATFORMS])[platform] * rng.lognormal(0, 0.5, n)
+    impressions = np.maximum(50, np.round(followers * reach)).astype(np.int64)
+
+    fmt_irr = {"image": spec.irr_format["image"], "carousel": spec.irr_format["carousel"], "video": spec.irr_format["video"]}
+    log_rate = (np.log(np.array([spec.base_rate[p] for p in PLATFORMS]))[platform]
+                + np.log(np.select([fmt == k for k in fmt_irr], list(fmt_irr.values())))
+                + np.log(np.select([imagery == k for k in spec.irr_imagery], list(spec.irr_imagery.values())))
+                + np.log(spec.irr_ai_label) * ai_label
+                + np.log(np.array([spec.irr_brand[b] for b in brands]))[brand_idx]
+                + spec.followers_elasticity * (np.log(followers) - np.log(1e6))
+                + spec.yearly_trend * t_years
+                + spec.seasonality * np.sin(2 * np.pi * (month - 1) / 12))
+    mu = impressions * np.exp(log_rate)
+    shape = 1.0 / spec.nb_alpha
+    total = rng.poisson(mu * rng.gamma(shape, 1.0 / shape, n))
+    total = np.minimum(total, impressions)
+    likes = rng.binomial(total, 0.82)
+    rest = total - likes
+    saves = rng.binomial(rest, 0.45)
+    rest = rest - saves
+    comments = rng.binomial(rest, 0.6)
+    shares = rest - comments
+    ids = np.strings.add("P", np.strings.zfill(np.arange(first_id + 1, first_id + n + 1).astype(str), 8))
+    return pd.DataFrame({
+        "post_id": ids.astype(object),
+        "campaign_id": pd.array(campaign_id, dtype="string"),
+        "brand": np.array(brands)[brand_idx],
+        "platform": plat_names,
+        "posted_at": pd.DatetimeIndex(posted.astype("datetime64[us]")).tz_localize("UTC"),
+        "format": fmt,
+        "imagery": imagery,
+        "ai_label": ai_label,
+        "followers": followers,
+        "impressions": impressions,
+        "likes": likes.astype(np.int64),
+        "comments": comments.astype(np.int64),
+        "shares": shares.astype(np.int64),
+        "saves": saves.astype(np.int64),
+    })
+
+

@@ -1,0 +1,82 @@
+"""What the sample generator plants: the fictional brands and markets, and
+:class:`SampleSpec`, every planted effect (change these, not the code, to test estimators)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..config import DEFAULT_FX_RATES
+
+# --- the fictional world ---------------------------------------------------------
+MARKET_CURRENCY = {"SE": "SEK", "DE": "EUR", "FR": "EUR", "GB": "GBP", "US": "USD", "US-NY": "USD"}
+FX_TO_EUR = DEFAULT_FX_RATES  # illustrative: the parameters' default rates
+
+BRANDS: dict[str, dict[str, Any]] = {
+    # adoption: the date of the brand's first twin campaign (staggered, for before/after studies)
+    "Aurora Apparel": {"markets": ["SE", "DE", "FR", "GB"], "adopts": date(2023, 9, 1), "followers": 2.4e6, "weight": 0.45},
+    "Bluefin Denim": {"markets": ["US", "US-NY", "GB"], "adopts": date(2024, 9, 1), "followers": 0.8e6, "weight": 0.25},
+    "Cobalt & Co": {"markets": ["GB", "DE", "FR", "US-NY"], "adopts": date(2025, 3, 1), "followers": 1.3e6, "weight": 0.30},
+}
+SEASONS = ["SS23", "AW23", "SS24", "AW24", "SS25", "AW25"]
+PLATFORM_SHARE = [0.40, 0.25, 0.15, 0.12, 0.08]
+PLATFORM_FOLLOWER_FACTOR = {"instagram": 1.0, "tiktok": 0.6, "facebook": 0.8, "pinterest": 0.2, "youtube": 0.1}
+PLATFORM_REACH = {"instagram": 0.08, "tiktok": 0.30, "facebook": 0.04, "pinterest": 0.10, "youtube": 0.25}
+SOC_MEDIAN_USD = {  # BLS OEWS May 2024 median hourly wage of each role's SOC proxy (data/reference)
+    "model": 43.26, "photographer": 20.44, "makeup_artist": 24.17, "hair_stylist": 16.95,
+    "stylist": 17.96, "art_director": 53.38, "producer": 61.04, "set_designer": 31.87,
+    "retoucher": 34.12, "ai_artist": 29.47, "rights_manager": 45.0,  # no SOC proxy: assumption
+}
+ENGAGEMENT_MULTIPLIER = {"employee": 1.0, "freelance": 2.2, "agency": 2.8}
+ROLE_ENGAGEMENT = {
+    "model": ("agency",), "photographer": ("freelance",), "makeup_artist": ("freelance",),
+    "hair_stylist": ("freelance",), "stylist": ("freelance", "employee"), "art_director": ("employee",),
+    "producer": ("employee",), "set_designer": ("freelance",), "retoucher": ("employee", "freelance"),
+    "ai_artist": ("employee", "freelance"), "rights_manager": ("employee",),
+}
+
+
+@dataclass
+class SampleSpec:
+    """Everything the generator plants. Change these (not the code) to test estimators."""
+
+    campaigns_per_brand_season: int = 11
+    # log(total cost in EUR, excluding twin creation) = alpha + beta*log(assets) + market + N(0, sigma)
+    cost_alpha: dict[str, float] = field(default_factory=lambda: {
+        "traditional": math.log(700.0), "hybrid": math.log(380.0), "twin": math.log(110.0)})
+    cost_beta: dict[str, float] = field(default_factory=lambda: {"traditional": 0.85, "hybrid": 0.85, "twin": 0.90})
+    cost_sigma: float = 0.12
+    market_effect: dict[str, float] = field(default_factory=lambda: {
+        "DE": 0.0, "FR": 0.03, "GB": 0.06, "SE": -0.04, "US": 0.10, "US-NY": 0.18})
+    twin_creation_eur: float = 9000.0  # one-off cost of building one model's twin
+    hours_per_asset: dict[str, dict[str, float]] = field(default_factory=lambda: {
+        "traditional": {"model": 0.35, "photographer": 0.30, "makeup_artist": 0.20, "hair_stylist": 0.15,
+                        "stylist": 0.25, "art_director": 0.12, "producer": 0.10, "set_designer": 0.08,
+                        "retoucher": 0.30},
+        "hybrid": {"model": 0.15, "photographer": 0.14, "makeup_artist": 0.09, "hair_stylist": 0.07,
+                   "stylist": 0.14, "art_director": 0.12, "producer": 0.08, "set_designer": 0.03,
+                   "retoucher": 0.18, "ai_artist": 0.20, "rights_manager": 0.03},
+        "twin": {"stylist": 0.04, "art_director": 0.10, "producer": 0.05, "retoucher": 0.10,
+                 "ai_artist": 0.35, "rights_manager": 0.05},
+    })
+    # engagement: log rate per impression of a human, unlabelled, single-image post of the
+    # first brand at 1M followers, by platform (Buffer 2025 per-impression benchmarks for
+    # instagram, facebook, tiktok; pinterest and youtube are assumptions)
+    base_rate: dict[str, float] = field(default_factory=lambda: {
+        "instagram": 0.0116, "tiktok": 0.0486, "facebook": 0.0507, "pinterest": 0.006, "youtube": 0.02})
+    irr_imagery: dict[str, float] = field(default_factory=lambda: {
+        "human": 1.0, "twin": 0.95, "synthetic": 0.82, "none": 0.88})
+    irr_ai_label: float = 0.86
+    irr_format: dict[str, float] = field(default_factory=lambda: {"image": 1.0, "carousel": 1.12, "video": 1.08})
+    irr_brand: dict[str, float] = field(default_factory=lambda: {
+        "Aurora Apparel": 1.0, "Bluefin Denim": 1.10, "Cobalt & Co": 0.92})
+    followers_elasticity: float = -0.15  # per log follower, centred at 1M
+    yearly_trend: float = -0.10  # log change per year (organic reach keeps falling)
+    seasonality: float = 0.05  # amplitude of the month-of-year cycle
+    nb_alpha: float = 0.25  # negative binomial overdispersion (variance = mu + alpha*mu^2)
+    label_share_by_year: dict[int, float] = field(default_factory=lambda: {2023: 0.30, 2024: 0.50, 2025: 0.75})
+    breaches: dict[str, int] = field(default_factory=lambda: {
+        "outside_consent_window": 3, "outside_scope": 3, "missing_watermark": 4, "underpaid": 3,
+        "no_twin_consent": 2})

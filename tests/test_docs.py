@@ -1,0 +1,84 @@
+"""The docs live in the repository and say what the code does: the contract page is the
+contract the code validates, and every link or "see X" points at a file of the repository."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from twinimpact import config, docs
+from twinimpact.contract import RULES
+
+ROOT = config.ROOT
+
+
+def tracked_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:  # not a git checkout (an unpacked archive): every file under the root
+        return [p for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts and ".git" not in p.parts]
+    return [ROOT / line for line in out.stdout.splitlines()]
+
+
+def test_the_contract_page_is_generated_from_the_code():
+    assert docs.CONTRACT_PAGE.read_text(encoding="utf-8") == docs.contract_markdown(), (
+        "docs/DATA_CONTRACT.md differs from src/twinimpact/contract.py: run `make docs`")
+
+
+def test_every_rule_id_is_on_the_contract_page():
+    page = docs.CONTRACT_PAGE.read_text(encoding="utf-8")
+    missing = [r.id for rules in RULES.values() for r in rules if f"`{r.id}`" not in page]
+    assert not missing
+
+
+def test_a_changed_rule_changes_the_page(monkeypatch):
+    from twinimpact import contract
+
+    rule = contract.RULES["campaigns"][-1]
+    monkeypatch.setitem(contract.RULES, "campaigns", [*contract.RULES["campaigns"][:-1],
+                                                      contract.Rule("campaigns.x.y", "campaigns", "x", "new rule")])
+    assert docs.contract_markdown() != docs.CONTRACT_PAGE.read_text(encoding="utf-8")
+    assert f"`{rule.id}`" not in docs.contract_markdown()
+
+
+def _markdown_sources() -> list[tuple[Path, str]]:
+    out = []
+    for path in tracked_files():
+        if path.suffix == ".md":
+            out.append((path, path.read_text(encoding="utf-8")))
+        elif path.suffix == ".ipynb":
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            out.append((path, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")))
+    return out
+
+
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path,text", _markdown_sources(), ids=lambda v: str(v)[-40:] if isinstance(v, Path) else "")
+def test_every_relative_link_points_at_a_file_of_the_repository(path: Path, text: str):
+    for target in LINK.findall(text):
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            continue
+        resolved = (path.parent / target.split("#")[0]).resolve()
+        assert resolved.exists(), f"{path.relative_to(ROOT)} links to {target}, which does not exist"
+        assert ROOT in resolved.parents or resolved == ROOT, f"{path.relative_to(ROOT)} links outside the repository"
+
+
+def test_nothing_refers_to_documents_outside_the_repository():
+    bad = []
+    for path in tracked_files():
+        if path.suffix in (".parquet", ".xlsx") or ".ci" in path.parts or path.name == "test_docs.py":
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        if "../shared" in text or re.search(r"(?<![\w/])shared/(DATA_CONTRACT|DESIGN)", text):
+            bad.append(str(path.relative_to(ROOT)))
+        for name in ("DATA_CONTRACT.md", "DESIGN.md"):
+            for m in re.finditer(re.escape(name), text):
+                before = text[max(0, m.start() - 5):m.start()]
+                if path.parent.name != "docs" and not before.endswith("docs/"):
+                    bad.append(f"{path.relative_to(ROOT)} names {name} without its folder docs/")
+    assert not bad, bad
