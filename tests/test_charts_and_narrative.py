@@ -42,7 +42,9 @@ def test_cost_components_title_states_the_saving_from_the_totals():
                               "category": ["photographer", "model_fees", "twin_licensing", "ai_review"],
                               "per_asset": [150.0, 50.0, 40.0, 8.0]})
     fig = charts.cost_components(per_asset, "EUR")
-    assert fig.layout.title.text.startswith("A twin-made asset costs EUR 48, a traditional one EUR 200 (76% less)")
+    assert fig.layout.title.text.startswith("A twin-made asset cost EUR 48, a traditional one EUR 200 (76% less)")
+    more = per_asset.assign(per_asset=[50.0, 50.0, 100.0, 20.0])  # twin 120 against traditional 100: 20% more
+    assert "(20% more)" in charts.cost_components(more, "EUR").layout.title.text
     assert fig.layout.yaxis.title.text == "cost per asset (EUR)"
 
 
@@ -51,7 +53,7 @@ def test_hours_title_states_the_change_and_falls_back_without_both_modes():
                           "hours_per_asset": [1.22, 0.45]})
     fig = charts.hours_per_asset_by_role(rates, {"traditional": 1.22, "twin": 0.45})
     # 1 - 0.45 / 1.22 = 0.631 -> 63% fewer
-    assert fig.layout.title.text.startswith("A twin-made asset takes 0.45 paid hours, a traditional one 1.22 "
+    assert fig.layout.title.text.startswith("A twin-made asset took 0.45 paid hours, a traditional one 1.22 "
                                             "(63% fewer)")
     fig = charts.hours_per_asset_by_role(rates, {"traditional": 1.22, "twin": None})
     assert fig.layout.title.text.startswith("Hours of paid work per finished asset by role")

@@ -253,6 +253,18 @@ def test_rights_block_counts_equal_the_planted_breaches(published: Path):
     assert len(findings) == sum(truth.values())
 
 
+def test_every_conclusion_is_filled_and_printed_in_the_executive_report(published: Path):
+    import html
+
+    res = json.loads((published / "latest" / "results.json").read_text())
+    page = html.unescape((published / "latest" / "index.html").read_text())
+    assert set(res["conclusions"]) == {"engagement_twin_vs_human", "engagement_synthetic_vs_human",
+                                       "engagement_ai_label", "cost_twin_vs_traditional", "npv_adoption"}
+    for key, c in res["conclusions"].items():
+        assert c["direction"] in ("lower", "higher", "no detectable difference", "positive", "negative", "uncertain")
+        assert c["statement"] in page, key
+
+
 def test_labor_block_is_filled(published: Path):
     res = json.loads((published / "latest" / "results.json").read_text())["labor"]
     assert res["hours_per_asset"]["twin"] < res["hours_per_asset"]["traditional"]

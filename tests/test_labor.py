@@ -7,6 +7,8 @@ art director 10 h, rights manager 5 h -> 0.45 h per asset. Hybrid C3, 40 assets:
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from twinimpact import data, labor, reference
@@ -37,9 +39,14 @@ def test_role_hours_and_rates_in_the_reporting_currency(rates):
     assert r.loc[("hybrid", "model"), "hourly_rate"] == pytest.approx(110 * 0.9)
 
 
+def all_traditional(rates, assets, share, redeploy, annual_hours=1000):
+    """The all-traditional case: ``share`` of ``assets`` made traditionally move to twins."""
+    return labor.shift_from_mix(rates, {"traditional": assets}, {"traditional": share * assets}, redeploy,
+                                annual_hours).table
+
+
 def test_adoption_arithmetic_by_hand(rates):
-    s = labor.adoption_effect(rates, assets=100, adoption_share=0.5, redeploy_share={"photographer": 0.5},
-                              annual_hours=1000).table.set_index("role")
+    s = all_traditional(rates, 100, 0.5, {"photographer": 0.5}).set_index("role")
     assert s.loc["model", ["baseline_hours", "displaced", "redeployed", "lost", "new", "scenario_hours"]].tolist() == \
         pytest.approx([32, 16, 0, 16, 0, 16])
     assert s.loc["photographer", ["displaced", "redeployed", "lost", "scenario_hours"]].tolist() == \
@@ -52,23 +59,55 @@ def test_adoption_arithmetic_by_hand(rates):
     assert s.loc["ai_artist", "scenario_pay"] == pytest.approx(15 * 54)
 
 
+def test_hybrid_assets_moved_displace_hybrid_hours(rates):
+    # hybrid C3: 28 h over 40 assets; moving 20 hybrid assets displaces 14 h and adds 20 * 0.45 = 9 h of twin work
+    s = labor.shift_from_mix(rates, {"hybrid": 40.0}, {"hybrid": 20.0}, {}, 1000).table
+    assert s["baseline_hours"].sum() == pytest.approx(28)
+    assert s["displaced"].sum() == pytest.approx(14) and s["new"].sum() == pytest.approx(9)
+    assert s["net"].sum() == pytest.approx(9 - 14)
+
+
+def test_each_brand_moves_from_its_own_share_and_from_its_mix():
+    # brand A: 60 traditional, 20 hybrid, 20 twin (20%); brand B: 50 twin of 50 (100%, moves nothing).
+    # To 60%: A moves 0.4 * 100 = 40 assets, 3/4 from traditional (30) and 1/4 from hybrid (10).
+    mix = pd.DataFrame({"traditional": [60.0, 0.0], "hybrid": [20.0, 0.0], "twin": [20.0, 50.0]}, index=["A", "B"])
+    assert labor.moved_assets(mix, 0.6) == pytest.approx({"traditional": 30.0, "hybrid": 10.0})
+    assert labor.moved_assets(mix, 0.6, fraction=0.5) == pytest.approx({"traditional": 15.0, "hybrid": 5.0})
+    assert labor.moved_assets(mix, 0.1) == {"traditional": 0.0, "hybrid": 0.0}
+
+
 def test_zero_adoption_reproduces_the_baseline_exactly(rates):
-    s = labor.adoption_effect(rates, 100, 0.0, {"photographer": 0.5}, 1000).table
+    s = all_traditional(rates, 100, 0.0, {"photographer": 0.5})
     assert (s["scenario_hours"] == s["baseline_hours"]).all() and (s["net"] == 0).all()
     assert (s["scenario_pay"] == s["baseline_pay"]).all()
 
 
 def test_full_adoption_removes_shoot_day_hours_except_what_redeployment_keeps(rates):
     redeploy = {"photographer": 0.5, "makeup_artist": 0.25}
-    s = labor.adoption_effect(rates, 100, 1.0, redeploy, 1000).table.set_index("role")
+    s = all_traditional(rates, 100, 1.0, redeploy).set_index("role")
     for role in ("model", "photographer", "makeup_artist"):
         assert s.loc[role, "scenario_hours"] == pytest.approx(redeploy.get(role, 0.0) * s.loc[role, "baseline_hours"])
 
 
 def test_hours_are_conserved(rates):
-    s = labor.adoption_effect(rates, 137, 0.37, {"photographer": 0.3, "retoucher": 0.6}, 1720).table
+    s = labor.shift_from_mix(rates, {"traditional": 137.0, "hybrid": 40.0, "twin": 12.0},
+                             {"traditional": 37.0, "hybrid": 11.0}, {"photographer": 0.3, "retoucher": 0.6}, 1720).table
     assert (s["displaced"] - s["redeployed"] - s["lost"]).abs().max() < 1e-9
     assert (s["scenario_hours"] - (s["baseline_hours"] - s["lost"] + s["new"])).abs().max() < 1e-9
+
+
+def test_hours_intervals_bracket_the_point_and_widen_with_the_range(rates):
+    scen = labor.shift_from_mix(rates, {"traditional": 100.0}, {"traditional": 50.0}, {}, 1000)
+    rng = np.random.default_rng(0)
+    narrow = {"traditional_hours_per_asset": 1.22 * rng.uniform(0.95, 1.05, 4000),
+              "twin_hours_per_asset": 0.45 * rng.uniform(0.95, 1.05, 4000)}
+    wide = {k: v[0] * 0 + (1.22 if k.startswith("trad") else 0.45) * rng.uniform(0.5, 1.5, 4000) for k, v in narrow.items()}
+    a = labor.hours_intervals(scen, rates, narrow, 1000, {})
+    b = labor.hours_intervals(scen, rates, wide, 1000, {})
+    point = float(scen.table["net"].sum())  # 50 * (0.45 - 1.22) = -38.5 hours
+    assert point == pytest.approx(-38.5)
+    assert a["net_hours"]["p10"] < point < a["net_hours"]["p90"]
+    assert b["net_hours"]["p90"] - b["net_hours"]["p10"] > a["net_hours"]["p90"] - a["net_hours"]["p10"]
 
 
 def test_models_income_under_twin_licensing(tiny):

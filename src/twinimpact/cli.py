@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     smp.add_argument("--seed", type=int, default=config.DEFAULT_SEED, metavar="N",
                      help=f"random seed (default: {config.DEFAULT_SEED})")
     smp.add_argument("--posts", type=int, default=50_000, metavar="N", help="number of posts (default: 50000)")
+    smp.add_argument("--world", default="default", choices=["default", "no-effect", "costly-twin"],
+                     help="what to plant: the bundled sample's effects (default), no imagery or label effect "
+                          "(no-effect), or twins dearer than photography (costly-twin)")
 
     con = sub.add_parser("contract", help="write docs/DATA_CONTRACT.md from the contract the code validates")
     con.add_argument("--out", default=None, metavar="FILE", help="file to write (default: docs/DATA_CONTRACT.md)")
@@ -91,7 +94,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .errors import ParamsError
-    from .sample import write_sample
+    from .sample import world, write_sample
 
     if args.posts < 1 or args.seed < 0:
         raise ParamsError("--posts must be 1 or more and --seed 0 or more.")
@@ -103,8 +106,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
             last[0] = time.perf_counter()
             print(f"  posts {done:,}/{total:,} ({done / total:.0%})", file=sys.stderr, flush=True)
 
-    truth = write_sample(args.out, seed=args.seed, n_posts=args.posts, progress=progress)
-    print(f"wrote sample (seed {truth['seed']}, {truth['n_posts']:,} posts) to {args.out} "
+    truth = write_sample(args.out, seed=args.seed, n_posts=args.posts, spec=world(args.world), progress=progress)
+    print(f"wrote sample ({args.world} world, seed {truth['seed']}, {truth['n_posts']:,} posts) to {args.out} "
           f"in {time.perf_counter() - t0:.1f} s; planted truth in {Path(args.out) / 'TRUTH.json'}")
     return 0
 

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .contract import COST_CATEGORIES, PRODUCTION_MODES
-from .drivers import DRIVER_LABELS, Drivers, observed_drivers
+from .drivers import (CORE_DRIVERS, DRIVER_LABELS, Drivers, campaign_drivers, drivers_table, observed_drivers,
+                      spread_ranges)
 from .cost_function import CostFunction, fit_cost_function, like_for_like
 from .errors import DataError
 from .money import rates_for
@@ -212,15 +213,19 @@ def tornado(d: dict[str, float], ranges: dict[str, tuple[float, float]], assets_
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
-def draw_drivers(d: dict[str, float], ranges: dict[str, tuple[float, float]], n_draws: int, seed: int
+def draw_drivers(d: dict[str, float | None], ranges: dict[str, tuple[float, float]], n_draws: int, seed: int
                  ) -> dict[str, np.ndarray]:
-    """``n_draws`` joint draws of the cost drivers (reporting currency), for every Monte Carlo
-    of the workbook (:func:`monte_carlo` here, the scenarios' savings): each driver is its
-    observed value times a multiplier of :func:`twinimpact.montecarlo.multipliers`, drawn in
-    :data:`DRIVER_LABELS` order so that the same seed gives the same draws whatever the
-    order of ``ranges``."""
-    rng = np.random.default_rng(seed)
-    return {name: d[name] * multipliers(rng, *ranges.get(name, (1.0, 1.0)), n_draws) for name in DRIVER_LABELS}
+    """``n_draws`` joint draws of the drivers (reporting currency, hours), for every Monte
+    Carlo of the workbook (:func:`monte_carlo` here, the labour intervals, the scenarios):
+    each driver present in ``d`` is its observed value times multipliers of
+    :func:`twinimpact.montecarlo.multipliers` within its range. Each driver has its own
+    random stream, seeded by ``(seed, its place in the list of drivers)``, so a driver's
+    draws are the same in every analysis that draws it, whatever else is drawn."""
+    from .drivers import HOURS_LABELS
+
+    names = [*DRIVER_LABELS, *HOURS_LABELS]
+    return {name: d[name] * multipliers(np.random.default_rng([seed, i]), *ranges.get(name, (1.0, 1.0)), n_draws)
+            for i, name in enumerate(names) if d.get(name) is not None}
 
 
 def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], assets_per_season: float,
@@ -235,7 +240,8 @@ def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], ass
 
 # --- the results block -------------------------------------------------------------------
 def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, assets_per_season: float | None,
-               twins_per_season: int, twin_life_seasons: int) -> dict[str, Any]:
+               twins_per_season: int, twin_life_seasons: int, ranges: dict[str, tuple[float, float]] | None = None,
+               difference: dict[str, Any] | None = None) -> dict[str, Any]:
     """``cost`` in results.json (docs/DESIGN.md keys plus the inputs that produced them)."""
     d = drivers.as_dict()
     be = break_even_assets(d, twins_per_season, twin_life_seasons) if drivers.complete else None
@@ -247,8 +253,11 @@ def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, a
         "savings_per_season": percentiles(mc["savings_per_season"]) if mc is not None else
         {"p10": None, "p50": None, "p90": None},
         "assets_per_season": assets_per_season,
+        "savings_headline": "Monte Carlo median (P50) of savings per asset at the typical season volume",
+        "twin_minus_traditional_per_asset": difference,
         "zero_asset_campaigns": costs.loc[costs["zero_assets"], "campaign_id"].tolist(),
         "drivers": d,
+        "driver_ranges": {k: list(v) for k, v in (ranges or {}).items()},
     }
 
 
@@ -268,6 +277,10 @@ class CostAnalysis:
     fit: CostFunction | None
     fit_error: str | None
     like_for_like: pd.DataFrame | None
+    ranges: dict[str, tuple[float, float]]
+    drivers_table: pd.DataFrame
+    reconciliation: pd.DataFrame
+    conclusions: dict[str, dict[str, Any]]
     block: dict[str, Any]
 
 
@@ -276,28 +289,44 @@ def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
 
     Reads ``campaigns``, ``cost_lines`` and ``twin_usage`` and the parameters
     ``fx_rates`` and :data:`PARAMETERS`; returns what the production-cost notebook shows,
-    with the ``cost`` block of results.json.
+    with the ``cost`` block of results.json and the ``cost_twin_vs_traditional`` conclusion.
+    Driver ranges come from the campaigns' spread unless ``driver_ranges`` sets them.
     """
+    from . import savings, statements
+
     campaigns = dataset["campaigns"]
     costs = campaign_costs(campaigns, dataset["cost_lines"], params.fx_rates)
     drivers = observed_drivers(costs, dataset["twin_usage"])
     k, life = params.twins_per_season, params.twin_life_seasons
     volume = float(params.assets_per_season) if params.assets_per_season else typical_assets_per_season(campaigns)
     d = drivers.as_dict()
+    ranges = {**spread_ranges(campaign_drivers(costs), d), **params.driver_ranges}
     curve = tor = mc = None
-    be = None
+    be = base = None
     if drivers.complete and volume:
         be = break_even_assets(d, k, life)
         top = max(volume, (be or 0) * CURVE_PAST_BREAK_EVEN, CURVE_MIN_ASSETS)
         curve = break_even_curve(d, k, life, top)
-        tor = tornado(d, params.driver_ranges, volume, k, life)
-        mc = monte_carlo(d, params.driver_ranges, volume, k, life, params.n_draws, params.seed)
+        tor = tornado(d, {n: ranges[n] for n in CORE_DRIVERS}, volume, k, life)
+        mc = monte_carlo(d, ranges, volume, k, life, params.n_draws, params.seed)
+        base = float(savings_per_asset(d, volume, k, life))
     fit, fit_error, lfl = None, None, None
     try:
         fit = fit_cost_function(costs)
         lfl = like_for_like(fit, costs["assets_delivered"])
     except DataError as err:
         fit_error = str(err)
-    block = cost_block(costs, drivers, mc, volume, k, life)
+    pooled = pooled_cost_per_asset(costs)
+    difference = savings.pooled_difference(costs, params.seed)
+    block = cost_block(costs, drivers, mc, volume, k, life, ranges, difference)
+    latest = costs[costs["year"] == costs["year"].max()].groupby("production_mode")["assets_delivered"].sum()
+    typical = costs.loc[costs["production_mode"] == "traditional", "assets_delivered"].median()
+    recon = savings.reconciliation(pooled, d, volume, base, block["savings_per_asset"]["p50"], fit,
+                                   None if pd.isna(typical) else float(typical),
+                                   (float(latest.get("traditional", 0)), float(latest.get("hybrid", 0))))
+    conclusion = statements.cost_conclusion(pooled["traditional"], pooled["twin"], difference,
+                                            params.reporting_currency)
     return CostAnalysis(costs, category_per_asset(costs), rollup(costs, ["season", "production_mode"]), drivers,
-                        volume, be, curve, tor, mc, fit, fit_error, lfl, block)
+                        volume, be, curve, tor, mc, fit, fit_error, lfl, ranges,
+                        drivers_table(d, ranges, set(params.driver_ranges)), recon,
+                        {"cost_twin_vs_traditional": conclusion}, block)

@@ -208,7 +208,7 @@ class Fit:
     n_clusters: int
     loglik: float | None = None
     alpha: float | None = None  # NB2 overdispersion: variance = mu + alpha * mu^2
-    alpha_ci: tuple[float, float] | None = None
+    alpha_ci: tuple[float | None, float | None] | None = None
     pearson_dispersion: float | None = None
     messages: list[str] = field(default_factory=list)
 
@@ -246,6 +246,40 @@ def cluster_sandwich(X: np.ndarray, scores: np.ndarray, bread: np.ndarray, clust
     return inv @ meat @ inv * (G / (G - 1) if G > 1 else 1.0)
 
 
+def cluster_jackknife(X: np.ndarray, score_weight: np.ndarray, hessian_weight: np.ndarray,
+                      clusters: np.ndarray) -> np.ndarray:
+    """Cluster-robust covariance in its jackknife form (CV3, MacKinnon, Nielsen and Webb 2023)::
+
+        V = (G - 1) / G * sum_g d_g d_g',     d_g = (H - H_g)^-1 s_g
+
+    where ``H = X' diag(hessian_weight) X`` is the information of all the data, ``H_g`` that
+    of cluster g alone, and ``s_g = X_g' score_weight_g`` its score: ``d_g`` is the one-step
+    change in the coefficients when cluster g is left out. Unlike the plain sandwich
+    (:func:`cluster_sandwich`), it does not shrink when a few clusters carry a coefficient
+    (the coverage test found the plain form covering 87-89% on 2,500-post samples). Works on
+    cells nested in clusters exactly as on rows."""
+    codes, uniq = pd.factorize(clusters)
+    G, K = len(uniq), X.shape[1]
+    Xw = X * hessian_weight[:, None]
+    H = Xw.T @ X
+    S = np.zeros((G, K))
+    np.add.at(S, codes, X * score_weight[:, None])
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=G))
+    acc = np.zeros((K, K))
+    start = 0
+    for g in range(G):
+        rows = order[start:ends[g]]
+        start = ends[g]
+        rest = H - Xw[rows].T @ X[rows]
+        try:
+            d = np.linalg.solve(rest, S[g])
+        except np.linalg.LinAlgError:  # the cluster alone carries a coefficient: least squares
+            d = np.linalg.lstsq(rest, S[g], rcond=None)[0]
+        acc += np.outer(d, d)
+    return acc * ((G - 1) / G if G > 1 else 1.0)
+
+
 def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
     """Poisson (quasi-)maximum likelihood on cells or rows, by Newton's method::
 
@@ -254,7 +288,7 @@ def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
     A cell's ``y`` and ``exposure`` are its posts' summed engagements and impressions; for
     categorical covariates the cell likelihood equals the post-level one, so ``b`` is the
     post-level estimate. ``exp(b_j)`` is the incidence-rate ratio of term j. The covariance
-    is :func:`cluster_sandwich` by campaign, valid when counts are overdispersed
+    is :func:`cluster_jackknife` by campaign, valid when counts are overdispersed
     (quasi-likelihood). Also Pearson's dispersion ``sum((y - mu)^2 / mu) / (posts - k)``
     from the cells' ``y2_over_exposure``, exactly as if computed on posts."""
     X, y, e = design.X, design.y, design.exposure
@@ -274,7 +308,7 @@ def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
         raise EngagementError("The Poisson fit did not converge; check for extreme counts or impressions.")
     mu = e * np.exp(X @ beta)
     H = (X * mu[:, None]).T @ X
-    cov = cluster_sandwich(X, X * (y - mu)[:, None], H, design.clusters)
+    cov = cluster_jackknife(X, y - mu, mu, design.clusters)
     n_posts = int(design.posts.sum())
     pearson = None
     if design.y2_over_exposure is not None:
@@ -291,10 +325,11 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
 
         E[y_i] = mu_i = exposure_i * exp(x_i' b),    Var[y_i] = mu_i + alpha * mu_i^2
 
-    with ``alpha`` estimated jointly and the covariance clustered by campaign
-    (statsmodels' correction G/(G-1) * (N-1)/(N-K), which differs from the Poisson fit's
-    G/(G-1) by sqrt((N-1)/(N-K)), negligible at thousands of posts). The interval for
-    ``alpha`` is a Wald interval on alpha itself."""
+    with ``alpha`` estimated jointly. The coefficients' covariance is
+    :func:`cluster_jackknife` by campaign, from their score and information given alpha, the
+    same form as the Poisson fit's. The interval for ``alpha`` is a Wald interval on
+    ``log alpha`` (statsmodels' clustered standard error by the delta method), so it stays
+    above 0."""
     import warnings
 
     import statsmodels.api as sm
@@ -309,9 +344,12 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
                         cov_kwds={"groups": pd.factorize(design.clusters)[0], "use_correction": True})
     k = design.X.shape[1]
     params = np.asarray(res.params)
-    cov = np.asarray(res.cov_params())
     alpha = float(params[k])
-    a_se = float(math.sqrt(cov[k, k]))
-    return Fit("negative binomial", list(design.names), params[:k], cov[:k, :k], len(design.y), len(design.y),
+    a_se = float(math.sqrt(np.asarray(res.cov_params())[k, k]))
+    mu = design.exposure * np.exp(design.X @ params[:k])
+    # the coefficients' score and information given alpha: x (y - mu) / (1 + alpha mu), x x' mu / (1 + alpha mu)
+    cov = cluster_jackknife(design.X, (design.y - mu) / (1 + alpha * mu), mu / (1 + alpha * mu), design.clusters)
+    return Fit("negative binomial", list(design.names), params[:k], cov, len(design.y), len(design.y),
                len(np.unique(design.clusters)), loglik=float(res.llf), alpha=alpha,
-               alpha_ci=(alpha - Z95 * a_se, alpha + Z95 * a_se), messages=list(design.messages))
+               alpha_ci=(alpha * math.exp(-Z95 * a_se / alpha), alpha * math.exp(Z95 * a_se / alpha)) if alpha > 0
+               else (None, None), messages=list(design.messages))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import statements
 from .contract import AI_IMAGERY
 from .count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
                           fit_poisson, sample_rows)
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
 
 #: Params fields the engagement analysis reads (beyond scope).
 PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width")
+#: Which fit leads the engagement figures, and why (also written into results.json).
+HEADLINE_RULE = ("the negative binomial leads when it is fitted on every post, the Poisson on covariate cells "
+                 "otherwise: both estimate the same rate ratios with cluster-robust 95% intervals, and the negative "
+                 "binomial is the more precise; a statement names the other fit when it points another way")
+HEADLINE_FITS = {"negative binomial": "negative binomial on every post, campaign-clustered 95% intervals",
+                 "poisson": "poisson on covariate cells, log-impressions offset, campaign-clustered 95% intervals"}
 #: The label effect the power calculation asks about: a 10% drop in engagements per
 #: impression, within the range published experiments report for disclosed AI imagery.
 LABEL_EFFECT_OF_INTEREST = 0.9
@@ -108,6 +115,7 @@ class EngagementAnalysis:
     cells: pd.DataFrame
     poisson: Fit
     negbin: Fit | None
+    lead: Fit
     nb_rows: int
     nb_population: int
     power: dict[str, Any]
@@ -117,16 +125,18 @@ class EngagementAnalysis:
     by_imagery_label: pd.DataFrame
     by_format_imagery: pd.DataFrame
     event: pd.DataFrame
-    did: dict[str, float | None]
+    did: dict[str, Any]
     messages: list[str]
+    conclusions: dict[str, dict[str, Any]]
     block: dict[str, Any]
 
 
 def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     """Every engagement calculation on the dataset's posts, which stay in the engine: the
-    Poisson headline on covariate cells, the negative binomial check on (up to
-    ``nb_max_rows``) posts, power, rates against the reference benchmarks and the
-    before/after-adoption study; with the ``engagement`` block of results.json."""
+    Poisson fit on covariate cells, the negative binomial on (up to ``nb_max_rows``) posts,
+    the headline chosen by :data:`HEADLINE_RULE`, power, rates against the reference
+    benchmarks and the before/after-adoption study; with the ``engagement`` block of
+    results.json and the three engagement conclusions."""
     posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
     cells = aggregate_cells(posts, outcome, width)
     design = build_design(cells)
@@ -142,17 +152,28 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
             nb = fit_negbin(rdesign, start)
         except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
             messages.append(f"The negative binomial could not be fitted: {err}")
+    # The headline rule: both fits estimate the same rate ratios (each estimating equation is
+    # unbiased whenever the mean model holds) and both intervals are cluster-robust; the
+    # negative binomial weighs posts by their variance and is the more precise, so it leads
+    # when it saw every post. On a sample of posts the Poisson on all cells leads.
+    lead = nb if nb is not None and nb_rows == population else pois
+    check = pois if lead is nb else nb
     labelled = int(cells.loc[cells["ai_label"] & cells["imagery"].isin(list(AI_IMAGERY)), "posts"].sum())
-    pw = power(pois, labelled)
+    pw = power(lead, labelled)
     plat = rates(cells, ["platform"])
-    event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]))
-    block = {**headline(pois), "posts": int(cells["posts"].sum()), "method": "poisson on covariate cells, "
-             "log-impressions offset, campaign-clustered 95% intervals", "outcome": outcome,
+    event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]), seed=params.seed)
+    block = {**headline(lead), "posts": population, "headline_fit": HEADLINE_FITS[lead.method],
+             "headline_rule": HEADLINE_RULE, "outcome": outcome,
              "overdispersion": {"pearson_dispersion": pois.pearson_dispersion,
                                 "negbin_alpha": nb.alpha if nb else None},
-             "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
+             "poisson": headline(pois), "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
              "did_after_adoption": did, "power": pw, "cells": len(cells)}
-    return EngagementAnalysis(cells, pois, nb, nb_rows, population, pw, plat,
+    check_head = headline(check) if check is not None else {}
+    conclusions = {f"engagement_{key.removeprefix('irr_')}": statements.engagement_conclusion(
+        f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "")
+        for key, value in headline(lead).items()}
+    return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
                               per_follower_medians(posts, outcome=outcome),
                               benchmark_bands(dataset.reference["benchmarks"]), rates(cells, ["imagery", "ai_label"]),
-                              rates(cells, ["format", "imagery"]), event, did, messages + ev_msgs, block)
+                              rates(cells, ["format", "imagery"]), event, did, messages + ev_msgs, conclusions,
+                              block)

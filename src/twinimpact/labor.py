@@ -1,24 +1,26 @@
-"""Creative labour: hours, headcount and pay by role, what moving a share of assets to
-digital twins does to them (displaced, redeployed, new work, net), and models' income
-from photographed days versus twin fees. Pure functions.
+"""Creative labour: hours, headcount and pay by role, what moving assets to digital twins
+does to them (displaced, redeployed, new work, net), and models' income from photographed
+days versus twin fees. Pure functions.
 
-The scenario. ``adoption_share`` of a year's assets are made with twins instead of the
-traditional way. Starting from the all-traditional baseline (zero adoption reproduces it
-exactly), each role loses ``share x assets x traditional hours per asset`` (displaced);
-``redeploy_share[role]`` of those hours stay paid on other work (redeployed), the rest are
-lost; twin production adds ``share x assets x twin hours per asset`` (new work). So
-displaced = redeployed + lost, and the role's paid hours change by new - lost.
+The scenario starts from **today's mix**: the year's assets as they were made, by brand
+and mode. Each brand moves from its own twin share to ``adoption_share`` (a brand already
+there moves nothing); the assets it moves come from its traditional and hybrid production
+in proportion. Each role loses the hours those assets took (displaced);
+``redeploy_share[role]`` of them stay paid on other work (redeployed), the rest are lost;
+twin production of the moved assets adds new work. So displaced = redeployed + lost, and
+the role's paid hours change by new - lost. The scenarios notebook moves along the same
+path year by year, so its final year agrees with this one (:func:`shift_from_mix`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .contract import PRODUCTION_MODES, SHOOT_DAY_ROLES
+from .contract import PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from .money import rates_for, to_reporting
 
 if TYPE_CHECKING:
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     from .params import Params
 
 #: Params fields the creative-labour analysis reads (beyond money and scope).
-PARAMETERS = ("adoption_share", "redeploy_share", "annual_hours", "agency_commission", "labor_year")
+PARAMETERS = ("adoption_share", "redeploy_share", "annual_hours", "agency_commission", "labor_year", "seed",
+              "n_draws", "driver_ranges")
 
 
 def staffing_detail(staffing: pd.DataFrame, campaigns: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
@@ -81,57 +84,112 @@ def pay_by_role(detail: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Scenario:
-    """The year's labour under adoption, by role."""
+    """The year's labour when assets move to twins, by role, against today's mix."""
 
     year: int
     assets: float
     adoption_share: float
     table: pd.DataFrame  # role, baseline_hours, displaced, redeployed, lost, new, net, scenario_hours, FTEs, pay
+    moved: dict[str, float] = field(default_factory=dict)  # assets moved to twins from each mode
 
 
-def adoption_effect(rates: pd.DataFrame, assets: float, adoption_share: float, redeploy_share: dict[str, float],
-                    annual_hours: float, year: int = 0) -> Scenario:
-    """Hours, FTE and pay by role when ``adoption_share`` (s) of ``assets`` (A) are made
-    with twins instead of traditionally. For a role with traditional hours per asset h_t,
-    twin hours per asset h_w and redeployed share r::
+def mix_by_brand(campaigns: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Assets delivered in ``year`` by brand and production mode (one column per mode)."""
+    years = pd.to_datetime(campaigns["start_date"]).dt.year
+    c = campaigns[years == year]
+    wide = c.pivot_table(index="brand", columns="production_mode", values="assets_delivered", aggfunc="sum",
+                         fill_value=0)
+    return wide.reindex(columns=list(PRODUCTION_MODES), fill_value=0).astype(float)
 
-        displaced = s * A * h_t        redeployed = r * displaced      lost = displaced - redeployed
-        new       = s * A * h_w        net = new - lost                FTE = hours / annual_hours
 
-    ``rates`` is :func:`role_hours_per_asset`; traditional hours and rates come from the
-    traditional rows, new work from the twin rows (a role's twin rate, else its
-    traditional rate). Pay for redeployed hours stays at the role's traditional rate.
+def moved_assets(mix: pd.DataFrame, target_share: float, fraction: float = 1.0) -> dict[str, float]:
+    """Assets each mode gives up when every brand moves ``fraction`` of the way from its own
+    twin share ``w_b`` to ``target_share`` (a brand already at or above it moves nothing).
+    A brand's moved assets ``fraction * max(0, target - w_b) * A_b`` come from its traditional
+    and hybrid assets in proportion to them."""
+    total = mix.sum(axis=1)
+    share = (mix["twin"] / total).where(total > 0, 0.0)
+    moved = fraction * (target_share - share).clip(lower=0) * total
+    pool = mix["traditional"] + mix["hybrid"]
+    out = {}
+    for mode in ("traditional", "hybrid"):
+        out[mode] = float((moved * (mix[mode] / pool).where(pool > 0, 0.0)).sum())
+    return out
+
+
+def shift_from_mix(rates: pd.DataFrame, baseline: dict[str, float], moved: dict[str, float],
+                   redeploy_share: dict[str, float], annual_hours: float, year: int = 0,
+                   adoption_share: float = 0.0) -> Scenario:
+    """Hours, FTE and pay by role when ``moved`` assets of each mode (traditional, hybrid) are
+    made with twins instead, against a year whose assets by mode are ``baseline``.
+
+    With ``h_m`` a role's hours per asset in mode m, ``M_m`` the assets moved from mode m and
+    ``r`` the role's redeployed share::
+
+        baseline  = sum_m A_m * h_m
+        displaced = M_trad * h_trad + M_hyb * h_hyb        redeployed = r * displaced
+        lost      = displaced - redeployed                 new = (M_trad + M_hyb) * h_twin
+        net       = new - lost                             FTE = hours / annual_hours
+
+    ``rates`` is :func:`role_hours_per_asset`. Pay: each mode's hours at the role's rate in
+    that mode (its traditional rate where the mode has none); redeployed hours stay paid.
+    With ``baseline = {"traditional": A}`` and ``moved = {"traditional": s * A}`` this is the
+    all-traditional case.
     """
-    trad = rates[rates["production_mode"] == "traditional"].set_index("role")
-    twin = rates[rates["production_mode"] == "twin"].set_index("role")
-    roles = list(dict.fromkeys([*trad.index, *twin.index]))
+    by = {m: rates[rates["production_mode"] == m].set_index("role") for m in PRODUCTION_MODES}
+    roles = [r for r in ROLES if any(r in by[m].index for m in PRODUCTION_MODES)]
     rows = []
-    s = adoption_share
     for role in roles:
-        h_t = float(trad["hours_per_asset"].get(role, 0.0))
-        h_w = float(twin["hours_per_asset"].get(role, 0.0))
-        r_t = float(trad["hourly_rate"].get(role, np.nan))
-        r_w = float(twin["hourly_rate"].get(role, np.nan))
-        r_w = r_w if np.isfinite(r_w) else r_t
-        r_t = r_t if np.isfinite(r_t) else r_w
-        baseline = assets * h_t
-        displaced = s * assets * h_t
-        redeployed = redeploy_share.get(role, 0.0) * displaced
-        lost = displaced - redeployed
-        new = s * assets * h_w
-        scenario = baseline - lost + new
-        base_pay = baseline * r_t
-        scen_pay = (baseline - displaced + redeployed) * r_t + new * r_w
-        rows.append({"role": role, "baseline_hours": baseline, "displaced": displaced, "redeployed": redeployed,
-                     "lost": lost, "new": new, "net": new - lost, "scenario_hours": scenario,
-                     "baseline_fte": baseline / annual_hours, "scenario_fte": scenario / annual_hours,
+        h = {m: float(by[m]["hours_per_asset"].get(role, 0.0)) for m in PRODUCTION_MODES}
+        rate = {m: float(by[m]["hourly_rate"].get(role, np.nan)) for m in PRODUCTION_MODES}
+        fallback = next((rate[m] for m in PRODUCTION_MODES if np.isfinite(rate[m])), 0.0)
+        rate = {m: v if np.isfinite(v) else fallback for m, v in rate.items()}
+        base = sum(baseline.get(m, 0.0) * h[m] for m in PRODUCTION_MODES)
+        parts = {m: moved.get(m, 0.0) * h[m] for m in ("traditional", "hybrid")}
+        displaced = sum(parts.values())
+        r = redeploy_share.get(role, 0.0)
+        redeployed, lost = r * displaced, (1 - r) * displaced
+        new = sum(moved.values()) * h["twin"]
+        base_pay = sum(baseline.get(m, 0.0) * h[m] * rate[m] for m in PRODUCTION_MODES)
+        scen_pay = base_pay - (1 - r) * sum(parts[m] * rate[m] for m in parts) + new * rate["twin"]
+        rows.append({"role": role, "baseline_hours": base, "displaced": displaced, "redeployed": redeployed,
+                     "lost": lost, "new": new, "net": new - lost, "scenario_hours": base - lost + new,
+                     "baseline_fte": base / annual_hours, "scenario_fte": (base - lost + new) / annual_hours,
                      "net_fte": (new - lost) / annual_hours, "baseline_pay": base_pay, "scenario_pay": scen_pay,
                      "pay_change": scen_pay - base_pay})
     table = pd.DataFrame(rows)
     if len(table):
         table["shoot_day_role"] = table["role"].isin(SHOOT_DAY_ROLES)
         table = table.sort_values("net", kind="mergesort").reset_index(drop=True)
-    return Scenario(year, assets, adoption_share, table)
+    return Scenario(year, float(sum(baseline.values())), adoption_share, table, dict(moved))
+
+
+def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.ndarray], annual_hours: float,
+                    redeploy_share: dict[str, float]) -> dict[str, dict[str, float]]:
+    """P10, P50 and P90 of displaced, redeployed, new and net hours (and net FTE) when each
+    mode's hours per asset move by the drawn multipliers (``draws[<mode>_hours_per_asset]``
+    over its observed value): every role of a mode scales together."""
+    by = {m: rates[rates["production_mode"] == m].set_index("role")["hours_per_asset"] for m in PRODUCTION_MODES}
+    n = len(next(iter(draws.values()))) if draws else 1
+    mult = {}
+    for m in PRODUCTION_MODES:
+        pooled = float(by[m].sum())
+        key = f"{m}_hours_per_asset"
+        mult[m] = draws[key] / pooled if key in draws and pooled > 0 else np.ones(n)
+    disp = np.zeros(n)
+    redep = np.zeros(n)
+    for m in ("traditional", "hybrid"):
+        hours = scen.moved.get(m, 0.0) * by[m]
+        disp += mult[m] * float(hours.sum())
+        redep += mult[m] * float(sum(redeploy_share.get(role, 0.0) * v for role, v in hours.items()))
+    new = mult["twin"] * sum(scen.moved.values()) * float(by["twin"].sum())
+    net = new - disp + redep
+    out = {}
+    for name, values in (("displaced_hours", disp), ("redeployed_hours", redep), ("new_hours", new),
+                         ("net_hours", net), ("net_fte", net / annual_hours)):
+        p10, p50, p90 = np.percentile(values, [10, 50, 90])
+        out[name] = {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+    return out
 
 
 def year_assets(campaigns: pd.DataFrame, year: int = 0) -> tuple[int, float]:
@@ -253,7 +311,31 @@ class LaborAnalysis:
     exposure: pd.DataFrame
     income: pd.DataFrame
     income_summary: dict[str, Any]
+    intervals: dict[str, dict[str, float]]
+    hours_ranges: dict[str, tuple[float, float]]
     block: dict[str, Any]
+
+
+def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """Each campaign's paid hours per asset, in the column of its mode
+    (``traditional_hours_per_asset`` ...): the data's spread of hours per asset."""
+    hours = staffing.groupby("campaign_id")["hours"].sum()
+    c = campaigns[campaigns["assets_delivered"] > 0].set_index("campaign_id")
+    per = hours.reindex(c.index).fillna(0.0) / c["assets_delivered"].astype(float)
+    return pd.DataFrame({f"{m}_hours_per_asset": per.where(c["production_mode"] == m) for m in PRODUCTION_MODES})
+
+
+def hours_draws(staffing: pd.DataFrame, campaigns: pd.DataFrame, hpa: dict[str, float | None], params: "Params"
+                ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
+    """Draws of each mode's hours per asset for the labour intervals, within its campaigns'
+    P10-P90 spread (or the parameters' range): the same draws the scenarios use."""
+    from .cost import draw_drivers
+    from .drivers import spread_ranges
+
+    observed = {f"{m}_hours_per_asset": hpa.get(m) for m in PRODUCTION_MODES}
+    ranges = {**spread_ranges(campaign_hours(staffing, campaigns), observed),
+              **{k: v for k, v in params.driver_ranges.items() if k in observed}}
+    return draw_drivers(observed, ranges, params.n_draws, params.seed), ranges
 
 
 def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
@@ -265,7 +347,11 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
     hpa = hours_per_asset(staffing, campaigns)
     rates = role_hours_per_asset(detail, campaigns)
     y, assets = year_assets(campaigns, params.labor_year)
-    scen = adoption_effect(rates, assets, params.adoption_share, params.redeploy_share, params.annual_hours, y)
+    mix = mix_by_brand(campaigns, y)
+    scen = shift_from_mix(rates, mix.sum().to_dict(), moved_assets(mix, params.adoption_share),
+                          params.redeploy_share, params.annual_hours, y, params.adoption_share)
+    draws, ranges = hours_draws(staffing, campaigns, hpa, params)
+    intervals = hours_intervals(scen, rates, draws, params.annual_hours, params.redeploy_share)
     income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
                                    params.adoption_share, params.agency_commission)
     t = scen.table.set_index("role") if len(scen.table) else pd.DataFrame()
@@ -278,8 +364,11 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
         "displaced_hours": float(t["displaced"].sum()) if len(t) else None,
         "redeployed_hours": float(t["redeployed"].sum()) if len(t) else None,
         "new_hours": float(t["new"].sum()) if len(t) else None,
+        "baseline": "the year's assets in today's mix; assets move to twins from traditional and hybrid",
+        "moved_assets": scen.moved,
+        "intervals": intervals,
     }
     return LaborAnalysis(detail, hpa, rates, pay_by_role(detail), scen,
                          wage_context(rates, dataset.reference["occupations"], fx),
                          exposure_comparison(dataset.reference["exposure"], sorted(set(rates["role"]))), income,
-                         summary, block)
+                         summary, intervals, ranges, block)

@@ -19,28 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .config import DEFAULT_FX_RATES, DEFAULT_SEED
 from .contract import ROLES
+from .drivers import DRIVER_LABELS, HOURS_LABELS
 from .errors import ParamsError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Fields whose values are never echoed back in an error message (they may hold a secret).
 _NEVER_ECHOED = {"source_env"}
-
-
-#: Multipliers (low, high) on each cost driver's observed value. Widths follow the spread
-#: of public rates in data/reference/benchmarks.csv: day rates span about 3x, retouching
-#: $25-150 per image, AI generation $0.5-3 per image, human review dominating AI cost.
-DEFAULT_DRIVER_RANGES: dict[str, tuple[float, float]] = {
-    "shoot_day_cost": (0.6, 1.8),
-    "assets_per_shoot_day": (0.7, 1.3),
-    "traditional_post_per_asset": (0.5, 2.0),
-    "twin_creation_cost": (0.5, 2.0),
-    "licensing_per_asset": (0.5, 2.0),
-    "compute_per_asset": (0.5, 3.0),
-    "review_per_asset": (0.5, 2.0),
-    "compliance_per_asset": (0.5, 2.0),
-    "twin_post_per_asset": (0.5, 2.0),
-}
 
 
 #: Share of each role's displaced hours redeployed to other paid work. Assumptions to set
@@ -80,8 +65,9 @@ class Params(BaseModel):
     assets_per_season: int = Field(
         0, ge=0, le=10_000_000, description="assets a brand needs per season; 0 = the data's average")
     driver_ranges: dict[str, tuple[float, float]] = Field(
-        default_factory=lambda: dict(DEFAULT_DRIVER_RANGES),
-        description="low and high multipliers on each cost driver's observed value (tornado, Monte Carlo)",
+        default_factory=dict,
+        description="low and high multipliers on a driver's observed value (tornado, Monte Carlo); a driver not "
+                    "named moves within its campaigns' P10-P90 spread",
     )
 
     # --- engagement (03_engagement) --------------------------------------------------
@@ -101,6 +87,9 @@ class Params(BaseModel):
 
     # --- scenarios (05_scenarios) ---------------------------------------------------
     volume_growth: float = Field(0.0, ge=-0.5, le=1.0, description="yearly growth of the assets a brand needs")
+    value_per_engagement: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="what one engagement is worth in the reporting currency; 0 = engagement not valued in the NPV")
 
     # --- rights and representation (04_rights_and_representation) -------------------
     target_size_mix: dict[str, float] = Field(
@@ -127,13 +116,14 @@ class Params(BaseModel):
     @field_validator("driver_ranges")
     @classmethod
     def _known_drivers(cls, value: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        unknown = sorted(set(value) - set(DEFAULT_DRIVER_RANGES))
+        known = [*DRIVER_LABELS, *HOURS_LABELS]
+        unknown = sorted(set(value) - set(known))
         if unknown:
-            raise ValueError(f"unknown cost driver(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_DRIVER_RANGES)}")
+            raise ValueError(f"unknown driver(s) {', '.join(unknown)}; known: {', '.join(known)}")
         for name, (low, high) in value.items():
             if not (0 < low <= 1 <= high):
                 raise ValueError(f"range for {name} must satisfy 0 < low <= 1 <= high, got ({low}, {high})")
-        return {**DEFAULT_DRIVER_RANGES, **value}
+        return {k: (float(lo), float(hi)) for k, (lo, hi) in value.items()}
 
     @field_validator("redeploy_share")
     @classmethod

@@ -127,7 +127,8 @@ def _collect(executed: list[tuple[str, Any]]) -> tuple[dict[str, Any], dict[str,
     tables: dict[str, pd.DataFrame] = {}
     for _, nb in executed:
         found, found_tables = results.collect(nb)
-        blocks.update(found)
+        for name, block in found.items():
+            results.merge_block(blocks, name, block)
         tables.update(found_tables)
     return blocks, tables
 

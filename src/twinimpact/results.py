@@ -39,6 +39,9 @@ TEMPLATE: dict[str, Any] = {
     "rights": {"findings": dict.fromkeys(BREACHES),
                "underpaid_total": None, "watermark_rate": None},
     "scenarios": {"npv": dict(_PCT), "horizon_years": None},
+    "conclusions": {k: {"direction": None, "statement": None} for k in (
+        "engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label", "cost_twin_vs_traditional",
+        "npv_adoption")},
 }
 
 
@@ -80,7 +83,8 @@ def emit_table(name: str, frame: pd.DataFrame) -> None:
 
 
 def collect(nb: Any) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """Read every emitted block and table back from an executed notebook."""
+    """Read every emitted block and table back from an executed notebook (blocks of the same
+    name, e.g. ``conclusions`` from several cells, are merged key by key)."""
     blocks: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
     for cell in nb.cells:
@@ -88,12 +92,20 @@ def collect(nb: Any) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
             data = out.get("data", {})
             if RESULTS_MIME in data:
                 item = data[RESULTS_MIME]
-                blocks[item["name"]] = item["block"]
+                merge_block(blocks, item["name"], item["block"])
             if TABLE_MIME in data:
                 item = data[TABLE_MIME]
                 t = item["table"]
                 tables[item["name"]] = pd.DataFrame(t["data"], columns=t["columns"])
     return blocks, tables
+
+
+def merge_block(blocks: dict[str, Any], name: str, block: Any) -> None:
+    """Add one block: a block already there with the same name is updated key by key."""
+    if isinstance(blocks.get(name), dict) and isinstance(block, dict):
+        blocks[name].update(block)
+    else:
+        blocks[name] = block
 
 
 def merge(blocks: dict[str, Any], template: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from ..contract import PRODUCTION_MODES
 from .theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, base_figure, season_order
 
@@ -15,8 +16,9 @@ def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
     modes = [m for m in PRODUCTION_MODES if m in totals.index]
     title = "Cost per finished asset by production mode and what it is made of"
     if {"traditional", "twin"} <= set(modes):
-        title = (f"A twin-made asset costs {currency} {totals['twin']:,.0f}, a traditional one "
-                 f"{currency} {totals['traditional']:,.0f} ({1 - totals['twin'] / totals['traditional']:.0%} less)")
+        title = (f"A twin-made asset cost {currency} {totals['twin']:,.0f}, a traditional one "
+                 f"{currency} {totals['traditional']:,.0f} "
+                 f"({statements.change_words(totals['twin'] / totals['traditional']).replace('fewer', 'less')})")
     fig = base_figure(title, "pooled spend per asset delivered, by cost category")
     present = set(per_asset["category"])
     for i, cat in enumerate([c for c in CATEGORY_COLORS if c in present]
@@ -119,7 +121,7 @@ def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
 
 def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str) -> go.Figure:
     """Histogram of Monte Carlo savings per asset with P10, P50 and P90 marked."""
-    fig = base_figure(f"Twins save {currency} {pct['p50']:,.0f} per asset (P50); 80% of outcomes between "
+    fig = base_figure(f"Twins {statements.signed_money_words(pct['p50'], currency)} per asset (P50); 80% of draws between "
                f"{currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
                f"Monte Carlo over the cost drivers, {len(draws):,} draws")
     fig.add_histogram(x=draws, nbinsx=60, marker_color=MODE_COLORS["twin"], opacity=0.8, name="draws")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from .theme import base_figure
 
 
@@ -56,12 +59,8 @@ def label_effect(by: pd.DataFrame, irr: dict[str, float | None]) -> go.Figure:
     """Raw engagement per impression of AI imagery with and without the AI label."""
     sub = by[by["imagery"].isin(["twin", "synthetic"])].copy()
     sub["label"] = sub["ai_label"].map({True: "labelled", False: "unlabelled"})
-    title = "What the AI label costs"
-    if irr.get("estimate") is not None:
-        title = (f"The AI label costs {1 - irr['estimate']:.0%} of engagement per impression "
-                 f"(95% CI {1 - irr['ci_high']:.0%} to {1 - irr['ci_low']:.0%}), other things equal")
-    fig = base_figure(title, "raw pooled rates by imagery and label (the model adjusts for platform, format, brand, month, "
-                      "followers)")
+    fig = base_figure(statements.label_title(irr), "bars: raw pooled rates by imagery and label; the rate ratio in "
+                      "the title holds platform, format, brand, month and followers fixed (an association)")
     for lab, color in (("unlabelled", "#98C1D9"), ("labelled", "#C8553D")):
         s = sub[sub["label"] == lab]
         fig.add_bar(x=s["imagery"], y=s["per_impression"], name=lab, marker_color=color,
@@ -71,17 +70,13 @@ def label_effect(by: pd.DataFrame, irr: dict[str, float | None]) -> go.Figure:
     return fig
 
 
-def event_study(event: pd.DataFrame, did: dict[str, float | None]) -> go.Figure:
+def event_study(event: pd.DataFrame, did: dict[str, Any]) -> go.Figure:
     """Engagement by month relative to each brand's first twin campaign."""
     if event.empty:
         return base_figure("No adoption to study: no brand has a twin or hybrid campaign")
-    if did.get("estimate") is not None:
-        change = did["estimate"] - 1
-        title = (f"After adopting twins, engagement per impression moved {change:+.1%} against brands not yet "
-                 f"adopting (95% CI {did['ci_low'] - 1:+.1%} to {did['ci_high'] - 1:+.1%})")
-    else:
-        title = "Engagement around each brand's first twin campaign"
-    fig = base_figure(title, "rate ratio by month relative to adoption (month -1 = 1); flat before 0 supports parallel trends")
+    fig = base_figure(statements.event_study_title(did),
+                      "rate ratio by month relative to adoption (month -1 = 1); intervals clustered by campaign, "
+                      "too narrow when adoption varies by brand")
     fig.add_scatter(x=event["rel_month"], y=event["irr"], mode="markers+lines", name="rate ratio",
                     line=dict(color="#3D5A80"), marker=dict(size=8),
                     error_y=dict(type="data", symmetric=False, array=event["ci_high"] - event["irr"],

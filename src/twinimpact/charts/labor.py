@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from ..contract import ROLES
 from .theme import MODE_COLORS, base_figure
 
@@ -14,7 +15,8 @@ def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]
     t, w = pooled.get("traditional"), pooled.get("twin")
     title = "Hours of paid work per finished asset by role"
     if t and w:
-        title = f"A twin-made asset takes {w:.2f} paid hours, a traditional one {t:.2f} ({1 - w / t:.0%} fewer)"
+        title = (f"A twin-made asset took {w:.2f} paid hours, a traditional one {t:.2f} "
+                 f"({statements.change_words(w / t)})")
     fig = base_figure(title, "pooled staffing hours / assets delivered, by role and production mode")
     roles = [r for r in ROLES if r in set(rates["role"])]
     for mode, color in MODE_COLORS.items():
@@ -24,14 +26,11 @@ def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]
     return fig
 
 
-def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float) -> go.Figure:
+def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float, moved: float) -> go.Figure:
     """Per role: displaced hours split into lost and redeployed, new twin work, and net."""
     t = table.set_index("role").reindex([r for r in ROLES if r in set(table["role"])]).reset_index()
-    lost, new = t["lost"].sum(), t["new"].sum()
-    worst = t.sort_values("net").iloc[0]
-    fig = base_figure(f"Moving {share:.0%} of {year}'s {assets:,.0f} assets to twins: {lost:,.0f} paid hours lost, "
-               f"{new:,.0f} new; {str(worst['role']).replace('_', ' ')}s lose most",
-               "hours per year by role: displaced = lost + redeployed; net = new - lost")
+    fig = base_figure(statements.labour_title(t, share, year, assets, moved),
+                      "hours per year by role, against today's mix: displaced = lost + redeployed; net = new - lost")
     labels = [r.replace("_", " ") for r in t["role"]]
     fig.add_bar(y=labels, x=-t["lost"], orientation="h", name="lost", marker_color="#C8553D")
     fig.add_bar(y=labels, x=-t["redeployed"], orientation="h", name="redeployed (kept, other work)",
@@ -80,17 +79,14 @@ def wage_bands(wages: pd.DataFrame, currency: str) -> go.Figure:
 def exposure_heatmap(ranks: pd.DataFrame, values: pd.DataFrame) -> go.Figure:
     """Roles x exposure measures: rank among these roles (colour) with the published value (text)."""
     measures = [c for c in ranks.columns if c != "role"]
-    model = ranks.set_index("role").loc["model"] if "model" in set(ranks["role"]) else None
-    title = "Published AI-exposure measures rank the same roles differently"
-    if model is not None:
-        title = (f"The measures disagree most on models: rank {int(model.min())} to {int(model.max())} of "
-                 f"{len(ranks)} roles")
+    title = statements.exposure_title(ranks)
     fig = base_figure(title, "colour: rank among these roles (1 = most exposed); text: percentile among all occupations "
                       "(Microsoft: score x 100)")
     v = values.set_index("role").reindex(ranks["role"])[measures]
     fig.add_heatmap(z=ranks[measures].to_numpy(), x=[m.replace("_", " ") for m in measures],
                     y=[r.replace("_", " ") for r in ranks["role"]], colorscale="RdBu", reversescale=False,
-                    text=v.round(0).to_numpy(), texttemplate="%{text}", colorbar=dict(title="rank"))
+                    text=v.round(0).map(lambda x: "n/a" if pd.isna(x) else f"{x:.0f}").to_numpy(),
+                    texttemplate="%{text}", colorbar=dict(title="rank"))
     fig.update_layout(xaxis_title="measure", yaxis_title="role", height=520)
     return fig
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from .theme import IMAGERY_COLORS, MODE_COLORS, base_figure, season_order
 
 
@@ -28,8 +29,8 @@ def posts_by_month(counts: pd.DataFrame) -> go.Figure:
     wide = counts.pivot_table(index="month", columns="imagery", values="posts", aggfunc="sum", fill_value=0)
     wide = wide.sort_index()
     ai = wide.reindex(columns=["twin", "synthetic"], fill_value=0).sum(axis=1) / wide.sum(axis=1)
-    fig = base_figure(f"AI imagery rose to {ai.iloc[-3:].mean():.0%} of posts in the last three months "
-               f"(from {ai.iloc[:3].mean():.0%} in the first three)", "posts per month by imagery")
+    fig = base_figure(f"AI imagery's share of posts {statements.trend_words(ai.iloc[:3].mean(), ai.iloc[-3:].mean())} "
+                      "from the first three months to the last three", "posts per month by imagery")
     x = pd.to_datetime(wide.index + "-01")
     for kind, color in IMAGERY_COLORS.items():
         if kind in wide:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from .theme import base_figure
 
 
@@ -23,11 +24,11 @@ def findings_summary(counts: dict[str, int], assets: int, owed: float, currency:
 
 def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure:
     """Watermark rate, consent coverage and AI-label share by quarter."""
-    last_label = labels_q["label_share"].iloc[-1] if len(labels_q) else None
-    title = "Watermarks and consent hold near 100%; the AI label is the gap"
-    if last_label is not None:
-        title = (f"Watermarks and consent hold near 100%, but only {last_label:.0%} of AI-imagery posts carried "
-                 f"the AI label in {labels_q['quarter'].iloc[-1]}")
+    title = statements.compliance_title(
+        usage_q["watermark_rate"].min() if len(usage_q) else None,
+        usage_q["consent_coverage"].min() if len(usage_q) else None,
+        labels_q["label_share"].iloc[-1] if len(labels_q) else None,
+        labels_q["quarter"].iloc[-1] if len(labels_q) else None)
     fig = base_figure(title, "share of twin assets watermarked and within consent; share of twin or synthetic posts labelled")
     fig.add_scatter(x=usage_q["quarter"], y=usage_q["watermark_rate"], name="twin assets watermarked",
                     mode="lines+markers", line=dict(color="#3D5A80", width=3))
@@ -41,10 +42,8 @@ def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure
 
 def representation(rep: pd.DataFrame, column: str, distance: dict[str, float]) -> go.Figure:
     """Shares of each level for the target, roster, twin roster and published twin assets."""
-    verb = "narrow" if distance["twin_assets"] > distance["roster"] else "widen"
-    fig = base_figure(f"Twins {verb} who is shown by {column.replace('_', ' ')}: published twin assets are "
-               f"{distance['twin_assets']:.0%} from the target mix, the roster {distance['roster']:.0%}",
-               "shares by group; distance = total variation from the target (0% = on target)")
+    fig = base_figure(statements.representation_title(column, distance),
+                      "shares by group; distance = total variation from the target")
     colors = {"target": "#A0A4A8", "roster": "#3D5A80", "twin_roster": "#E0A43A", "twin_assets": "#C8553D"}
     for group, color in colors.items():
         fig.add_bar(x=rep["level"], y=rep[group], name=group.replace("_", " "), marker_color=color)

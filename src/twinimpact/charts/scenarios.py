@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import statements
 from .theme import MODE_COLORS, base_figure
 
 
@@ -13,11 +14,10 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
     """Histogram of the NPV draws of the adoption path with P10, P50 and P90 marked."""
     import numpy as np
 
-    positive = float((np.asarray(draws) > 0).mean())
-    fig = base_figure(f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years is worth "
-               f"{currency} {pct['p50']:,.0f} (P50); {positive:.0%} of draws come out positive",
-               f"net present value against keeping today's share; P10 {currency} {pct['p10']:,.0f}, "
-               f"P90 {currency} {pct['p90']:,.0f}")
+    negative = float((np.asarray(draws) < 0).mean())
+    fig = base_figure(statements.npv_title(pct["p50"], negative, start, target, horizon, currency),
+                      f"net present value against keeping today's mix; P10 {currency} {pct['p10']:,.0f}, "
+                      f"P90 {currency} {pct['p90']:,.0f}")
     fig.add_histogram(x=draws, nbinsx=60, marker_color=MODE_COLORS["twin"], opacity=0.8)
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
         fig.add_vline(x=pct[k], line_dash=dash, line_color="#222", annotation_text=k.upper(),
@@ -29,8 +29,9 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
 def scenario_years(yearly: pd.DataFrame, currency: str) -> go.Figure:
     """Yearly savings: P10-P90 band and P50 line."""
     last = yearly.iloc[-1]
-    fig = base_figure(f"By year {int(last['year'])}, twins save {currency} {last['savings_p50']:,.0f} a year (P50)",
-               "against keeping today's twin share; band: P10 to P90")
+    fig = base_figure(f"By year {int(last['year'])}, twins "
+                      f"{statements.signed_money_words(last['savings_p50'], currency)} a year (P50)",
+                      "against keeping today's mix; band: P10 to P90")
     fig.add_scatter(x=yearly["year"], y=yearly["savings_p90"], mode="lines", line=dict(width=0), showlegend=False,
                     hoverinfo="skip")
     fig.add_scatter(x=yearly["year"], y=yearly["savings_p10"], mode="lines", line=dict(width=0), fill="tonexty",
@@ -46,8 +47,10 @@ def scenario_jobs(yearly: pd.DataFrame) -> go.Figure:
     """Creative FTE lost and created per year, and the net change."""
     last = yearly.iloc[-1]
     fig = base_figure(f"By year {int(last['year'])}: {last['lost_fte']:.1f} FTE of creative work lost, "
-               f"{last['new_fte']:.1f} created, net {last['net_fte']:+.1f}",
-               "full-time equivalents against keeping today's twin share (redeployed hours count as kept)")
+                      f"{last['redeployed_fte']:.1f} redeployed, {last['new_fte']:.1f} created; net "
+                      f"{last['net_fte']:+.1f} (P10 {last['net_fte_p10']:+.1f}, P90 {last['net_fte_p90']:+.1f})",
+                      "full-time equivalents against keeping today's mix; redeployed hours stay paid and are not "
+                      "in the net")
     fig.add_bar(x=yearly["year"], y=-yearly["lost_fte"], name="lost", marker_color="#C8553D")
     fig.add_bar(x=yearly["year"], y=yearly["new_fte"], name="new twin work", marker_color="#4F9D69")
     fig.add_scatter(x=yearly["year"], y=yearly["net_fte"], mode="markers+lines", name="net",
@@ -61,7 +64,7 @@ def model_payouts(yearly: pd.DataFrame, currency: str) -> go.Figure:
     fees, lost = yearly["model_twin_fees"].sum(), yearly["model_photo_pay_lost"].sum()
     fig = base_figure(f"Twin fees replace {fees / lost:.0%} of the photographed pay models lose"
                if lost > 0 else "Models' twin fees and photographed pay",
-               f"per year, net of agency commission, against keeping today's twin share ({currency})")
+               f"per year, net of agency commission, against keeping today's mix ({currency})")
     fig.add_bar(x=yearly["year"], y=yearly["model_twin_fees"], name="twin fees gained", marker_color="#4F9D69")
     fig.add_bar(x=yearly["year"], y=-yearly["model_photo_pay_lost"], name="photographed pay lost",
                 marker_color="#C8553D")

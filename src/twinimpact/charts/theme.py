@@ -72,11 +72,21 @@ def setup() -> None:
     pio.renderers.default = "plotly_mimetype+twinimpact_offline"
 
 
+#: Characters per title line: plotly does not wrap titles, so long findings are broken here.
+TITLE_WIDTH = 95
+
+
 def base_figure(title: str, subtitle: str | None = None) -> go.Figure:
-    """An empty figure in the workbook's theme with its title (and a smaller subtitle)."""
+    """An empty figure in the workbook's theme with its title wrapped to :data:`TITLE_WIDTH`
+    characters a line (and a smaller subtitle)."""
+    import textwrap
+
     fig = go.Figure()
-    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
-    fig.update_layout(template=theme(), title=dict(text=text))
+    text = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) or title
+    if subtitle:
+        text += "<br><sup>" + "<br>".join(textwrap.wrap(subtitle, int(TITLE_WIDTH * 1.3))) + "</sup>"
+    lines = text.count("<br>") + 1
+    fig.update_layout(template=theme(), title=dict(text=text), margin=dict(t=max(80, 30 + 24 * lines)))
     return fig
 
 

@@ -26,10 +26,10 @@ import pandas as pd
 from ..config import CHUNK_ROWS, DEFAULT_SEED
 from ..results import jsonable
 from .posts import make_posts
-from .spec import BRANDS, FX_TO_EUR, SampleSpec
+from .spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
 from .tables import make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
 
-__all__ = ["Sample", "SampleSpec", "generate", "write_sample"]
+__all__ = ["WORLDS", "Sample", "SampleSpec", "generate", "world", "write_sample"]
 
 
 @dataclass

@@ -80,3 +80,21 @@ class SampleSpec:
     breaches: dict[str, int] = field(default_factory=lambda: {
         "outside_consent_window": 3, "outside_scope": 3, "missing_watermark": 4, "underpaid": 3,
         "no_twin_consent": 2})
+
+
+def world(name: str) -> SampleSpec:
+    """A named world to plant: ``default`` (the bundled sample), ``no-effect`` (imagery and
+    the AI label leave engagement per impression unchanged) or ``costly-twin`` (a twin-made
+    asset costs about three times a traditional one). Tests run the workbook on each and
+    check that its conclusions follow."""
+    if name == "default":
+        return SampleSpec()
+    if name == "no-effect":
+        return SampleSpec(irr_imagery={"human": 1.0, "twin": 1.0, "synthetic": 1.0, "none": 1.0}, irr_ai_label=1.0)
+    if name == "costly-twin":
+        return SampleSpec(cost_alpha={"traditional": math.log(700.0), "hybrid": math.log(900.0),
+                                      "twin": math.log(1600.0)})
+    raise ValueError(f"unknown world {name!r}; worlds: {', '.join(WORLDS)}")
+
+
+WORLDS = ("default", "no-effect", "costly-twin")

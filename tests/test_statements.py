@@ -1,0 +1,137 @@
+"""Sentences built from the numbers: directions from intervals, associational wording, verbs
+that follow the sign, and the few-cluster inference behind the before/after sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twinimpact import statements
+from twinimpact.count_model import Design, Fit, build_design
+from twinimpact.event_study import WEBB_WEIGHTS, pretrend_test, wild_score_test
+
+
+@pytest.mark.parametrize("lo,hi,expected", [(0.80, 0.87, "lower"), (1.02, 1.10, "higher"),
+                                             (0.93, 1.003, "no detectable difference"), (None, 1.1, None)])
+def test_direction_follows_the_interval(lo, hi, expected):
+    assert statements.direction(lo, hi) == expected
+
+
+def test_change_words_and_trends():
+    assert statements.change_words(0.839) == "16% fewer" and statements.change_words(1.12) == "12% more"
+    assert statements.change_words(1.002) == "about the same"
+    assert statements.trend_words(0.2, 0.35) == "rose from 20% to 35%"
+    assert statements.trend_words(0.35, 0.2) == "fell from 35% to 20%"
+    assert statements.trend_words(0.5, 0.501) == "stayed at 50%"
+
+
+def test_the_label_statement_is_associational_and_follows_the_numbers():
+    c = statements.engagement_conclusion("engagement_ai_label", {"estimate": 0.839, "ci_low": 0.805, "ci_high": 0.874})
+    assert c["direction"] == "lower"
+    assert c["statement"].startswith("Posts labelled as AI-made had 16% fewer engagements per impression than "
+                                     "comparable unlabelled posts (rate ratio 0.839, 95% interval 0.805 to 0.874")
+    assert "association" in c["statement"] and "costs" not in c["statement"] and "causes" not in c["statement"]
+    null = statements.engagement_conclusion("engagement_ai_label", {"estimate": 0.99, "ci_low": 0.95, "ci_high": 1.03})
+    assert null["direction"] == "no detectable difference" and "showed no detectable difference" in null["statement"]
+
+
+def test_a_check_fit_pointing_elsewhere_is_named_in_the_same_statement():
+    c = statements.engagement_conclusion("engagement_twin_vs_human",
+                                         {"estimate": 0.945, "ci_low": 0.926, "ci_high": 0.965},
+                                         {"estimate": 0.967, "ci_low": 0.933, "ci_high": 1.003}, "poisson")
+    assert c["direction"] == "lower"
+    assert "The poisson fit finds no detectable difference (rate ratio 0.967, 0.933 to 1.003)" in c["statement"]
+    same = statements.engagement_conclusion("engagement_twin_vs_human",
+                                            {"estimate": 0.9, "ci_low": 0.85, "ci_high": 0.95},
+                                            {"estimate": 0.91, "ci_low": 0.86, "ci_high": 0.97}, "poisson")
+    assert "poisson fit finds" not in same["statement"]
+
+
+def test_not_estimable_is_said_not_shown_as_a_number():
+    c = statements.engagement_conclusion("engagement_synthetic_vs_human",
+                                         {"estimate": None, "ci_low": None, "ci_high": None})
+    assert c["direction"] is None and "not estimable" in c["statement"] and "0.00" not in c["statement"]
+
+
+def test_cost_statement_by_hand():
+    # twin 48 against traditional 200: 152 less; bootstrap interval of twin - traditional -170 to -140
+    c = statements.cost_conclusion(200.0, 48.0, {"estimate": -152.0, "ci_low": -170.0, "ci_high": -140.0}, "EUR")
+    assert c["direction"] == "lower"
+    assert "EUR 152.00 less per asset (95% bootstrap interval over campaigns EUR 140.00 to EUR 170.00 less)" in \
+        c["statement"]
+    dearer = statements.cost_conclusion(100.0, 130.0, {"estimate": 30.0, "ci_low": 10.0, "ci_high": 50.0}, "EUR")
+    assert dearer["direction"] == "higher" and "EUR 30.00 more per asset" in dearer["statement"]
+
+
+@pytest.mark.parametrize("npv,expected,word", [({"p10": 10.0, "p50": 20.0, "p90": 30.0}, "positive", "is worth"),
+                                               ({"p10": -30.0, "p50": -20.0, "p90": -10.0}, "negative", "loses"),
+                                               ({"p10": -5.0, "p50": 3.0, "p90": 9.0}, "uncertain", "may gain or lose")])
+def test_npv_direction_from_p10_and_p90(npv, expected, word):
+    c = statements.npv_conclusion(npv, 0.2, 0.5, 0.8, 5, "EUR", engagement_valued=False)
+    assert c["direction"] == expected and word in c["statement"] and "20% of the draws lose money" in c["statement"]
+    assert "Engagement is not valued" in c["statement"]
+
+
+def test_compliance_and_representation_titles_state_only_what_the_numbers_say():
+    t = statements.compliance_title(0.991, 0.97, 0.62, "2025Q4")
+    assert t == ("Every quarter at least 99% of twin assets carried the watermark and 97% were within consent; "
+                 "62% of AI-imagery posts carried the AI label in 2025Q4")
+    assert "near 100%" not in statements.compliance_title(0.5, 0.4, None, None)
+    r = statements.representation_title("size_range", {"twin_assets": 0.25, "roster": 0.1, "twin_roster": 0.2})
+    assert r.startswith("By size range, published twin assets are 25% from the target mix, the whole roster 10%")
+    assert "narrow" not in r and "widen" not in r
+
+
+def test_pretrend_and_adoption_sentences_follow_their_tests():
+    assert statements.pretrend_sentence({"chi2": 4.86, "df": 5, "p_value": 0.43}).startswith(
+        "Before adoption the brands moved in parallel as far as the data show")
+    assert "not credible" in statements.pretrend_sentence({"chi2": 20.0, "df": 5, "p_value": 0.001})
+    cannot = statements.adoption_effect_sentence({"estimate": 0.984},
+                                                 {"clusters": 3, "p_value": 0.36, "method": "Webb weights"})
+    assert "With 3 brands adopting at different times the data cannot tell" in cannot
+
+
+def test_pretrend_wald_test_by_hand():
+    # two pre-adoption coefficients 0.1 and -0.2 with covariance diag(0.01, 0.04): chi2 = 1 + 1 = 2 on 2 df
+    fit = Fit("poisson", ["intercept", "rel[-3]", "rel[-2]"], np.array([0.0, 0.1, -0.2]),
+              np.diag([1.0, 0.01, 0.04]), 10, 10, 5)
+    t = pretrend_test(fit, ["rel[-3]", "rel[-2]", "rel[-4]"])
+    assert t["chi2"] == pytest.approx(2.0) and t["df"] == 2 and t["p_value"] == pytest.approx(np.exp(-1.0))
+
+
+def test_webb_weights_have_mean_zero_and_unit_variance():
+    assert WEBB_WEIGHTS.mean() == pytest.approx(0) and (WEBB_WEIGHTS ** 2).mean() == pytest.approx(1)
+
+
+def _brand_design(effect: float) -> tuple[Design, Design, np.ndarray]:
+    """Four brands, two months each; brands C and D adopt in month 2; ``effect`` multiplies
+    their rate after adoption."""
+    rows = []
+    for b, adopts in zip("ABCD", (False, False, True, True)):
+        for m in ("2024-01", "2024-02"):
+            after = adopts and m == "2024-02"
+            rows.append({"imagery": "human", "ai_label": False, "platform": "instagram", "format": "image", "brand": b,
+                         "month": m, "log_followers": 0.0, "cluster": b, "posts": 1, "exposure": 10_000.0,
+                         "y": 100.0 * (1.1 if b in "BD" else 1.0) * (1.05 if m == "2024-02" else 1.0)
+                         * (effect if after else 1.0), "after": float(after)})
+    cells = pd.DataFrame(rows)
+    base = build_design(cells)
+    full = Design(np.column_stack([base.X, cells["after"].to_numpy()]), base.names + ["after_adoption"], base.y,
+                  base.exposure, base.clusters, base.posts, None)
+    return base, full, cells["brand"].to_numpy()
+
+
+def test_wild_bootstrap_enumerates_every_webb_pattern_and_finds_nothing_without_an_effect():
+    base, full, brands = _brand_design(1.0)
+    t = wild_score_test(base, full, brands, seed=0)
+    assert t["patterns"] == 6 ** 4 and t["method"] == "Webb weights, all 1,296 patterns"
+    assert t["statistic"] == pytest.approx(0.0, abs=1e-9) and t["p_value"] == pytest.approx(1.0)
+
+
+def test_an_effect_lowers_the_p_value_but_four_brands_bound_the_statistic():
+    base, full, brands = _brand_design(1.5)
+    t = wild_score_test(base, full, brands, seed=0)
+    # (sum S_g)^2 / sum S_g^2 is at most G = 4 (Cauchy-Schwarz): few brands cap what any test can show
+    assert 0 < t["statistic"] <= 4 + 1e-9
+    assert t["p_value"] < wild_score_test(*_brand_design(1.0), seed=0)["p_value"]

@@ -1,0 +1,67 @@
+"""Worlds where the answer flips: the sample generator plants other truths (no imagery or
+label effect at all; twins dearer than photography) and the workbook's conclusions must
+follow them, through the same loading, validation and analyses a real run uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from twinimpact import cost, data, engagement, sample, scenarios
+from twinimpact.params import Params
+
+ENGAGEMENT_KEYS = ("engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label")
+
+
+def conclusions_of(folder: Path, **params) -> dict:
+    p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=2000, **params)
+    ds = data.load(p, keep_source=True)
+    return {**cost.analyse(ds, p).conclusions, **engagement.analyse(ds, p).conclusions,
+            **scenarios.analyse(ds, p).conclusions}
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> dict[str, Path]:
+    out = {}
+    for name in ("no-effect", "costly-twin"):
+        folder = tmp_path_factory.mktemp(name)
+        sample.write_sample(folder, seed=20250331, n_posts=30_000, spec=sample.world(name))
+        out[name] = folder
+    return out
+
+
+def test_the_bundled_sample_concludes_what_was_planted():
+    c = conclusions_of(Path(data.config.SAMPLE_DIR))
+    # planted: twin 0.95, synthetic 0.82, label 0.86 (all lower); twins far cheaper; adoption pays
+    assert [c[k]["direction"] for k in ENGAGEMENT_KEYS] == ["lower", "lower", "lower"]
+    assert c["cost_twin_vs_traditional"]["direction"] == "lower"
+    assert c["npv_adoption"]["direction"] == "positive"
+    assert "fewer engagements per impression than comparable unlabelled posts" in c["engagement_ai_label"]["statement"]
+
+
+def test_with_no_imagery_or_label_effect_every_engagement_entry_finds_no_difference(worlds):
+    c = conclusions_of(worlds["no-effect"])
+    assert [c[k]["direction"] for k in ENGAGEMENT_KEYS] == ["no detectable difference"] * 3
+    assert all("showed no detectable difference" in c[k]["statement"] for k in ENGAGEMENT_KEYS)
+    assert c["cost_twin_vs_traditional"]["direction"] == "lower"  # costs were left as in the default world
+
+
+def test_when_twins_cost_more_the_cost_and_npv_conclusions_flip(worlds):
+    c = conclusions_of(worlds["costly-twin"])
+    assert c["cost_twin_vs_traditional"]["direction"] == "higher"
+    assert "more per asset" in c["cost_twin_vs_traditional"]["statement"]
+    assert c["npv_adoption"]["direction"] == "negative"
+    assert "loses" in c["npv_adoption"]["statement"]
+
+
+def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty(worlds):
+    base = Params(as_of="2026-11-28", n_draws=2000)
+    valued = Params(as_of="2026-11-28", n_draws=2000, value_per_engagement=0.5)
+    ds = data.load(base, keep_source=True)
+    a, b = scenarios.analyse(ds, base), scenarios.analyse(ds, valued)
+    # moved assets become labelled twin imagery, planted at 0.95 x 0.86 = 0.82 of the engagement: a loss
+    assert b.block["engagement"]["irr_twin_times_label"] < 1
+    assert b.npv_pct["p50"] < a.npv_pct["p50"]
+    assert "Engagement is not valued" in a.conclusions["npv_adoption"]["statement"]
+    assert "Engagement is not valued" not in b.conclusions["npv_adoption"]["statement"]
