@@ -105,7 +105,7 @@ def test_unknown_parameter_exits_2_before_any_kernel_starts(tmp_path: Path, monk
     def no_kernel(*a, **k):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(report, "execute", no_kernel)
+    monkeypatch.setattr(report, "execute_all", no_kernel)
     monkeypatch.setattr(report, "ensure_kernel", no_kernel)
     code = cli.main(["run", "-p", str(bad), "--out", str(tmp_path / "reports")])
     err = capsys.readouterr().err
@@ -324,13 +324,18 @@ def test_a_run_on_posts_kept_in_the_engine(tmp_path: Path):
     assert res["data"]["rows"]["posts"] == 50_000 and res["rights"]["findings"] == truth
 
 
-def test_same_inputs_and_seed_give_the_same_results_and_tables(published: Path, tmp_path: Path):
-    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "again"))
+def test_same_inputs_and_seed_give_the_same_results_and_tables_serial_or_parallel(published: Path, tmp_path: Path):
+    # the session's run used one kernel per core; this one runs the notebooks one after another
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "again"), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     first, second = published / "latest", tmp_path / "again" / "latest"
+    texts = [(d / "results.json").read_text().splitlines() for d in (first, second)]
     a, b = (json.loads((d / "results.json").read_text()) for d in (first, second))
     assert a.pop("run")["data_fingerprint"] == b.pop("run")["data_fingerprint"]
     assert a == b
+    run_lines = 7  # the run block: id, params_name, reporting_currency, data_fingerprint, status
+    assert texts[0][run_lines + 1:] == texts[1][run_lines + 1:]  # byte for byte below the run block
+    assert not list(tmp_path.glob("again/.tmp-*"))  # the snapshot is a working file, gone after the run
     for table in (first / "tables").iterdir():
         assert table.read_bytes() == (second / "tables" / table.name).read_bytes(), table.name
 

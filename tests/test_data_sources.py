@@ -169,3 +169,32 @@ def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
     pg_cells = engagement.aggregate_cells(ds.table("posts"))[cols]
     duck_cells = engagement.aggregate_cells(local.table("posts"))[cols]
     pd.testing.assert_frame_equal(pg_cells, duck_cells, check_dtype=False)
+
+
+# --- one load per run: the validated snapshot -------------------------------------------------
+def test_a_snapshot_gives_the_same_tables_without_validating_again(tmp_path: Path, monkeypatch):
+    from twinimpact import snapshot
+
+    params = Params(data_dir=str(TINY), **PARAMS)
+    first = data.load(params)
+    folder = snapshot.write(first, params, tmp_path / "snap")
+    monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(folder))
+    monkeypatch.setattr(data, "validate_tables", lambda *a, **k: pytest.fail("validated again"))
+    again = data.load(params, keep_source=True)
+    assert again.fingerprints == first.fingerprints and again.source_description == first.source_description
+    for name, frame in first.frames.items():
+        pd.testing.assert_frame_equal(again[name], frame)
+    assert int(again.table("posts").count().execute()) == 8
+
+
+def test_a_snapshot_for_other_data_or_scope_is_not_used(tmp_path: Path, monkeypatch):
+    from twinimpact import snapshot
+
+    params = Params(data_dir=str(TINY), **PARAMS)
+    folder = snapshot.write(data.load(params), params, tmp_path / "snap")
+    monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(folder))
+    assert snapshot.read(Params(data_dir=str(TINY), brands=["Beta"], **PARAMS), True) is None
+    assert snapshot.read(Params(data_dir=str(tmp_path), **PARAMS), True) is None
+    assert snapshot.read(Params(data_dir=str(TINY), **{**PARAMS, "as_of": "2026-11-27"}), True) is None
+    monkeypatch.delenv(snapshot.SNAPSHOT_ENV)
+    assert snapshot.read(params, True) is None  # a notebook opened by hand loads on its own

@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(run)
     run.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
     run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. 00 or data_overview)")
+    run.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="notebooks run at once (default: one per core)")
 
     val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
     _add_data_options(val)
@@ -76,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .report import run
 
-    outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only)
+    if args.workers is not None and args.workers < 1:
+        from .errors import ParamsError
+
+        raise ParamsError("--workers must be 1 or more.")
+    outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
+                  workers=args.workers)
     print(outcome.path / "index.html")
     return outcome.exit_code
 
@@ -134,7 +141,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise ParamsError(f"sweep: parameters files not found: {', '.join(missing)}.")
 
     def one(path: str) -> tuple[str, int, str]:
-        cmd = [sys.executable, "-m", "twinimpact", "run", "-p", path]
+        cmd = [sys.executable, "-m", "twinimpact", "run", "-p", path, "--workers", "1"]  # runs share the cores
         if args.data:
             cmd += ["--data", args.data]
         if args.out:

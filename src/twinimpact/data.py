@@ -295,8 +295,14 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     """Open, read and validate the data the parameters name.
 
     Raises :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be
-    read or breaks the data contract; nothing is returned from data that fails.
+    read or breaks the data contract; nothing is returned from data that fails. Inside a
+    run, the run's validated snapshot is read instead (:mod:`twinimpact.snapshot`).
     """
+    from . import snapshot
+
+    snap = snapshot.read(params, keep_source)
+    if snap is not None:
+        return snap
     source = open_source(params)
     counts: dict[str, int] = {}
     try:

@@ -2,8 +2,9 @@
 pinned kernel, and running a notebook with papermill.
 
 A notebook runs with an explicit working directory, logged output, a per-cell timeout and
-a kernel that talks over IPC sockets (no TCP ports to race for when runs go in parallel,
-papermill #511). papermill writes the executed notebook, error banner and all, even when a
+a kernel that talks over IPC sockets (no TCP ports to race for when notebooks or runs go
+in parallel, papermill #511). :func:`execute_all` runs the notebooks of a run side by
+side, up to one per core. papermill writes the executed notebook, error banner and all, even when a
 cell fails; :func:`execute` then raises and the runner keeps that notebook for the analyst.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import config
 from .errors import ParamsError
@@ -93,3 +95,43 @@ def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
             cwd=str(book.parent), log_output=True, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S,
             report_mode=False, kernel_manager_class=_ipc_kernel_manager(sockets),
         )
+
+
+def default_workers() -> int:
+    """Notebooks run at once by default: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def execute_all(books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]], workers: int,
+                progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
+    """Run ``books`` with up to ``workers`` kernels at once (they do not depend on each
+    other), each executed notebook written to ``out_dir``. Returns, in the books' order,
+    each book with its seconds and its error (None when it ran). After the first failure
+    no further notebook starts; those already running finish."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    total = len(books)
+    results: dict[Path, tuple[float, BaseException | None]] = {}
+    started: dict[Future, tuple[Path, float]] = {}
+    queue = list(books)
+    failed = False
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="notebook") as pool:
+        while queue or started:
+            while queue and len(started) < max(1, workers) and not failed:
+                book = queue.pop(0)
+                progress(f"[{books.index(book) + 1}/{total}] {book.stem} ...")
+                started[pool.submit(execute, book, out_dir / book.name, parameters[book])] = (book, time.perf_counter())
+            if not started:
+                break
+            done, _ = wait(list(started), return_when=FIRST_COMPLETED)
+            for future in done:
+                book, t0 = started.pop(future)
+                seconds = round(time.perf_counter() - t0, 1)
+                error = future.exception()
+                results[book] = (seconds, error)
+                if error is None:
+                    progress(f"[{books.index(book) + 1}/{total}] {book.stem} ok ({seconds:.1f} s)")
+                else:
+                    failed = True
+                    progress(f"[{books.index(book) + 1}/{total}] {book.stem} FAILED ({seconds:.1f} s)")
+    return [(b, *results[b]) for b in books if b in results]

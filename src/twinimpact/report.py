@@ -21,9 +21,9 @@ from typing import Any, Callable, NoReturn
 import nbformat
 import pandas as pd
 
-from . import config, data, results
+from . import config, data, results, snapshot
 from .errors import NotebookError, ParamsError, PublishError, TwinImpactError
-from .execute import check_notebook_parameters, ensure_kernel, execute, list_notebooks
+from .execute import check_notebook_parameters, default_workers, ensure_kernel, execute_all, list_notebooks
 from .export import write_tables
 from .manifest import new_manifest, now
 from .params import Params, load_params
@@ -97,27 +97,21 @@ class _RunLog:
 
 
 def _execute_all(books: list[Path], declared: dict[Path, list[str]], params: Params, tmp: Path,
-                 manifest: dict[str, Any], progress: Progress) -> list[tuple[str, Any]]:
-    """Step 2: every notebook in order; the first failure raises with the notebook kept."""
-    executed = []
-    for i, book in enumerate(books, 1):
-        progress(f"[{i}/{len(books)}] {book.stem} ...")
-        t_nb = time.perf_counter()
-        try:
-            execute(book, tmp / book.name, params.notebook_parameters(declared[book]))
-        except Exception as exc:  # noqa: BLE001 - papermill raises several kinds
-            manifest["notebooks"].append({"name": book.stem, "seconds": round(time.perf_counter() - t_nb, 1),
-                                          "status": "failed"})
-            raise _NotebookFailed(book, exc) from exc
-        seconds = round(time.perf_counter() - t_nb, 1)
-        manifest["notebooks"].append({"name": book.stem, "seconds": seconds, "status": "ok"})
-        progress(f"[{i}/{len(books)}] {book.stem} ok ({seconds:.1f} s)")
-        executed.append((book.stem, nbformat.read(tmp / book.name, as_version=4)))
-    return executed
+                 manifest: dict[str, Any], progress: Progress, workers: int) -> list[tuple[str, Any]]:
+    """Step 2: every notebook, up to ``workers`` at once; a failure raises with its notebook kept."""
+    parameters = {book: params.notebook_parameters(declared[book]) for book in books}
+    outcomes = execute_all(books, tmp, parameters, workers, progress)
+    for book, seconds, error in outcomes:
+        manifest["notebooks"].append({"name": book.stem, "seconds": seconds, "status": "ok" if error is None
+                                      else "failed"})
+    failed = next(((book, error) for book, _, error in outcomes if error is not None), None)
+    if failed is not None:
+        raise _NotebookFailed(*failed)
+    return [(book.stem, nbformat.read(tmp / book.name, as_version=4)) for book, _, _ in outcomes]
 
 
 class _NotebookFailed(Exception):
-    def __init__(self, book: Path, exc: Exception):
+    def __init__(self, book: Path, exc: BaseException):
         self.book, self.exc = book, exc
 
 
@@ -154,8 +148,10 @@ def run(
     only: list[str] | None = None,
     notebooks_dir: Path | None = None,
     progress: Progress = _stderr,
+    workers: int | None = None,
 ) -> RunOutcome:
-    """Check, execute, collect, render and publish one run. Raises TwinImpactError subclasses."""
+    """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
+    render and publish one run. Raises TwinImpactError subclasses."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     params_file = Path(params_file)
@@ -177,14 +173,17 @@ def run(
     tmp.mkdir()
     log = _RunLog(tmp / "run.log")
     manifest = new_manifest(rid, started, params_file.stem, str(params_file), params, dataset)
-    old_token = os.environ.get(data.TRUST_ENV)
+    saved_env = {k: os.environ.get(k) for k in (data.TRUST_ENV, snapshot.SNAPSHOT_ENV)}
     if dataset.counts:  # large tables validated once here; the notebooks reuse it (never for a URL)
         os.environ[data.TRUST_ENV] = data.trust_token(dataset, dataset.identities)
+    snap_dir = reports / f".tmp-{rid}-snapshot"  # a working file beside the run, never published
+    os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir))
     try:
         # 2. execute
         ensure_kernel()
         try:
-            executed = _execute_all(books, declared, params, tmp, manifest, progress)
+            executed = _execute_all(books, declared, params, tmp, manifest, progress,
+                                    workers or default_workers())
         except _NotebookFailed as failed:
             log.close()
             _fail(tmp, reports, rid, manifest, failed.book, failed.exc, t0, progress)
@@ -208,16 +207,18 @@ def run(
         progress(f"published {final}/index.html ({manifest['seconds']:.0f} s)")
         return RunOutcome(rid, final, "ok", 0, results=res)
     finally:
-        if old_token is None:
-            os.environ.pop(data.TRUST_ENV, None)
-        else:
-            os.environ[data.TRUST_ENV] = old_token
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(snap_dir, ignore_errors=True)
         log.close()
         if tmp.exists():  # a PublishError left it: keep nothing half-built beside the reports
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _fail(tmp: Path, reports: Path, rid: str, manifest: dict[str, Any], book: Path, exc: Exception,
+def _fail(tmp: Path, reports: Path, rid: str, manifest: dict[str, Any], book: Path, exc: BaseException,
           t0: float, progress: Progress) -> NoReturn:
     """Keep the failed run under _failed/ with the error notebook rendered; exit 4."""
     out_nb = tmp / book.name
