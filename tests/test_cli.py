@@ -196,9 +196,29 @@ def test_sweep_runs_each_parameters_file_in_parallel_and_publishes_each(tmp_path
     out = tmp_path / "reports"
     proc = twinimpact("sweep", *files, "--workers", "2", "--out", str(out), "--only", "00")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    runs = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[0].isdigit())
+    runs = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0].isdigit())
     assert len(runs) == 2 and any("tiny_seed1" in r for r in runs) and any("tiny_seed2" in r for r in runs)
-    assert (out / "latest").is_symlink() and "tiny_seed" in (out / "index.html").read_text()
+    # one notebook of each: partial runs, published and listed as such, moving no latest
+    assert not (out / "latest").exists() and not list(out.glob("latest-*"))
+    index = (out / "index.html").read_text()
+    assert "tiny_seed" in index and index.count("<td>partial</td>") == 2
+
+
+def _fake_run(reports: Path, name: str) -> Path:
+    tmp = reports / f".tmp-{name}"
+    tmp.mkdir(parents=True)
+    (tmp / "manifest.json").write_text(json.dumps({"status": "ok", "started_at": name, "params_name": "p"}))
+    return tmp
+
+
+def test_only_a_complete_run_moves_latest_and_each_parameters_file_has_its_own(tmp_path: Path):
+    reports = tmp_path / "reports"
+    publish.publish(_fake_run(reports, "1_default"), reports, "1_default", "default", "complete")
+    publish.publish(_fake_run(reports, "2_default_only"), reports, "2_default_only", "default", "partial")
+    publish.publish(_fake_run(reports, "3_low"), reports, "3_low", "low adoption", "sweep")
+    assert os.readlink(reports / "latest") == "1_default"  # neither the partial nor the sweep run moved it
+    assert os.readlink(reports / "latest-default") == "1_default"
+    assert os.readlink(reports / "latest-low-adoption") == "3_low"
 
 
 def test_a_currency_without_a_rate_exits_3_naming_it(tmp_path: Path):
@@ -319,7 +339,8 @@ def test_a_run_on_posts_kept_in_the_engine(tmp_path: Path):
     proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "r"), "--only", "00", "04",
                       env={"TWINIMPACT_POSTS_IN_MEMORY": "1000"})
     assert proc.returncode == 0, proc.stderr
-    res = json.loads((tmp_path / "r" / "latest" / "results.json").read_text())
+    assert not (tmp_path / "r" / "latest").exists()  # a partial run leaves latest alone
+    res = json.loads((Path(proc.stdout.strip()).parent / "results.json").read_text())
     truth = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())["rights"]["counts"]
     assert res["data"]["rows"]["posts"] == 50_000 and res["rights"]["findings"] == truth
 
@@ -349,3 +370,54 @@ def test_an_unexpected_error_is_one_paragraph_not_a_traceback(monkeypatch, capsy
     code = cli.main(["validate"])
     err = capsys.readouterr().err
     assert code == 1 and "internal error" in err and "planted bug" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("password", ["Sekr1t#x9Qz", "Sekr1t/x9Qz", "Sekr1t?x9Qz", "Sekr1t@x9Qz", "Sekr1t%x9Qz",
+                                      "Sekr1t%23x9Qz"])
+def test_no_fragment_of_a_source_password_reaches_the_error(password: str):
+    url = f"postgres://analyst:{password}@127.0.0.1:1/brand"
+    proc = twinimpact("validate", "--source", "BRAND_DB", env={"BRAND_DB": url})
+    assert proc.returncode == 3, proc.stderr
+    for fragment in {"Sekr1t", "x9Qz", password, "analyst"}:
+        assert fragment not in proc.stderr and fragment not in proc.stdout, proc.stderr
+    assert "BRAND_DB" in proc.stderr
+
+
+def test_out_naming_a_file_or_a_read_only_folder_exits_5(tmp_path: Path):
+    afile = tmp_path / "reports.txt"
+    afile.write_text("not a folder")
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--out", str(afile), "--only", "00")
+    assert proc.returncode == 5 and "is a file, not a folder" in proc.stderr
+
+
+
+def test_a_reports_folder_that_cannot_be_written_exits_5_before_any_kernel(tmp_path: Path, monkeypatch):
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *a, **k):  # as root, permissions do not stop a write: simulate a read-only mount
+        if str(self).startswith(str(tmp_path / "locked")):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *a, **k)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    monkeypatch.setattr(report, "execute_all", lambda *a, **k: pytest.fail("a kernel was started"))
+    code = cli.main(["run", "-p", str(TINY_PARAMS), "--out", str(tmp_path / "locked" / "r"), "--only", "00"])
+    assert code == 5
+
+
+@pytest.mark.parametrize("content,says", [
+    ("as_of: 2026-13-45\n", "as_of: 2026-13-45"),
+    ("seed: 1\n" + "a: [" * 2000 + "]" * 2000 + "\n", "nested too deeply"),
+])
+def test_unreadable_parameter_files_exit_2(tmp_path: Path, content: str, says: str):
+    f = tmp_path / "p.yaml"
+    f.write_text(content)
+    proc = twinimpact("validate", "-p", str(f))
+    assert proc.returncode == 2 and says in proc.stderr, proc.stderr
+
+
+def test_a_latin_1_parameters_file_exits_2_saying_to_save_it_as_utf_8(tmp_path: Path):
+    f = tmp_path / "p.yaml"
+    f.write_bytes("brands: [Caf\xe9]\n".encode("latin-1"))
+    proc = twinimpact("validate", "-p", str(f))
+    assert proc.returncode == 2 and "not UTF-8" in proc.stderr and "save it as UTF-8" in proc.stderr

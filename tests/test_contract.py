@@ -69,6 +69,11 @@ BROKEN = [
     ("twin_usage", 0, "watermarked", "sometimes", "must be true or false", "asset_id A1"),
     ("twin_usage", 0, "fee_paid", "-1", "must be 0 or more", "asset_id A1"),
     ("twin_usage", 1, "asset_id", "A1", "must be unique", "asset_id A1"),
+    ("campaigns", 0, "start_date", "2099-01-01", "start_date must not be after the run date", "campaign_id C1"),
+    ("twin_usage", 0, "used_on", "2099-01-01", "used_on must not be after the run date", "asset_id A1"),
+    ("cost_lines", 0, "amount", "inf", "must be a finite number", "row 1"),
+    ("campaigns", 0, "shoot_days", "inf", "must be a finite number", "campaign_id C1"),
+    ("staffing", 0, "hourly_rate", "-inf", "must be a finite number", "row 1"),
 ]
 
 
@@ -143,3 +148,20 @@ def test_identifiers_keep_leading_zeros(tiny_raw):
     tiny_raw["twin_usage"].loc[[0, 2], "model_id"] = "0123"
     typed = validate(tiny_raw)
     assert "0123" in set(typed["models"]["model_id"])
+
+
+@pytest.mark.parametrize("table", ["campaigns", "cost_lines", "staffing", "models"])
+def test_a_required_table_without_rows_is_refused_naming_it(tiny_raw, table):
+    tiny_raw[table] = tiny_raw[table].iloc[0:0]
+    with pytest.raises(ContractViolation) as caught:
+        validate(tiny_raw)
+    assert f"Table {table}: table has no rows; the workbook needs at least one [rule {table}.has_rows]." in \
+        str(caught.value)
+
+
+def test_native_infinity_is_refused_like_the_text_inf(tiny_raw):
+    typed = validate(tiny_raw)
+    typed["cost_lines"].loc[0, "amount"] = float("inf")
+    with pytest.raises(ContractViolation) as caught:
+        validate({k: v.copy() for k, v in typed.items()})
+    assert [i.rule_id for i in caught.value.issues] == ["cost_lines.amount.finite"]

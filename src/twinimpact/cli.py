@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. 00 or data_overview)")
     run.add_argument("--workers", type=int, default=None, metavar="N",
                      help="notebooks run at once (default: one per core)")
+    run.add_argument("--sweep-member", action="store_true", help=argparse.SUPPRESS)  # set by sweep: no `latest`
 
     val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
     _add_data_options(val)
@@ -83,7 +84,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
-                  workers=args.workers)
+                  workers=args.workers, sweep=args.sweep_member)
     print(outcome.path / "index.html")
     return outcome.exit_code
 
@@ -141,7 +142,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise ParamsError(f"sweep: parameters files not found: {', '.join(missing)}.")
 
     def one(path: str) -> tuple[str, int, str]:
-        cmd = [sys.executable, "-m", "twinimpact", "run", "-p", path, "--workers", "1"]  # runs share the cores
+        cmd = [sys.executable, "-m", "twinimpact", "run", "-p", path, "--workers", "1",  # runs share the cores
+               "--sweep-member"]
         if args.data:
             cmd += ["--data", args.data]
         if args.out:

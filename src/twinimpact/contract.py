@@ -94,6 +94,7 @@ class Table:
     foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> referenced table
     row_rules: tuple["Rule", ...] = ()
     optional: bool = False
+    needs_rows: bool = False  # an empty table leaves nothing to compute (posts and usage may be empty)
 
     @property
     def column_names(self) -> list[str]:
@@ -125,16 +126,21 @@ class Rows(Protocol):
 
     def as_of_limit(self, ctx: Context) -> Any: ...
 
+    def day_after_run(self, ctx: Context) -> Any: ...
+
+    def finite(self, name: str) -> Any: ...
+
 
 Check = Callable[[Rows, Context], Any]
-RuleKind = Literal["table", "column", "type", "not_empty", "unique", "row"]
+RuleKind = Literal["table", "rows", "column", "type", "not_empty", "unique", "row"]
 
 
 @dataclass(frozen=True)
 class Rule:
     """One rule of the contract. ``kind`` says how it is evaluated: ``table`` (the table is
-    there), ``column`` (the column is there), ``type`` (values parse as the column's type),
-    ``not_empty``, ``unique`` (the column's values), or ``row`` (``check`` per row)."""
+    there), ``rows`` (it has rows), ``column`` (the column is there), ``type`` (values parse
+    as the column's type), ``not_empty``, ``unique`` (the column's values), or ``row``
+    (``check`` per row)."""
 
     id: str
     table: str
@@ -164,6 +170,8 @@ def column_rules(table: Table) -> list[Rule]:
     keys, values and signs, references, then the table's own row rules."""
     t = table.name
     rules = [Rule(f"{t}.present", t, None, "table is missing", "table")]
+    if table.needs_rows:
+        rules.append(Rule(f"{t}.has_rows", t, None, "table has no rows; the workbook needs at least one", "rows"))
     rules += [Rule(f"{t}.{c.name}.present", t, c.name, "required column is missing", "column") for c in table.columns]
     rules += [Rule(f"{t}.{c.name}.type", t, c.name, f"must be {_KIND_WORDS[c.kind]}", "type")
               for c in table.columns if c.kind not in ("str", "enum")]
@@ -175,6 +183,9 @@ def column_rules(table: Table) -> list[Rule]:
         if c.values:
             rules.append(_value(t, c.name, "one_of", f"must be one of {', '.join(c.values)}",
                               lambda r, ctx, n=c.name, v=c.values: r[n].isin(list(v))))
+        if c.kind == "float":
+            rules.append(_value(t, c.name, "finite", "must be a finite number (not inf or nan)",
+                                lambda r, ctx, n=c.name: r.finite(n)))
         lo = c.lower_bound()
         if lo is not None:
             rules.append(_value(t, c.name, "minimum", f"must be {lo:g} or more",
@@ -223,7 +234,10 @@ CONTRACT: dict[str, Table] = {
             _c("currency", "str", "USD", "ISO 4217; every money column of the campaign's rows is in it"),
         ),
         key="campaign_id",
+        needs_rows=True,
         row_rules=(
+            _value("campaigns", "start_date", "not_after_run_date", "start_date must not be after the run date",
+                   lambda r, ctx: r["start_date"] < r.day_after_run(ctx)),
             _row("campaigns", "shoot_days", "zero_for_twin", "shoot_days must be 0 when production_mode is twin",
                  lambda r, ctx: (r["production_mode"] != "twin") | (r["shoot_days"] == 0)),
             _row("campaigns", "shoot_days", "positive_for_traditional",
@@ -239,6 +253,7 @@ CONTRACT: dict[str, Table] = {
             _c("amount", "float", "3793.73", "", _MONEY),
         ),
         foreign_keys={"campaign_id": "campaigns"},
+        needs_rows=True,
     ),
     "staffing": Table(
         "staffing", "Paid labour per campaign and role.",
@@ -251,6 +266,7 @@ CONTRACT: dict[str, Table] = {
             _c("engagement", "enum", "freelance", values=ENGAGEMENT_TYPES),
         ),
         foreign_keys={"campaign_id": "campaigns"},
+        needs_rows=True,
     ),
     "posts": Table(
         "posts", "Published social content and the response to it.",
@@ -294,6 +310,7 @@ CONTRACT: dict[str, Table] = {
             _c("size_range", "str", "straight", "self-described, e.g. petite, straight, plus", nullable=True),
         ),
         key="model_id",
+        needs_rows=True,
         row_rules=(
             *(_row("models", n, "required_with_twin", f"{n} is required when has_twin is true",
                    lambda r, ctx, n=n: ~r["has_twin"] | r[n].notnull())
@@ -316,6 +333,10 @@ CONTRACT: dict[str, Table] = {
         ),
         key="asset_id",
         foreign_keys={"model_id": "models", "campaign_id": "campaigns"},
+        row_rules=(
+            _value("twin_usage", "used_on", "not_after_run_date", "used_on must not be after the run date",
+                   lambda r, ctx: r["used_on"] < r.day_after_run(ctx)),
+        ),
     ),
 }
 

@@ -113,9 +113,9 @@ class EngagementAnalysis:
     """What the engagement notebook shows: cells, both fits, power, rates, the event study."""
 
     cells: pd.DataFrame
-    poisson: Fit
+    poisson: Fit | None
     negbin: Fit | None
-    lead: Fit
+    lead: Fit | None
     nb_rows: int
     nb_population: int
     power: dict[str, Any]
@@ -129,6 +129,25 @@ class EngagementAnalysis:
     messages: list[str]
     conclusions: dict[str, dict[str, Any]]
     block: dict[str, Any]
+    why_not: str = ""  # set when the posts cannot carry the model: what is missing
+
+    @property
+    def available(self) -> bool:
+        """False when there is nothing to fit (``why_not`` says why)."""
+        return not self.why_not
+
+
+def unavailable(why: str, cells: pd.DataFrame, bench: pd.DataFrame) -> EngagementAnalysis:
+    """The engagement analysis when the posts cannot carry the model: every estimate null,
+    every conclusion saying so, nothing shown as a number that was not measured."""
+    empty = {"estimate": None, "ci_low": None, "ci_high": None}
+    block = {**{k: dict(empty) for k in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label")},
+             "posts": int(cells["posts"].sum()) if len(cells) else 0, "not_available": why}
+    conclusions = {f"engagement_{k}": {"direction": None, "statement": f"Engagement was not measured: {why}"}
+                   for k in ("twin_vs_human", "synthetic_vs_human", "ai_label")}
+    return EngagementAnalysis(cells, None, None, None, 0, 0, {}, pd.DataFrame(), pd.DataFrame(),
+                              benchmark_bands(bench), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {}, [why],
+                              conclusions, block, why)
 
 
 def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
@@ -139,8 +158,11 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     results.json and the three engagement conclusions."""
     posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
     cells = aggregate_cells(posts, outcome, width)
-    design = build_design(cells)
-    pois = fit_poisson(design)
+    try:
+        design = build_design(cells)
+        pois = fit_poisson(design)
+    except EngagementError as err:  # no posts with impressions, or a fit that cannot converge
+        return unavailable(str(err), cells, dataset.reference["benchmarks"])
     nb, nb_rows, population = None, 0, int(cells["posts"].sum())
     messages = list(design.messages)
     if params.nb_max_rows > 0:

@@ -267,11 +267,25 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
             f"e.g. notebooks/params/default.yaml."
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"Parameters file {path} is not UTF-8 text (byte {exc.start} cannot be read); save it "
+                          "as UTF-8 and run again.") from None
+    except OSError as exc:
+        raise ParamsError(f"Parameters file {path} cannot be read: {exc.strerror or exc}.") from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ParamsError(f"Parameters file {path} is not valid YAML{at}: {getattr(exc, 'problem', exc)}.") from None
+    except ValueError as exc:  # YAML reads 2026-13-45 as a date and fails on it
+        bad = [ln.strip() for ln in text.splitlines() if re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b", ln)]
+        where = f" ({bad[0]})" if bad else ""
+        raise ParamsError(f"Parameters file {path} holds a value YAML cannot read{where}: {exc}. Dates are "
+                          "YYYY-MM-DD with a real month and day.") from None
+    except RecursionError:
+        raise ParamsError(f"Parameters file {path} is nested too deeply to be a parameters file.") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):

@@ -50,21 +50,38 @@ def reports_lock(reports: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def point_latest(reports: Path, run_dir: Path) -> None:
-    """Move ``reports/latest`` to ``run_dir`` atomically (a relative symlink)."""
-    tmp = reports / f".latest-{os.getpid()}"
+def point_latest(reports: Path, run_dir: Path, name: str = "latest") -> None:
+    """Move the link ``reports/<name>`` to ``run_dir`` atomically (a relative symlink)."""
+    tmp = reports / f".{name}-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(run_dir.name, tmp)
-    os.replace(tmp, reports / "latest")
+    os.replace(tmp, reports / name)
 
 
-def publish(tmp: Path, reports: Path, rid: str) -> Path:
-    """Rename a finished run into place, then move ``latest``, then rewrite the index."""
+#: What a published run covers: every notebook (``complete``), a run of a sweep (complete,
+#: but one of several parameter sets), or a subset of the notebooks (``partial``).
+SCOPES = ("complete", "sweep", "partial")
+
+
+def latest_name(params_name: str) -> str:
+    """The link to the newest complete run of one parameters file: ``latest-<name>``."""
+    return "latest-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in params_name)[:40]
+
+
+def publish(tmp: Path, reports: Path, rid: str, params_name: str = "", scope: str = "complete") -> Path:
+    """Rename a finished run into place, move the links it earns, then rewrite the index.
+
+    ``latest`` means complete: only a run of every notebook that is not part of a sweep
+    moves it. Complete and sweep runs move ``latest-<params name>``; a partial run (a
+    subset of the notebooks) moves no link and is listed as partial."""
     final = reports / rid
     with reports_lock(reports):
         os.replace(tmp, final)
-        point_latest(reports, final)
+        if scope in ("complete", "sweep") and params_name:
+            point_latest(reports, final, latest_name(params_name))
+        if scope == "complete":
+            point_latest(reports, final)
         write_runs_index(reports)
     return final
 
@@ -91,7 +108,7 @@ def write_runs_index(reports: Path) -> None:
     entries = []
     for manifest_path in list(reports.glob("*/manifest.json")) + list(reports.glob("_failed/*/manifest.json")):
         run_dir = manifest_path.parent
-        if run_dir.name.startswith(".") or run_dir.is_symlink():
+        if run_dir.name.startswith(".") or run_dir.is_symlink():  # latest and latest-<name> are links
             continue
         m = _read_json(manifest_path)
         r = _read_json(run_dir / "results.json")
@@ -109,7 +126,8 @@ def write_runs_index(reports: Path) -> None:
             f"<td><a href=\"{html.escape(link)}\">{html.escape(run_dir.name)}</a></td>"
             f"<td class=\"{'ok' if ok else 'bad'}\">{html.escape(str(m.get('status')))}</td>"
             f"<td>{html.escape(str(started))}</td>"
-            f"<td>{html.escape(str(m.get('params_name')))}</td>{cells}</tr>"
+            f"<td>{html.escape(str(m.get('params_name')))}</td>"
+            f"<td>{html.escape(str(m.get('scope', 'complete')))}</td>{cells}</tr>"
         )
     heads_th = "".join(f"<th>{label}</th>" for _, label in INDEX_HEADLINES)
     page = (
@@ -118,7 +136,8 @@ def write_runs_index(reports: Path) -> None:
         "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:6px 10px;text-align:left}"
         ".ok{color:#2e7d32}.bad{color:#c62828}</style></head><body>"
         "<h1>twinimpact runs</h1><p>Newest first. <a href=\"latest/index.html\">Latest successful report</a>.</p>"
-        "<table><tr><th>run</th><th>status</th><th>started (UTC)</th><th>parameters</th>" + heads_th + "</tr>"
+        "<table><tr><th>run</th><th>status</th><th>started (UTC)</th><th>parameters</th><th>scope</th>" + heads_th
+        + "</tr>"
         + "".join(rows) + "</table></body></html>\n"
     )
     tmp = reports / ".index.html.tmp"

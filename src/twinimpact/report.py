@@ -149,9 +149,12 @@ def run(
     notebooks_dir: Path | None = None,
     progress: Progress = _stderr,
     workers: int | None = None,
+    sweep: bool = False,
 ) -> RunOutcome:
     """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
-    render and publish one run. Raises TwinImpactError subclasses."""
+    render and publish one run. A run of a subset (``only``) is published as partial and a
+    run of a sweep as such; only a complete run moves ``latest`` (:func:`publish.publish`).
+    Raises TwinImpactError subclasses."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     params_file = Path(params_file)
@@ -167,18 +170,29 @@ def run(
     dataset = data.load(params)
     progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
 
+    if reports.exists() and not reports.is_dir():
+        raise PublishError(f"--out {reports} is a file, not a folder: name a folder for the reports. Nothing was run.")
     rid = run_id(started, params_file.stem, params, dataset.fingerprint, reports)
-    reports.mkdir(parents=True, exist_ok=True)
     tmp = reports / f".tmp-{rid}"
-    tmp.mkdir()
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+    except OSError as exc:
+        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
+                           "run; choose a writable folder with --out.") from None
     log = _RunLog(tmp / "run.log")
     manifest = new_manifest(rid, started, params_file.stem, str(params_file), params, dataset)
+    manifest["scope"] = "partial" if only else "sweep" if sweep else "complete"
     saved_env = {k: os.environ.get(k) for k in (data.TRUST_ENV, snapshot.SNAPSHOT_ENV)}
     if dataset.counts:  # large tables validated once here; the notebooks reuse it (never for a URL)
         os.environ[data.TRUST_ENV] = data.trust_token(dataset, dataset.identities)
     snap_dir = reports / f".tmp-{rid}-snapshot"  # a working file beside the run, never published
-    os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir))
     try:
+        try:
+            os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir))
+        except OSError as exc:
+            raise PublishError(f"Cannot write the run's working data into {reports}: {exc.strerror or exc}. "
+                               "Nothing was run; free space or choose another --out.") from None
         # 2. execute
         ensure_kernel()
         try:
@@ -186,6 +200,10 @@ def run(
                                     workers or default_workers())
         except _NotebookFailed as failed:
             log.close()
+            if isinstance(failed.exc, OSError) or isinstance(failed.exc.__cause__, OSError):
+                raise PublishError(f"Could not write the executed notebook {failed.book.name} into {tmp.parent}: "
+                                   f"{failed.exc}. Free space or choose another --out; the previous report is "
+                                   "untouched.") from None
             _fail(tmp, reports, rid, manifest, failed.book, failed.exc, t0, progress)
         # 3. collect
         progress("rendering the report ...")
@@ -200,7 +218,7 @@ def run(
         # 5. publish
         log.close()
         try:
-            final = publish(tmp, reports, rid)
+            final = publish(tmp, reports, rid, params_file.stem, manifest["scope"])
         except OSError as exc:
             raise PublishError(f"Could not publish run {rid} into {reports}: {exc}. "
                                f"The previous report is untouched.") from exc

@@ -48,8 +48,11 @@ def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: floa
     with ``c`` the per-asset costs of the driver model (twin building excluded)."""
     from .cost import traditional_per_asset, twin_variable_per_asset
 
+    from .drivers import CORE_DRIVERS
+
     moved = traditional_assets + hybrid_assets
-    if moved <= 0 or (hybrid_assets > 0 and d.get("hybrid_per_asset") is None):
+    if moved <= 0 or (hybrid_assets > 0 and d.get("hybrid_per_asset") is None) or \
+            any(d.get(k) is None for k in CORE_DRIVERS):
         return None
     twin = twin_variable_per_asset(d)
     hybrid = (d["hybrid_per_asset"] - twin) * hybrid_assets if hybrid_assets > 0 else 0.0

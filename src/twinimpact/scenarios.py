@@ -127,6 +127,21 @@ class ScenarioAnalysis:
     base_year: int
     conclusions: dict[str, dict[str, Any]]
     block: dict[str, Any]
+    why_not: str = ""  # set when the data cannot carry the scenarios: what is missing
+
+    @property
+    def available(self) -> bool:
+        """False when the data lack what the scenarios need (``why_not`` says what)."""
+        return not self.why_not
+
+
+def unavailable(why: str, params: "Params") -> ScenarioAnalysis:
+    """The scenarios when the data cannot carry them: every figure null, the reason stated."""
+    pct = {"p10": None, "p50": None, "p90": None}
+    conclusion = {"direction": None, "statement": f"The adoption path cannot be valued: {why}"}
+    block = {"npv": pct, "horizon_years": params.horizon_years, "not_available": why}
+    return ScenarioAnalysis(pd.DataFrame(), pd.DataFrame(), np.array([]), pct, float("nan"), 0,
+                            {"npv_adoption": conclusion}, block, why)
 
 
 def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
@@ -145,7 +160,8 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
     drivers = driver_model.observed_drivers(costs, dataset["twin_usage"])
     if not drivers.complete:
-        raise DataError("Scenarios need traditional and twin campaigns in the data: " + "; ".join(drivers.notes))
+        return unavailable("the data need traditional and twin campaigns with their unit costs ("
+                           + "; ".join(drivers.notes) + ").", params)
     base_year, assets = labor.year_assets(campaigns, params.labor_year)
     mix = labor.mix_by_brand(campaigns, base_year)
     start = current_twin_share(campaigns, base_year)
@@ -159,10 +175,17 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
     flows = savings_draws(draws, path, params.twins_per_season, params.twin_life_seasons)
     engagement_info: dict[str, Any] = {"value_per_engagement": 0.0}
+    valued = False
     if params.value_per_engagement > 0:
-        per_asset_value, engagement_info = engagement_value_draws(dataset, params, base_year, assets, params.n_draws)
-        moved_total = (path["moved_traditional"] + path["moved_hybrid"]).to_numpy()
-        flows = flows + per_asset_value[:, None] * moved_total[None, :]
+        try:
+            per_asset_value, engagement_info = engagement_value_draws(dataset, params, base_year, assets,
+                                                                      params.n_draws)
+        except DataError as err:  # no posts, or no twin or label to compare: the NPV leaves engagement out
+            engagement_info = {"value_per_engagement": params.value_per_engagement, "not_valued": str(err)}
+        else:
+            moved_total = (path["moved_traditional"] + path["moved_hybrid"]).to_numpy()
+            flows = flows + per_asset_value[:, None] * moved_total[None, :]
+            valued = True
     npv_draws = npv(flows, params.discount_rate)
     model_pay = _model_pay_per_asset(rates, campaigns)
     _, income = labor.model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
@@ -188,7 +211,7 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     pct = montecarlo.percentiles(npv_draws)
     p_negative = float((npv_draws < 0).mean())
     conclusion = statements.npv_conclusion(pct, p_negative, start, params.adoption_share, params.horizon_years,
-                                           params.reporting_currency, params.value_per_engagement > 0)
+                                           params.reporting_currency, valued)
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
              "horizon_years": params.horizon_years, "discount_rate": params.discount_rate, "start_twin_share": start,
              "target_twin_share": params.adoption_share, "base_year": base_year,

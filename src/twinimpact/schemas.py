@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -47,9 +48,11 @@ class Issue:
         col = f", column {self.column}" if self.column else ""
         src = f" ({self.origin})" if self.origin else ""
         rid = f" [rule {self.rule_id}]" if self.rule_id else ""
-        n = f"{self.rows} row{'s' if self.rows != 1 else ''} break{'s' if self.rows == 1 else ''} it"
+        n = f": {self.rows} row{'s' if self.rows != 1 else ''} break{'s' if self.rows == 1 else ''} it"
+        if self.column is None and self.rows == 0:  # the table as a whole: missing, or without rows
+            n = ""
         first = f"; first: {', '.join(self.where)}" if self.where else ""
-        return f"Table {self.table}{src}{col}: {self.rule}{rid}: {n}{first}."
+        return f"Table {self.table}{src}{col}: {self.rule}{rid}{n}{first}."
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,13 @@ class FrameRows:
     def as_of_limit(self, ctx: Context) -> pd.Timestamp:
         return pd.Timestamp(ctx.as_of, tz="UTC") + pd.Timedelta(days=1)
 
+    def day_after_run(self, ctx: Context) -> pd.Timestamp:
+        return pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
+
+    def finite(self, name: str) -> pd.Series:
+        values = self.frame[name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        return pd.Series(np.isfinite(values), index=self.frame.index)
+
 
 def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
     """Whether each row passes ``rule``; a check that yields a missing value passes the row
@@ -295,7 +305,9 @@ def validate_tables(
             continue
         typed[name], found, unparsed[name] = coerce_table(raw[name], table, origins.get(name))
         issues += found
-    if any(i.rule_id.endswith(".present") for i in issues):
+        if table.needs_rows and len(raw[name]) == 0:
+            issues.append(_issue(RULES_BY_ID[f"{name}.has_rows"], 0, [], origins.get(name)))
+    if any(i.rule_id.endswith((".present", ".has_rows")) for i in issues):
         raise ContractViolation(issues)  # the rules below need every table and column
     ctx = context(typed, currencies, reporting_currency, as_of)
     for name, table in CONTRACT.items():

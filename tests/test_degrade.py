@@ -1,0 +1,79 @@
+"""Degrade, never crash or fake: a section without the data for an estimate says what is
+missing, results.json holds null there, and every other section is unaffected."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from twinimpact import config, cost, data, engagement, scenarios
+from twinimpact.params import Params
+
+TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
+
+
+def sample_without(tmp_path: Path, what: str) -> Path:
+    folder = tmp_path / what
+    shutil.copytree(config.SAMPLE_DIR, folder)
+    if what == "posts":
+        pd.read_parquet(folder / "posts.parquet").iloc[0:0].to_parquet(folder / "posts.parquet")
+    elif what == "twin_usage":
+        pd.read_csv(folder / "twin_usage.csv").iloc[0:0].to_csv(folder / "twin_usage.csv", index=False)
+    elif what == "twin_campaigns":
+        campaigns = pd.read_csv(folder / "campaigns.csv")
+        keep = campaigns[campaigns["production_mode"] == "traditional"]
+        keep.to_csv(folder / "campaigns.csv", index=False)
+        for name in ("cost_lines", "staffing", "twin_usage"):
+            t = pd.read_csv(folder / f"{name}.csv")
+            t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
+        posts = pd.read_parquet(folder / "posts.parquet")
+        posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
+            folder / "posts.parquet")
+    return folder
+
+
+def load(folder: Path) -> tuple[data.Dataset, Params]:
+    p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=300, nb_max_rows=2000)
+    return data.load(p, keep_source=True), p
+
+
+def test_without_posts_engagement_says_not_measured_and_holds_nulls(tmp_path: Path):
+    ds, p = load(sample_without(tmp_path, "posts"))
+    ea = engagement.analyse(ds, p)
+    assert not ea.available and "No posts" in ea.why_not
+    assert ea.block["irr_ai_label"] == {"estimate": None, "ci_low": None, "ci_high": None}
+    assert all(c["direction"] is None and "not measured" in c["statement"] for c in ea.conclusions.values())
+    assert cost.analyse(ds, p).conclusions["cost_twin_vs_traditional"]["direction"] == "lower"  # unaffected
+
+
+@pytest.mark.parametrize("what", ["twin_usage", "twin_campaigns"])
+def test_without_twin_usage_or_twin_campaigns_the_scenarios_say_why_and_hold_nulls(tmp_path: Path, what: str):
+    ds, p = load(sample_without(tmp_path, what))
+    sa = scenarios.analyse(ds, p)
+    assert not sa.available and "twin" in sa.why_not
+    assert sa.block["npv"] == {"p10": None, "p50": None, "p90": None}
+    assert sa.conclusions["npv_adoption"]["direction"] is None
+    if what == "twin_campaigns":
+        c = cost.analyse(ds, p)
+        assert c.block["cost_per_asset"]["twin"] is None and c.conclusions["cost_twin_vs_traditional"]["direction"] is None
+
+
+def test_a_run_without_posts_publishes_every_section_with_nulls_where_nothing_was_measured(tmp_path: Path):
+    folder = sample_without(tmp_path, "posts")
+    proc = subprocess.run([sys.executable, "-m", "twinimpact", "run", "-p", str(TEST_PARAMS), "--data", str(folder),
+                           "--out", str(tmp_path / "r")], capture_output=True, text=True, env=os.environ.copy(),
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    run = Path(proc.stdout.strip()).parent
+    res = json.loads((run / "results.json").read_text())
+    assert res["engagement"]["irr_twin_vs_human"]["estimate"] is None and res["engagement"]["posts"] == 0
+    assert res["cost"]["cost_per_asset"]["twin"] is not None and res["scenarios"]["npv"]["p50"] is not None
+    page = (run / "index.html").read_text()
+    assert "No posts with impressions" in page and "posts table has no rows" in page
