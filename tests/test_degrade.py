@@ -77,3 +77,36 @@ def test_a_run_without_posts_publishes_every_section_with_nulls_where_nothing_wa
     assert res["cost"]["cost_per_asset"]["twin"] is not None and res["scenarios"]["npv"]["p50"] is not None
     page = (run / "index.html").read_text()
     assert "No posts with impressions" in page and "posts table has no rows" in page
+
+
+def test_a_brand_with_a_single_campaign_still_gets_finite_intervals(tmp_path: Path):
+    folder = tmp_path / "one_campaign_brand"
+    shutil.copytree(config.SAMPLE_DIR, folder)
+    campaigns = pd.read_csv(folder / "campaigns.csv")
+    keep = pd.concat([campaigns[campaigns["brand"] != "Bluefin Denim"],
+                      campaigns[campaigns["brand"] == "Bluefin Denim"].iloc[:1]])
+    keep.to_csv(folder / "campaigns.csv", index=False)
+    for name in ("cost_lines", "staffing", "twin_usage"):
+        t = pd.read_csv(folder / f"{name}.csv")
+        t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
+    posts = pd.read_parquet(folder / "posts.parquet")
+    posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
+        folder / "posts.parquet")
+    ds, p = load(folder)
+    ea = engagement.analyse(ds, p)
+    for key in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label"):
+        ci = ea.block[key]
+        assert ci["ci_low"] < ci["estimate"] < ci["ci_high"] and ci["ci_high"] < 10, key
+
+
+def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing_file(tmp_path: Path, monkeypatch):
+    from twinimpact import cli, report
+
+    def disk_full(books, out_dir, parameters, workers, progress):
+        return [(books[0], 0.1, OSError(28, "No space left on device"))]
+
+    monkeypatch.setattr(report, "execute_all", disk_full)
+    code = cli.main(["run", "-p", str(config.ROOT / "tests" / "fixtures" / "tiny.yaml"), "--out", str(tmp_path / "r"),
+                     "--only", "00"])
+    assert code == 5
+    assert not (tmp_path / "r" / "_failed").exists() and not list((tmp_path / "r").glob(".tmp-*"))

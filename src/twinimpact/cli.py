@@ -35,6 +35,7 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``twinimpact`` command line: run, validate, sample, contract, sweep."""
     parser = _Parser(prog="twinimpact",
                      description="Impact of AI digital twins of fashion models: run the workbook, validate data, "
                                  "write sample data, sweep parameter sets.",
@@ -166,6 +167,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (errors as one paragraph on stderr)."""
     args = build_parser().parse_args(argv)
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
                 "contract": _cmd_contract}
