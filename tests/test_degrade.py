@@ -19,6 +19,17 @@ from twinimpact.params import Params
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 
 
+def keep_campaigns(folder: Path, keep: pd.DataFrame) -> None:
+    """Rewrite a copied sample with only the ``keep`` campaigns and the rows hanging off them."""
+    keep.to_csv(folder / "campaigns.csv", index=False)
+    for name in ("cost_lines", "staffing", "twin_usage"):
+        t = pd.read_csv(folder / f"{name}.csv")
+        t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
+    posts = pd.read_parquet(folder / "posts.parquet")
+    posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
+        folder / "posts.parquet")
+
+
 def sample_without(tmp_path: Path, what: str) -> Path:
     folder = tmp_path / what
     shutil.copytree(config.SAMPLE_DIR, folder)
@@ -28,14 +39,7 @@ def sample_without(tmp_path: Path, what: str) -> Path:
         pd.read_csv(folder / "twin_usage.csv").iloc[0:0].to_csv(folder / "twin_usage.csv", index=False)
     elif what == "twin_campaigns":
         campaigns = pd.read_csv(folder / "campaigns.csv")
-        keep = campaigns[campaigns["production_mode"] == "traditional"]
-        keep.to_csv(folder / "campaigns.csv", index=False)
-        for name in ("cost_lines", "staffing", "twin_usage"):
-            t = pd.read_csv(folder / f"{name}.csv")
-            t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
-        posts = pd.read_parquet(folder / "posts.parquet")
-        posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
-            folder / "posts.parquet")
+        keep_campaigns(folder, campaigns[campaigns["production_mode"] == "traditional"])
     return folder
 
 
@@ -83,15 +87,8 @@ def test_a_brand_with_a_single_campaign_still_gets_finite_intervals(tmp_path: Pa
     folder = tmp_path / "one_campaign_brand"
     shutil.copytree(config.SAMPLE_DIR, folder)
     campaigns = pd.read_csv(folder / "campaigns.csv")
-    keep = pd.concat([campaigns[campaigns["brand"] != "Bluefin Denim"],
-                      campaigns[campaigns["brand"] == "Bluefin Denim"].iloc[:1]])
-    keep.to_csv(folder / "campaigns.csv", index=False)
-    for name in ("cost_lines", "staffing", "twin_usage"):
-        t = pd.read_csv(folder / f"{name}.csv")
-        t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
-    posts = pd.read_parquet(folder / "posts.parquet")
-    posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
-        folder / "posts.parquet")
+    keep_campaigns(folder, pd.concat([campaigns[campaigns["brand"] != "Bluefin Denim"],
+                                      campaigns[campaigns["brand"] == "Bluefin Denim"].iloc[:1]]))
     ds, p = load(folder)
     ea = engagement.analyse(ds, p)
     for key in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label"):
