@@ -73,12 +73,24 @@ def test_model_income_title_counts_gainers_and_losers():
     assert fig.layout.title.text.startswith("At 80% adoption, 1 of 3 models earn more, 2 earn less")
 
 
-def test_the_offline_renderer_loads_nothing_from_a_network():
+def test_charts_travel_as_plotly_json_and_render_offline():
+    import nbformat
+
+    from twinimpact.render import figures_as_html, linked_plotly_js
+
     charts.setup()
-    assert "twinimpact_offline" in pio.renderers.default
-    bundle = charts.OfflineRenderer().to_mimebundle(charts.findings_summary({"underpaid": 1}, 1, 1.0, "EUR")
-                                                    .to_dict())
-    assert "<script src=" not in bundle["text/html"] and "cdn" not in bundle["text/html"].lower()
+    assert pio.renderers.default == "plotly_mimetype"
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    fig = charts.findings_summary({"underpaid": 1}, 1, 1.0, "EUR")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": fig.to_plotly_json()})]
+    nb.cells = [cell]
+    page = figures_as_html(nb, "page", linked_plotly_js())
+    html = page.cells[1].outputs[0]["data"]["text/html"]
+    assert 'id="page-figure-1"' in html and "Plotly.newPlot" in html and "<script src=" not in html
+    assert page.cells[0].outputs[0]["data"]["text/html"].endswith('src="../plotly-' + __import__("plotly").__version__
+                                                                   + '.min.js"></script>')
+    assert "application/vnd.plotly.v1+json" not in page.cells[1].outputs[0]["data"]
 
 
 def test_numbers_carry_their_unit_and_what_was_not_measured_reads_n_a():

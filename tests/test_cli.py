@@ -68,12 +68,22 @@ def test_run_publishes_report_results_and_manifest(published: Path):
 def test_report_html_loads_nothing_from_the_network_and_hides_code(published: Path):
     for page in (published / "latest").glob("*.html"):
         text = page.read_text()
-        assert not re.search(r"<script[^>]+src=", text), page.name
+        sources = re.findall(r"<script[^>]+src=\"([^\"]+)\"", text)
+        assert all(not re.match(r"^[a-z]+:", s) and (page.parent / s).resolve().is_file() for s in sources), sources
         assert not re.search(r"<link[^>]+href=\"https?:", text), page.name
         assert "notebook.start(globals())" not in text, page.name  # inputs hidden
     index = (published / "latest" / "index.html").read_text()
-    assert index.count("window.PlotlyConfig") == 1  # plotly.js inlined once
+    assert index.count("window.PlotlyConfig") == 1 and "<script" in index  # plotly.js inlined once
+    assert not re.search(r"<script[^>]+src=", index)  # the executive page needs no other file
     assert "Plotly.newPlot" in index
+
+
+def test_a_run_folder_is_small_and_holds_plotly_js_once(published: Path):
+    run = (published / "latest").resolve()
+    size = sum(p.stat().st_size for p in run.rglob("*") if p.is_file())
+    assert size <= 8 * 1024 * 1024, f"{size / 1e6:.1f} MB"
+    large = [p.name for p in run.rglob("*") if p.is_file() and p.stat().st_size > 1_000_000]
+    assert large == ["index.html"], large  # only the executive page carries the 4.6 MB library
 
 
 def test_runs_index_lists_the_run(published: Path):

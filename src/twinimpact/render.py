@@ -1,9 +1,11 @@
 """Rendering: executed notebooks to HTML with nbconvert and the workbook's template.
 
 Readers never see code, parameter cells, stderr or the private MIME outputs that carry
-results to the runner. plotly.js is inlined once per page (it is a ~4.6 MB output of the
-first notebook's setup cell); the executive page merges every notebook's outputs under one
-summary and keeps plotly.js once.
+results to the runner. Notebooks keep their charts as plotly JSON (small); here each
+becomes a div drawn by plotly.js. The executive ``index.html`` inlines plotly.js once, so
+it opens offline even when mailed alone; each notebook's page loads the one copy of
+plotly.js in the reports folder by a relative path (``../plotly-<version>.min.js``), so a
+run folder holds the 4.6 MB library once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,65 @@ import nbformat
 
 from . import config
 
-PLOTLYJS_MIN_CHARS = 1_000_000  # an output this large is the inlined plotly.js bundle
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def plotly_js_name() -> str:
+    """The file name of the shared plotly.js copy, versioned so runs of other versions keep theirs."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
+
+
+def write_plotly_js(folder: Path) -> Path:
+    """The shared plotly.js beside the runs (written once per version)."""
+    from plotly.offline import get_plotlyjs
+
+    path = folder / plotly_js_name()
+    if not path.is_file():
+        tmp = folder / f".{path.name}.tmp"
+        tmp.write_text(get_plotlyjs(), encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def _script_cell(html: str) -> Any:
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    return cell
+
+
+def figures_as_html(nb: Any, prefix: str, plotly_js: str) -> Any:
+    """A copy whose plotly JSON outputs are divs for plotly.js, with ``plotly_js`` (a script
+    element) first; deterministic div ids, so the same run renders the same page."""
+    import plotly.io as pio
+
+    nb = copy.deepcopy(nb)
+    n = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data_ = out.get("data", {})
+            if PLOTLY_MIME in data_:
+                n += 1
+                data_["text/html"] = pio.to_html(data_.pop(PLOTLY_MIME), include_plotlyjs=False, include_mathjax=False,
+                                                 full_html=False, div_id=f"{prefix}-figure-{n}", validate=False,
+                                                 default_width="100%", default_height="440px", config=PLOT_CONFIG)
+    nb.cells.insert(0, _script_cell(plotly_js))
+    return nb
+
+
+def inline_plotly_js() -> str:
+    """plotly.js as an inline script (for a page that must open alone)."""
+    from plotly.offline import get_plotlyjs
+
+    return ("<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+            f"<script type=\"text/javascript\">{get_plotlyjs()}</script>")
+
+
+def linked_plotly_js(depth: int = 1) -> str:
+    """A script element loading the shared plotly.js ``depth`` folders up."""
+    return f"<script type=\"text/javascript\" src=\"{'../' * depth}{plotly_js_name()}\"></script>"
 
 
 def _exporter(hide_input: bool) -> Any:
@@ -36,11 +96,10 @@ def _exporter(hide_input: bool) -> Any:
     return exporter
 
 
-def clean_for_report(nb: Any, keep_plotlyjs: bool = True) -> Any:
-    """A copy without what readers should not see: stderr, parameter cells, private MIME
-    outputs, and (unless ``keep_plotlyjs``) the inlined plotly.js bundle."""
+def clean_for_report(nb: Any) -> Any:
+    """A copy without what readers should not see: stderr, parameter cells and the private
+    MIME outputs."""
     nb = copy.deepcopy(nb)
-    seen_js = not keep_plotlyjs
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if "parameters" in tags or "injected-parameters" in tags:
@@ -56,13 +115,6 @@ def clean_for_report(nb: Any, keep_plotlyjs: bool = True) -> Any:
                 data_.pop(mime, None)
             if out.get("output_type") in ("display_data", "execute_result") and not data_:
                 continue
-            html_ = data_.get("text/html", "")
-            if isinstance(html_, list):
-                html_ = "".join(html_)
-            if len(html_) > PLOTLYJS_MIN_CHARS:
-                if seen_js:
-                    continue
-                seen_js = True
             kept.append(out)
         cell.outputs = kept
     return nb
@@ -78,11 +130,11 @@ def render(nb: Any, path: Path, hide_input: bool = True, title: str | None = Non
 
 
 def executive_notebook(executed: list[tuple[str, Any]], summary_md: str) -> Any:
-    """One notebook of every notebook's outputs, plotly.js kept once, a summary on top."""
+    """One notebook of every notebook's outputs under a summary."""
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell(summary_md))
-    for n, (name, book) in enumerate(executed):
-        cleaned = clean_for_report(book, keep_plotlyjs=n == 0)
+    for name, book in executed:
+        cleaned = clean_for_report(book)
         for i, cell in enumerate(cleaned.cells):
             if "remove_cell" in cell.get("metadata", {}).get("tags", []):
                 continue
@@ -94,7 +146,10 @@ def executive_notebook(executed: list[tuple[str, Any]], summary_md: str) -> Any:
 
 
 def render_run(folder: Path, executed: list[tuple[str, Any]], summary_md: str) -> None:
-    """Every page of a run into ``folder``: one per notebook and the executive ``index.html``."""
+    """Every page of a run into ``folder``: one per notebook (plotly.js shared one folder up)
+    and the executive ``index.html`` (plotly.js inline)."""
+    write_plotly_js(folder.parent)
     for name, nb in executed:
-        render(clean_for_report(nb), folder / f"{name}.html", title=name)
-    render(executive_notebook(executed, summary_md), folder / "index.html", title="Digital twins: impact report")
+        render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)
+    render(figures_as_html(executive_notebook(executed, summary_md), "report", inline_plotly_js()),
+           folder / "index.html", title="Digital twins: impact report")

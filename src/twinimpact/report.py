@@ -28,7 +28,7 @@ from .export import write_tables
 from .manifest import new_manifest, now
 from .params import Params, load_params
 from .publish import keep_failed, publish, run_id
-from .render import render, render_run
+from .render import figures_as_html, inline_plotly_js, render, render_run
 from .summary import summary_markdown
 
 Progress = Callable[[str], None]
@@ -247,7 +247,8 @@ def _fail(tmp: Path, reports: Path, rid: str, manifest: dict[str, Any], book: Pa
     failed_dir = reports / "_failed" / rid
     try:
         if out_nb.exists():
-            render(nbformat.read(out_nb, as_version=4), tmp / f"{book.stem}.html", hide_input=False,
+            render(figures_as_html(nbformat.read(out_nb, as_version=4), "failed", inline_plotly_js()),
+                   tmp / f"{book.stem}.html", hide_input=False,
                    title=f"FAILED {book.stem}")
         results.write_json(tmp / "manifest.json", manifest)
         failed_dir = keep_failed(tmp, reports, rid)

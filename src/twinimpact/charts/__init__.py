@@ -2,7 +2,7 @@
 Every builder returns a ``go.Figure`` whose title states the finding; nothing here shows
 or saves a figure."""
 
-from .theme import CATEGORY_COLORS, IMAGERY_COLORS, MODE_COLORS, OfflineRenderer, setup, theme
+from .theme import CATEGORY_COLORS, IMAGERY_COLORS, MODE_COLORS, setup, theme
 from .overview import campaigns_by_season, posts_by_month, coverage_heatmap
 from .cost import cost_components, cost_per_asset_over_time, cost_function, break_even, tornado, savings_distribution
 from .engagement import rates_vs_benchmarks, irr_forest, label_effect, event_study
@@ -14,7 +14,6 @@ __all__ = [
     "CATEGORY_COLORS",
     "IMAGERY_COLORS",
     "MODE_COLORS",
-    "OfflineRenderer",
     "setup",
     "theme",
     "campaigns_by_season",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io.base_renderers import MimetypeRenderer
 
 from ..contract import PRODUCTION_MODES
 
@@ -41,35 +40,13 @@ def theme() -> go.layout.Template:
     ))
 
 
-class OfflineRenderer(MimetypeRenderer):
-    """HTML for nbconvert with nothing loaded from a network.
-
-    Plotly's own ``notebook`` renderer adds a MathJax script from a CDN to every figure;
-    this one inlines plotly.js once (on activation, i.e. in the cell that calls
-    :func:`setup`) and emits each figure as a div that uses it.
-    """
-
-    def activate(self) -> None:
-        from IPython.display import display_html
-        from plotly.offline import get_plotlyjs
-
-        display_html("<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
-                     f"<script type=\"text/javascript\">{get_plotlyjs()}</script>", raw=True)
-
-    def to_mimebundle(self, fig_dict: dict) -> dict:
-        html = pio.to_html(fig_dict, include_plotlyjs=False, include_mathjax=False, full_html=False,
-                           default_width="100%", default_height="440px",
-                           config={"displaylogo": False, "responsive": True})
-        return {"text/html": html}
-
-
 def setup() -> None:
-    """Register the theme and the renderers: the plotly MIME type keeps charts interactive
-    in JupyterLab; :class:`OfflineRenderer` keeps them in the HTML report, offline."""
+    """Register the theme and the renderer: charts travel as plotly JSON (the plotly MIME
+    type), interactive in JupyterLab and small in the executed notebook; the report's
+    renderer (:mod:`twinimpact.render`) turns them into offline HTML."""
     pio.templates["twinimpact"] = theme()
     pio.templates.default = "twinimpact"
-    pio.renderers["twinimpact_offline"] = OfflineRenderer()
-    pio.renderers.default = "plotly_mimetype+twinimpact_offline"
+    pio.renderers.default = "plotly_mimetype"
 
 
 #: Characters per title line: plotly does not wrap titles, so long findings are broken here.
