@@ -431,3 +431,46 @@ def test_a_latin_1_parameters_file_exits_2_saying_to_save_it_as_utf_8(tmp_path: 
     f.write_bytes("brands: [Caf\xe9]\n".encode("latin-1"))
     proc = twinimpact("validate", "-p", str(f))
     assert proc.returncode == 2 and "not UTF-8" in proc.stderr and "save it as UTF-8" in proc.stderr
+
+
+def _published(reports: Path, name: str, started: str, params: str = "default", scope: str = "complete",
+               status: str = "ok") -> Path:
+    run = reports / name
+    run.mkdir(parents=True)
+    (run / "manifest.json").write_text(json.dumps({"status": status, "started_at": started, "params_name": params,
+                                                   "scope": scope}))
+    return run
+
+
+def test_prune_keeps_the_newest_runs_and_never_a_latest_target(tmp_path: Path):
+    reports = tmp_path / "reports"
+    for day in (1, 2, 3, 4):
+        _published(reports, f"2026010{day}_default", f"2026-01-0{day}T00:00:00+00:00")
+    _published(reports, "20260101_low", "2026-01-01T00:00:00+00:00", params="low")
+    _published(reports, "20260102_partial", "2026-01-02T00:00:00+00:00", scope="partial")
+    os.symlink("20260101_default", reports / "latest")  # pinned although old
+    proc = twinimpact("prune", "--out", str(reports), "--keep", "2")
+    assert proc.returncode == 0, proc.stderr
+    left = sorted(p.name for p in reports.iterdir() if p.is_dir() and not p.is_symlink())
+    # default: newest two (03, 04) plus the latest target (01); low keeps its only run; partial runs stay
+    assert left == ["20260101_default", "20260101_low", "20260102_partial", "20260103_default", "20260104_default"]
+    assert "20260104_default" in (reports / "index.html").read_text()
+    proc = twinimpact("prune", "--out", str(reports), "--older-than", "0")
+    left = sorted(p.name for p in reports.iterdir() if p.is_dir() and not p.is_symlink())
+    assert left == ["20260101_default", "20260102_partial"]
+
+
+def test_prune_without_a_rule_exits_2():
+    assert twinimpact("prune").returncode == 2
+
+
+def test_stale_working_folders_of_dead_runs_go_and_live_ones_stay(tmp_path: Path):
+    reports = tmp_path / "reports"
+    dead, live = reports / ".tmp-dead", reports / ".tmp-live"
+    for folder in (dead, live):
+        folder.mkdir(parents=True)
+    (reports / ".tmp-dead-snapshot").mkdir()
+    (dead / "pid").write_text("999999999")  # no such process
+    (live / "pid").write_text(str(os.getpid()))
+    assert sorted(publish.remove_stale_work(reports)) == [".tmp-dead", ".tmp-dead-snapshot"]
+    assert live.is_dir() and not dead.exists()

@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--out", default=None, metavar="FILE", help="file to write (default: docs/DATA_CONTRACT.md)")
     con.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs from the code")
 
+    prn = sub.add_parser("prune", help="remove old complete runs (never one a latest link points at)")
+    prn.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
+    prn.add_argument("--keep", type=int, metavar="N", help="keep the newest N runs of each parameters file")
+    prn.add_argument("--older-than", type=float, metavar="DAYS", help="remove runs started more than DAYS ago")
+
     swp = sub.add_parser("sweep", help="many runs, one per parameters file, in parallel")
     swp.add_argument("files", nargs="+", metavar="FILE", help="YAML parameters files")
     swp.add_argument("--workers", type=int, default=2, metavar="N", help="runs at once (default: 2)")
@@ -133,6 +138,23 @@ def _cmd_contract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_prune(args: argparse.Namespace) -> int:
+    from .errors import ParamsError
+    from .publish import prune
+
+    if args.keep is None and args.older_than is None:
+        raise ParamsError("prune needs --keep N, --older-than DAYS or both.")
+    if (args.keep is not None and args.keep < 1) or (args.older_than is not None and args.older_than < 0):
+        raise ParamsError("--keep must be 1 or more and --older-than 0 or more.")
+    reports = Path(args.out) if args.out else config.REPORTS_DIR
+    if not reports.is_dir():
+        raise ParamsError(f"Reports folder {reports} does not exist.")
+    done = prune(reports, args.keep, args.older_than)
+    print(f"removed {len(done['removed'])} run(s){': ' + ', '.join(done['removed']) if done['removed'] else ''}; "
+          f"{len(done['stale_work'])} stale working folder(s)")
+    return 0
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from .errors import ParamsError
 
@@ -170,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (errors as one paragraph on stderr)."""
     args = build_parser().parse_args(argv)
     handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
-                "contract": _cmd_contract}
+                "contract": _cmd_contract, "prune": _cmd_prune}
     from .data import quiet_engine_warnings
 
     quiet_engine_warnings()

@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -143,3 +144,75 @@ def write_runs_index(reports: Path) -> None:
     tmp = reports / ".index.html.tmp"
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, reports / "index.html")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def stale_work(reports: Path) -> list[Path]:
+    """Working folders (``.tmp-<run>`` and its snapshot) of runs whose process is gone."""
+    out = []
+    for folder in reports.glob(".tmp-*"):
+        run = folder.name.removesuffix("-snapshot")
+        pid_file = reports / run / "pid"
+        try:
+            pid = int(pid_file.read_text())
+        except (OSError, ValueError):
+            pid = None
+        if pid is None or not _alive(pid):
+            out.append(folder)
+    return out
+
+
+def remove_stale_work(reports: Path) -> list[str]:
+    """Remove the working folders of dead runs (never those of a live run); their names."""
+    removed = []
+    for folder in stale_work(reports):
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
+
+
+def prune(reports: Path, keep: int | None = None, older_than_days: float | None = None,
+          now: datetime | None = None) -> dict[str, list[str]]:
+    """Remove old complete runs: beyond the newest ``keep`` per parameters file and/or
+    started more than ``older_than_days`` ago. A run a ``latest`` link points at is never
+    removed, nor a run of another kind than complete or sweep (partial and failed runs
+    stay for the analyst). Stale working folders of dead runs go too."""
+    from datetime import timezone
+
+    now = now or datetime.now(timezone.utc)
+    with reports_lock(reports):
+        pinned = {os.readlink(p) for p in reports.glob("latest*") if p.is_symlink()}
+        runs: dict[str, list[tuple[str, Path]]] = {}
+        for manifest_path in reports.glob("*/manifest.json"):
+            run = manifest_path.parent
+            if run.is_symlink() or run.name.startswith("."):
+                continue
+            m = _read_json(manifest_path)
+            if m.get("status") != "ok" or m.get("scope", "complete") not in ("complete", "sweep"):
+                continue
+            runs.setdefault(str(m.get("params_name")), []).append((str(m.get("started_at", "")), run))
+        removed = []
+        for entries in runs.values():
+            entries.sort(reverse=True)
+            for i, (started, run) in enumerate(entries):
+                too_many = keep is not None and i >= keep
+                try:
+                    age = (now - datetime.fromisoformat(started)).total_seconds() / 86400
+                except ValueError:
+                    age = 0.0
+                too_old = older_than_days is not None and age > older_than_days
+                if (too_many or too_old) and run.name not in pinned:
+                    shutil.rmtree(run)
+                    removed.append(run.name)
+        stale = remove_stale_work(reports)
+        write_runs_index(reports)
+    return {"removed": sorted(removed), "stale_work": sorted(stale)}

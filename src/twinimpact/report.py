@@ -27,7 +27,7 @@ from .execute import check_notebook_parameters, default_workers, ensure_kernel, 
 from .export import write_tables
 from .manifest import new_manifest, now
 from .params import Params, load_params
-from .publish import keep_failed, publish, run_id
+from .publish import keep_failed, publish, remove_stale_work, run_id
 from .render import figures_as_html, inline_plotly_js, render, render_run
 from .summary import summary_markdown
 
@@ -176,7 +176,9 @@ def run(
     tmp = reports / f".tmp-{rid}"
     try:
         reports.mkdir(parents=True, exist_ok=True)
+        remove_stale_work(reports)  # working folders left by runs that were killed
         tmp.mkdir()
+        (tmp / "pid").write_text(str(os.getpid()))
     except OSError as exc:
         raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
                            "run; choose a writable folder with --out.") from None
@@ -217,6 +219,7 @@ def run(
         results.write_json(tmp / "manifest.json", manifest)
         # 5. publish
         log.close()
+        (tmp / "pid").unlink(missing_ok=True)
         try:
             final = publish(tmp, reports, rid, params_file.stem, manifest["scope"])
         except OSError as exc:
@@ -251,6 +254,7 @@ def _fail(tmp: Path, reports: Path, rid: str, manifest: dict[str, Any], book: Pa
                    tmp / f"{book.stem}.html", hide_input=False,
                    title=f"FAILED {book.stem}")
         results.write_json(tmp / "manifest.json", manifest)
+        (tmp / "pid").unlink(missing_ok=True)
         failed_dir = keep_failed(tmp, reports, rid)
     except Exception as render_exc:  # noqa: BLE001 - the notebook failure is the news
         progress(f"(could not keep the failed run: {render_exc})")
