@@ -474,3 +474,19 @@ def test_stale_working_folders_of_dead_runs_go_and_live_ones_stay(tmp_path: Path
     (live / "pid").write_text(str(os.getpid()))
     assert sorted(publish.remove_stale_work(reports)) == [".tmp-dead", ".tmp-dead-snapshot"]
     assert live.is_dir() and not dead.exists()
+
+
+def test_the_runs_index_shows_the_parameters_that_differ_between_runs(tmp_path: Path):
+    reports = tmp_path / "reports"
+    for name, share in (("20260101_a", 0.3), ("20260102_b", 0.8)):
+        run = _published(reports, name, name)
+        manifest = json.loads((run / "manifest.json").read_text())
+        manifest["params"] = {"seed": 1, "adoption_share": share, "data_dir": f"/x/{name}"}
+        (run / "manifest.json").write_text(json.dumps(manifest))
+        (run / "results.json").write_text(json.dumps({"run": {"reporting_currency": "EUR"},
+                                                      "scenarios": {"npv": {"p10": 1.0, "p50": 2.0, "p90": 3.0}}}))
+    publish.write_runs_index(reports)
+    page = (reports / "index.html").read_text()
+    assert "<th>adoption_share</th>" in page and "<td>0.3</td>" in page and "<td>0.8</td>" in page
+    assert "<th>seed</th>" not in page and "data_dir" not in page  # the same everywhere, or where data lives
+    assert "EUR 2" in page and "<th>NPV P10 / P50 / P90</th>" in page

@@ -24,7 +24,20 @@ if TYPE_CHECKING:
 
 #: Headlines the index of runs shows, by key (see :func:`twinimpact.summary.headline_rows`).
 INDEX_HEADLINES = (("cost_traditional", "cost/asset traditional"), ("cost_twin", "cost/asset twin"),
-                   ("irr_label", "AI-label rate ratio"), ("rights_findings", "rights findings"))
+                   ("irr_label", "AI-label rate ratio"), ("rights_findings", "rights findings"),
+                   ("fte_change", "net FTE"), ("npv", "NPV P10 / P50 / P90"))
+#: At most this many parameters that differ between the listed runs get a column.
+INDEX_PARAMETERS = 6
+
+
+def differing_parameters(manifests: list[dict[str, Any]]) -> list[str]:
+    """The parameters whose values are not the same in every run listed (where the data
+    comes from aside), in the order the parameter model declares them."""
+    params = [m.get("params") or {} for m in manifests]
+    keys = list(dict.fromkeys(k for p in params for k in p))
+    differ = [k for k in keys if k not in ("data_dir", "source_env")
+              and len({json.dumps(p.get(k), sort_keys=True) for p in params}) > 1]
+    return differ[:INDEX_PARAMETERS]
 
 
 def run_id(started: datetime, params_name: str, params: "Params", fingerprint: str, reports: Path) -> str:
@@ -105,7 +118,8 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def write_runs_index(reports: Path) -> None:
-    """``reports/index.html``: every run, newest first, with status and headline numbers."""
+    """``reports/index.html``: every run, newest first, with status, the parameters that differ
+    between the runs listed, and headline numbers (those that depend on them included)."""
     entries = []
     for manifest_path in list(reports.glob("*/manifest.json")) + list(reports.glob("_failed/*/manifest.json")):
         run_dir = manifest_path.parent
@@ -115,6 +129,7 @@ def write_runs_index(reports: Path) -> None:
         r = _read_json(run_dir / "results.json")
         entries.append((m.get("started_at", ""), run_dir, m, r))
     entries.sort(key=lambda e: e[0], reverse=True)
+    varying = differing_parameters([m for _, _, m, _ in entries])
     rows = []
     for started, run_dir, m, r in entries:
         rel = run_dir.relative_to(reports).as_posix()
@@ -122,6 +137,8 @@ def write_runs_index(reports: Path) -> None:
         link = f"{rel}/index.html" if ok else f"{rel}/{m.get('failed_notebook', '')}.html"
         heads = {h.key: h.value for h in headline_rows(r)} if r else {}
         cells = "".join(f"<td>{heads.get(key, '')}</td>" for key, _ in INDEX_HEADLINES)
+        given = m.get("params") or {}
+        cells = "".join(f"<td>{html.escape(json.dumps(given.get(k)))}</td>" for k in varying) + cells
         rows.append(
             "<tr>"
             f"<td><a href=\"{html.escape(link)}\">{html.escape(run_dir.name)}</a></td>"
@@ -130,13 +147,15 @@ def write_runs_index(reports: Path) -> None:
             f"<td>{html.escape(str(m.get('params_name')))}</td>"
             f"<td>{html.escape(str(m.get('scope', 'complete')))}</td>{cells}</tr>"
         )
-    heads_th = "".join(f"<th>{label}</th>" for _, label in INDEX_HEADLINES)
+    heads_th = "".join(f"<th>{html.escape(k)}</th>" for k in varying)
+    heads_th += "".join(f"<th>{label}</th>" for _, label in INDEX_HEADLINES)
     page = (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>twinimpact runs</title>"
         "<style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#222}"
         "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:6px 10px;text-align:left}"
         ".ok{color:#2e7d32}.bad{color:#c62828}</style></head><body>"
-        "<h1>twinimpact runs</h1><p>Newest first. <a href=\"latest/index.html\">Latest successful report</a>.</p>"
+        "<h1>twinimpact runs</h1><p>Newest first. <a href=\"latest/index.html\">Latest complete report</a>. "
+        "Parameters appear as columns when they differ between runs.</p>"
         "<table><tr><th>run</th><th>status</th><th>started (UTC)</th><th>parameters</th><th>scope</th>" + heads_th
         + "</tr>"
         + "".join(rows) + "</table></body></html>\n"
