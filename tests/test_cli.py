@@ -490,3 +490,18 @@ def test_the_runs_index_shows_the_parameters_that_differ_between_runs(tmp_path: 
     assert "<th>adoption_share</th>" in page and "<td>0.3</td>" in page and "<td>0.8</td>" in page
     assert "<th>seed</th>" not in page and "data_dir" not in page  # the same everywhere, or where data lives
     assert "EUR 2" in page and "<th>NPV P10 / P50 / P90</th>" in page
+
+
+def test_the_second_run_says_what_changed_since_the_previous_complete_one(published: Path, tmp_path: Path):
+    import shutil
+
+    first = (published / "latest").resolve()
+    assert "No earlier complete run of these parameters" in (first / "index.html").read_text()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copytree(first, reports / first.name)
+    os.symlink(first.name, reports / "latest-test")
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(reports), "--only", "00")
+    assert proc.returncode == 0, proc.stderr
+    page = (Path(proc.stdout.strip()).parent / "index.html").read_text()
+    assert f"Compared with run <code>{first.name}</code>" in page and "Data tables changed: none." in page

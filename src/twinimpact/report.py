@@ -21,13 +21,13 @@ from typing import Any, Callable, NoReturn
 import nbformat
 import pandas as pd
 
-from . import config, data, results, snapshot
+from . import changes, config, data, results, snapshot
 from .errors import NotebookError, ParamsError, PublishError, TwinImpactError
 from .execute import check_notebook_parameters, default_workers, ensure_kernel, execute_all, list_notebooks
 from .export import write_tables
 from .manifest import new_manifest, now
 from .params import Params, load_params
-from .publish import keep_failed, publish, remove_stale_work, run_id
+from .publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from .render import figures_as_html, inline_plotly_js, render, render_run
 from .summary import summary_markdown
 
@@ -132,7 +132,10 @@ def _render(tmp: Path, executed: list[tuple[str, Any]], res: dict[str, Any], tab
     """Step 4: results.json, every page and the tables, inside the temporary folder."""
     try:
         (tmp / "results.json").write_text(results.dumps(res), encoding="utf-8")
-        render_run(tmp, executed, summary_markdown(res, manifest))
+        previous = tmp.parent / latest_name(str(res["run"]["params_name"]))
+        before = changes.read_previous(previous) if previous.is_symlink() else None
+        diff = changes.compare(res, manifest, tables.get("rights_findings"), before)
+        render_run(tmp, executed, summary_markdown(res, manifest) + "\n" + changes.markdown(diff))
         write_tables(tables, tmp)
     except Exception as exc:  # noqa: BLE001
         raise PublishError(f"Could not render the report for run {res['run']['id']}: {exc}. "
