@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -30,6 +29,8 @@ from . import config, reference
 from .contract import CONTRACT
 from .errors import DataError, ParamsError
 from .params import Params
+from .hints import read_error
+from .redaction import redact
 from .schemas import Origin, context, validate_in_chunks, validate_tables
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
@@ -55,6 +56,7 @@ class Source:
     con: object
     tables: dict = field(default_factory=dict)  # name -> ibis.Table (raw types)
     origins: dict[str, Origin] = field(default_factory=dict)
+    secret: str | None = field(default=None, repr=False)  # a connection URL: only to hide it in errors
 
     def close(self) -> None:
         disconnect = getattr(self.con, "disconnect", None)
@@ -63,44 +65,6 @@ class Source:
                 disconnect()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
-
-
-def secrets_of(url: str) -> tuple[list[str], list[str]]:
-    """The parts of a connection URL that must never be shown: hidden whole (the URL, its
-    user information and user name) and hidden in any fragment (the password as written
-    and decoded, and the values of credential-like query keys)."""
-    from urllib.parse import unquote
-
-    whole, fragments = {url}, set()
-    rest = url.split("://", 1)[-1]
-    if "@" in rest:
-        userinfo = rest[:rest.rfind("@")]  # a password may itself hold '@', '/', '#' or '?'
-        user, _, password = userinfo.partition(":")
-        whole |= {userinfo, user, unquote(user)}
-        fragments |= {password, unquote(password)}
-    for key in ("password", "pwd", "passwd", "token", "secret", "key"):
-        for m in re.finditer(rf"[?&;]{key}=([^&;#]*)", url, flags=re.IGNORECASE):
-            fragments |= {m.group(1), unquote(m.group(1))}
-    order = lambda xs: sorted((x for x in xs if x), key=len, reverse=True)  # noqa: E731
-    return order(whole | fragments), order(fragments)
-
-
-def redact(text: str, url: str | None) -> str:
-    """``text`` with a URL's credentials hidden, the password in any fragment of three
-    characters or more: a driver that stops parsing at a '#', '/', '?' or '@' inside a
-    password echoes only part of it, and that part must not reach a log either."""
-    if not url:
-        return text
-    whole, fragments = secrets_of(url)
-    for secret in whole:
-        text = text.replace(secret, "<hidden>")
-    for secret in fragments:
-        for size in range(len(secret), 2, -1):  # fragments, longest first
-            for i in range(len(secret) - size + 1):
-                piece = secret[i:i + size]
-                if piece in text and piece not in "<hidden>":
-                    text = text.replace(piece, "<hidden>")
-    return text
 
 
 def duckdb_connect(path: str | None = None, read_only: bool = False):
@@ -138,7 +102,7 @@ def _open_folder(folder: Path) -> Source:
                                                    header=True)
                 source.origins[name] = Origin(str(path), line_numbers=True)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
-            raise DataError(f"Cannot read table {name} from {path}: {str(exc).splitlines()[0]}") from None
+            raise DataError(f"Cannot read table {name} from {path}: {read_error(str(path), exc)}.") from None
     return source
 
 
@@ -169,7 +133,9 @@ def open_source(params: Params) -> Source:
         except Exception as exc:  # noqa: BLE001
             msg = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, url)
             raise DataError(f"Cannot connect to the database named by ${name}: {msg}") from None
-        return _open_database(con, "url", f"database from ${name}")
+        source = _open_database(con, "url", f"database from ${name}")
+        source.secret = url
+        return source
 
     path = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
     if path.is_file() and path.suffix in DUCKDB_SUFFIXES:
@@ -290,8 +256,10 @@ def read_tables(source: Source, skip: set[str] | frozenset[str] = frozenset()) -
         try:
             out[name] = expr.to_pandas()
         except Exception as exc:  # noqa: BLE001
-            raise DataError(f"Cannot read table {name} from {source.origins[name].description}: "
-                            f"{str(exc).splitlines()[0]}") from None
+            where = source.origins[name].description
+            reason = read_error(where, exc) if source.kind == "folder" else redact(
+                "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
+            raise DataError(f"Cannot read table {name} from {where}: {reason}.") from None
     return out
 
 

@@ -222,7 +222,7 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
     consent_breach = findings["breach"].isin(CONSENT_BREACHES)
     block = {
         "findings": counts,
-        "underpaid_total": float(owed["owed"].sum()) if len(owed) else 0.0,
+        "underpaid_total": (float(owed["owed"].sum()) if len(owed) else 0.0) if len(usage) else None,  # no usage: not measured
         "watermark_rate": watermark_rate,
         "twin_assets": int(len(usage)),
         "assets_with_findings": int(findings["asset_id"].nunique()),

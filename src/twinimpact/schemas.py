@@ -29,6 +29,7 @@ from pandera.errors import SchemaErrors
 from .config import CHUNK_ROWS
 from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
 from .errors import DataError
+from .hints import header_hint, value_hint
 
 
 # --- issues: what is wrong, where ----------------------------------------------------
@@ -43,6 +44,7 @@ class Issue:
     where: list[str] = field(default_factory=list)
     origin: str = ""
     rule_id: str = ""
+    note: str = ""  # the value found and what to do, for values a spreadsheet export typically gets wrong
 
     def message(self) -> str:
         col = f", column {self.column}" if self.column else ""
@@ -52,7 +54,8 @@ class Issue:
         if self.column is None and self.rows == 0:  # the table as a whole: missing, or without rows
             n = ""
         first = f"; first: {', '.join(self.where)}" if self.where else ""
-        return f"Table {self.table}{src}{col}: {self.rule}{rid}{n}{first}."
+        note = f"; {self.note}" if self.note else ""
+        return f"Table {self.table}{src}{col}: {self.rule}{rid}{n}{first}{note}."
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,14 @@ class Origin:
     """Where a table came from, so that errors can point at lines or keys."""
 
     description: str  # e.g. "data/sample/campaigns.csv" or "duckdb table campaigns"
-    line_numbers: bool = False  # True for CSV: row i is on line i + 2
+    line_numbers: bool = False  # True for CSV: rows are named by their line in the file
+
+    def line(self, row: int) -> int:
+        """The file line a CSV record starts on (header = line 1), counting quoted newlines."""
+        from .hints import record_lines
+
+        starts = record_lines(self.description)
+        return starts[row] if row < len(starts) else row + 2
 
 
 class ContractViolation(DataError):
@@ -89,7 +99,7 @@ def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | 
     for i in index:
         key = f"{table.key} {frame.loc[i, table.key]}" if table.key and table.key in frame.columns else ""
         if lines:
-            out.append(f"line {int(i) + 2}" + (f" ({key})" if key else ""))
+            out.append(f"line {origin.line(int(i))}" + (f" ({key})" if key else ""))
         else:
             out.append(key or f"row {int(i) + 1}")
     return out
@@ -155,7 +165,9 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
     unparsed: dict[str, set[int]] = {}
     missing = [c for c in table.column_names if c not in raw.columns]
     for name in missing:
-        issues.append(_issue(RULES_BY_ID[f"{table.name}.{name}.present"], len(raw), [], origin))
+        issue = _issue(RULES_BY_ID[f"{table.name}.{name}.present"], len(raw), [], origin)
+        issue.note = header_hint(name, [str(c) for c in raw.columns])
+        issues.append(issue)
     if missing:
         return raw, issues, unparsed
     if not isinstance(raw.index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(raw.index):
@@ -168,7 +180,9 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
         rule = RULES_BY_ID.get(f"{table.name}.{column.name}.type")
         if bad.any() and rule is not None:
             keyed = typed if table.key and column.name != table.key else raw
-            issues.append(_issue(rule, int(bad.sum()), _where(keyed, raw.index[bad], table, origin), origin))
+            issue = _issue(rule, int(bad.sum()), _where(keyed, raw.index[bad], table, origin), origin)
+            issue.note = value_hint(raw.loc[raw.index[bad][0], column.name], column)
+            issues.append(issue)
             unparsed[column.name] = set(raw.index[bad])
     return typed, issues, unparsed
 
@@ -259,7 +273,7 @@ def merge_issues(issues: list[Issue], limit: int = 5) -> list[Issue]:
             merged[k].rows += i.rows
             merged[k].where = (merged[k].where + i.where)[:limit]
         else:
-            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin, i.rule_id)
+            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin, i.rule_id, i.note)
     return list(merged.values())
 
 
