@@ -45,7 +45,7 @@ docs: $(STAMP) ## regenerate docs/DATA_CONTRACT.md from the contract the code va
 	$(BIN)/twinimpact contract
 
 clean: ## remove generated reports, caches and .venv
-	rm -rf $(VENV) reports/[0-9]* reports/_failed reports/latest reports/index.html reports/.tmp-* .pytest_cache
+	rm -rf $(VENV) reports/[0-9]* reports/_failed reports/latest reports/latest-* reports/plotly-*.min.js reports/index.html reports/.tmp-* reports/.lock .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 regression: $(STAMP) ## re-execute tests/regression notebooks and store their outputs (review the diff!)
