@@ -127,3 +127,13 @@ def test_headlines_fill_what_results_hold_and_say_n_a_for_the_rest():
 def test_headline_currency_is_escaped(hostile):
     rows = summary.headline_rows({"run": {"reporting_currency": hostile}, "cost": {"cost_per_asset": {"twin": 1.0}}})
     assert "<img" not in "".join(h.value for h in rows)
+
+
+def test_monte_carlo_histograms_carry_bin_counts_not_every_draw():
+    import numpy as np
+
+    draws = np.random.default_rng(0).normal(300, 50, 10_000)
+    fig = charts.savings_distribution(pd.Series(draws), {"p10": 236.0, "p50": 300.0, "p90": 364.0}, "EUR")
+    [bars] = [t for t in fig.data if t.type == "bar"]
+    assert len(bars.x) == 60 and int(np.sum(bars.y)) == 10_000
+    assert len(fig.to_json()) < 20_000  # the 10,000 draws themselves would be ~200 kB

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from .. import statements
 from ..contract import PRODUCTION_MODES
-from .theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, base_figure, season_order
+from .theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, base_figure, season_order
 
 
 def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
@@ -124,7 +124,7 @@ def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str)
     fig = base_figure(f"Twins {statements.signed_money_words(pct['p50'], currency)} per asset (P50); 80% of draws between "
                f"{currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
                f"Monte Carlo over the cost drivers, {len(draws):,} draws")
-    fig.add_histogram(x=draws, nbinsx=60, marker_color=MODE_COLORS["twin"], opacity=0.8, name="draws")
+    add_histogram(fig, draws, MODE_COLORS["twin"])
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
         fig.add_vline(x=pct[k], line_dash=dash, line_color="#222",
                       annotation_text=f"{k.upper()} {pct[k]:,.0f}", annotation_position="top")

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import statements
-from .theme import MODE_COLORS, base_figure
+from .theme import MODE_COLORS, add_histogram, base_figure
 
 
 def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, start: float, target: float
@@ -18,7 +18,7 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
     fig = base_figure(statements.npv_title(pct["p50"], negative, start, target, horizon, currency),
                       f"net present value against keeping today's mix; P10 {currency} {pct['p10']:,.0f}, "
                       f"P90 {currency} {pct['p90']:,.0f}")
-    fig.add_histogram(x=draws, nbinsx=60, marker_color=MODE_COLORS["twin"], opacity=0.8)
+    add_histogram(fig, draws, MODE_COLORS["twin"])
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
         fig.add_vline(x=pct[k], line_dash=dash, line_color="#222", annotation_text=k.upper(),
                       annotation_position="top")
