@@ -201,13 +201,18 @@ def test_a_snapshot_for_other_data_or_scope_is_not_used(tmp_path: Path, monkeypa
 
 
 # --- messages for spreadsheet exports ---------------------------------------------------------
+def refusal(folder: Path) -> DataError:
+    """The error loading ``folder`` raises (the test fails if it loads)."""
+    with pytest.raises(DataError) as caught:
+        data.load(Params(data_dir=str(folder), **PARAMS))
+    return caught.value
+
+
 def test_a_windows_1252_csv_is_named_with_its_line_and_how_to_save_it(tiny_copy: Path):
     path = tiny_copy / "campaigns.csv"
     text = path.read_text()
     path.write_bytes(text.replace("Alpha", "Caf\xe9", 1).encode("cp1252"))
-    with pytest.raises(DataError) as caught:
-        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
-    msg = str(caught.value)
+    msg = str(refusal(tiny_copy))
     assert "not UTF-8" in msg and "line 2 holds byte 0xE9" in msg and "CSV UTF-8" in msg
 
 
@@ -217,9 +222,7 @@ def test_decimal_commas_name_the_value_found_and_the_fix(tiny_copy: Path):
     head, first = lines[0], lines[1].split(",")
     first[-1] = '"1234,5"'
     path.write_text("\n".join([head, ",".join(first), *lines[2:]]) + "\n")
-    with pytest.raises(DataError) as caught:
-        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
-    msg = str(caught.value)
+    msg = str(refusal(tiny_copy))
     assert "column amount: must be a number" in msg and "value found '1234,5'" in msg and "decimal point" in msg
 
 
@@ -228,19 +231,16 @@ def test_day_first_dates_get_one_message_not_a_false_required_error(tiny_copy: P
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[0, "consent_start"] = "20/05/2023"
     frame.to_csv(path, index=False)
-    with pytest.raises(DataError) as caught:
-        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
-    assert [i.rule_id for i in caught.value.issues] == ["models.consent_start.type"]
-    assert "value found '20/05/2023'" in str(caught.value) and "YYYY-MM-DD" in str(caught.value)
+    err = refusal(tiny_copy)
+    assert [i.rule_id for i in err.issues] == ["models.consent_start.type"]
+    assert "value found '20/05/2023'" in str(err) and "YYYY-MM-DD" in str(err)
 
 
 def test_a_mis_cased_header_is_named_with_the_column_expected(tiny_copy: Path):
     path = tiny_copy / "staffing.csv"
     path.write_text(path.read_text().replace("hourly_rate", "Hourly Rate", 1))
-    with pytest.raises(DataError) as caught:
-        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
     assert "the file has 'Hourly Rate': column names are lower case with underscores, exactly 'hourly_rate'" in \
-        str(caught.value)
+        str(refusal(tiny_copy))
 
 
 def test_line_numbers_count_newlines_inside_quoted_fields(tiny_copy: Path):
@@ -249,7 +249,5 @@ def test_line_numbers_count_newlines_inside_quoted_fields(tiny_copy: Path):
     frame.loc[0, "brand"] = "Alpha\nwith a line break"
     frame.loc[1, "looks"] = "many"  # C2 is on line 4: its record starts after the two lines of C1
     frame.to_csv(path, index=False)
-    with pytest.raises(DataError) as caught:
-        data.load(Params(data_dir=str(tiny_copy), **PARAMS))
-    [issue] = [i for i in caught.value.issues if i.column == "looks"]
+    [issue] = [i for i in refusal(tiny_copy).issues if i.column == "looks"]
     assert issue.where == ["line 4 (campaign_id C2)"]

@@ -74,7 +74,8 @@ def test_nothing_refers_to_documents_outside_the_repository():
         if path.suffix in (".parquet", ".xlsx") or ".ci" in path.parts or path.name == "test_docs.py":
             continue
         text = path.read_text(encoding="utf-8", errors="ignore")
-        if "../shared" in text or re.search(r"(?<![\w/])shared/(DATA_CONTRACT|DESIGN)", text):
+        outside = "../" + "sha" + "red"  # spelled apart, so this file does not match its own check
+        if outside in text or re.search(r"(?<![\w/])" + "sha" + r"red/(DATA_CONTRACT|DESIGN)", text):
             bad.append(str(path.relative_to(ROOT)))
         for name in ("DATA_CONTRACT.md", "DESIGN.md"):
             for m in re.finditer(re.escape(name), text):
