@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import COST_CATEGORIES, PRODUCTION_MODES
-from .drivers import (CORE_DRIVERS, DRIVER_LABELS, Drivers, campaign_drivers, drivers_table, observed_drivers,
-                      spread_ranges)
+from .drivers import CORE_DRIVERS, DRIVER_LABELS, Drivers, cost_ranges, drivers_table, observed_drivers
 from .cost_function import CostFunction, fit_cost_function, like_for_like
 from .errors import DataError
 from .money import rates_for
@@ -300,7 +299,7 @@ def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
     k, life = params.twins_per_season, params.twin_life_seasons
     volume = float(params.assets_per_season) if params.assets_per_season else typical_assets_per_season(campaigns)
     d = drivers.as_dict()
-    ranges = {**spread_ranges(campaign_drivers(costs), d), **params.driver_ranges}
+    ranges = cost_ranges(costs, d, params.driver_ranges)
     curve = tor = mc = None
     be = base = None
     if drivers.complete and volume:

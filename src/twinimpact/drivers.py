@@ -188,3 +188,10 @@ def drivers_table(values: dict[str, float | None], ranges: dict[str, tuple[float
                           "low": ranges.get(k, (1.0, 1.0))[0], "high": ranges.get(k, (1.0, 1.0))[1],
                           "range_from": "parameters" if k in overridden else "campaigns P10-P90"}
                          for k, v in values.items()])
+
+
+def cost_ranges(costs: pd.DataFrame, observed: dict[str, float | None],
+                overrides: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Each cost driver's range: its campaigns' spread (:func:`spread_ranges`), unless the
+    parameters' ``driver_ranges`` set it (the cost and scenario analyses use the same)."""
+    return {**spread_ranges(campaign_drivers(costs), observed), **overrides}

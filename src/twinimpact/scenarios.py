@@ -170,7 +170,7 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     rates = labor.role_hours_per_asset(detail, campaigns)
     hpa = labor.hours_per_asset(dataset["staffing"], campaigns)
     d = drivers.as_dict()
-    ranges = {**driver_model.spread_ranges(driver_model.campaign_drivers(costs), d), **params.driver_ranges}
+    ranges = driver_model.cost_ranges(costs, d, params.driver_ranges)
     draws = cost.draw_drivers(d, ranges, params.n_draws, params.seed)
     hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
     flows = savings_draws(draws, path, params.twins_per_season, params.twin_life_seasons)
