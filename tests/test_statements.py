@@ -74,9 +74,9 @@ def test_npv_direction_from_p10_and_p90(npv, expected, word):
 
 
 def test_compliance_and_representation_titles_state_only_what_the_numbers_say():
-    t = statements.compliance_title(0.991, 0.97, 0.62, "2025Q4")
-    assert t == ("Every quarter at least 99% of twin assets carried the watermark and 97% were within consent; "
-                 "62% of AI-imagery posts carried the AI label in 2025Q4")
+    t = statements.compliance_title(0.9992, 0.9975, 0.62, "2025Q4", ("2023Q2", 0.0, 2))
+    assert t == ("Over all quarters 99.9% of twin assets carried the watermark and 99.7% were within consent "
+                 "(lowest: 0% in 2023Q2, 2 assets); 62% of AI-imagery posts carried the AI label in 2025Q4")
     assert "near 100%" not in statements.compliance_title(0.5, 0.4, None, None)
     r = statements.representation_title("size_range", {"twin_assets": 0.25, "roster": 0.1, "twin_roster": 0.2})
     assert r.startswith("By size range, published twin assets are 25% from the target mix, the whole roster 10%")

@@ -181,14 +181,18 @@ def signed_money_words(value: float, currency: str, gain: str = "save", loss: st
     return f"{gain} {money(value, currency)}" if value >= 0 else f"{loss} {money(-value, currency)} more"
 
 
-def compliance_title(min_watermark: float | None, min_consent: float | None, last_label: float | None,
-                     last_quarter: str | None) -> str:
-    """The compliance chart's title from the lowest quarterly watermark and consent rates and
-    the latest AI-label share."""
+def compliance_title(watermark: float | None, consent: float | None, last_label: float | None,
+                     last_quarter: str | None, worst: tuple[str, float, int] | None = None) -> str:
+    """The compliance chart's title: the share of all twin assets watermarked and within
+    consent, the quarter with the lowest consent coverage when it falls short
+    (``(quarter, share, assets)``), and the latest AI-label share."""
     parts = []
-    if not missing(min_watermark) and not missing(min_consent):
-        parts.append(f"Every quarter at least {math.floor(min_watermark * 100):.0f}% of twin assets carried the "
-                     f"watermark and {math.floor(min_consent * 100):.0f}% were within consent")
+    if not missing(watermark) and not missing(consent):
+        text = (f"Over all quarters {math.floor(watermark * 1000) / 10:g}% of twin assets carried the watermark and "
+                f"{math.floor(consent * 1000) / 10:g}% were within consent")
+        if worst is not None and worst[1] < consent:
+            text += f" (lowest: {worst[1]:.0%} in {worst[0]}, {worst[2]:,} asset{'s' if worst[2] != 1 else ''})"
+        parts.append(text)
     if not missing(last_label):
         parts.append(f"{last_label:.0%} of AI-imagery posts carried the AI label in {last_quarter}")
     return "; ".join(parts) if parts else "Watermark, consent and AI-label compliance by quarter"

@@ -24,11 +24,14 @@ def findings_summary(counts: dict[str, int], assets: int, owed: float, currency:
 
 def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure:
     """Watermark rate, consent coverage and AI-label share by quarter."""
+    total = usage_q["assets"].sum() if len(usage_q) else 0
+    worst = usage_q.sort_values("consent_coverage").iloc[0] if len(usage_q) else None
     title = statements.compliance_title(
-        usage_q["watermark_rate"].min() if len(usage_q) else None,
-        usage_q["consent_coverage"].min() if len(usage_q) else None,
+        (usage_q["watermark_rate"] * usage_q["assets"]).sum() / total if total else None,
+        (usage_q["consent_coverage"] * usage_q["assets"]).sum() / total if total else None,
         labels_q["label_share"].iloc[-1] if len(labels_q) else None,
-        labels_q["quarter"].iloc[-1] if len(labels_q) else None)
+        labels_q["quarter"].iloc[-1] if len(labels_q) else None,
+        (str(worst["quarter"]), float(worst["consent_coverage"]), int(worst["assets"])) if worst is not None else None)
     fig = base_figure(title, "share of twin assets watermarked and within consent; share of twin or synthetic posts labelled")
     fig.add_scatter(x=usage_q["quarter"], y=usage_q["watermark_rate"], name="twin assets watermarked",
                     mode="lines+markers", line=dict(color="#3D5A80", width=3))
