@@ -1,5 +1,7 @@
 """Every rule of docs/DATA_CONTRACT.md, each broken once in a copy of the tiny fixture: the
-error names the table, the column, the rule, how many rows and which ones."""
+error names the table, the column, the rule, how many rows and which ones. Every test runs
+twice: on pandas frames in memory (pandera) and compiled to the engine (DuckDB through
+ibis), and both must give the same messages."""
 
 from __future__ import annotations
 
@@ -10,8 +12,29 @@ from twinimpact.schemas import ContractViolation, Origin, validate_tables
 from tests.conftest import AS_OF, TINY_FX
 
 
+EVALUATOR = {"name": "pandas"}
+
+
+@pytest.fixture(autouse=True, params=["pandas", "engine"])
+def evaluator(request):
+    EVALUATOR["name"] = request.param
+    return request.param
+
+
+def in_engine(raw, **kw):
+    """The engine's validation of raw frames (as DuckDB tables), typed frames back."""
+    import ibis
+
+    from twinimpact import checks
+
+    tables = {n: ibis.memtable(f) for n, f in raw.items()}
+    done = checks.validate(tables, **kw)
+    return {n: checks.to_frame(c.typed, n) for n, c in done.items()}
+
+
 def validate(raw, **kw):
-    return validate_tables(raw, currencies=set(TINY_FX), reporting_currency="EUR", as_of=AS_OF, **kw)
+    run = validate_tables if EVALUATOR["name"] == "pandas" else in_engine
+    return run(raw, currencies=set(TINY_FX), reporting_currency="EUR", as_of=AS_OF, **kw)
 
 
 def test_tiny_fixture_is_clean_and_typed(tiny_raw):

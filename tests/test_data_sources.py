@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from twinimpact import data, schemas
+from twinimpact import checks, data
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX, tiny_duckdb_file
@@ -80,10 +80,10 @@ def test_missing_table_file_names_the_expected_file(tiny_copy: Path):
 def test_fingerprint_ignores_row_order_but_not_content():
     typed = _typed(TINY)
     shuffled = typed["posts"].sample(frac=1, random_state=1)
-    assert data.fingerprint(shuffled, "post_id") == typed.fingerprints["posts"]
+    assert data.fingerprint(shuffled, "posts") == typed.fingerprints["posts"]
     changed = typed["posts"].copy()
     changed.loc[0, "likes"] = 101
-    assert data.fingerprint(changed, "post_id") != typed.fingerprints["posts"]
+    assert data.fingerprint(changed, "posts") != typed.fingerprints["posts"]
 
 
 def test_brand_filter_keeps_dependent_rows_and_refuses_unknown_brands():
@@ -101,11 +101,10 @@ def test_ibis_table_view_stays_in_the_engine():
     assert int(t.count().execute()) == 8
 
 
-# --- posts beyond memory: validated and fingerprinted in chunks, kept in the engine ------------
+# --- posts beyond memory: validated and fingerprinted in the engine, kept there ---------------
 @pytest.fixture
 def small_memory(monkeypatch):
     monkeypatch.setattr(data, "POSTS_IN_MEMORY", 3)
-    monkeypatch.setattr(schemas, "CHUNK_ROWS", 3)
 
 
 def test_streamed_posts_give_the_same_fingerprint_and_stay_out_of_pandas(small_memory):
@@ -118,7 +117,7 @@ def test_streamed_posts_give_the_same_fingerprint_and_stay_out_of_pandas(small_m
     assert streamed.fingerprints == data.load(Params(data_dir=str(TINY), **PARAMS)).fingerprints
 
 
-def test_streamed_posts_report_bad_rows_by_line_across_chunks(small_memory, tiny_copy: Path):
+def test_streamed_posts_report_bad_rows_by_line(small_memory, tiny_copy: Path):
     lines = (tiny_copy / "posts.csv").read_text().splitlines()
     lines[7] = lines[7].replace(",150,", ",9000,")  # P7 (line 8): likes 9000 > impressions 8000
     lines[8] = lines[8].replace("P8,", "P2,")      # line 9 repeats post P2 from another chunk
@@ -127,13 +126,18 @@ def test_streamed_posts_report_bad_rows_by_line_across_chunks(small_memory, tiny
         data.load(Params(data_dir=str(tiny_copy), **PARAMS))
     issues = {(i.column, i.rule): i for i in caught.value.issues}
     assert issues[("likes", "likes must not exceed impressions")].where == ["line 8 (post_id P7)"]
-    assert issues[("post_id", "must be unique")].where == ["post_id P2"]
+    assert issues[("post_id", "must be unique")].where == ["line 3 (post_id P2)", "line 9 (post_id P2)"]
 
 
 def test_a_runs_validation_is_reused_only_for_the_same_file(small_memory, tiny_copy: Path, monkeypatch):
     calls = []
-    real = data.validate_in_chunks
-    monkeypatch.setattr(data, "validate_in_chunks", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = checks.check
+
+    def counted(raw, name, *a, **k):
+        calls.extend([1] if name == "posts" else [])
+        return real(raw, name, *a, **k)
+
+    monkeypatch.setattr(checks, "check", counted)
     params = Params(data_dir=str(tiny_copy), **PARAMS)
     first = data.load(params)
     monkeypatch.setenv(data.TRUST_ENV, data.trust_token(first, first.identities))
@@ -179,7 +183,7 @@ def test_a_snapshot_gives_the_same_tables_without_validating_again(tmp_path: Pat
     first = data.load(params)
     folder = snapshot.write(first, params, tmp_path / "snap")
     monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(folder))
-    monkeypatch.setattr(data, "validate_tables", lambda *a, **k: pytest.fail("validated again"))
+    monkeypatch.setattr(checks, "validate", lambda *a, **k: pytest.fail("validated again"))
     again = data.load(params, keep_source=True)
     assert again.fingerprints == first.fingerprints and again.source_description == first.source_description
     for name, frame in first.frames.items():

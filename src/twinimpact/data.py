@@ -31,7 +31,7 @@ from .errors import DataError, ParamsError
 from .params import Params
 from .hints import read_error
 from .redaction import redact
-from .schemas import Origin, context, validate_in_chunks, validate_tables
+from .schemas import Origin
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
 #: Above this many posts, posts stay in the engine: validated and fingerprinted in chunks of
@@ -152,12 +152,12 @@ def open_source(params: Params) -> Source:
     )
 
 
-def fingerprint(frame: pd.DataFrame, key: str | None = None) -> str:
-    """sha256 of a table's content, independent of file format, row order and source."""
-    order = [key] if key else list(frame.columns)
-    canonical = frame.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)
-    text = canonical.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S", lineterminator="\n")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def fingerprint(frame: pd.DataFrame, name: str) -> str:
+    """The fingerprint of a typed contract table in memory: the one its validation in an
+    engine gives (:func:`twinimpact.checks.fingerprint`), whatever the row order or source."""
+    from .checks import fingerprint as of
+
+    return of(frame, name)
 
 
 def combined_fingerprint(fingerprints: dict[str, str]) -> str:
@@ -187,7 +187,7 @@ class Dataset:
     def from_frames(cls, frames: dict[str, pd.DataFrame], as_of: date,
                     reference_tables: dict[str, pd.DataFrame] | None = None) -> "Dataset":
         """A dataset of already validated frames (tests, notebooks working on a subset)."""
-        prints = {n: fingerprint(f, CONTRACT[n].key) for n, f in frames.items() if n in CONTRACT}
+        prints = {n: fingerprint(f, n) for n, f in frames.items() if n in CONTRACT}
         ds = cls(dict(frames), prints, "frames in memory", as_of)
         if reference_tables is not None:
             ds.reference = reference_tables
@@ -212,7 +212,9 @@ class Dataset:
         import ibis
 
         if self.source is not None and name in self.source.tables:
-            expr = typed_table(self.source.tables[name], name)
+            from .checks import typed
+
+            expr = typed(self.source.tables[name], name)
             if self.brands and "brand" in expr.columns:
                 expr = expr.filter(expr.brand.isin(self.brands))
             return expr
@@ -223,44 +225,6 @@ class Dataset:
         counts = {name: len(frame) for name, frame in self.frames.items()}
         counts.update(self.counts)
         return {n: counts[n] for n in CONTRACT if n in counts}
-
-
-_IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
-               "date": "date", "timestamp": "timestamp('UTC')"}
-
-
-def typed_table(expr, name: str):
-    """Cast a raw source table (text from CSV, native elsewhere) to the contract's types."""
-    import ibis.expr.datatypes as dt
-
-    spec = CONTRACT[name]
-    casts = {}
-    for col in spec.columns:
-        target = dt.dtype(_IBIS_TYPES[col.kind])
-        current = expr[col.name].type()
-        if col.kind == "timestamp" and current.is_timestamp():
-            continue
-        if current.is_string() and col.kind in ("str", "enum"):
-            continue
-        if not current.equals(target):
-            casts[col.name] = expr[col.name].cast(target)
-    return expr.mutate(**casts) if casts else expr
-
-
-def read_tables(source: Source, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
-    """Materialise the raw contract tables of a source (raw types; not yet validated)."""
-    out = {}
-    for name, expr in source.tables.items():
-        if name in skip:
-            continue
-        try:
-            out[name] = expr.to_pandas()
-        except Exception as exc:  # noqa: BLE001
-            where = source.origins[name].description
-            reason = read_error(where, exc) if source.kind == "folder" else redact(
-                "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
-            raise DataError(f"Cannot read table {name} from {where}: {reason}.") from None
-    return out
 
 
 def check_brands(brands: list[str], present: set[str]) -> None:
@@ -296,40 +260,44 @@ def run_date(params: Params) -> date:
 def load(params: Params, *, keep_source: bool = False) -> Dataset:
     """Open, read and validate the data the parameters name.
 
-    Raises :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be
-    read or breaks the data contract; nothing is returned from data that fails. Inside a
-    run, the run's validated snapshot is read instead (:mod:`twinimpact.snapshot`).
+    Every contract rule runs in the engine that holds the data (:mod:`twinimpact.checks`),
+    one query per table; the tables then come to pandas, except posts beyond
+    ``POSTS_IN_MEMORY``, which stay in the engine (:meth:`Dataset.table`). Raises
+    :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be read
+    or breaks the data contract; nothing is returned from data that fails. Inside a run,
+    the run's validated snapshot is read instead (:mod:`twinimpact.snapshot`).
     """
-    from . import snapshot
+    from . import checks, snapshot
 
     snap = snapshot.read(params, keep_source)
     if snap is not None:
         return snap
     source = open_source(params)
     counts: dict[str, int] = {}
+    idents: dict[str, str | None] = {}
     try:
         origins = {n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT}
         streamed = set()
         if "posts" in source.tables:
-            n_posts = int(source.tables["posts"].count().to_pyarrow().as_py())
+            n_posts = _engine(source, "posts", lambda: int(source.tables["posts"].count().to_pyarrow().as_py()))
             if n_posts > POSTS_IN_MEMORY:
                 streamed.add("posts")
                 counts["posts"] = n_posts
-        raw = read_tables(source, skip=streamed)
         as_of = run_date(params)
-        frames = validate_tables(raw, currencies=set(params.fx_rates), reporting_currency=params.reporting_currency,
-                                 as_of=as_of, origins=origins, elsewhere=streamed)
-        prints = {n: fingerprint(f, CONTRACT[n].key) for n, f in frames.items()}
-        small = dict(prints)
-        idents: dict[str, str | None] = {}
-        for name in streamed:
+
+        def reuse(name: str, small: dict[str, str]) -> str | None:
             idents[name] = identity(source, params, name)
-            reuse = trusted(name, idents[name], small, counts[name])
-            if reuse:
-                prints[name] = reuse
-                continue
-            ctx = context(frames, set(params.fx_rates), params.reporting_currency, as_of)
-            prints[name] = validate_in_chunks(source.tables[name], name, ctx, origins[name])
+            return trusted(name, idents[name], small, counts[name])
+
+        try:
+            checked = checks.validate(source.tables, currencies=set(params.fx_rates),
+                                      reporting_currency=params.reporting_currency, as_of=as_of, origins=origins,
+                                      large=streamed, reuse=reuse)
+        except checks.EngineFailure as failure:
+            raise _read_failure(source, failure.table, failure.cause) from None
+        frames = {n: _engine(source, n, lambda n=n: checks.to_frame(c.typed, n))
+                  for n, c in checked.items() if n not in streamed}
+        prints = {n: c.fingerprint for n, c in checked.items()}
         frames = filter_brands(frames, params.brands)
         if streamed and params.brands:
             present = set(frames["campaigns"]["brand"])
@@ -340,6 +308,23 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
             source.close()
     return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
                    counts, idents)
+
+
+def _read_failure(source: Source, name: str, exc: BaseException) -> DataError:
+    where = source.origins[name].description if name in source.origins else source.description
+    reason = read_error(where, exc) if source.kind == "folder" else redact(
+        "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
+    return DataError(f"Cannot read table {name} from {where}: {reason}.")
+
+
+def _engine(source: Source, name: str, work: Any) -> Any:
+    """Run engine work on one table; an engine failure becomes a DataError naming it."""
+    try:
+        return work()
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
+        raise _read_failure(source, name, exc) from None
 
 
 TRUST_ENV = "TWINIMPACT_VALIDATED"

@@ -1,7 +1,9 @@
-"""Validation against the data contract (``docs/DATA_CONTRACT.md``, generated from
-:mod:`twinimpact.contract`).
+"""Validation of frames in memory against the data contract (``docs/DATA_CONTRACT.md``,
+generated from :mod:`twinimpact.contract`), and the issues every validation reports.
 
-Two steps, one loop over the contract's rules each:
+Data read from a source is validated in its engine (:mod:`twinimpact.checks`); this module
+validates pandas frames (frames an analyst builds in a notebook) with the same rules, and
+the tests hold the two to the same messages. Two steps, one loop over the contract's rules each:
 
 1. **types**: raw frames (text from CSV, native types from Parquet or a database) become
    the contract's types; a value that does not parse is an issue under the column's
@@ -16,20 +18,20 @@ and its id), how many rows break it and the first few keys or CSV line numbers; 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
-from .config import CHUNK_ROWS
 from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
 from .errors import DataError
 from .hints import header_hint, value_hint
+
+if TYPE_CHECKING:  # pandera is imported when frames in memory are validated, not on import
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
 
 
 # --- issues: what is wrong, where ----------------------------------------------------
@@ -142,14 +144,16 @@ def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(series):
             if series.dt.tz is not None:
                 series = series.dt.tz_localize(None)
-            return series.dt.normalize()
-        return pd.to_datetime(series.astype("string").str.strip().mask(blank), format="%Y-%m-%d", errors="coerce")
+            return series.dt.normalize().astype("datetime64[us]")
+        return pd.to_datetime(series.astype("string").str.strip().mask(blank), format="%Y-%m-%d",
+                              errors="coerce").astype("datetime64[us]")
     if kind == "timestamp":
         if pd.api.types.is_datetime64_any_dtype(series):
             s = pd.to_datetime(series)
-            return s.dt.tz_convert("UTC") if s.dt.tz is not None else s.dt.tz_localize("UTC")
+            s = s.dt.tz_convert("UTC") if s.dt.tz is not None else s.dt.tz_localize("UTC")
+            return s.astype("datetime64[us, UTC]")
         text = series.astype("string").str.strip().mask(blank)
-        return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").astype("datetime64[us, UTC]")
     raise AssertionError(kind)
 
 
@@ -223,9 +227,10 @@ def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
     return ok.astype("boolean").fillna(True).astype(bool)
 
 
-def build_schema(table: Table, ctx: Context, check_unique: bool = True) -> pa.DataFrameSchema:
-    """The pandera schema of one typed contract table: one named check per rule. A table
-    validated in chunks checks its key's uniqueness in the engine (``check_unique=False``)."""
+def build_schema(table: Table, ctx: Context, check_unique: bool = True) -> "pa.DataFrameSchema":
+    """The pandera schema of one typed contract table: one named check per rule."""
+    import pandera.pandas as pa
+
     checks = [pa.Check(lambda df, r=rule: passes(r, df, ctx), error=rule.id)
               for rule in RULES[table.name]
               if rule.kind in ("not_empty", "row") or (rule.kind == "unique" and check_unique)]
@@ -233,7 +238,7 @@ def build_schema(table: Table, ctx: Context, check_unique: bool = True) -> pa.Da
     return pa.DataFrameSchema(columns, checks=checks, name=table.name, strict=False)
 
 
-def _issues_from_pandera(err: SchemaErrors, frame: pd.DataFrame, table: Table, origin: Origin | None,
+def _issues_from_pandera(err: "SchemaErrors", frame: pd.DataFrame, table: Table, origin: Origin | None,
                          unparsed: dict[str, set[int]], ctx: Context) -> list[Issue]:
     fc = err.failure_cases
     issues: list[Issue] = []
@@ -251,6 +256,8 @@ def _issues_from_pandera(err: SchemaErrors, frame: pd.DataFrame, table: Table, o
 def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Origin | None = None,
                    unparsed: dict[str, set[int]] | None = None, check_unique: bool = True) -> list[Issue]:
     """Every rule of one typed table, as issues (empty = clean)."""
+    from pandera.errors import SchemaErrors
+
     try:
         build_schema(table, ctx, check_unique).validate(frame, lazy=True)
     except SchemaErrors as err:
@@ -262,34 +269,6 @@ def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_curr
     """What the rules that look beyond one row need, from the typed tables at hand."""
     keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key and n in typed}
     return Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency)
-
-
-def merge_issues(issues: list[Issue], limit: int = 5) -> list[Issue]:
-    """Issues of the same rule (e.g. from several chunks) as one."""
-    merged: dict[tuple[str, str | None, str], Issue] = {}
-    for i in issues:
-        k = (i.table, i.column, i.rule)
-        if k in merged:
-            merged[k].rows += i.rows
-            merged[k].where = (merged[k].where + i.where)[:limit]
-        else:
-            merged[k] = Issue(i.table, i.column, i.rule, i.rows, list(i.where[:limit]), i.origin, i.rule_id, i.note)
-    return list(merged.values())
-
-
-def validate_chunks(chunks: Iterable[pd.DataFrame], table: Table, ctx: Context, origin: Origin | None = None,
-                    on_chunk: Callable[[pd.DataFrame], None] | None = None) -> list[Issue]:
-    """Validate a large table chunk by chunk (bounded memory). Each chunk's index must be its
-    row numbers in the table. Key uniqueness across chunks is the caller's (engine) check."""
-    issues: list[Issue] = []
-    for chunk in chunks:
-        typed, found, unparsed = coerce_table(chunk, table, origin)
-        issues += found
-        if not any(i.rule_id.endswith(".present") for i in found):
-            issues += validate_table(typed, table, ctx, origin, unparsed, check_unique=False)
-        if on_chunk:
-            on_chunk(typed)
-    return merge_issues(issues)
 
 
 def validate_tables(
@@ -330,41 +309,3 @@ def validate_tables(
     if issues:
         raise ContractViolation(issues)
     return typed
-
-
-# --- large tables: validated in chunks, in key order, hashed as they go -------------------
-def validate_in_chunks(expr: Any, name: str, ctx: Context, origin: Origin) -> str:
-    """Validate a large engine table (an ibis expression) in chunks of ``CHUNK_ROWS``, in key
-    order, hashing it as it goes (one pass, bounded memory); its key's uniqueness is checked
-    in the engine. Returns the table's fingerprint, equal to
-    :func:`twinimpact.data.fingerprint` of the whole table in memory."""
-    import ibis
-
-    table = CONTRACT[name]
-    issues = []
-    key = table.key
-    dup = expr.group_by(key).aggregate(n=expr.count()).filter(lambda t: t.n > 1)
-    dups = dup.order_by(key).limit(5).to_pandas()
-    if len(dups):
-        n_dup = int(dup.n.sum().to_pyarrow().as_py())
-        issues.append(_issue(RULES_BY_ID[f"{name}.{key}.unique"], n_dup, [f"{key} {k}" for k in dups[key]], origin))
-    ordered = expr.mutate(_row=ibis.row_number()).order_by([key, "_row"])
-    hasher = hashlib.sha256()
-    state = {"first": True}
-
-    def hash_chunk(typed: pd.DataFrame) -> None:
-        text = typed.to_csv(index=False, header=state["first"], date_format="%Y-%m-%dT%H:%M:%S",
-                            lineterminator="\n")
-        state["first"] = False
-        hasher.update(text.encode("utf-8"))
-
-    def chunks() -> Iterable[pd.DataFrame]:
-        for batch in ordered.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
-            frame = batch.to_pandas()
-            frame.index = pd.Index(frame.pop("_row").astype("int64"), name=None)
-            yield frame
-
-    issues += validate_chunks(chunks(), table, ctx, origin, on_chunk=hash_chunk)
-    if issues:
-        raise ContractViolation(merge_issues(issues))
-    return hasher.hexdigest()

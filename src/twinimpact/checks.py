@@ -1,0 +1,363 @@
+"""The data contract's rules compiled to the engine that holds the data.
+
+Every rule of :data:`twinimpact.contract.RULES` becomes an ibis expression over the source
+table (DuckDB for files, PostgreSQL, Spark or any engine ibis reaches), and **one query per
+table** returns, per rule, how many rows break it, together with the table's row count and
+its fingerprint. Only for a broken rule does a second, small query fetch the first few
+offending rows. A 10M-row table is thus validated without leaving the engine, and the
+messages are those of the in-memory validation (:mod:`twinimpact.schemas`): table, column,
+rule, rows, first keys or CSV lines.
+
+Text (CSV, or text columns of a database) is parsed the way :mod:`twinimpact.schemas`
+parses it: numbers, ``true/false/t/f/1/0/yes/no``, ISO dates ``YYYY-MM-DD`` and ISO 8601
+timestamps; a value that does not parse breaks the column's ``type`` rule and is not
+reported again as empty.
+
+The fingerprint is order-independent and engine-independent: each row becomes one text
+(integers and dates as written, floats in millionths, timestamps in epoch seconds,
+``\\N`` for empty), the engine takes its md5, and the sums over all rows of two 28-bit
+slices of those digests, with the row count, are hashed with sha256. The same rows give
+the same fingerprint on DuckDB, PostgreSQL and Spark, whatever their order or file format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+
+from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
+from .hints import header_hint, value_hint
+from .schemas import Issue, Origin
+
+TRUE = ("true", "t", "1", "yes")
+FALSE = ("false", "f", "0", "no")
+IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
+              "date": "date", "timestamp": "timestamp('UTC')"}
+_DATE_TEXT = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
+NULL_TEXT = "\\N"
+FIRST = 5  # offending rows named per rule
+
+
+class ExprRows:
+    """An ibis table as the :class:`~twinimpact.contract.Rows` a row check reads."""
+
+    def __init__(self, table: Any):
+        self.table = table
+
+    def __getitem__(self, name: str) -> Any:
+        return self.table[name]
+
+    def matches(self, name: str, pattern: str) -> Any:
+        return self.table[name].re_search(pattern)
+
+    def as_of_limit(self, ctx: Context) -> Any:
+        import ibis
+
+        day = datetime.combine(ctx.as_of + timedelta(days=1), time(0), tzinfo=timezone.utc)
+        return ibis.literal(day, type="timestamp('UTC')")
+
+    def day_after_run(self, ctx: Context) -> Any:
+        import ibis
+
+        return ibis.literal(ctx.as_of + timedelta(days=1), type="date")
+
+    def finite(self, name: str) -> Any:
+        x = self.table[name]
+        return ~(x.isnan() | (x == float("inf")) | (x == float("-inf")))
+
+
+# --- types: the parse of each column, and whether it failed ----------------------------------
+def parse(raw: Any, column: Column) -> tuple[Any, Any]:
+    """The column as the contract's type, and a boolean that is true where a non-empty
+    value does not parse (ibis expressions over the raw column)."""
+    import ibis
+
+    kind, never = column.kind, ibis.literal(False)
+    target = IBIS_TYPES[kind]
+    current = raw.type()
+    if not current.is_string() and kind not in ("str", "enum"):
+        if kind == "int" and current.is_floating():
+            whole = (raw % 1) == 0
+            return whole.ifelse(raw.cast("int64"), ibis.null("int64")), raw.notnull() & ~whole.fill_null(False)
+        if kind == "date" and current.is_timestamp():
+            return raw.date(), never
+        if kind == "timestamp" and current.is_timestamp() and current.timezone:
+            return raw, never
+        if current.castable(ibis.dtype(target)):
+            return raw.cast(target), never
+        raw = raw.cast("string")
+    text = raw.cast("string").strip() if not raw.type().is_string() else raw.strip()
+    text = text.nullif("")
+    if kind in ("str", "enum"):
+        return text, never
+    if kind in ("int", "float"):
+        num = text.try_cast("float64")
+        if kind == "float":
+            ok = num.notnull() & ~num.isnan()
+            return ok.ifelse(num, ibis.null("float64")), text.notnull() & ~ok.fill_null(False)
+        whole = ((num % 1) == 0).fill_null(False)
+        return whole.ifelse(num.cast("int64"), ibis.null("int64")), text.notnull() & ~whole
+    if kind == "bool":
+        low = text.lower()
+        value = low.isin(TRUE).ifelse(True, low.isin(FALSE).ifelse(False, ibis.null("boolean")))
+        return value, text.notnull() & value.isnull()
+    if kind == "date":
+        value = text.re_search(_DATE_TEXT).ifelse(text.try_cast("date"), ibis.null("date"))
+    else:
+        value = text.try_cast(target)
+    return value, text.notnull() & value.isnull()
+
+
+def typed(raw: Any, name: str) -> Any:
+    """The raw table as the contract's typed columns (no validation)."""
+    return raw.select(**{c.name: parse(raw[c.name], c)[0] for c in CONTRACT[name].columns})
+
+
+# --- the fingerprint -------------------------------------------------------------------------
+def canonical_text(value: Any, column: Column) -> Any:
+    """One typed value as the text the fingerprint hashes (the same on every engine)."""
+    import ibis
+
+    kind = column.kind
+    if kind == "int":
+        text = value.cast("string")
+    elif kind == "float":  # millionths; beyond 1e12 (or not finite) a coarser text, never an overflow
+        size = value.abs()
+        text = (size < 1e12).ifelse(
+            (value * 1_000_000).round().cast("int64").cast("string"),
+            (size < 1e18).ifelse("e6:" + (value / 1_000_000).round().cast("int64").cast("string"),
+                                 ibis.literal("huge")))
+        text = (value.isnan() | (size == float("inf"))).ifelse(ibis.literal("nonfinite"), text)
+    elif kind == "bool":
+        text = value.ifelse(ibis.literal("1"), ibis.literal("0"))
+    elif kind == "date":
+        text = value.cast("string")
+    elif kind == "timestamp":
+        text = value.epoch_seconds().cast("int64").cast("string")
+    else:
+        text = value
+    return text.fill_null(NULL_TEXT)
+
+
+def _hex_slice(digest: Any, start: int, width: int = 7) -> Any:
+    """The integer value of ``width`` hex digits of an md5 hex digest (28 bits for 7)."""
+    out: Any = 0
+    for i in range(width):
+        code = digest.substr(start + i, 1).ascii_str()
+        out = out * 16 + (code < 58).ifelse(code - 48, code - 87)
+    return out
+
+
+def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
+    """Aggregates over a typed table that make its fingerprint (see :func:`fingerprint_of`)."""
+    import ibis
+
+    cols = CONTRACT[name].columns
+    digest = ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]).hexdigest("md5")
+    return {"_fp_rows": table.count(), "_fp_a": _hex_slice(digest, 0).sum(), "_fp_b": _hex_slice(digest, 7).sum()}
+
+
+def fingerprint_of(values: dict[str, Any]) -> str:
+    """sha256 of a table's fingerprint aggregates."""
+    parts = [int(values.get(k) or 0) for k in ("_fp_rows", "_fp_a", "_fp_b")]
+    return hashlib.sha256(("v2:" + ":".join(map(str, parts))).encode()).hexdigest()
+
+
+def fingerprint(table: Any, name: str) -> str:
+    """The fingerprint of a typed table (ibis expression or pandas frame of contract types)."""
+    import ibis
+    import pandas as pd
+
+    if isinstance(table, pd.DataFrame):
+        table = ibis.memtable(table)
+        table = typed(table, name)
+    row = table.aggregate(**fingerprint_parts(table, name)).execute().iloc[0]
+    return fingerprint_of(row.to_dict())
+
+
+class EngineFailure(Exception):
+    """The engine failed on a table (it cannot be read, or a query failed): the caller
+    turns it into a :class:`~twinimpact.errors.DataError` naming the table."""
+
+    def __init__(self, table: str, cause: BaseException):
+        super().__init__(table, cause)
+        self.table, self.cause = table, cause
+
+
+def to_frame(expr: Any, name: str) -> Any:
+    """A checked table as a pandas frame of the contract's dtypes, in a canonical row order
+    (by key, else by every column) so that results never depend on the source's order."""
+    from .schemas import coerce_table
+
+    table = CONTRACT[name]
+    frame, _, _ = coerce_table(expr.to_pandas(), table)
+    order = [table.key] if table.key else table.column_names
+    return frame.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+# --- rules -------------------------------------------------------------------------------------
+@dataclass
+class Checked:
+    """One table checked in its engine: its issues, rows, fingerprint and typed expression."""
+
+    name: str
+    issues: list[Issue] = field(default_factory=list)
+    rows: int = 0
+    fingerprint: str = ""
+    typed: Any = None
+
+
+def _labels(table: Table, origin: Origin | None) -> tuple[bool, bool]:
+    """Whether offending rows are named by CSV line, and whether rows need numbering."""
+    lines = origin is not None and origin.line_numbers
+    return lines, lines or not table.key
+
+
+def _breaks(rule: Rule, w: Any, ctx: Context) -> Any:
+    """The boolean expression true on the rows that break ``rule``."""
+    import ibis
+
+    col = rule.column
+    unparsed = w[f"_bad_{col}"] if col and f"_bad_{col}" in w.columns else ibis.literal(False)
+    if rule.kind == "type":
+        return unparsed
+    if rule.kind == "not_empty":
+        return w[col].isnull() & ~unparsed
+    if rule.kind == "unique":
+        return w[col].notnull() & (w["_dupn"] > 1)
+    ok = rule.check(ExprRows(w), ctx)  # type: ignore[misc]
+    return ~ok.fill_null(True) & ~unparsed
+
+
+def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
+    lines, _ = _labels(table, origin)
+    out = []
+    for _, r in frame.iterrows():
+        key = f"{table.key} {r[table.key]}" if table.key else ""
+        if lines:
+            out.append(f"line {origin.line(int(r['_row']))}" + (f" ({key})" if key else ""))  # type: ignore[union-attr]
+        else:
+            out.append(key or f"row {int(r['_row']) + 1}")
+    return out
+
+
+def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, prints: bool = True) -> Checked:
+    """Every rule of table ``name`` on the raw engine table ``raw``, in one query."""
+    import ibis
+
+    table = CONTRACT[name]
+    out = Checked(name)
+    missing = [c for c in table.column_names if c not in raw.columns]
+    for col in missing:
+        issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origin, ctx)
+        issue.note = header_hint(col, list(raw.columns))
+        out.issues.append(issue)
+    if missing:
+        return out
+    lines, numbered = _labels(table, origin)
+    src = raw.mutate(_row=ibis.row_number()) if numbered else raw
+    cols: dict[str, Any] = {}
+    for c in table.columns:
+        value, bad = parse(src[c.name], c)
+        cols[c.name] = value
+        if f"{name}.{c.name}.type" in RULES_BY_ID:
+            cols[f"_bad_{c.name}"] = bad
+            cols[f"_raw_{c.name}"] = src[c.name]
+    if numbered:
+        cols["_row"] = src["_row"]
+    w = src.select(**cols)
+    if table.key:
+        w = w.mutate(_dupn=w[table.key].count().over(ibis.window(group_by=w[table.key])))
+    rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row")]
+    aggs = {f"_r{i}": _breaks(r, w, ctx).ifelse(1, 0).sum() for i, r in enumerate(rules)}
+    aggs["_rows"] = w.count()
+    if prints:
+        aggs.update(fingerprint_parts(w, name))
+    counts = w.aggregate(**aggs).execute().iloc[0].to_dict()
+    out.rows = int(counts["_rows"])
+    out.typed = w.select(*table.column_names)
+    if table.needs_rows and out.rows == 0:
+        out.issues.append(_issue(RULES_BY_ID[f"{name}.has_rows"], 0, [], origin, ctx))
+    if prints:
+        out.fingerprint = fingerprint_of(counts)
+    order = ["_row"] if numbered else [table.key]
+    for i, rule in enumerate(rules):
+        n = int(counts[f"_r{i}"] or 0)
+        if not n:
+            continue
+        keep = [c for c in {*order, *([table.key] if table.key else [])}]
+        if rule.kind == "type":
+            keep.append(f"_raw_{rule.column}")
+        first = w.filter(_breaks(rule, w, ctx)).order_by(order).select(*keep).limit(FIRST).execute()
+        issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
+        if rule.kind == "type" and len(first):
+            issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))
+        out.issues.append(issue)
+    return out
+
+
+def _issue(rule: Rule, rows: int, where: list[str], origin: Origin | None, ctx: Context | None) -> Issue:
+    return Issue(rule.table, rule.column, rule_text(rule, ctx), rows, where, origin.description if origin else "",
+                 rule.id)
+
+
+def keys(raw: Any, name: str) -> set[str]:
+    """The distinct non-empty keys of a table (what foreign keys of other tables must match)."""
+    table = CONTRACT[name]
+    if table.key not in raw.columns:
+        return set()
+    value, _ = parse(raw[table.key], table.column(table.key))  # type: ignore[arg-type]
+    frame = raw.select(k=value).filter(lambda t: t.k.notnull()).distinct().execute()
+    return set(frame["k"])
+
+
+def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency: str, as_of: Any,
+             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset(),
+             reuse: Any = None) -> dict[str, Checked]:
+    """Every rule of every contract table, each table checked in its own engine; raises
+    :class:`~twinimpact.schemas.ContractViolation` listing every broken rule.
+
+    Tables named in ``large`` are checked last, and ``reuse(name, prints)`` may return the
+    fingerprint a run already established for one of them (given the fingerprints of the
+    tables checked before); that table is then not checked again.
+    """
+    from .schemas import ContractViolation
+
+    origins = origins or {}
+    issues: list[Issue] = []
+    for name, table in CONTRACT.items():
+        if name not in tables:
+            issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
+            continue
+        for col in (c for c in table.column_names if c not in tables[name].columns):
+            issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origins.get(name), None)
+            issue.note = header_hint(col, list(tables[name].columns))
+            issues.append(issue)
+    if issues:
+        raise ContractViolation(issues)  # the rules below need every table and column
+    targets = {ref for t in CONTRACT.values() for ref in t.foreign_keys.values()}
+    found: dict[str, set[str]] = {}
+    for name in sorted(targets):
+        try:
+            found[name] = keys(tables[name], name)
+        except Exception as exc:  # noqa: BLE001 - the engine could not read the table
+            raise EngineFailure(name, exc) from exc
+    ctx = Context(keys=found, currencies=set(currencies), as_of=as_of,
+                  reporting_currency=reporting_currency)
+    out: dict[str, Checked] = {}
+    for name in [n for n in CONTRACT if n not in large] + [n for n in CONTRACT if n in large]:
+        known = reuse(name, {n: c.fingerprint for n, c in out.items()}) if reuse and name in large else None
+        if known:
+            out[name] = Checked(name, fingerprint=known, typed=typed(tables[name], name))
+            continue
+        try:
+            out[name] = check(tables[name], name, ctx, origins.get(name))
+        except Exception as exc:  # noqa: BLE001 - the engine could not read or evaluate the table
+            raise EngineFailure(name, exc) from exc
+        issues += out[name].issues
+    if issues:
+        order = {r.id: i for i, r in enumerate(r for rules in RULES.values() for r in rules)}
+        raise ContractViolation(sorted(issues, key=lambda i: order.get(i.rule_id, 0)))
+    return out
