@@ -15,7 +15,7 @@ reported again as empty.
 
 The fingerprint is order-independent and engine-independent: each row becomes one text
 (integers and dates as written, floats in millionths, timestamps in epoch seconds,
-``\\N`` for empty), the engine takes its md5, and the sums over all rows of two 28-bit
+``\\N`` for empty), the engine takes its md5, and the sums over all rows of two 20-bit
 slices of those digests, with the row count, are hashed with sha256. The same rows give
 the same fingerprint on DuckDB, PostgreSQL and Spark, whatever their order or file format.
 """
@@ -141,12 +141,14 @@ def canonical_text(value: Any, column: Column) -> Any:
     return text.fill_null(NULL_TEXT)
 
 
-def _hex_slice(digest: Any, start: int, width: int = 7) -> Any:
-    """The integer value of ``width`` hex digits of an md5 hex digest (28 bits for 7)."""
+def hex_value(digest: Any, start: int, width: int = 5) -> Any:
+    """The integer value of ``width`` hex digits of a lowercase hex digest (20 bits for 5)."""
+    import ibis
+
+    digits = ibis.literal("0123456789abcdef")
     out: Any = 0
     for i in range(width):
-        code = digest.substr(start + i, 1).ascii_str()
-        out = out * 16 + (code < 58).ifelse(code - 48, code - 87)
+        out = out * 16 + digits.find(digest.substr(start + i, 1))
     return out
 
 
@@ -156,7 +158,7 @@ def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
 
     cols = CONTRACT[name].columns
     digest = ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]).hexdigest("md5")
-    return {"_fp_rows": table.count(), "_fp_a": _hex_slice(digest, 0).sum(), "_fp_b": _hex_slice(digest, 7).sum()}
+    return {"_fp_rows": table.count(), "_fp_a": hex_value(digest, 0).sum(), "_fp_b": hex_value(digest, 5).sum()}
 
 
 def fingerprint_of(values: dict[str, Any]) -> str:
@@ -268,10 +270,11 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
     if numbered:
         cols["_row"] = src["_row"]
     w = src.select(**cols)
-    if table.key:
-        w = w.mutate(_dupn=w[table.key].count().over(ibis.window(group_by=w[table.key])))
     rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row")]
-    aggs = {f"_r{i}": _breaks(r, w, ctx).ifelse(1, 0).sum() for i, r in enumerate(rules)}
+    # uniqueness: keys minus distinct keys (no window on the happy path); when some repeat,
+    # the rows involved are counted below, on a window over the key
+    aggs = {f"_r{i}": (w[r.column].count() - w[r.column].nunique()) if r.kind == "unique"
+            else _breaks(r, w, ctx).ifelse(1, 0).sum() for i, r in enumerate(rules)}
     aggs["_rows"] = w.count()
     if prints:
         aggs.update(fingerprint_parts(w, name))
@@ -290,7 +293,11 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
         keep = [c for c in {*order, *([table.key] if table.key else [])}]
         if rule.kind == "type":
             keep.append(f"_raw_{rule.column}")
-        first = w.filter(_breaks(rule, w, ctx)).order_by(order).select(*keep).limit(FIRST).execute()
+        v = w
+        if rule.kind == "unique":
+            v = w.mutate(_dupn=w[rule.column].count().over(ibis.window(group_by=w[rule.column])))
+            n = int(v.aggregate(n=_breaks(rule, v, ctx).ifelse(1, 0).sum()).execute().iloc[0]["n"])
+        first = v.filter(_breaks(rule, v, ctx)).order_by(order).select(*keep).limit(FIRST).execute()
         issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
         if rule.kind == "type" and len(first):
             issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))

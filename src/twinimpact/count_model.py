@@ -54,24 +54,39 @@ def _outcome(t, outcome: str):
 
 
 def _covariates(posts, outcome: str, follower_bin_width: float):
+    """Per post in the engine: the outcome, the month as a number (YYYYMM, cheaper than
+    text on millions of rows), the follower bin and the campaign (empty for posts without
+    one; :func:`_finish` names their cluster by brand and month)."""
     t = posts.filter(posts.impressions > 0)  # a post nobody saw carries no information on its rate
-    month = t.posted_at.truncate("M").strftime("%Y-%m")
     return t.mutate(
         y=_outcome(t, outcome).cast("int64"),
-        month=month,
+        ym=t.posted_at.year() * 100 + t.posted_at.month(),
         fbin=((t.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
-        cluster=t.campaign_id.fill_null("none:" + t.brand + ":" + month),
+        cluster=t.campaign_id,
     )
 
 
+def _finish(frame: pd.DataFrame, follower_bin_width: float) -> pd.DataFrame:
+    """Engine rows or cells to the model's columns: month YYYY-MM, cluster, log followers."""
+    ym = frame.pop("ym").astype("int64")
+    month = pd.Series([f"{v // 100:04d}-{v % 100:02d}" for v in ym], index=frame.index, dtype=object)
+    frame.insert(frame.columns.get_loc("fbin"), "month", month)
+    none = pd.Series("none:", index=frame.index, dtype=object) + frame["brand"].astype(object) + ":" + month
+    frame["cluster"] = frame["cluster"].astype(object).where(frame["cluster"].notna(), none)
+    frame["log_followers"] = (frame["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
+    frame["ai_label"] = frame["ai_label"].astype(bool)
+    return frame
+
+
 CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster")
+_ENGINE_KEYS = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster"]
 
 
 def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: float = 0.1) -> Any:
     """An ibis expression: posts grouped to covariate cells (nested in campaign clusters)
-    with the sufficient statistics of the Poisson fit."""
+    with the sufficient statistics of the Poisson fit (month as YYYYMM, see :func:`_finish`)."""
     t = _covariates(posts, outcome, follower_bin_width)
-    return t.group_by(list(CELL_KEYS)).aggregate(
+    return t.group_by(_ENGINE_KEYS).aggregate(
         posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(),
         y2_over_exposure=(t.y * t.y / t.impressions).sum(),
     )
@@ -79,25 +94,28 @@ def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: fl
 
 def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: float = 0.1) -> pd.DataFrame:
     """Run :func:`cells_query` in the engine; a frame of cells, never of posts."""
-    cells = cells_query(posts, outcome, follower_bin_width).to_pandas()
-    cells["log_followers"] = (cells["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
-    cells["ai_label"] = cells["ai_label"].astype(bool)
+    cells = _finish(cells_query(posts, outcome, follower_bin_width).to_pandas(), follower_bin_width)
     return cells.sort_values(list(CELL_KEYS), kind="mergesort").reset_index(drop=True)
 
 
 def sample_rows(posts, max_rows: int, seed: int, outcome: str = "engagements",
-                follower_bin_width: float = 0.1) -> pd.DataFrame:
-    """Post-level rows for the negative binomial: all up to ``max_rows``, else a seeded sample."""
+                follower_bin_width: float = 0.1, population: int | None = None) -> pd.DataFrame:
+    """Post-level rows for the negative binomial: all up to ``max_rows``, else a seeded sample.
+    ``population`` (posts with impressions, e.g. from the cells) saves counting them again."""
     t = _covariates(posts, outcome, follower_bin_width)
-    n = int(t.count().to_pyarrow().as_py())
-    cols = ["imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster", "y", "impressions"]
+    n = int(t.count().to_pyarrow().as_py()) if population is None else population
+    cols = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster", "y", "impressions"]
     if n > max_rows:
-        # a deterministic pseudo-random sample: rank by a hash of the post id and the seed
-        t = t.mutate(_k=(t.post_id + f":{seed}").hash()).order_by(["_k", "post_id"]).limit(max_rows)
-    rows = t.select(cols).to_pandas()
+        # a deterministic pseudo-random sample, the same on every engine: rank by the md5 of
+        # the post id and the seed; only posts whose digest falls below a threshold (about
+        # 1.2x the rows needed, never fewer than all of them) are sorted
+        t = t.mutate(_k=(t.post_id + f":{seed}").hexdigest("md5"))
+        share = min(1.0, 1.2 * max_rows / n + 1000 / n)
+        if share < 1.0:  # hex digests of one length compare as text the way their numbers do
+            t = t.filter(t._k < f"{int(share * 16**6):06x}")
+        t = t.order_by(["_k", "post_id"]).limit(max_rows)
+    rows = _finish(t.select(cols).to_pandas(), follower_bin_width)
     rows = rows.rename(columns={"impressions": "exposure"}).assign(posts=1)
-    rows["log_followers"] = (rows["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
-    rows["ai_label"] = rows["ai_label"].astype(bool)
     rows.attrs["population"] = n
     return rows.sort_values(["cluster", "month", "platform"], kind="mergesort").reset_index(drop=True)
 

@@ -166,7 +166,7 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     nb, nb_rows, population = None, 0, int(cells["posts"].sum())
     messages = list(design.messages)
     if params.nb_max_rows > 0:
-        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, width)
+        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, width, population)
         nb_rows = len(rows)
         try:
             rdesign = build_design(rows)

@@ -102,10 +102,15 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+#: Notebooks that take longest (the engagement fits): with several workers they start
+#: first, so that the short ones fill the other cores around them.
+START_FIRST = ("03_engagement",)
+
+
 def execute_all(books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]], workers: int,
                 progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
     """Run ``books`` with up to ``workers`` kernels at once (they do not depend on each
-    other), each executed notebook written to ``out_dir``. Returns, in the books' order,
+    other; the longest start first), each executed notebook written to ``out_dir``. Returns, in the books' order,
     each book with its seconds and its error (None when it ran). After the first failure
     no further notebook starts; those already running finish."""
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -113,7 +118,7 @@ def execute_all(books: list[Path], out_dir: Path, parameters: dict[Path, dict[st
     total = len(books)
     results: dict[Path, tuple[float, BaseException | None]] = {}
     started: dict[Future, tuple[Path, float]] = {}
-    queue = list(books)
+    queue = sorted(books, key=lambda b: b.stem not in START_FIRST) if workers > 1 else list(books)
     failed = False
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="notebook") as pool:
         while queue or started:

@@ -39,9 +39,14 @@ def campaign_coverage(campaigns: pd.DataFrame) -> pd.DataFrame:
 def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
     """Posts counted by ``by`` in the engine (columns of posts, or ``month`` YYYY-MM)."""
     t = as_table(posts)
+    keys = ["ym" if b == "month" else b for b in by]
+    if "month" in by:  # YYYYMM in the engine (cheaper than text on millions of rows), text here
+        t = t.mutate(ym=t.posted_at.year() * 100 + t.posted_at.month())
+    out = t.group_by(keys).aggregate(posts=t.count()).to_pandas()
     if "month" in by:
-        t = t.mutate(month=t.posted_at.truncate("M").strftime("%Y-%m"))
-    return t.group_by(by).aggregate(posts=t.count()).to_pandas().sort_values(by).reset_index(drop=True)
+        ym = out.pop("ym").astype(int)
+        out.insert(keys.index("ym"), "month", [f"{v // 100:04d}-{v % 100:02d}" for v in ym])
+    return out.sort_values(by).reset_index(drop=True)
 
 
 def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any]:

@@ -72,7 +72,7 @@ class Params(BaseModel):
 
     # --- engagement (03_engagement) --------------------------------------------------
     outcome: str = Field("engagements", description="engagements (likes+comments+shares+saves) or one count alone")
-    nb_max_rows: int = Field(200_000, ge=0, le=5_000_000,
+    nb_max_rows: int = Field(50_000, ge=0, le=5_000_000,
                              description="posts the negative binomial check is fitted on (a seeded sample beyond)")
     follower_bin_width: float = Field(0.1, gt=0.0, le=1.0,
                                       description="width of log-follower bins in the cell model (natural log)")
