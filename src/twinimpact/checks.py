@@ -88,7 +88,7 @@ def parse(raw: Any, column: Column) -> tuple[Any, Any]:
         if current.castable(ibis.dtype(target)):
             return raw.cast(target), never
         raw = raw.cast("string")
-    text = raw.cast("string").strip() if not raw.type().is_string() else raw.strip()
+    text = _strip(raw.cast("string") if not raw.type().is_string() else raw)
     text = text.nullif("")
     if kind in ("str", "enum"):
         return text, never
@@ -108,6 +108,19 @@ def parse(raw: Any, column: Column) -> tuple[Any, Any]:
     else:
         value = text.try_cast(target)
     return value, text.notnull() & value.isnull()
+
+
+def _strip(text: Any) -> Any:
+    """Text without surrounding whitespace. ibis renders ``strip`` for Spark as
+    ``TRIM(' \t\n\r\v\f' FROM x)``, whose Spark literal holds the letters v and f: there
+    (only) a regular expression trims instead."""
+    try:
+        backend = text.get_backend().name
+    except Exception:  # noqa: BLE001 - an unbound expression: the default engine
+        backend = "duckdb"
+    if backend == "pyspark":
+        return text.re_replace(r"^\s+|\s+$", "")
+    return text.strip()
 
 
 def typed(raw: Any, name: str) -> Any:

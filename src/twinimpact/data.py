@@ -128,11 +128,23 @@ def open_source(params: Params) -> Source:
                 f"Environment variable {name} is not set or empty. Set it to an ibis connection URL "
                 f"(e.g. duckdb:///path/file.duckdb or postgres://user@host/db) and run again."
             )
+        from . import spark
+
         try:
-            con = ibis.connect(url)
+            if spark.is_spark(url):
+                con, tables = spark.connect(url, list(CONTRACT))
+            else:
+                con = ibis.connect(url)
+        except DataError as exc:
+            raise DataError(redact(str(exc), url)) from None
         except Exception as exc:  # noqa: BLE001
             msg = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, url)
             raise DataError(f"Cannot connect to the database named by ${name}: {msg}") from None
+        if spark.is_spark(url):
+            source = Source("url", f"Spark from ${name}", con, tables,
+                            {n: Origin(f"Spark from ${name}, table {n}") for n in tables})
+            source.secret = url
+            return source
         source = _open_database(con, "url", f"database from ${name}")
         source.secret = url
         return source

@@ -170,7 +170,7 @@ def run(
         raise ParamsError(f"No notebooks (NN_topic.ipynb) found in {notebooks_dir or config.NOTEBOOKS_DIR}.")
     declared = check_notebook_parameters(books)
     progress(f"validating data from {_data_label(params)} ...")
-    dataset = data.load(params)
+    dataset = data.load(params, keep_source=True)  # large tables of a database are copied to the snapshot
     progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
 
     if reports.exists() and not reports.is_dir():
@@ -194,10 +194,14 @@ def run(
     snap_dir = reports / f".tmp-{rid}-snapshot"  # a working file beside the run, never published
     try:
         try:
-            os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir))
+            os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir, progress))
         except OSError as exc:
             raise PublishError(f"Cannot write the run's working data into {reports}: {exc.strerror or exc}. "
                                "Nothing was run; free space or choose another --out.") from None
+        finally:
+            if dataset.source is not None:
+                dataset.source.close()
+                dataset.source = None
         # 2. execute
         ensure_kernel()
         try:

@@ -1,4 +1,5 @@
-"""``python -m tests.benchmarks [NAME ...]``: run every benchmark, or the named ones."""
+"""``python -m tests.benchmarks [NAME ...]``: run every benchmark, or the named ones.
+A benchmark module with ``OPT_IN = True`` (minutes long) runs only when named."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     names = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(here)])
                    if m.name.startswith("bench_"))
-    chosen = argv or names
+    chosen = argv or [n for n in names
+                      if not getattr(importlib.import_module(f"tests.benchmarks.bench_{n}"), "OPT_IN", False)]
     unknown = [n for n in chosen if n not in names]
     if unknown:
         print(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(names)}", file=sys.stderr)

@@ -1,0 +1,130 @@
+"""The workbook on Spark (ibis's pyspark backend, a local[2] session): the same validation
+messages for broken tables, the same fingerprints, and a whole run whose results.json
+equals the DuckDB run's on the same data (1e-9 relative).
+
+Skipped, with the reason, only where pyspark or Java cannot be had; ``.ci/run`` installs
+both, so under CI these tests run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from twinimpact import data, spark
+from twinimpact.contract import CONTRACT
+from twinimpact.params import Params
+from twinimpact.schemas import ContractViolation
+from tests.conftest import TINY, TINY_FX
+
+WHY_NOT = spark.available()
+pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=f"Spark tests skipped: {WHY_NOT}")
+PARAMS = dict(fx_rates=TINY_FX, as_of="2026-11-28")
+
+
+def _parquet_folder(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_typed() -> data.Dataset:
+    return data.load(Params(data_dir=str(TINY), **PARAMS))
+
+
+def _spark_params(folder: Path, monkeypatch, **kw) -> Params:
+    monkeypatch.setenv("TI_SPARK", f"pyspark://local[2]?tables={folder}")
+    return Params(source_env="TI_SPARK", **{**PARAMS, **kw})
+
+
+def test_spark_tables_give_the_same_typed_tables_and_fingerprints(tiny_typed, tmp_path: Path, monkeypatch):
+    folder = _parquet_folder(tiny_typed.frames, tmp_path / "tiny")
+    on_spark = data.load(_spark_params(folder, monkeypatch))
+    assert on_spark.fingerprints == tiny_typed.fingerprints
+    for name, frame in tiny_typed.frames.items():
+        pd.testing.assert_frame_equal(on_spark[name], frame)
+    assert "pyspark" not in on_spark.source_description and str(folder) not in on_spark.source_description
+
+
+def _break(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """One broken row for each kind of rule, on the typed tables (as Parquet holds them)."""
+    f = {n: x.copy() for n, x in frames.items()}
+    f["posts"].loc[2, "likes"] = 99_999                  # likes above impressions
+    f["posts"].loc[7, "post_id"] = "P2"                  # a repeated key
+    f["posts"].loc[0, "campaign_id"] = "C9"              # a campaign that does not exist
+    f["posts"].loc[4, "platform"] = "facebook "          # trailing space: trimmed, passes
+    f["cost_lines"].loc[1, "amount"] = float("inf")      # not finite (Spark's isinf misses it)
+    f["cost_lines"].loc[3, "amount"] = -5.0              # below its minimum
+    f["staffing"].loc[2, "role"] = "caterer"             # not one of the roles
+    f["models"].loc[2, "currency"] = "usd"               # not ISO 4217
+    f["twin_usage"].loc[0, "used_on"] = pd.Timestamp("2099-01-01")  # after the run date
+    return f
+
+
+def _issues(params: Params) -> list[tuple]:
+    with pytest.raises(ContractViolation) as caught:
+        data.load(params)
+    return [(i.table, i.column, i.rule, i.rows, tuple(i.where), i.rule_id) for i in caught.value.issues]
+
+
+def test_a_broken_table_gives_the_same_messages_on_spark_and_duckdb(tiny_typed, tmp_path: Path, monkeypatch):
+    folder = _parquet_folder(_break(tiny_typed.frames), tmp_path / "broken")
+    on_duckdb = _issues(Params(data_dir=str(folder), **PARAMS))
+    on_spark = _issues(_spark_params(folder, monkeypatch))
+    assert on_spark == on_duckdb
+    ids = {i[-1] for i in on_spark}
+    assert {"posts.likes.within_impressions", "posts.post_id.unique", "posts.campaign_id.exists",
+            "cost_lines.amount.finite", "cost_lines.amount.minimum", "staffing.role.one_of",
+            "models.currency.iso4217", "models.currency.has_rate", "twin_usage.used_on.not_after_run_date"} == ids
+    unique = next(i for i in on_spark if i[-1] == "posts.post_id.unique")
+    assert unique[3:5] == (2, ("post_id P2", "post_id P2"))
+
+
+def _numbers(node, path=""):
+    """Every number in a results.json, by its path."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _numbers(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _numbers(v, f"{path}[{i}]")
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield path, node
+
+
+def _run(out: Path, *args: str, env: dict | None = None) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "twinimpact", "run", "--out", str(out), *args],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((out / "latest" / "results.json").read_text())
+
+
+def test_the_whole_run_on_spark_equals_the_duckdb_run(tmp_path: Path):
+    """The bundled sample as Spark tables; posts beyond the in-memory limit, so they are
+    validated in Spark and copied once for the notebooks."""
+    sample = data.load(Params())
+    folder = _parquet_folder(sample.frames, tmp_path / "sample")
+    limit = {"TWINIMPACT_POSTS_IN_MEMORY": "1000"}
+    url = f"pyspark://local[2]?tables={folder}"
+    on_duckdb = _run(tmp_path / "duck", "--data", str(folder), env=limit)
+    on_spark = _run(tmp_path / "spark", "--source", "TI_SPARK_RUN", env={**limit, "TI_SPARK_RUN": url})
+    assert on_spark["run"]["data_fingerprint"] == on_duckdb["run"]["data_fingerprint"]
+    duck, spk = dict(_numbers(on_duckdb)), dict(_numbers(on_spark))
+    skip = ("/run/",)  # run id, times
+    keys = [k for k in duck if not k.startswith(skip)]
+    assert len(keys) > 100 and set(keys) <= set(spk)
+    differ = [(k, duck[k], spk[k]) for k in keys
+              if not math.isclose(duck[k], spk[k], rel_tol=1e-9, abs_tol=1e-12)]
+    assert not differ, differ[:10]
+    text = json.dumps(on_spark) + "".join(p.read_text(errors="replace")
+                                          for p in (tmp_path / "spark").rglob("*") if p.suffix in (".json", ".log"))
+    assert url not in text and str(folder) + "?" not in text
