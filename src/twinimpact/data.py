@@ -67,15 +67,26 @@ class Source:
                 pass
 
 
+#: DuckDB's memory for one process (it spills larger work to a temporary folder), so that no
+#: process of a run grows past about a gigabyte whatever the size of the data.
+DUCKDB_MEMORY = os.environ.get("TWINIMPACT_DUCKDB_MEMORY", "1GB")
+
+
 def duckdb_connect(path: str | None = None, read_only: bool = False):
-    """An embedded DuckDB connection through ibis, without DuckDB's terminal progress bar."""
+    """An embedded DuckDB connection through ibis: UTC, a memory limit of ``DUCKDB_MEMORY``
+    (spilling to the system's temporary folder) and no terminal progress bar."""
+    import tempfile
+
     import ibis
 
     con = ibis.duckdb.connect(path or ":memory:", read_only=read_only)
-    try:  # returns the connection itself: do not close it
-        con.raw_sql("SET enable_progress_bar = false")
-    except Exception:  # noqa: BLE001 - inside Jupyter DuckDB has no terminal bar to turn off
-        pass
+    spill = Path(tempfile.gettempdir()) / "twinimpact-duckdb"
+    for setting in (f"SET memory_limit = '{DUCKDB_MEMORY}'", f"SET temp_directory = '{spill}'",
+                    "SET TimeZone = 'UTC'", "SET enable_progress_bar = false"):
+        try:  # returns the connection itself: do not close it
+            con.raw_sql(setting)
+        except Exception:  # noqa: BLE001 - e.g. inside Jupyter DuckDB has no terminal bar to turn off
+            pass
     return con
 
 
