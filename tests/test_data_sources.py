@@ -86,6 +86,15 @@ def test_fingerprint_ignores_row_order_but_not_content():
     assert data.fingerprint(changed, "posts") != typed.fingerprints["posts"]
 
 
+def test_fingerprint_sees_values_swapped_between_rows():
+    """Column totals stay the same when two posts swap their likes; the fingerprint must not."""
+    typed = _typed(TINY)
+    swapped = typed["posts"].copy()
+    swapped.loc[[0, 1], "likes"] = swapped.loc[[1, 0], "likes"].to_numpy()
+    assert swapped["likes"].sum() == typed["posts"]["likes"].sum()
+    assert data.fingerprint(swapped, "posts") != typed.fingerprints["posts"]
+
+
 def test_brand_filter_keeps_dependent_rows_and_refuses_unknown_brands():
     ds = data.load(Params(data_dir=str(TINY), brands=["Beta"], **PARAMS))
     assert ds["campaigns"]["campaign_id"].tolist() == ["C3"]
