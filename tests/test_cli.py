@@ -43,7 +43,15 @@ def published(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
+    (out / "progress.txt").write_text(proc.stdout + proc.stderr)
     return out
+
+
+def test_progress_holds_only_the_runs_own_lines(published: Path):
+    """Kernel processes log their start and shutdown on their own stderr: not in the progress."""
+    lines = (published / "progress.txt").read_text().splitlines()
+    assert lines and not [ln for ln in lines if "IPKernelApp" in ln or "KeyboardInterrupt" in ln]
+    assert any(ln.startswith("[") and " ok (" in ln for ln in lines) and any("published " in ln for ln in lines)
 
 
 def test_run_publishes_report_results_and_manifest(published: Path):

@@ -61,7 +61,7 @@ def _break(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     f["posts"].loc[2, "likes"] = 99_999                  # likes above impressions
     f["posts"].loc[7, "post_id"] = "P2"                  # a repeated key
     f["posts"].loc[0, "campaign_id"] = "C9"              # a campaign that does not exist
-    f["posts"].loc[4, "platform"] = "facebook "          # trailing space: trimmed, passes
+    f["posts"].loc[4, "platform"] = "facebook "          # stored text is taken as it is: not a platform
     f["cost_lines"].loc[1, "amount"] = float("inf")      # not finite (Spark's isinf misses it)
     f["cost_lines"].loc[3, "amount"] = -5.0              # below its minimum
     f["staffing"].loc[2, "role"] = "caterer"             # not one of the roles
@@ -82,7 +82,7 @@ def test_a_broken_table_gives_the_same_messages_on_spark_and_duckdb(tiny_typed, 
     on_spark = _issues(_spark_params(folder, monkeypatch))
     assert on_spark == on_duckdb
     ids = {i[-1] for i in on_spark}
-    assert {"posts.likes.within_impressions", "posts.post_id.unique", "posts.campaign_id.exists",
+    assert {"posts.likes.within_impressions", "posts.post_id.unique", "posts.platform.one_of", "posts.campaign_id.exists",
             "cost_lines.amount.finite", "cost_lines.amount.minimum", "staffing.role.one_of",
             "models.currency.iso4217", "models.currency.has_rate", "twin_usage.used_on.not_after_run_date"} == ids
     unique = next(i for i in on_spark if i[-1] == "posts.post_id.unique")

@@ -9,7 +9,8 @@ messages are those of the in-memory validation (:mod:`twinimpact.schemas`): tabl
 rule, rows, first keys or CSV lines.
 
 Text (CSV, or text columns of a database) is parsed the way :mod:`twinimpact.schemas`
-parses it: numbers, ``true/false/t/f/1/0/yes/no``, ISO dates ``YYYY-MM-DD`` and ISO 8601
+parses it (CSV text trimmed of surrounding whitespace; strings stored in Parquet or a
+database taken as they are): numbers, ``true/false/t/f/1/0/yes/no``, ISO dates ``YYYY-MM-DD`` and ISO 8601
 timestamps; a value that does not parse breaks the column's ``type`` rule and is not
 reported again as empty.
 
@@ -69,9 +70,11 @@ class ExprRows:
 
 
 # --- types: the parse of each column, and whether it failed ----------------------------------
-def parse(raw: Any, column: Column) -> tuple[Any, Any]:
+def parse(raw: Any, column: Column, trim: bool = True) -> tuple[Any, Any]:
     """The column as the contract's type, and a boolean that is true where a non-empty
-    value does not parse (ibis expressions over the raw column)."""
+    value does not parse (ibis expressions over the raw column). ``trim``: text from a CSV
+    file loses surrounding whitespace; text stored as strings (Parquet, a database) is
+    taken as it is, an empty string being empty."""
     import ibis
 
     kind, never = column.kind, ibis.literal(False)
@@ -88,7 +91,7 @@ def parse(raw: Any, column: Column) -> tuple[Any, Any]:
         if current.castable(ibis.dtype(target)):
             return raw.cast(target), never
         raw = raw.cast("string")
-    text = _strip(raw.cast("string") if not raw.type().is_string() else raw)
+    text = raw.cast("string") if not raw.type().is_string() else _strip(raw) if trim else raw
     text = text.nullif("")
     if kind in ("str", "enum"):
         return text, never
@@ -123,9 +126,9 @@ def _strip(text: Any) -> Any:
     return text.strip()
 
 
-def typed(raw: Any, name: str) -> Any:
+def typed(raw: Any, name: str, trim: bool = True) -> Any:
     """The raw table as the contract's typed columns (no validation)."""
-    return raw.select(**{c.name: parse(raw[c.name], c)[0] for c in CONTRACT[name].columns})
+    return raw.select(**{c.name: parse(raw[c.name], c, trim)[0] for c in CONTRACT[name].columns})
 
 
 # --- the fingerprint -------------------------------------------------------------------------
@@ -186,8 +189,7 @@ def fingerprint(table: Any, name: str) -> str:
     import pandas as pd
 
     if isinstance(table, pd.DataFrame):
-        table = ibis.memtable(table)
-        table = typed(table, name)
+        table = typed(ibis.memtable(table), name, trim=False)
     row = table.aggregate(**fingerprint_parts(table, name)).execute().iloc[0]
     return fingerprint_of(row.to_dict())
 
@@ -240,10 +242,14 @@ def _breaks(rule: Rule, w: Any, ctx: Context) -> Any:
         return unparsed
     if rule.kind == "not_empty":
         return w[col].isnull() & ~unparsed
-    if rule.kind == "unique":
-        return w[col].notnull() & (w["_dupn"] > 1)
     ok = rule.check(ExprRows(w), ctx)  # type: ignore[misc]
     return ~ok.fill_null(True) & ~unparsed
+
+
+def _repeated(w: Any, key: str) -> Any:
+    """Rows whose (non-empty) key appears more than once, as a scalar subquery."""
+    groups = w.filter(w[key].notnull()).group_by(key).aggregate(_n=lambda t: t.count())
+    return groups.filter(groups._n > 1)._n.sum().fill_null(0).as_scalar()
 
 
 def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
@@ -259,7 +265,8 @@ def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
 
 
 def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, prints: bool = True) -> Checked:
-    """Every rule of table ``name`` on the raw engine table ``raw``, in one query."""
+    """Every rule of table ``name`` on the raw engine table ``raw``, in one query. Text is
+    trimmed when it comes from a CSV file (or from frames in memory, ``origin`` None)."""
     import ibis
 
     table = CONTRACT[name]
@@ -274,8 +281,9 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
     lines, numbered = _labels(table, origin)
     src = raw.mutate(_row=ibis.row_number()) if numbered else raw
     cols: dict[str, Any] = {}
+    trim = origin is None or origin.line_numbers
     for c in table.columns:
-        value, bad = parse(src[c.name], c)
+        value, bad = parse(src[c.name], c, trim)
         cols[c.name] = value
         if f"{name}.{c.name}.type" in RULES_BY_ID:
             cols[f"_bad_{c.name}"] = bad
@@ -284,10 +292,10 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
         cols["_row"] = src["_row"]
     w = src.select(**cols)
     rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row")]
-    # uniqueness: keys minus distinct keys (no window on the happy path); when some repeat,
-    # the rows involved are counted below, on a window over the key
-    aggs = {f"_r{i}": (w[r.column].count() - w[r.column].nunique()) if r.kind == "unique"
-            else _breaks(r, w, ctx).ifelse(1, 0).sum() for i, r in enumerate(rules)}
+    # uniqueness: the rows of keys that repeat, from a group-by over the key (a subquery of
+    # the same query; the engine may spill it to disk, unlike a distinct count or a window)
+    aggs = {f"_r{i}": _repeated(w, r.column) if r.kind == "unique" else _breaks(r, w, ctx).ifelse(1, 0).sum()
+            for i, r in enumerate(rules)}
     aggs["_rows"] = w.count()
     if prints:
         aggs.update(fingerprint_parts(w, name))
@@ -306,11 +314,12 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
         keep = [c for c in {*order, *([table.key] if table.key else [])}]
         if rule.kind == "type":
             keep.append(f"_raw_{rule.column}")
-        v = w
         if rule.kind == "unique":
-            v = w.mutate(_dupn=w[rule.column].count().over(ibis.window(group_by=w[rule.column])))
-            n = int(v.aggregate(n=_breaks(rule, v, ctx).ifelse(1, 0).sum()).execute().iloc[0]["n"])
-        first = v.filter(_breaks(rule, v, ctx)).order_by(order).select(*keep).limit(FIRST).execute()
+            repeats = w.group_by(rule.column).aggregate(_n=lambda t: t.count()).filter(lambda t: t._n > 1)
+            found = w.semi_join(repeats, rule.column)
+        else:
+            found = w.filter(_breaks(rule, w, ctx))
+        first = found.order_by(order).select(*keep).limit(FIRST).execute()
         issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
         if rule.kind == "type" and len(first):
             issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))
@@ -323,12 +332,12 @@ def _issue(rule: Rule, rows: int, where: list[str], origin: Origin | None, ctx: 
                  rule.id)
 
 
-def keys(raw: Any, name: str) -> set[str]:
+def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
     """The distinct non-empty keys of a table (what foreign keys of other tables must match)."""
     table = CONTRACT[name]
     if table.key not in raw.columns:
         return set()
-    value, _ = parse(raw[table.key], table.column(table.key))  # type: ignore[arg-type]
+    value, _ = parse(raw[table.key], table.column(table.key), trim)  # type: ignore[arg-type]
     frame = raw.select(k=value).filter(lambda t: t.k.notnull()).distinct().execute()
     return set(frame["k"])
 
@@ -361,7 +370,8 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     found: dict[str, set[str]] = {}
     for name in sorted(targets):
         try:
-            found[name] = keys(tables[name], name)
+            origin = origins.get(name)
+            found[name] = keys(tables[name], name, origin is None or origin.line_numbers)
         except Exception as exc:  # noqa: BLE001 - the engine could not read the table
             raise EngineFailure(name, exc) from exc
     ctx = Context(keys=found, currencies=set(currencies), as_of=as_of,
@@ -370,7 +380,9 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     for name in [n for n in CONTRACT if n not in large] + [n for n in CONTRACT if n in large]:
         known = reuse(name, {n: c.fingerprint for n, c in out.items()}) if reuse and name in large else None
         if known:
-            out[name] = Checked(name, fingerprint=known, typed=typed(tables[name], name))
+            origin = origins.get(name)
+            out[name] = Checked(name, fingerprint=known,
+                                typed=typed(tables[name], name, origin is None or origin.line_numbers))
             continue
         try:
             out[name] = check(tables[name], name, ctx, origins.get(name))

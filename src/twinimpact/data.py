@@ -68,8 +68,8 @@ class Source:
 
 
 #: DuckDB's memory for one process (it spills larger work to a temporary folder), so that no
-#: process of a run grows past about a gigabyte whatever the size of the data.
-DUCKDB_MEMORY = os.environ.get("TWINIMPACT_DUCKDB_MEMORY", "1GB")
+#: process of a run grows far past a gigabyte whatever the size of the data.
+DUCKDB_MEMORY = os.environ.get("TWINIMPACT_DUCKDB_MEMORY", "512MB")
 
 
 def duckdb_connect(path: str | None = None, read_only: bool = False):
@@ -237,7 +237,8 @@ class Dataset:
         if self.source is not None and name in self.source.tables:
             from .checks import typed
 
-            expr = typed(self.source.tables[name], name)
+            origin = self.source.origins.get(name)
+            expr = typed(self.source.tables[name], name, trim=origin is None or origin.line_numbers)
             if self.brands and "brand" in expr.columns:
                 expr = expr.filter(expr.brand.isin(self.brands))
             return expr

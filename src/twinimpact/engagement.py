@@ -84,11 +84,15 @@ def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return g
 
 
-def per_follower_medians(posts, by: str = "platform", outcome: str = "engagements") -> pd.DataFrame:
-    """Median per-post engagements per follower by ``by``, computed in the engine."""
+def per_follower_medians(posts, by: str = "platform", outcome: str = "engagements",
+                         exact: bool = True) -> pd.DataFrame:
+    """Median per-post engagements per follower by ``by``, computed in the engine. An exact
+    median holds every value in memory: for posts kept in the engine (``exact=False``) the
+    engine's approximate median (a bounded sketch) is used instead."""
     t = posts.filter(posts.followers > 0)
     t = t.mutate(r=_outcome(t, outcome).cast("float64") / t.followers)
-    return t.group_by(by).aggregate(median_per_follower=t.r.median(), posts=t.count()).to_pandas() \
+    median = t.r.median() if exact else t.r.approx_median()
+    return t.group_by(by).aggregate(median_per_follower=median, posts=t.count()).to_pandas() \
         .sort_values(by).reset_index(drop=True)
 
 
@@ -195,7 +199,7 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
         f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "")
         for key, value in headline(lead).items()}
     return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
-                              per_follower_medians(posts, outcome=outcome),
+                              per_follower_medians(posts, outcome=outcome, exact="posts" not in dataset.counts),
                               benchmark_bands(dataset.reference["benchmarks"]), rates(cells, ["imagery", "ai_label"]),
                               rates(cells, ["format", "imagery"]), event, did, messages + ev_msgs, conclusions,
                               block)

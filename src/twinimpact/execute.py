@@ -73,8 +73,10 @@ def ensure_kernel() -> None:
     install(kernel_name=config.KERNEL_NAME, display_name="Python 3 (twinimpact)", prefix=sys.prefix)
 
 
-def _ipc_kernel_manager(folder: str) -> type:
-    """A kernel manager talking to its kernel over IPC sockets in ``folder``."""
+def _ipc_kernel_manager(folder: str, stderr: Any = None) -> type:
+    """A kernel manager talking to its kernel over IPC sockets in ``folder``; the kernel
+    process's own log (its start and shutdown messages) goes to ``stderr``, not the run's
+    progress (what the notebook's code prints travels over the sockets, not there)."""
     from jupyter_client.manager import AsyncKernelManager
 
     def __init__(self: Any, **kwargs: Any) -> None:
@@ -82,19 +84,34 @@ def _ipc_kernel_manager(folder: str) -> type:
         kwargs.setdefault("ip", os.path.join(folder, "kernel"))
         AsyncKernelManager.__init__(self, **kwargs)
 
-    return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__})
+    async def start_kernel(self: Any, **kwargs: Any) -> None:
+        if stderr is not None:
+            kwargs.setdefault("stderr", stderr)
+        await AsyncKernelManager._async_start_kernel(self, **kwargs)
+
+    return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__, "start_kernel": start_kernel})
 
 
 def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
-    """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out."""
+    """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out. When
+    it fails, the kernel process's last log lines are added to the error."""
     import papermill
 
     with tempfile.TemporaryDirectory(prefix="twinimpact-kernel-") as sockets:
-        papermill.execute_notebook(
-            str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
-            cwd=str(book.parent), log_output=True, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S,
-            report_mode=False, kernel_manager_class=_ipc_kernel_manager(sockets),
-        )
+        log_path = Path(sockets) / "kernel.log"
+        with open(log_path, "wb") as log:
+            try:
+                papermill.execute_notebook(
+                    str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+                    cwd=str(book.parent), log_output=True, progress_bar=False,
+                    execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
+                    kernel_manager_class=_ipc_kernel_manager(sockets, log),
+                )
+            except BaseException as exc:
+                tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
+                if tail:
+                    exc.add_note("kernel log:\n" + "\n".join(tail))
+                raise
 
 
 def default_workers() -> int:
