@@ -36,7 +36,7 @@ def timed_run(args: list[str]) -> tuple[float, float, str]:
         seconds = time.perf_counter() - t0
     if proc.returncode:
         raise SystemExit(f"run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, proc.stdout
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, proc.stdout + proc.stderr
 
 
 def report(label: str, seconds: float, peak: float, target_s: float, target_mb: float) -> None:
