@@ -123,7 +123,7 @@ def test_unknown_parameter_exits_2_before_any_kernel_starts(tmp_path: Path, monk
     def no_kernel(*a, **k):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(report, "execute_all", no_kernel)
+    monkeypatch.setattr(report, "Workers", no_kernel)
     monkeypatch.setattr(report, "ensure_kernel", no_kernel)
     code = cli.main(["run", "-p", str(bad), "--out", str(tmp_path / "reports")])
     err = capsys.readouterr().err
@@ -418,7 +418,7 @@ def test_a_reports_folder_that_cannot_be_written_exits_5_before_any_kernel(tmp_p
         return real_mkdir(self, *a, **k)
 
     monkeypatch.setattr(Path, "mkdir", read_only)
-    monkeypatch.setattr(report, "execute_all", lambda *a, **k: pytest.fail("a kernel was started"))
+    monkeypatch.setattr(report, "Workers", lambda *a, **k: pytest.fail("a kernel was started"))
     code = cli.main(["run", "-p", str(TINY_PARAMS), "--out", str(tmp_path / "locked" / "r"), "--only", "00"])
     assert code == 5
 

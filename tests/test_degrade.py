@@ -99,10 +99,20 @@ def test_a_brand_with_a_single_campaign_still_gets_finite_intervals(tmp_path: Pa
 def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing_file(tmp_path: Path, monkeypatch):
     from twinimpact import cli, report
 
-    def disk_full(books, out_dir, parameters, workers, progress):
-        return [(books[0], 0.1, OSError(28, "No space left on device"))]
+    class DiskFull:  # workers whose first notebook cannot be written
+        def __init__(self, *a, **k):
+            pass
 
-    monkeypatch.setattr(report, "execute_all", disk_full)
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def run_all(self, books, out_dir, parameters, progress):
+            return [(books[0], 0.1, OSError(28, "No space left on device"))]
+
+    monkeypatch.setattr(report, "Workers", DiskFull)
     code = cli.main(["run", "-p", str(config.ROOT / "tests" / "fixtures" / "tiny.yaml"), "--out", str(tmp_path / "r"),
                      "--only", "00"])
     assert code == 5

@@ -3,9 +3,11 @@ pinned kernel, and running a notebook with papermill.
 
 A notebook runs with an explicit working directory, logged output, a per-cell timeout and
 a kernel that talks over IPC sockets (no TCP ports to race for when notebooks or runs go
-in parallel, papermill #511). :func:`execute_all` runs the notebooks of a run side by
-side, up to one per core. papermill writes the executed notebook, error banner and all, even when a
-cell fails; :func:`execute` then raises and the runner keeps that notebook for the analyst.
+in parallel, papermill #511). :class:`Workers` runs the notebooks of a run side by side, up
+to one per core, each worker keeping its kernel (warmed while the data are validated) from
+one notebook to the next. papermill writes the executed notebook, error banner and all,
+even when a cell fails; the run then raises and the runner keeps that notebook for the
+analyst.
 """
 
 from __future__ import annotations
@@ -124,36 +126,171 @@ def default_workers() -> int:
 START_FIRST = ("03_engagement",)
 
 
-def execute_all(books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]], workers: int,
-                progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
-    """Run ``books`` with up to ``workers`` kernels at once (they do not depend on each
-    other; the longest start first), each executed notebook written to ``out_dir``. Returns, in the books' order,
-    each book with its seconds and its error (None when it ran). After the first failure
-    no further notebook starts; those already running finish."""
-    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+#: What a worker's kernel imports while the runner still validates the data, so that its
+#: first notebook does not wait for the stack to load.
+WARM_IMPORTS = ("import pandas, pyarrow.parquet, plotly.graph_objects, statsmodels.api, ibis, duckdb\n"
+                "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, "
+                "rights, scenarios, statements")
+#: Environment variables a run sets after its kernels started; each notebook gets them.
+RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED")
 
-    total = len(books)
-    results: dict[Path, tuple[float, BaseException | None]] = {}
-    started: dict[Future, tuple[Path, float]] = {}
-    queue = sorted(books, key=lambda b: b.stem not in START_FIRST) if workers > 1 else list(books)
-    failed = False
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="notebook") as pool:
-        while queue or started:
-            while queue and len(started) < max(1, workers) and not failed:
-                book = queue.pop(0)
-                progress(f"[{books.index(book) + 1}/{total}] {book.stem} ...")
-                started[pool.submit(execute, book, out_dir / book.name, parameters[book])] = (book, time.perf_counter())
-            if not started:
-                break
-            done, _ = wait(list(started), return_when=FIRST_COMPLETED)
-            for future in done:
-                book, t0 = started.pop(future)
-                seconds = round(time.perf_counter() - t0, 1)
-                error = future.exception()
-                results[book] = (seconds, error)
-                if error is None:
-                    progress(f"[{books.index(book) + 1}/{total}] {book.stem} ok ({seconds:.1f} s)")
-                else:
-                    failed = True
-                    progress(f"[{books.index(book) + 1}/{total}] {book.stem} FAILED ({seconds:.1f} s)")
-    return [(b, *results[b]) for b in books if b in results]
+
+class _WorkerKernel:
+    """One worker's kernel, kept between the notebooks it runs so that each does not start
+    a kernel and import the stack again. Before each notebook the kernel's namespace is
+    reset (``%reset -f``: nothing a notebook defined reaches the next; imported modules
+    stay loaded) and it gets the run's environment (:data:`RUN_ENV`). After a failure the
+    kernel is shut down and the next notebook gets a new one."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="twinimpact-kernel-")
+        self.log_path = Path(self.folder.name) / "kernel.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
+        self.km: Any = None
+
+    def start(self, cwd: Path, code: str = "") -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            self.km = _ipc_kernel_manager(self.folder.name, self.log)(kernel_name=config.KERNEL_NAME)
+            run_sync(self.km.start_kernel)(cwd=str(cwd))
+            if code:
+                self._execute(code)
+
+    def run(self, book: Path, out: Path, parameters: dict[str, Any]) -> None:
+        import papermill
+
+        try:
+            self.start(book.parent)
+            env = {k: os.environ.get(k) for k in RUN_ENV}
+            self._execute(f"%reset -f\nimport os as _os\n_os.chdir({str(book.parent)!r})\n"
+                          f"for _k, _v in {env!r}.items():\n"
+                          "    _os.environ.pop(_k, None) if _v is None else _os.environ.__setitem__(_k, _v)\n"
+                          "del _os, _k, _v")
+            papermill.execute_notebook(
+                str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+                cwd=str(book.parent), log_output=True, progress_bar=False,
+                execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, km=self.km,
+            )
+        except BaseException as exc:
+            self.log.flush()
+            tail = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
+            if tail:
+                exc.add_note("kernel log:\n" + "\n".join(tail))
+            self._stop()
+            raise
+
+    def _execute(self, code: str) -> None:
+        from jupyter_core.utils import run_sync
+
+        async def go() -> None:
+            kc = self.km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+                reply = await kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+                if reply["content"]["status"] != "ok":
+                    raise RuntimeError(f"the kernel could not prepare for the next notebook: {reply['content']}")
+            finally:
+                kc.stop_channels()
+
+        run_sync(go)()
+
+    def _stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a dead kernel needs no shutdown
+                pass
+            self.km = None
+
+    def close(self) -> None:
+        self._stop()
+        self.log.close()
+        self.folder.cleanup()
+
+
+class Workers:
+    """Up to ``n`` notebooks at once, each worker a thread with its own kernel
+    (:class:`_WorkerKernel`). Created before the data are validated, the workers start
+    their kernels and import the stack meanwhile (``warm``); :meth:`run_all` then runs the
+    notebooks. Use as a context manager: leaving it shuts every kernel down."""
+
+    def __init__(self, n: int, cwd: Path, warm: bool = True):
+        import queue
+        import threading
+
+        self.n = max(1, n)
+        self.jobs: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._work, args=(cwd, warm), name=f"notebook-{i}", daemon=True)
+                        for i in range(self.n)]
+        for t in self.threads:
+            t.start()
+
+    def _work(self, cwd: Path, warm: bool) -> None:
+        kernel = _WorkerKernel()
+        try:
+            if warm:
+                try:
+                    kernel.start(cwd, WARM_IMPORTS)
+                except Exception:  # noqa: BLE001 - warming is an optimisation: the notebook starts its own
+                    kernel._stop()
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    return
+                job(kernel)
+        finally:
+            kernel.close()
+
+    def run_all(self, books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]],
+                progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
+        """Run ``books`` (they do not depend on each other; the longest start first), each
+        executed notebook written to ``out_dir``. Returns, in the books' order, each book with
+        its seconds and its error (None when it ran). After the first failure no further
+        notebook starts; those already running finish."""
+        import threading
+
+        total = len(books)
+        order = sorted(books, key=lambda b: b.stem not in START_FIRST) if self.n > 1 else list(books)
+        results: dict[Path, tuple[float, BaseException | None]] = {}
+        failed = threading.Event()
+        done = threading.Semaphore(0)
+
+        def job(book: Path) -> Callable[[_WorkerKernel], None]:
+            def run(kernel: _WorkerKernel) -> None:
+                try:
+                    if failed.is_set():
+                        return
+                    label = f"[{books.index(book) + 1}/{total}] {book.stem}"
+                    progress(f"{label} ...")
+                    t0 = time.perf_counter()
+                    error: BaseException | None = None
+                    try:
+                        kernel.run(book, out_dir / book.name, parameters[book])
+                    except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
+                        error = exc
+                        failed.set()
+                    seconds = round(time.perf_counter() - t0, 1)
+                    results[book] = (seconds, error)
+                    progress(f"{label} {'ok' if error is None else 'FAILED'} ({seconds:.1f} s)")
+                finally:
+                    done.release()
+            return run
+
+        for book in order:
+            self.jobs.put(job(book))
+        for _ in order:
+            done.acquire()
+        return [(b, *results[b]) for b in books if b in results]
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for t in self.threads:
+            t.join()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import changes, config, data, results, snapshot
 from .errors import NotebookError, ParamsError, PublishError, TwinImpactError
-from .execute import check_notebook_parameters, default_workers, ensure_kernel, execute_all, list_notebooks
+from .execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
 from .export import write_tables
 from .manifest import new_manifest, now
 from .params import Params, load_params
@@ -97,10 +97,10 @@ class _RunLog:
 
 
 def _execute_all(books: list[Path], declared: dict[Path, list[str]], params: Params, tmp: Path,
-                 manifest: dict[str, Any], progress: Progress, workers: int) -> list[tuple[str, Any]]:
-    """Step 2: every notebook, up to ``workers`` at once; a failure raises with its notebook kept."""
+                 manifest: dict[str, Any], progress: Progress, workers: Workers) -> list[tuple[str, Any]]:
+    """Step 2: every notebook, on the run's workers; a failure raises with its notebook kept."""
     parameters = {book: params.notebook_parameters(declared[book]) for book in books}
-    outcomes = execute_all(books, tmp, parameters, workers, progress)
+    outcomes = workers.run_all(books, tmp, parameters, progress)
     for book, seconds, error in outcomes:
         manifest["notebooks"].append({"name": book.stem, "seconds": seconds, "status": "ok" if error is None
                                       else "failed"})
@@ -169,6 +169,25 @@ def run(
     if not books:
         raise ParamsError(f"No notebooks (NN_topic.ipynb) found in {notebooks_dir or config.NOTEBOOKS_DIR}.")
     declared = check_notebook_parameters(books)
+    if reports.exists() and not reports.is_dir():
+        raise PublishError(f"--out {reports} is a file, not a folder: name a folder for the reports. Nothing was run.")
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
+                           "run; choose a writable folder with --out.") from None
+    ensure_kernel()
+    # the workers start their kernels and import the stack while the data are validated;
+    # on bad data they are shut down before anything runs
+    with Workers(min(workers or default_workers(), len(books)), books[0].parent) as pool:
+        return _checked_run(params, books, declared, pool, started=started, t0=t0, params_file=params_file,
+                            reports=reports, only=only, sweep=sweep, progress=progress)
+
+
+def _checked_run(params: Params, books: list[Path], declared: dict[Path, list[str]], pool: Workers, *,
+                 started: datetime, t0: float, params_file: Path, reports: Path, only: list[str] | None,
+                 sweep: bool, progress: Progress) -> RunOutcome:
+    """The run after its parameters and notebooks passed: data, then steps 2 to 5."""
     progress(f"validating data from {_data_label(params)} ...")
     dataset = data.load(params, keep_source=True)  # large tables of a database are copied to the snapshot
     progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
@@ -203,10 +222,8 @@ def run(
                 dataset.source.close()
                 dataset.source = None
         # 2. execute
-        ensure_kernel()
         try:
-            executed = _execute_all(books, declared, params, tmp, manifest, progress,
-                                    workers or default_workers())
+            executed = _execute_all(books, declared, params, tmp, manifest, progress, pool)
         except _NotebookFailed as failed:
             log.close()
             if isinstance(failed.exc, OSError) or isinstance(failed.exc.__cause__, OSError):
