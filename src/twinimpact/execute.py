@@ -241,7 +241,10 @@ class Workers:
                 job = self.jobs.get()
                 if job is None:
                     return
-                job(kernel)
+                try:
+                    job(kernel)
+                except BaseException:  # noqa: BLE001 - a job reports its own errors; the worker must live on
+                    kernel._stop()
         finally:
             kernel.close()
 
@@ -257,7 +260,7 @@ class Workers:
         order = sorted(books, key=lambda b: b.stem not in START_FIRST) if self.n > 1 else list(books)
         results: dict[Path, tuple[float, BaseException | None]] = {}
         failed = threading.Event()
-        done = threading.Semaphore(0)
+        finished = threading.Semaphore(0)
 
         def job(book: Path) -> Callable[[_WorkerKernel], None]:
             def run(kernel: _WorkerKernel) -> None:
@@ -277,13 +280,13 @@ class Workers:
                     results[book] = (seconds, error)
                     progress(f"{label} {'ok' if error is None else 'FAILED'} ({seconds:.1f} s)")
                 finally:
-                    done.release()
+                    finished.release()
             return run
 
         for book in order:
             self.jobs.put(job(book))
         for _ in order:
-            done.acquire()
+            finished.acquire()
         return [(b, *results[b]) for b in books if b in results]
 
     def __enter__(self) -> "Workers":
