@@ -156,3 +156,25 @@ def test_rates_and_benchmarks(analysis):
     assert plat["posts"].sum() == 50_000
     assert set(analysis.bands["platform"]) >= {"instagram", "facebook", "tiktok"}
     assert (analysis.bands["source"].str.len() > 10).all()
+
+
+def test_the_analytic_alpha_standard_error_equals_statsmodels_clustered_one(sample_posts):
+    """statsmodels differentiates the NB2 score numerically for cov_type='cluster'; the fit's
+    own analytic score must give the same clustered standard error of alpha."""
+    import math
+    import warnings
+
+    rows = count_model.sample_rows(sample_posts[0], 4_000, seed=3)
+    design = count_model.build_design(rows)
+    fit = count_model.fit_negbin(design)
+    model = sm.NegativeBinomial(design.y, design.X, exposure=design.exposure, loglike_method="nb2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = model.fit(method="newton", maxiter=100, disp=False, cov_type="cluster",
+                        cov_kwds={"groups": pd.factorize(design.clusters)[0], "use_correction": True})
+    k = design.X.shape[1]
+    assert fit.alpha == pytest.approx(float(ref.params[k]), rel=1e-6)
+    se = math.sqrt(np.asarray(ref.cov_params())[k, k])
+    z = count_model.Z95
+    assert fit.alpha_ci == pytest.approx((fit.alpha * math.exp(-z * se / fit.alpha),
+                                          fit.alpha * math.exp(z * se / fit.alpha)), rel=1e-6)

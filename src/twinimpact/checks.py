@@ -23,6 +23,7 @@ the same fingerprint on DuckDB, PostgreSQL and Spark, whatever their order or fi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
@@ -157,6 +158,24 @@ def canonical_text(value: Any, column: Column) -> Any:
     return text.fill_null(NULL_TEXT)
 
 
+def md5_hex(text: Any) -> Any:
+    """The md5 of text as 32 lowercase hex digits, by the engine's own ``md5`` function
+    (DuckDB, PostgreSQL and Spark all have it; ibis's ``hexdigest`` does not compile on
+    PostgreSQL)."""
+    return _md5_function()(text)
+
+
+@functools.cache
+def _md5_function() -> Any:
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="md5")
+    def md5(value: str) -> str:  # type: ignore[empty-body]
+        """The engine's md5 (hex text)."""
+
+    return md5
+
+
 def hex_value(digest: Any, start: int, width: int = 5) -> Any:
     """The integer value of ``width`` hex digits of a lowercase hex digest (20 bits for 5)."""
     import ibis
@@ -173,7 +192,7 @@ def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
     import ibis
 
     cols = CONTRACT[name].columns
-    digest = ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]).hexdigest("md5")
+    digest = md5_hex(ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]))
     return {"_fp_rows": table.count(), "_fp_a": hex_value(digest, 0).sum(), "_fp_b": hex_value(digest, 5).sum()}
 
 
