@@ -7,6 +7,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 KERNEL := twinimpact
 STAMP  := $(VENV)/.twinimpact-installed
+LAB_STAMP := $(VENV)/.twinimpact-lab-installed
+PORT   ?= 8888
+IP     ?= 127.0.0.1
 PARAMS ?= notebooks/params/default.yaml
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
@@ -31,9 +34,13 @@ report: $(STAMP) ## run every notebook on the bundled sample and publish reports
 test: $(STAMP) ## run the tests: units, contract rules, CLI, notebooks (papermill and nbval)
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## open the notebooks in JupyterLab
+$(LAB_STAMP): $(STAMP)
 	$(PIP) -e ".[test,lab]"
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) ## open JupyterLab at the project root (notebooks, src, reports); PORT=8888 IP=127.0.0.1
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.port=$(PORT) --ServerApp.ip=$(IP) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP) ## run the benchmarks (BENCH="cost engagement" for some) and print figures and ratios
 	$(BIN)/python -m tests.benchmarks $(BENCH)
