@@ -127,6 +127,12 @@ def _strip(text: Any) -> Any:
     return text.strip()
 
 
+def trims(origin: Origin | None) -> bool:
+    """Whether a table's text is trimmed: text from a CSV file (or frames in memory, no
+    origin) is; strings stored in Parquet or a database are taken as they are."""
+    return origin is None or origin.line_numbers
+
+
 def typed(raw: Any, name: str, trim: bool = True) -> Any:
     """The raw table as the contract's typed columns (no validation)."""
     return raw.select(**{c.name: parse(raw[c.name], c, trim)[0] for c in CONTRACT[name].columns})
@@ -300,7 +306,7 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
     lines, numbered = _labels(table, origin)
     src = raw.mutate(_row=ibis.row_number()) if numbered else raw
     cols: dict[str, Any] = {}
-    trim = origin is None or origin.line_numbers
+    trim = trims(origin)
     for c in table.columns:
         value, bad = parse(src[c.name], c, trim)
         cols[c.name] = value
@@ -390,7 +396,7 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     for name in sorted(targets):
         try:
             origin = origins.get(name)
-            found[name] = keys(tables[name], name, origin is None or origin.line_numbers)
+            found[name] = keys(tables[name], name, trims(origin))
         except Exception as exc:  # noqa: BLE001 - the engine could not read the table
             raise EngineFailure(name, exc) from exc
     ctx = Context(keys=found, currencies=set(currencies), as_of=as_of,
@@ -401,7 +407,7 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
         if known:
             origin = origins.get(name)
             out[name] = Checked(name, fingerprint=known,
-                                typed=typed(tables[name], name, origin is None or origin.line_numbers))
+                                typed=typed(tables[name], name, trims(origin)))
             continue
         try:
             out[name] = check(tables[name], name, ctx, origins.get(name))

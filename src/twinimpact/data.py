@@ -34,8 +34,8 @@ from .redaction import redact
 from .schemas import Origin
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
-#: Above this many posts, posts stay in the engine: validated and fingerprinted in chunks of
-#: ``config.CHUNK_ROWS``, never held whole in pandas. Override with TWINIMPACT_POSTS_IN_MEMORY.
+#: Above this many posts, posts stay in the engine (validated and fingerprinted there, never
+#: held whole in pandas). Override with TWINIMPACT_POSTS_IN_MEMORY.
 POSTS_IN_MEMORY = int(os.environ.get("TWINIMPACT_POSTS_IN_MEMORY", "2000000"))
 
 
@@ -235,10 +235,9 @@ class Dataset:
         import ibis
 
         if self.source is not None and name in self.source.tables:
-            from .checks import typed
+            from .checks import trims, typed
 
-            origin = self.source.origins.get(name)
-            expr = typed(self.source.tables[name], name, trim=origin is None or origin.line_numbers)
+            expr = typed(self.source.tables[name], name, trims(self.source.origins.get(name)))
             if self.brands and "brand" in expr.columns:
                 expr = expr.filter(expr.brand.isin(self.brands))
             return expr
