@@ -289,7 +289,7 @@ def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
     return out
 
 
-def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, prints: bool = True) -> Checked:
+def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Checked:
     """Every rule of table ``name`` on the raw engine table ``raw``, in one query. Text is
     trimmed when it comes from a CSV file (or from frames in memory, ``origin`` None)."""
     import ibis
@@ -322,15 +322,13 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None, print
     aggs = {f"_r{i}": _repeated(w, r.column) if r.kind == "unique" else _breaks(r, w, ctx).ifelse(1, 0).sum()
             for i, r in enumerate(rules)}
     aggs["_rows"] = w.count()
-    if prints:
-        aggs.update(fingerprint_parts(w, name))
+    aggs.update(fingerprint_parts(w, name))
     counts = w.aggregate(**aggs).execute().iloc[0].to_dict()
     out.rows = int(counts["_rows"])
     out.typed = w.select(*table.column_names)
     if table.needs_rows and out.rows == 0:
         out.issues.append(_issue(RULES_BY_ID[f"{name}.has_rows"], 0, [], origin, ctx))
-    if prints:
-        out.fingerprint = fingerprint_of(counts)
+    out.fingerprint = fingerprint_of(counts)
     order = ["_row"] if numbered else [table.key]
     for i, rule in enumerate(rules):
         n = int(counts[f"_r{i}"] or 0)

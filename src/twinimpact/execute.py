@@ -94,6 +94,13 @@ def _ipc_kernel_manager(folder: str, stderr: Any = None) -> type:
     return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__, "start_kernel": start_kernel})
 
 
+def _add_kernel_log(exc: BaseException, log_path: Path) -> None:
+    """Attach the kernel process's last log lines to a notebook's failure."""
+    tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
+    if tail:
+        exc.add_note("kernel log:\n" + "\n".join(tail))
+
+
 def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
     """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out. When
     it fails, the kernel process's last log lines are added to the error."""
@@ -110,9 +117,7 @@ def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
                     kernel_manager_class=_ipc_kernel_manager(sockets, log),
                 )
             except BaseException as exc:
-                tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
-                if tail:
-                    exc.add_note("kernel log:\n" + "\n".join(tail))
+                _add_kernel_log(exc, log_path)
                 raise
 
 
@@ -174,9 +179,7 @@ class _WorkerKernel:
             )
         except BaseException as exc:
             self.log.flush()
-            tail = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
-            if tail:
-                exc.add_note("kernel log:\n" + "\n".join(tail))
+            _add_kernel_log(exc, self.log_path)
             self._stop()
             raise
 
