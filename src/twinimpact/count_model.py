@@ -170,7 +170,8 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
     if cells.empty or cells["exposure"].sum() <= 0:
         raise EngagementError("No posts with impressions: the engagement model has nothing to fit.")
     messages: list[str] = []
-    missing = [p for p in PLATFORMS if p not in set(cells["platform"])]
+    present = set(cells["platform"].unique())
+    missing = [p for p in PLATFORMS if p not in present]
     if missing and cells["platform"].nunique() > 1:
         messages.append(f"No posts on {', '.join(missing)}: platform effects are estimated for the others only.")
     cols: list[np.ndarray] = [np.ones(len(cells))]
@@ -381,7 +382,10 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
     if not np.all(design.posts == 1):
         raise EngagementError("The negative binomial needs post-level rows, not cells.")
     model = sm.NegativeBinomial(design.y, design.X, exposure=design.exposure, loglike_method="nb2")
-    sp = None if start is None else np.append(start, 0.1)
+    sp = None
+    if start is not None:  # alpha starts at its moment estimate given the start's means: half the Newton steps
+        mu0 = design.exposure * np.exp(design.X @ start)
+        sp = np.append(start, max(float(np.sum((design.y - mu0) ** 2 - design.y) / np.sum(mu0**2)), 0.01))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = model.fit(start_params=sp, method="newton", maxiter=100, disp=False)

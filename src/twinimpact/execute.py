@@ -101,6 +101,58 @@ def _add_kernel_log(exc: BaseException, log_path: Path) -> None:
         exc.add_note("kernel log:\n" + "\n".join(tail))
 
 
+def _engine() -> str:
+    """papermill's nbclient engine, saving the output notebook when it starts, when it ends
+    and every ``autosave_cell_every`` seconds of a long cell, but not twice per cell (a
+    whole-notebook write each time: about a third of a short notebook's run)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if ENGINE in papermill_engines._engines:
+        return ENGINE
+
+    class Manager(NotebookExecutionManager):  # type: ignore[misc]
+        quiet = False
+
+        def save(self, **kwargs: Any) -> None:
+            if not self.quiet:
+                super().save(**kwargs)
+
+        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self.quiet = True
+            try:
+                super().cell_start(cell, cell_index, **kwargs)
+            finally:
+                self.quiet = False
+
+        def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self.quiet = True
+            try:
+                super().cell_complete(cell, cell_index, **kwargs)
+            finally:
+                self.quiet = False
+
+    class Engine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
+                             progress_bar: bool = True, log_output: bool = False, autosave_cell_every: int = 30,
+                             **kwargs: Any) -> Any:
+            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                             autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
+
+
+ENGINE = "twinimpact"
+
+
 def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
     """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out. When
     it fails, the kernel process's last log lines are added to the error."""
@@ -113,7 +165,7 @@ def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
                 papermill.execute_notebook(
                     str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
                     cwd=str(book.parent), log_output=True, progress_bar=False,
-                    execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
+                    execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, engine_name=_engine(),
                     kernel_manager_class=_ipc_kernel_manager(sockets, log),
                 )
             except BaseException as exc:
@@ -133,9 +185,19 @@ START_FIRST = ("03_engagement",)
 
 #: What a worker's kernel imports while the runner still validates the data, so that its
 #: first notebook does not wait for the stack to load.
-WARM_IMPORTS = ("import pandas, pyarrow.parquet, plotly.graph_objects, statsmodels.api, ibis, duckdb\n"
-                "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, "
-                "rights, scenarios, statements")
+WARM_IMPORTS = (
+    "import gc, pandas, pyarrow.parquet, plotly.graph_objects as _go, statsmodels.api, ibis, duckdb\n"
+    "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, rights, "
+    "scenarios, statements\n"
+    # what the first use of each loads: the engine's backend, the chart theme and plotly's
+    # validators, the table styler's templates
+    "ibis.duckdb.connect().disconnect()\n"
+    "charts.setup()\n"
+    "_go.Figure([_go.Bar(x=[1], y=[1]), _go.Scatter(x=[1], y=[1])]).to_json()\n"
+    "pandas.DataFrame({'a': [1.0]}).style.format('{:.1f}').to_html()\n"
+    # the stack's objects are never garbage: collections (and %reset) no longer walk them
+    "gc.collect(); gc.freeze()\n"
+    "del _go")
 #: Environment variables a run sets after its kernels started; each notebook gets them.
 RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED")
 
@@ -175,7 +237,7 @@ class _WorkerKernel:
             papermill.execute_notebook(
                 str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
                 cwd=str(book.parent), log_output=True, progress_bar=False,
-                execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, km=self.km,
+                execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, km=self.km, engine_name=_engine(),
             )
         except BaseException as exc:
             self.log.flush()
@@ -184,14 +246,19 @@ class _WorkerKernel:
             raise
 
     def _execute(self, code: str) -> None:
+        """Run ``code`` quietly; only the shell channel is opened (its reply queues until read,
+        so no wait for the kernel's broadcast channel to connect, which costs up to a second)."""
         from jupyter_core.utils import run_sync
 
         async def go() -> None:
             kc = self.km.client()
-            kc.start_channels()
+            kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
             try:
-                await kc.wait_for_ready(timeout=60)
-                reply = await kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+                msg_id = kc.execute(code, silent=True, store_history=False)
+                while True:
+                    reply = await kc.shell_channel.get_msg(timeout=120)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
                 if reply["content"]["status"] != "ok":
                     raise RuntimeError(f"the kernel could not prepare for the next notebook: {reply['content']}")
             finally:
