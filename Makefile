@@ -11,9 +11,10 @@ LAB_STAMP := $(VENV)/.twinimpact-lab-installed
 PORT   ?= 8888
 IP     ?= 127.0.0.1
 PARAMS ?= notebooks/params/default.yaml
+PAPER  ?= A4
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: help venv report test lab bench sample docs clean regression
+.PHONY: help venv report pdf test lab bench sample docs clean regression
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  \033[1m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +31,9 @@ venv: $(STAMP) ## create .venv with the package, its test tools and the pinned J
 
 report: $(STAMP) ## run every notebook on the bundled sample and publish reports/latest/index.html
 	$(BIN)/twinimpact run -p $(PARAMS)
+
+pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder (needs Chromium); PAPER=A4|letter
+	$(BIN)/twinimpact run -p $(PARAMS) --pdf --paper $(PAPER)
 
 test: $(STAMP) ## run the tests: units, contract rules, CLI, notebooks (papermill and nbval)
 	$(BIN)/python -m pytest

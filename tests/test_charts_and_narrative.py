@@ -114,13 +114,16 @@ def test_headlines_fill_what_results_hold_and_say_n_a_for_the_rest():
            "cost": {"cost_per_asset": {"traditional": 200.0, "twin": 48.0}, "break_even_assets": 4.5455},
            "engagement": {"irr_ai_label": {"estimate": 0.8393, "ci_low": 0.805, "ci_high": 0.874}},
            "labor": {"fte_change": -0.9037}}
-    rows = {h.key: h.value for h in summary.headline_rows(res)}
+    heads = {h.key: h for h in summary.headline_rows(res)}
+    rows = {k: h.value for k, h in heads.items()}
     assert rows["cost_traditional"] == "EUR 200.00" and rows["cost_twin"] == "EUR 48.00"
     assert rows["break_even"] == "5" and rows["fte_change"] == "-0.9"
-    assert rows["irr_label"] == "0.839 (0.805 to 0.874)" and rows["irr_twin"] == "n/a (n/a to n/a)"
-    assert rows["npv"] == "n/a / n/a / n/a" and rows["rights_findings"] == "n/a"
-    keys = [h.key for h in summary.headline_rows(res)]
-    assert len(keys) == len(set(keys))
+    assert rows["irr_label"] == "0.839" and heads["irr_label"].range == "95% interval 0.805 to 0.874"
+    assert rows["irr_twin"] == "n/a" and heads["irr_twin"].range == "not measured"
+    assert rows["npv"] == "n/a" and heads["npv"].range == "not measured" and rows["rights_findings"] == "n/a"
+    assert all(h.unit for h in heads.values())  # every headline states its unit
+    assert heads["cost_twin"].unit == "EUR per asset" and heads["irr_label"].unit.startswith("rate ratio")
+    assert len(heads) == len(summary.headline_rows(res))  # keys are unique
 
 
 @pytest.mark.parametrize("hostile", ['<img src=x onerror=alert(1)>'])

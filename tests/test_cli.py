@@ -14,13 +14,17 @@ import nbformat
 import pandas as pd
 import pytest
 
-from twinimpact import cli, config, execute, publish, report
+from twinimpact import cli, config, executive, execute, pdf, publish, report
 from twinimpact.errors import NotebookError, PublishError
 from twinimpact.contract import CONTRACT
 from twinimpact.results import TEMPLATE
+from twinimpact import summary
 from tests.conftest import TINY_PARAMS, tiny_duckdb_file
 
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
+CHROMIUM = pdf.chromium()
+#: Screenshots the browser tests keep for a person to look at (CI can collect the folder).
+ARTIFACTS = Path(os.environ.get("TWINIMPACT_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 
 
 def twinimpact(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -41,7 +45,8 @@ def _keys(d: dict, prefix: str = "") -> set[str]:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
-    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(out))
+    print_pdf = ["--pdf"] if CHROMIUM else []  # report.pdf beside the pages, printed by Chromium
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(out), *print_pdf)
     assert proc.returncode == 0, proc.stderr
     (out / "progress.txt").write_text(proc.stdout + proc.stderr)
     return out
@@ -88,10 +93,13 @@ def test_report_html_loads_nothing_from_the_network_and_hides_code(published: Pa
 
 def test_a_run_folder_is_small_and_holds_plotly_js_once(published: Path):
     run = (published / "latest").resolve()
-    size = sum(p.stat().st_size for p in run.rglob("*") if p.is_file())
+    files = [p for p in run.rglob("*") if p.is_file() and p.name != "report.pdf"]
+    size = sum(p.stat().st_size for p in files)
     assert size <= 8 * 1024 * 1024, f"{size / 1e6:.1f} MB"
-    large = [p.name for p in run.rglob("*") if p.is_file() and p.stat().st_size > 1_000_000]
+    large = [p.name for p in files if p.stat().st_size > 1_000_000]
     assert large == ["index.html"], large  # only the executive page carries the 4.6 MB library
+    if (run / "report.pdf").exists():  # printed with --pdf: vector charts, a few pages of tables
+        assert (run / "report.pdf").stat().st_size < 3_000_000
 
 
 def test_runs_index_lists_the_run(published: Path):
@@ -319,7 +327,97 @@ def test_scenarios_cover_the_horizon_year_by_year(published: Path):
     assert (years["savings_p10"] / discount).sum() < res["npv"]["p50"] < (years["savings_p90"] / discount).sum()
 
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+def _visible_text(page: str) -> str:
+    """What a reader sees of a page: no scripts, styles or tags, entities decoded."""
+    import html
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_first_page_opens_with_the_bottom_line_then_chapters_then_the_appendix(published: Path):
+    import html
+
+    latest = published / "latest"
+    page = (latest / "index.html").read_text()
+    text = _visible_text(page)
+    res = json.loads((latest / "results.json").read_text())
+    order = ["Sample data.", "The bottom line", "Headline figures", "Key charts", "Main risks", "Contents",
+             "Production cost: traditional, twin and hybrid", "Scenarios: adoption over the years", "Appendix",
+             "The engagement model's terms", "Data overview: what the workbook is looking at",
+             "What changed since the last run", "This run"]
+    at = [text.find(heading) for heading in order]
+    assert -1 not in at and at == sorted(at), dict(zip(order, at))
+    for sentence in executive.bottom_line(res):  # built from this run's results.json
+        assert html.escape(sentence) in page
+    assert 2 <= len(re.findall(r"\. ", text[at[1]:at[2]])) + 1 <= 6  # three to five sentences
+    first = page[page.index('id="key-charts"'):page.index('id="risks"')]
+    assert 4 <= len(re.findall(r'<div class="plotly-graph-div" id="report-figure-\d+"', first)) <= 6  # key charts
+    for anchor in re.findall(r'<a href="#([^"]+)">', page):  # every entry of the contents leads somewhere
+        assert f'id="{anchor}"' in page, anchor
+    assert "fingerprint" not in text[:at[6]].lower()  # technical material waits for the appendix
+    for h in summary.headline_rows(res):
+        assert html.escape(h.label) in page and html.escape(h.unit) in page
+
+
+def test_no_page_shows_code_names_nan_or_raw_floats(published: Path):
+    for page in sorted((published / "latest").glob("*.html")):
+        text = _visible_text(page.read_text())
+        assert not re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text), page.name  # snake_case
+        assert not re.findall(r"\bNaN\b|\bnan\b|\bNone\b(?! is)", text), page.name
+        assert not re.findall(r"\b\d+\.\d{5,}\b", text), page.name  # a float nobody formatted
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: Path):
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    latest = published / "latest"
+    reader = PdfReader(latest / "report.pdf")
+    # NFKC: the PDF's fonts print "fi" and "ff" as ligatures
+    text = unicodedata.normalize("NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages))
+    res = json.loads((latest / "results.json").read_text())
+    assert text.startswith("Digital twins: impact report") and "Sample data." in text
+    for column in ("Measure", "Estimate", "Range", "Unit"):
+        assert column in text
+    for h in summary.headline_rows(res):  # labels wrap in the table's cells: compare word by word
+        assert all(word in text for word in h.label.split()), h.label
+    assert "The bottom line" in text and "Main risks" in text and "Appendix" in text
+    width = float(reader.pages[0].mediabox.width)
+    assert 590 < width < 600  # A4 (595 pt) by default
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_the_first_page_in_a_browser_and_printed(published: Path, tmp_path: Path):
+    """Headless Chromium shows the bottom line and the notice; screenshots of the first page
+    and of a printed page are kept under tests/artifacts/ for a person to look at."""
+    import shutil
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    index = published / "latest" / "index.html"
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'c'}",
+            "--virtual-time-budget=15000"]
+    dom = subprocess.run(base + ["--window-size=1280,1600", "--dump-dom", index.as_uri()], capture_output=True,
+                         text=True, timeout=180).stdout
+    assert "The bottom line" in dom and "ti-bottom-line" in dom and "Sample data." in dom
+    shot = ARTIFACTS / "first-page.png"
+    subprocess.run(base + ["--window-size=1280,1600", f"--screenshot={shot}", index.as_uri()], capture_output=True,
+                   timeout=180)
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    if shutil.which("pdftoppm"):  # poppler draws one printed page of the report's PDF
+        subprocess.run(["pdftoppm", "-r", "80", "-f", "2", "-l", "2", "-png", "-singlefile",
+                        str(published / "latest" / "report.pdf"), str(ARTIFACTS / "printed-page-2")], check=True)
+        assert (ARTIFACTS / "printed-page-2.png").stat().st_size > 10_000
+
+
+def test_pdf_without_chromium_exits_2_before_anything_runs(tmp_path: Path):
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "r"), "--pdf",
+                      env={"TWINIMPACT_CHROMIUM": str(tmp_path / "no-such-browser")})
+    assert proc.returncode == 2 and "--pdf needs Chromium" in proc.stderr and "apt-get install chromium" in proc.stderr
+    assert not list((tmp_path / "r").glob("2*"))  # no run folder
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -350,7 +448,9 @@ def test_a_source_url_never_reaches_notebooks_reports_manifest_or_log(tmp_path: 
                          progress=lambda m: None)
     leaked = [p.name for p in outcome.path.rglob("*") if p.is_file() and secret in p.read_bytes().decode("utf-8", "ignore")]
     assert leaked == []
-    assert json.loads((outcome.path / "manifest.json").read_text())["data"]["source"] == "database from $BRAND_WAREHOUSE"
+    manifest = json.loads((outcome.path / "manifest.json").read_text())
+    assert manifest["data"]["source"] == "database from $BRAND_WAREHOUSE" and manifest["data"]["synthetic"] is False
+    assert "Sample data." not in (outcome.path / "index.html").read_text()  # the notice is for the sample only
 
 
 def test_a_run_on_posts_kept_in_the_engine(tmp_path: Path):
@@ -497,7 +597,7 @@ def test_the_runs_index_shows_the_parameters_that_differ_between_runs(tmp_path: 
     page = (reports / "index.html").read_text()
     assert "<th>adoption_share</th>" in page and "<td>0.3</td>" in page and "<td>0.8</td>" in page
     assert "<th>seed</th>" not in page and "data_dir" not in page  # the same everywhere, or where data lives
-    assert "EUR 2" in page and "<th>NPV P10 / P50 / P90</th>" in page
+    assert "EUR 2" in page and "<th>NPV (P50)</th>" in page
 
 
 def test_the_second_run_says_what_changed_since_the_previous_complete_one(published: Path, tmp_path: Path):

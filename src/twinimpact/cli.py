@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. 00 or data_overview)")
     run.add_argument("--workers", type=int, default=None, metavar="N",
                      help="notebooks run at once (default: one per core)")
+    run.add_argument("--pdf", action="store_true",
+                     help="also print the report to report.pdf in the run folder (needs Chromium)")
+    run.add_argument("--paper", default="A4", choices=["A4", "letter"], help="paper of the PDF (default: A4)")
     run.add_argument("--sweep-member", action="store_true", help=argparse.SUPPRESS)  # set by sweep: no `latest`
 
     val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
@@ -90,7 +93,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
-                  workers=args.workers, sweep=args.sweep_member)
+                  workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None)
     print(outcome.path / "index.html")
     return outcome.exit_code
 

@@ -127,6 +127,19 @@ def _open_database(con: object, kind: str, description: str) -> Source:
     return source
 
 
+#: A data folder holding this file was made by ``twinimpact sample``: its figures are synthetic.
+SYNTHETIC_MARKER = "TRUTH.json"
+
+
+def is_synthetic(params: Params) -> bool:
+    """Whether the parameters name synthetic sample data: a folder (the bundled sample by
+    default) with the generator's planted truth beside its tables. A database never is."""
+    if params.source_env:
+        return False
+    folder = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
+    return folder.is_dir() and (folder / SYNTHETIC_MARKER).is_file()
+
+
 def open_source(params: Params) -> Source:
     """Open the data source the parameters name (``source_env``, ``data_dir``, or the sample)."""
     import ibis

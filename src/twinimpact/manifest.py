@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from . import config
+from . import config, data
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -56,6 +56,7 @@ def new_manifest(run_id: str, started: datetime, params_name: str, params_file: 
         "params_name": params_name, "params_file": params_file,
         "params": params.model_dump(mode="json"),
         "data": {"source": dataset.source_description, "fingerprint": dataset.fingerprint,
+                 "synthetic": data.is_synthetic(params),
                  "tables": {n: {"sha256": dataset.fingerprints[n], "rows": r}
                             for n, r in dataset.row_counts().items()}},
         "kernel": config.KERNEL_NAME, "python": platform.python_version(), "platform": platform.platform(),

@@ -47,8 +47,19 @@ def signed(value: float | None, digits: int = 1) -> str:
 
 def table(frame: Any, money_cols: tuple[str, ...] = (), currency: str = "", pct_cols: tuple[str, ...] = (),
           digits: int = 2) -> Any:
-    """A frame for reading: no index, thousands separators, money and shares formatted,
+    """A frame for reading: readable column headings (:func:`twinimpact.labels.label`),
+    category codes in words, no index, thousands separators, money and shares formatted,
     every text cell HTML-escaped."""
+    from .labels import label, value_label
+
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col].dtype):
+            frame[col] = frame[col].map(value_label)
+    names = {c: label(c) for c in frame.columns if isinstance(c, str)}
+    money_cols = tuple(names.get(c, c) for c in money_cols)
+    pct_cols = tuple(names.get(c, c) for c in pct_cols)
+    frame = frame.rename(columns=names)
     fmt: dict[str, Any] = {}
     for col in frame.columns:
         dtype = frame[col].dtype

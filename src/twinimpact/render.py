@@ -11,6 +11,8 @@ run folder holds the 4.6 MB library once.
 from __future__ import annotations
 
 import copy
+import html
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +81,10 @@ def linked_plotly_js(depth: int = 1) -> str:
     return f"<script type=\"text/javascript\" src=\"{'../' * depth}{plotly_js_name()}\"></script>"
 
 
+@functools.lru_cache(maxsize=2)
 def _exporter(hide_input: bool) -> Any:
+    """One exporter per setting for the process: its template environment compiles the
+    templates once, not for every page (about 0.1 s a page)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -129,27 +134,103 @@ def render(nb: Any, path: Path, hide_input: bool = True, title: str | None = Non
     path.write_text(body, encoding="utf-8")
 
 
-def executive_notebook(executed: list[tuple[str, Any]], summary_md: str) -> Any:
-    """One notebook of every notebook's outputs under a summary."""
+#: A cell tagged so is copied to the first page of the executive report (its charts only).
+KEY_CHART_TAG = "key-chart"
+#: A cell tagged so moves from its chapter to the report's appendix (technical tables).
+APPENDIX_TAG = "appendix"
+
+
+def html_cell(html: str) -> Any:
+    """A code cell whose only output is ``html`` (ours, already escaped)."""
+    return _script_cell(html)
+
+
+def notebook_title(nb: Any, fallback: str) -> str:
+    """The text of a notebook's first level-1 heading."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _tags(cell: Any) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _is_appendix_notebook(nb: Any) -> bool:
+    return bool(nb.metadata.get("twinimpact", {}).get("appendix"))
+
+
+def _key_chart_cell(cell: Any) -> Any | None:
+    """A copy of ``cell`` with its chart outputs only, or None when it has none."""
+    outputs = [o for o in cell.get("outputs", []) if PLOTLY_MIME in o.get("data", {})]
+    if not outputs:
+        return None
+    out = copy.deepcopy(cell)
+    out.outputs = copy.deepcopy(outputs)
+    out.metadata["tags"] = []
+    return out
+
+
+def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], manifest: dict[str, Any],
+                       appendix_md: str) -> Any:
+    """The executive report as one notebook: the first page (notice, bottom line, headline
+    table, the cells tagged ``key-chart``, main risks and contents), every notebook as a
+    chapter without its ``appendix`` cells, then the appendix: those cells, the notebooks
+    marked as appendix as a whole (the data overview) and ``appendix_md`` (the run's
+    details)."""
+    from . import executive
+
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_markdown_cell(summary_md))
-    for name, book in executed:
-        cleaned = clean_for_report(book)
-        for i, cell in enumerate(cleaned.cells):
-            if "remove_cell" in cell.get("metadata", {}).get("tags", []):
-                continue
-            cell["id"] = f"{name[:40]}-{i}"  # ids must stay unique across the merged notebooks
-            nb.cells.append(cell)
+    cleaned = [(name, clean_for_report(book)) for name, book in executed]
+    chapters = [(name, book) for name, book in cleaned if not _is_appendix_notebook(book)]
+    top, bottom = executive.first_page(res, manifest, [(f"chapter-{name}", notebook_title(book, name))
+                                                        for name, book in chapters])
+    nb.cells.append(html_cell(top))
+    keys: list[Any] = []
+    for _, book in chapters:
+        for cell in book.cells:
+            if KEY_CHART_TAG in _tags(cell):
+                key = _key_chart_cell(cell)
+                if key is not None:
+                    keys.append(key)
+    nb.cells += keys or [html_cell("<p>No chart could be drawn from these data; each chapter says why.</p>")]
+    nb.cells.append(html_cell(bottom))
+
+    def keep(cell: Any) -> bool:
+        return "remove_cell" not in _tags(cell)
+
+    for name, book in chapters:
+        nb.cells.append(html_cell(f"<div id=\"chapter-{html.escape(name)}\" class=\"ti-chapter\"></div>"))
+        nb.cells += [c for c in book.cells if keep(c) and APPENDIX_TAG not in _tags(c)]
+    nb.cells.append(html_cell("<div id=\"appendix\" class=\"ti-chapter\"></div><h1>Appendix</h1><p>The technical "
+                              "material behind the chapters: model tables and diagnostics, the data the workbook "
+                              "read and how it was checked, what changed since the last run, and this run's "
+                              "details.</p>"))
+    for name, book in chapters:
+        extra = [c for c in book.cells if keep(c) and APPENDIX_TAG in _tags(c)]
+        if extra:
+            nb.cells.append(html_cell(f"<h2>{html.escape(notebook_title(book, name))}: technical tables</h2>"))
+            nb.cells += extra
+    for name, book in cleaned:
+        if _is_appendix_notebook(book):
+            nb.cells += [c for c in book.cells if keep(c)]
+    nb.cells.append(nbformat.v4.new_markdown_cell(appendix_md))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"report-{i}"  # ids must stay unique across the merged notebooks
     nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "Python 3 (twinimpact)",
                                  "language": "python"}
     return nb
 
 
-def render_run(folder: Path, executed: list[tuple[str, Any]], summary_md: str) -> None:
+def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any], manifest: dict[str, Any],
+               appendix_md: str) -> None:
     """Every page of a run into ``folder``: one per notebook (plotly.js shared one folder up)
     and the executive ``index.html`` (plotly.js inline)."""
     write_plotly_js(folder.parent)
     for name, nb in executed:
         render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)
-    render(figures_as_html(executive_notebook(executed, summary_md), "report", inline_plotly_js()),
+    render(figures_as_html(executive_notebook(executed, res, manifest, appendix_md), "report", inline_plotly_js()),
            folder / "index.html", title="Digital twins: impact report")

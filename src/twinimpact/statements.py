@@ -127,7 +127,7 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     text = (f"{move} {word} {value} today (P50; P10 {money(p10, currency)}, P90 {money(p90, currency)}); "
             f"{pct(p_negative)} of the draws lose money.")
     if not engagement_valued:
-        text += (" Engagement is not valued (value_per_engagement is 0, or the data cannot estimate the twin and "
+        text += (" Engagement is not valued (no value per engagement is set, or the data cannot estimate the twin and "
                  "label rate ratios): the NPV leaves the engagement effect out.")
     return {"direction": d, "statement": text}
 
