@@ -199,7 +199,7 @@ WARM_IMPORTS = (
     "gc.collect(); gc.freeze()\n"
     "del _go")
 #: Environment variables a run sets after its kernels started; each notebook gets them.
-RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED")
+RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED", "TWINIMPACT_STATIC")
 
 
 class _WorkerKernel:

@@ -164,12 +164,12 @@ def _is_appendix_notebook(nb: Any) -> bool:
 
 
 def _key_chart_cell(cell: Any) -> Any | None:
-    """A copy of ``cell`` with its chart outputs only, or None when it has none."""
+    """A copy of ``cell`` with its first chart only, or None when it has none."""
     outputs = [o for o in cell.get("outputs", []) if PLOTLY_MIME in o.get("data", {})]
     if not outputs:
         return None
     out = copy.deepcopy(cell)
-    out.outputs = copy.deepcopy(outputs)
+    out.outputs = copy.deepcopy(outputs[:1])
     out.metadata["tags"] = []
     return out
 

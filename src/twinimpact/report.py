@@ -22,7 +22,7 @@ from typing import Any, Callable, NoReturn
 import nbformat
 import pandas as pd
 
-from . import changes, config, data, results, snapshot
+from . import changes, config, data, results, snapshot, whatif
 from . import pdf as pdf_
 from .errors import NotebookError, ParamsError, PublishError, TwinImpactError
 from .execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
@@ -226,7 +226,8 @@ def _checked_run(params: Params, books: list[Path], declared: dict[Path, list[st
     log = _RunLog(tmp / "run.log")
     manifest = new_manifest(rid, started, params_file.stem, str(params_file), params, dataset)
     manifest["scope"] = "partial" if only else "sweep" if sweep else "complete"
-    saved_env = {k: os.environ.get(k) for k in (data.TRUST_ENV, snapshot.SNAPSHOT_ENV)}
+    saved_env = {k: os.environ.get(k) for k in (data.TRUST_ENV, snapshot.SNAPSHOT_ENV, whatif.STATIC_ENV)}
+    os.environ[whatif.STATIC_ENV] = "1"  # what-if cells draw their charts once, without sliders
     if dataset.counts:  # large tables validated once here; the notebooks reuse it (never for a URL)
         os.environ[data.TRUST_ENV] = data.trust_token(dataset, dataset.identities)
     snap_dir = reports / f".tmp-{rid}-snapshot"  # a working file beside the run, never published

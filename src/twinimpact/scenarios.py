@@ -154,6 +154,12 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     as in the labour analysis, so the final year's labour figures equal the labour
     notebook's when volume does not grow.
     """
+    return scaled(dataset, params, {})
+
+
+def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> ScenarioAnalysis:
+    """:func:`analyse` with drivers' observed values multiplied by ``scale`` (a what-if:
+    ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values."""
     from . import statements
 
     campaigns, fx = dataset["campaigns"], params.fx_rates
@@ -171,6 +177,8 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     hpa = labor.hours_per_asset(dataset["staffing"], campaigns)
     d = drivers.as_dict()
     ranges = driver_model.cost_ranges(costs, d, params.driver_ranges)
+    if scale:
+        d = {k: v * scale.get(k, 1.0) for k, v in d.items()}
     draws = cost.draw_drivers(d, ranges, params.n_draws, params.seed)
     hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
     flows = savings_draws(draws, path, params.twins_per_season, params.twin_life_seasons)
