@@ -613,3 +613,25 @@ def test_the_second_run_says_what_changed_since_the_previous_complete_one(publis
     assert proc.returncode == 0, proc.stderr
     page = (Path(proc.stdout.strip()).parent / "index.html").read_text()
     assert f"Compared with run <code>{first.name}</code>" in page and "Data tables changed: none." in page
+
+
+def test_a_run_without_bookings_passes_and_says_per_model_figures_need_them(sample_copy: Path, tmp_path: Path):
+    (sample_copy / "bookings.csv").unlink()
+    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--data", str(sample_copy), "--out", str(tmp_path / "r"),
+                      "--only", "02", "04")
+    assert proc.returncode == 0, proc.stderr
+    run = Path(proc.stdout.strip()).parent
+    res = json.loads((run / "results.json").read_text())["models"]
+    assert res["bookings"] is False and res["income_by_model"] == {} and "bookings table" in res["not_available"]
+    for page in ("02_creative_labor.html", "04_rights_and_representation.html"):
+        assert "Per-model figures need the optional bookings table" in (run / page).read_text(), page
+    check = twinimpact("validate", "-p", str(TEST_PARAMS), "--data", str(sample_copy))
+    assert check.returncode == 0 and "bookings: not given" in check.stdout
+
+
+def test_statements_command_writes_one_file_per_model(tmp_path: Path):
+    proc = twinimpact("statements", "-p", str(TINY_PARAMS), "--out", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert names == ["M1.csv", "M1.html", "M2.csv", "M2.html", "M3.csv", "M3.html"]
+    assert "wrote 6 files for 3 models" in proc.stdout

@@ -97,6 +97,12 @@ BROKEN = [
     ("cost_lines", 0, "amount", "inf", "must be a finite number", "row 1"),
     ("campaigns", 0, "shoot_days", "inf", "must be a finite number", "campaign_id C1"),
     ("staffing", 0, "hourly_rate", "-inf", "must be a finite number", "row 1"),
+    ("bookings", 0, "model_id", "M9", "must exist in models", "row 1"),
+    ("bookings", 1, "campaign_id", "C2", "must be a campaign with shoot days", "row 2"),  # C2 is twin-only
+    ("bookings", 0, "shoot_days", "3", "shoot_days must not exceed the campaign's shoot_days", "row 1"),  # C1: 2
+    ("bookings", 2, "shoot_days", "0", "shoot_days must be above 0", "row 3"),
+    ("bookings", 0, "fee_paid", "-5", "must be 0 or more", "row 1"),
+    ("bookings", 0, "fee_paid", "lots", "must be a number", "row 1"),
 ]
 
 
@@ -131,6 +137,17 @@ def test_missing_column_is_named_and_stops_before_row_rules(tiny_raw):
         validate(tiny_raw)
     assert [(i.table, i.column, i.rule) for i in caught.value.issues] == [
         ("campaigns", "looks", "required column is missing")]
+
+
+def test_the_optional_bookings_table_may_be_absent_but_not_incomplete(tiny_raw):
+    assert "bookings" in validate(tiny_raw)
+    without = {n: f for n, f in tiny_raw.items() if n != "bookings"}
+    assert "bookings" not in validate(without)  # optional: the run goes on without per-model figures
+    tiny_raw["bookings"] = tiny_raw["bookings"].drop(columns=["fee_paid"])
+    with pytest.raises(ContractViolation) as caught:
+        validate(tiny_raw)
+    assert [(i.table, i.column, i.rule) for i in caught.value.issues] == [
+        ("bookings", "fee_paid", "required column is missing")]
 
 
 def test_missing_table_is_named(tiny_raw):
@@ -169,6 +186,7 @@ def test_native_types_from_parquet_or_a_database_pass(tiny_raw):
 def test_identifiers_keep_leading_zeros(tiny_raw):
     tiny_raw["models"].loc[0, "model_id"] = "0123"
     tiny_raw["twin_usage"].loc[[0, 2], "model_id"] = "0123"
+    tiny_raw["bookings"].loc[0, "model_id"] = "0123"
     typed = validate(tiny_raw)
     assert "0123" in set(typed["models"]["model_id"])
 

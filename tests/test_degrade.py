@@ -22,7 +22,7 @@ TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 def keep_campaigns(folder: Path, keep: pd.DataFrame) -> None:
     """Rewrite a copied sample with only the ``keep`` campaigns and the rows hanging off them."""
     keep.to_csv(folder / "campaigns.csv", index=False)
-    for name in ("cost_lines", "staffing", "twin_usage"):
+    for name in ("cost_lines", "staffing", "twin_usage", "bookings"):
         t = pd.read_csv(folder / f"{name}.csv")
         t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
     posts = pd.read_parquet(folder / "posts.parquet")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
+from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
 from .hints import header_hint, value_hint
 from .schemas import Issue, Origin
 
@@ -68,6 +68,15 @@ class ExprRows:
     def finite(self, name: str) -> Any:
         x = self.table[name]
         return ~(x.isnan() | (x == float("inf")) | (x == float("-inf")))
+
+    def lookup(self, name: str, mapping: dict[str, float]) -> Any:
+        """The number ``mapping`` holds for each row's ``name`` (null where it holds none)."""
+        import ibis
+
+        if not mapping:
+            return ibis.null().cast("float64")
+        return self.table[name].substitute({k: float(v) for k, v in mapping.items()}, else_=ibis.null()) \
+            .cast("float64")
 
 
 # --- types: the parse of each column, and whether it failed ----------------------------------
@@ -379,9 +388,11 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
 
     origins = origins or {}
     issues: list[Issue] = []
+    tables = {n: t for n, t in tables.items() if n in CONTRACT}
     for name, table in CONTRACT.items():
         if name not in tables:
-            issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
+            if not table.optional:
+                issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
             continue
         for col in (c for c in table.column_names if c not in tables[name].columns):
             issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origins.get(name), None)
@@ -397,10 +408,19 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
             found[name] = keys(tables[name], name, trims(origin))
         except Exception as exc:  # noqa: BLE001 - the engine could not read the table
             raise EngineFailure(name, exc) from exc
+    values: dict[str, dict[str, float]] = {}
+    if any(t.optional for n, t in CONTRACT.items() if n in tables):  # bookings compare with their campaigns
+        try:
+            campaigns = typed(tables["campaigns"], "campaigns", trims(origins.get("campaigns")))
+            more, values = lookups(campaigns.select("campaign_id", "shoot_days").execute())
+        except Exception as exc:  # noqa: BLE001 - the engine could not read the table
+            raise EngineFailure("campaigns", exc) from exc
+        found.update(more)
     ctx = Context(keys=found, currencies=set(currencies), as_of=as_of,
-                  reporting_currency=reporting_currency)
+                  reporting_currency=reporting_currency, values=values)
     out: dict[str, Checked] = {}
-    for name in [n for n in CONTRACT if n not in large] + [n for n in CONTRACT if n in large]:
+    present = [n for n in CONTRACT if n in tables]
+    for name in [n for n in present if n not in large] + [n for n in present if n in large]:
         known = reuse(name, {n: c.fingerprint for n, c in out.items()}) if reuse and name in large else None
         if known:
             origin = origins.get(name)

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--paper", default="A4", choices=["A4", "letter"], help="paper of the PDF (default: A4)")
     run.add_argument("--sweep-member", action="store_true", help=argparse.SUPPRESS)  # set by sweep: no `latest`
 
+    stm = sub.add_parser("statements", help="write one statement per model (bookings, twin uses, fees paid vs due)")
+    _add_data_options(stm)
+    stm.add_argument("--out", default=str(config.REPORTS_DIR / "statements"), metavar="DIR",
+                     help="folder to write <model_id>.csv and .html into (default: reports/statements)")
+    stm.add_argument("--no-html", action="store_true", help="CSV files only")
+
     val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
     _add_data_options(val)
 
@@ -85,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cmd_statements(args: argparse.Namespace) -> int:
+    from . import model_statements
+    from .report import validate_only
+
+    params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source)
+    if not dataset.has("bookings"):
+        print("no bookings table: the statements list twin uses only (add bookings for photographed days)",
+              file=sys.stderr)
+    written = model_statements.write(dataset, params, Path(args.out), html_pages=not args.no_html,
+                                     progress=lambda m: print(m, file=sys.stderr))
+    print(f"wrote {len(written)} files for {len({p.stem for p in written})} models into {args.out}")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .report import run
 
@@ -105,6 +125,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
     for name, rows in dataset.row_counts().items():
         print(f"  {name:<11} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")
+    if not dataset.has("bookings"):
+        print("  bookings: not given (optional; per-model income, gainers and losers need it)")
     print(f"  fingerprint {dataset.fingerprint}")
     return 0
 
@@ -194,7 +216,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (errors as one paragraph on stderr)."""
     args = build_parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
+    handlers = {"run": _cmd_run, "statements": _cmd_statements, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
                 "contract": _cmd_contract, "prune": _cmd_prune}
     from .data import quiet_engine_warnings
 

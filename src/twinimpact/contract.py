@@ -1,5 +1,5 @@
-"""The data contract as data: every enumeration, the six tables, their columns and every
-rule that validation enforces. ``docs/DATA_CONTRACT.md`` is generated from this module
+"""The data contract as data: every enumeration, the tables (six required, one optional),
+their columns and every rule that validation enforces. ``docs/DATA_CONTRACT.md`` is generated from this module
 (``twinimpact contract``), so the page and the checks cannot drift apart.
 
 Constants that other modules need (production modes, platforms, imagery kinds, roles,
@@ -114,6 +114,8 @@ class Context:
     currencies: set[str]
     as_of: date
     reporting_currency: str
+    #: Per-key numbers of other tables a row rule compares with (see :data:`LOOKUPS`).
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class Rows(Protocol):
@@ -129,6 +131,8 @@ class Rows(Protocol):
     def day_after_run(self, ctx: Context) -> Any: ...
 
     def finite(self, name: str) -> Any: ...
+
+    def lookup(self, name: str, mapping: dict[str, float]) -> Any: ...
 
 
 Check = Callable[[Rows, Context], Any]
@@ -169,7 +173,8 @@ def column_rules(table: Table) -> list[Rule]:
     """Every rule of one table, in the order they are reported: presence, types, emptiness,
     keys, values and signs, references, then the table's own row rules."""
     t = table.name
-    rules = [Rule(f"{t}.present", t, None, "table is missing", "table")]
+    rules = [Rule(f"{t}.present", t, None, "table is missing", "table") if not table.optional else
+             Rule(f"{t}.present", t, None, "optional: may be left out; when given, every rule below applies", "table")]
     if table.needs_rows:
         rules.append(Rule(f"{t}.has_rows", t, None, "table has no rows; the workbook needs at least one", "rows"))
     rules += [Rule(f"{t}.{c.name}.present", t, c.name, "required column is missing", "column") for c in table.columns]
@@ -339,6 +344,46 @@ CONTRACT: dict[str, Table] = {
         ),
     ),
 }
+
+#: Key sets and per-key numbers the rules of other tables need, beyond each table's own keys:
+#: name -> (table, the key column, the column whose value is kept, or a filter on the rows).
+PHOTOGRAPHED = "campaigns.photographed"  # campaigns with shoot days: the ones models can be booked for
+CAMPAIGN_SHOOT_DAYS = "campaigns.shoot_days"
+LOOKUPS = {PHOTOGRAPHED: "campaigns", CAMPAIGN_SHOOT_DAYS: "campaigns"}
+
+CONTRACT["bookings"] = Table(
+    "bookings", "Optional. Which model was photographed for which campaign, for how many days and what pay; "
+    "a twin-only campaign has none. Without this table the workbook runs and says where per-model figures need "
+    "it.",
+    (
+        _c("model_id", "str", "M007", "must exist in models"),
+        _c("campaign_id", "str", "C0001", "must exist in campaigns, with shoot days"),
+        _c("shoot_days", "float", "1.5", "above 0, at most the campaign's shoot_days", "days"),
+        _c("fee_paid", "float", "2950.00", "paid to the model for these days (before agency commission)", _MONEY),
+    ),
+    foreign_keys={"model_id": "models", "campaign_id": "campaigns"},
+    optional=True,
+    row_rules=(
+        _value("bookings", "shoot_days", "positive", "shoot_days must be above 0",
+               lambda r, ctx: r["shoot_days"] > 0),
+        _value("bookings", "campaign_id", "photographed",
+               "campaign_id must be a campaign with shoot days (a twin-only campaign has no bookings)",
+               lambda r, ctx: r["campaign_id"].isin(sorted(ctx.keys.get(PHOTOGRAPHED, set())))),
+        _row("bookings", "shoot_days", "within_campaign", "shoot_days must not exceed the campaign's shoot_days",
+             lambda r, ctx: r["shoot_days"].isnull()
+             | (r["shoot_days"] <= r.lookup("campaign_id", ctx.values.get(CAMPAIGN_SHOOT_DAYS, {})))),
+    ),
+)
+def lookups(campaigns: Any) -> tuple[dict[str, set[str]], dict[str, dict[str, float]]]:
+    """The key sets and numbers of :data:`LOOKUPS` from a frame of typed campaigns
+    (``campaign_id`` and ``shoot_days``; rows that did not parse are left out)."""
+    rows = campaigns[["campaign_id", "shoot_days"]].dropna()
+    days = {str(k): float(v) for k, v in zip(rows["campaign_id"], rows["shoot_days"])}
+    return {PHOTOGRAPHED: {k for k, v in days.items() if v > 0}}, {CAMPAIGN_SHOOT_DAYS: days}
+
+
+#: The tables a run needs; the others are optional (see :attr:`Table.optional`).
+REQUIRED = tuple(n for n, t in CONTRACT.items() if not t.optional)
 
 #: Every rule of the contract, table by table.
 RULES: dict[str, list[Rule]] = {name: column_rules(table) for name, table in CONTRACT.items()}

@@ -242,6 +242,10 @@ class Dataset:
                 f"data.table({name!r}).")
         return self.frames[name]
 
+    def has(self, name: str) -> bool:
+        """Whether the data hold the (optional) table ``name``."""
+        return name in self.frames or name in self.counts
+
     def table(self, name: str) -> Any:
         """The table as a typed ibis expression in the source's engine (for work that should
         not pull rows into pandas, e.g. millions of posts), filtered to the run's brands."""
@@ -281,8 +285,9 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
     ids = set(campaigns["campaign_id"])
     out = dict(frames)
     out["campaigns"] = campaigns.reset_index(drop=True)
-    for name in ("cost_lines", "staffing", "twin_usage"):
-        out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
+    for name in ("cost_lines", "staffing", "twin_usage", "bookings"):
+        if name in frames:
+            out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
     if "posts" in frames:
         out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
     return out

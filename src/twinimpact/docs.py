@@ -18,7 +18,10 @@ _INTRO = """# Data contract
 
 <!-- Generated from src/twinimpact/contract.py by `twinimpact contract` (make docs). Do not edit by hand. -->
 
-The six tables a brand fills so that the workbook runs on its own numbers. The bundled
+The six tables a brand fills so that the workbook runs on its own numbers, and a seventh,
+`bookings`, that it may add: with it the workbook gives per-model figures (each model's
+photographed and twin income, who gains and who loses under adoption, who is shown in
+photographed imagery); without it the run goes on and says where those figures need it. The bundled
 sample in `data/sample/` follows this page, every loader reads it, and every validation
 message speaks its terms and names the rule it breaks (`[rule campaigns.looks.minimum]`).
 
@@ -72,7 +75,7 @@ def _esc(text: str) -> str:
 
 def table_section(table: Table) -> str:
     """One table: description, key and references, columns, example row, rules."""
-    lines = [f"## {table.name}", "", table.description, ""]
+    lines = [f"## {table.name}" + (" (optional)" if table.optional else ""), "", table.description, ""]
     if table.key:
         lines.append(f"Key: `{table.key}` (unique).")
     for col, ref in table.foreign_keys.items():

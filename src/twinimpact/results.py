@@ -39,6 +39,7 @@ TEMPLATE: dict[str, Any] = {
     "rights": {"findings": dict.fromkeys(BREACHES),
                "underpaid_total": None, "watermark_rate": None},
     "scenarios": {"npv": dict(_PCT), "horizon_years": None},
+    "models": {"bookings": None, "income_by_model": None, "break_even_twin_fee_per_asset": None},
     "conclusions": {k: {"direction": None, "statement": None} for k in (
         "engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label", "cost_twin_vs_traditional",
         "npv_adoption")},

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, rule_text
+from .contract import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
 from .errors import DataError
 from .hints import header_hint, value_hint
 
@@ -214,6 +214,10 @@ class FrameRows:
         values = self.frame[name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         return pd.Series(np.isfinite(values), index=self.frame.index)
 
+    def lookup(self, name: str, mapping: dict[str, float]) -> pd.Series:
+        """The number ``mapping`` holds for each row's ``name`` (missing where it holds none)."""
+        return self.frame[name].map(mapping).astype("Float64")
+
 
 def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
     """Whether each row passes ``rule``; a check that yields a missing value passes the row
@@ -268,7 +272,12 @@ def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Orig
 def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_currency: str, as_of: date) -> Context:
     """What the rules that look beyond one row need, from the typed tables at hand."""
     keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key and n in typed}
-    return Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency)
+    values: dict[str, dict[str, float]] = {}
+    if "campaigns" in typed:
+        more, values = lookups(typed["campaigns"])
+        keys.update(more)
+    return Context(keys=keys, currencies=set(currencies), as_of=as_of, reporting_currency=reporting_currency,
+                   values=values)
 
 
 def validate_tables(
@@ -294,7 +303,8 @@ def validate_tables(
         if name in elsewhere:
             continue
         if name not in raw:
-            issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name)))
+            if not table.optional:
+                issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name)))
             continue
         typed[name], found, unparsed[name] = coerce_table(raw[name], table, origins.get(name))
         issues += found
@@ -304,7 +314,7 @@ def validate_tables(
         raise ContractViolation(issues)  # the rules below need every table and column
     ctx = context(typed, currencies, reporting_currency, as_of)
     for name, table in CONTRACT.items():
-        if name not in elsewhere:
+        if name not in elsewhere and name in typed:
             issues += validate_table(typed[name], table, ctx, origins.get(name), unparsed[name])
     if issues:
         raise ContractViolation(issues)

@@ -263,3 +263,24 @@ def npv_title(p50: float, p_negative: float, start: float, target: float, horizo
     value = f"is worth {money(p50, currency)}" if p50 >= 0 else f"loses {money(-p50, currency)}"
     return (f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years {value} (P50); "
             f"{p_negative:.0%} of draws lose money")
+
+
+def livelihoods_sentence(block: dict[str, Any], currency: str, share: float) -> str:
+    """Who is better and worse off at the adoption share, twin models and the others apart,
+    with the draws' P10 to P90, and the twin fee that keeps a typical twin model whole."""
+    counts = block.get("better_and_worse_off") or {}
+    tw, other = counts.get("twin_models") or {}, counts.get("models_without_twin") or {}
+
+    def n(c: dict[str, float]) -> str:
+        return f"{num(c.get('p50'))} (P10 {num(c.get('p10'))} to P90 {num(c.get('p90'))})"
+
+    if not tw or not other:
+        return "Who gains and who loses was not measured."
+    text = (f"At {pct(share)} adoption, of the {num(tw.get('models'))} models with a twin, {n(tw['gainers'])} would "
+            f"earn more and {n(tw['losers'])} less; {n(other['losers'])} of the {num(other.get('models'))} models "
+            "without a twin would earn less, losing photographed days that no twin fee replaces.")
+    fee = block.get("break_even_twin_fee_per_asset")
+    if not missing(fee):
+        text += (f" The typical twin model's income stays whole at a twin fee of {money(fee, currency, 2)} per asset "
+                 "(their photographed pay lost over the twin assets they would gain).")
+    return text

@@ -7,7 +7,8 @@ from .overview import campaigns_by_season, posts_by_month, coverage_heatmap
 from .cost import cost_components, cost_per_asset_over_time, cost_function, break_even, tornado, savings_distribution
 from .engagement import rates_vs_benchmarks, irr_forest, label_effect, event_study
 from .rights import findings_summary, compliance_trend, representation
-from .labor import hours_per_asset_by_role, adoption_effect, pay_by_engagement, wage_bands, exposure_heatmap, model_income
+from .labor import (hours_per_asset_by_role, adoption_effect, pay_by_engagement, wage_bands, exposure_heatmap,
+                    model_income, income_by_model)
 from .scenarios import npv_distribution, scenario_years, scenario_jobs, model_payouts
 
 __all__ = [

@@ -106,3 +106,22 @@ def model_income(income: pd.DataFrame, currency: str, share: float) -> go.Figure
                     name="no twin")
     fig.update_layout(xaxis=dict(title="model", showticklabels=False), yaxis_title=f"change ({currency} per year)")
     return fig
+
+
+def income_by_model(totals: pd.DataFrame, currency: str) -> go.Figure:
+    """Each model's income over the whole period, photographed and from their twin (gross),
+    largest first: the distribution, not the average."""
+    t = totals.sort_values(["total", "model_id"], ascending=[False, True])
+    top = t.iloc[0]
+    twin_share = float(t["twin_fees"].sum() / t["total"].sum()) if t["total"].sum() > 0 else 0.0
+    earners = int((t["twin_fees"] > 0).sum())
+    fig = base_figure(f"{top['model_id']} earned the most ({currency} {top['total']:,.0f}); twin fees are "
+                      f"{twin_share:.0%} of all model income, paid to {earners} of {len(t)} models",
+                      f"each model's income over the period the data cover, gross of agency commission, {currency}")
+    fig.add_bar(x=t["model_id"], y=t["photographed"], name="photographed (bookings)",
+                marker_color=MODE_COLORS["traditional"], hovertemplate="%{x}: %{y:,.0f}<extra></extra>")
+    fig.add_bar(x=t["model_id"], y=t["twin_fees"], name="twin fees", marker_color=MODE_COLORS["twin"],
+                hovertemplate="%{x}: %{y:,.0f}<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(title="model", showticklabels=False),
+                      yaxis_title=f"income ({currency})")
+    return fig

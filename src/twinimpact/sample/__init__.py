@@ -27,7 +27,7 @@ from ..config import CHUNK_ROWS, DEFAULT_SEED
 from ..results import jsonable
 from .posts import make_posts
 from .spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
-from .tables import make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
+from .tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
 
 __all__ = ["WORLDS", "Sample", "SampleSpec", "generate", "world", "write_sample"]
 
@@ -50,8 +50,11 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
     usage, planted = make_twin_usage(np.random.default_rng(seqs[2]), campaigns, models, spec)
     cost_lines = make_cost_lines(np.random.default_rng(seqs[3]), campaigns, usage, spec)
     staffing = make_staffing(np.random.default_rng(seqs[4]), campaigns, spec)
+    # bookings draw from a seventh stream: the six tables above are what they were before it
+    bookings, income = make_bookings(np.random.default_rng(np.random.SeedSequence(seed).spawn(7)[6]), campaigns,
+                                     models, usage)
     tables = {"campaigns": campaigns, "cost_lines": cost_lines, "staffing": staffing, "models": models,
-              "twin_usage": usage}
+              "twin_usage": usage, "bookings": bookings}
     if posts:
         tables["posts"] = make_posts(np.random.default_rng(seqs[5]), campaigns, spec, n_posts)
     truth = {
@@ -83,6 +86,12 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
         "rights": {
             "planted": planted,
             "counts": {k: sum(p["breach"] == k for p in planted) for k in spec.breaches},
+        },
+        "models": {
+            "income_by_model": income,
+            "note": "EUR, whole period, gross of agency commission: photographed = day rate x shoot days of every "
+                    "booking (before rounding to the campaign's currency), twin_fees = every fee paid in twin_usage. "
+                    "Models with a twin are booked a third as often once their brand has adopted twins.",
         },
         "spec": jsonable(asdict(spec)),
     }

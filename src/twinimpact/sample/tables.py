@@ -232,4 +232,38 @@ def make_staffing(rng: np.random.Generator, campaigns: pd.DataFrame, spec: Sampl
     return pd.DataFrame(rows)
 
 
+def make_bookings(rng: np.random.Generator, campaigns: pd.DataFrame, models: pd.DataFrame,
+                  usage: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
+    """Who was photographed for each campaign with shoot days: one to four models, each for
+    half a day up to the campaign's shoot days, paid their day rate. Planted: once a
+    campaign's brand has adopted twins, models with a twin are booked a third as often (the
+    brand uses their twin instead). Returns the bookings and each model's income in EUR
+    over the whole period (photographed: day rate x days, before rounding to the
+    campaign's currency; twin fees: every fee paid in twin usage), the truth per-model
+    figures are checked against."""
+    rate_eur = {m.model_id: m.day_rate * FX_TO_EUR[m.currency] for m in models.itertuples()}
+    has_twin = models.set_index("model_id")["has_twin"]
+    ids = models["model_id"].to_numpy()
+    rows = []
+    truth = {m: {"photographed": 0.0, "twin_fees": 0.0, "bookings": 0} for m in ids}
+    for c in campaigns.itertuples():
+        if c.shoot_days <= 0:
+            continue
+        adopted = c.start_date >= BRANDS[c.brand]["adopts"]
+        weight = np.where(has_twin.loc[ids].to_numpy() & adopted, 1 / 3, 1.0)
+        k = int(rng.integers(1, 5))
+        chosen = rng.choice(ids, size=k, replace=False, p=weight / weight.sum())
+        for mid in chosen:
+            days = float(min(c.shoot_days, max(0.5, round(rng.uniform(0.5, c.shoot_days) * 2) / 2)))
+            fee_eur = rate_eur[mid] * days
+            rows.append({"model_id": mid, "campaign_id": c.campaign_id, "shoot_days": days,
+                         "fee_paid": _money(fee_eur / FX_TO_EUR[c.currency])})
+            truth[mid]["photographed"] += fee_eur
+            truth[mid]["bookings"] += 1
+    currency = campaigns.set_index("campaign_id")["currency"]
+    for u in usage.itertuples():
+        truth[u.model_id]["twin_fees"] += u.fee_paid * FX_TO_EUR[currency[u.campaign_id]]
+    return pd.DataFrame(rows, columns=["model_id", "campaign_id", "shoot_days", "fee_paid"]), truth
+
+
 # --- posts -------------------------------------------------------------------------
