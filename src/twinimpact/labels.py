@@ -31,7 +31,8 @@ LABELS = {
     "assets_per_shoot_day": "Assets per shoot day", "twin_creation_cost": "Twin creation cost",
     "twin_life_seasons": "Twin life (seasons)", "twins_per_season": "Twins per season",
     "cost_per_look": "Cost per look", "fee_paid_reporting": "Fee paid (reporting currency)",
-    "fee_due_reporting": "Fee due (reporting currency)", "driver_ranges": "Driver ranges", "range_from": "Range from",
+    "fee_due_reporting": "Fee due (reporting currency)", "today": "Income today (net)",
+    "projected": "Income at the adoption share (net)", "has_twin": "Has a twin", "driver_ranges": "Driver ranges", "range_from": "Range from",
 }
 _WORDS = {"fte": "FTE", "ai": "AI", "id": "ID", "irr": "rate ratio", "ci": "CI", "nb": "NB", "us": "US",
           "p10": "P10", "p50": "P50", "p90": "P90", "eur": "EUR", "usd": "USD"}

@@ -86,7 +86,7 @@ def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) ->
 class Projection:
     """Each model at the adoption share against today (the base year), and the counts."""
 
-    table: pd.DataFrame  # model_id, has_twin, today, projected, change
+    table: pd.DataFrame  # model_id, has_twin, shoot days and twin fees today and projected, income, change
     counts: dict[str, Any]  # models better and worse off (P10/P50/P90), twin models and the others apart
     moved_share: float
     break_even_fee: float | None
@@ -126,7 +126,11 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
     today = keep * (t["photographed"] + t["twin_fees"])
     projected = keep * ((1 - f) * t["photographed"] + t["twin_fees"] + gained_assets * fee)
     table = pd.DataFrame({"model_id": models["model_id"].to_numpy(), "has_twin": models["has_twin"].astype(bool)
-                          .to_numpy(), "today": today.to_numpy(), "projected": projected.to_numpy()})
+                          .to_numpy(), "shoot_days_today": t["shoot_days"].to_numpy(),
+                          "shoot_days_projected": (1 - f) * t["shoot_days"].to_numpy(),
+                          "twin_fees_today": keep * t["twin_fees"].to_numpy(),
+                          "twin_fees_projected": keep * (t["twin_fees"] + gained_assets * fee).to_numpy(),
+                          "today": today.to_numpy(), "projected": projected.to_numpy()})
     table["change"] = table["projected"] - table["today"]
     # draws: which booked days go, whose twin gets which moved asset
     rng = np.random.default_rng([seed, 14])
