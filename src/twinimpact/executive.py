@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 from . import statements
+from .labels import label
 from .narrate import missing, money, num, pct
 from .summary import headline_rows
 
@@ -133,10 +134,8 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
 
 def role_label(role: str) -> str:
     """``makeup_artist`` -> ``make-up artists``: a role of the staffing table in words (plural)."""
-    words = {"makeup_artist": "make-up artists", "ai_artist": "AI artists", "hair_stylist": "hair stylists",
-             "art_director": "art directors", "set_designer": "set designers", "rights_manager": "rights managers",
-             "model": "models"}
-    return words.get(role, role.replace("_", " ") + ("s" if not role.endswith("s") else ""))
+    text = label(role)
+    return (text if text[:2].isupper() else text[0].lower() + text[1:]) + "s"
 
 
 def risks(res: dict[str, Any]) -> list[str]:
