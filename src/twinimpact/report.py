@@ -160,6 +160,8 @@ def run(
     """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
     render and publish one run. A run of a subset (``only``) is published as partial and a
     run of a sweep as such; only a complete run moves ``latest`` (:func:`publish.publish`).
+    ``pdf`` names a paper (``A4`` or ``letter``) to print ``report.pdf`` on as well; without
+    Chromium that stops the run before anything runs.
     Raises TwinImpactError subclasses."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
