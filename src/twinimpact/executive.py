@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 from . import statements
-from .labels import label
+from .labels import words
 from .narrate import missing, money, num, pct
 from .summary import headline_rows
 
@@ -134,8 +134,7 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
 
 def role_label(role: str) -> str:
     """``makeup_artist`` -> ``make-up artists``: a role of the staffing table in words (plural)."""
-    text = label(role)
-    return (text if text[:2].isupper() else text[0].lower() + text[1:]) + "s"
+    return words(role) + "s"
 
 
 def risks(res: dict[str, Any]) -> list[str]:

@@ -64,3 +64,12 @@ def value_label(value: Any) -> Any:
     if term:
         return f"{label(term.group(1))}: {term.group(2)}"
     return label(value) if SNAKE.match(value) else value
+
+
+def words(name: str) -> str:
+    """A code name as words inside a sentence or on an axis: ``makeup_artist`` ->
+    ``make-up artist``, ``ai_artist`` -> ``AI artist`` (:func:`label`, not capitalised)."""
+    text = label(name)
+    if not isinstance(text, str) or not text or text[:2].isupper():
+        return text
+    return text[0].lower() + text[1:]

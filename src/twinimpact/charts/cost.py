@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from .. import statements
 from ..contract import PRODUCTION_MODES
 from .theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, base_figure, season_order
+from ..labels import words
 
 
 def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
@@ -24,9 +25,9 @@ def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
     for i, cat in enumerate([c for c in CATEGORY_COLORS if c in present]
                             + sorted(present - set(CATEGORY_COLORS))):
         sub = per_asset[per_asset["category"] == cat].set_index("production_mode").reindex(modes)
-        fig.add_bar(x=modes, y=sub["per_asset"], name=cat.replace("_", " "),
+        fig.add_bar(x=modes, y=sub["per_asset"], name=words(cat),
                     marker_color=CATEGORY_COLORS.get(cat, SEQUENCE[i % len(SEQUENCE)]),
-                    hovertemplate="%{x}: %{y:,.2f} per asset<extra>" + cat.replace("_", " ") + "</extra>")
+                    hovertemplate="%{x}: %{y:,.2f} per asset<extra>" + words(cat) + "</extra>")
     fig.update_layout(barmode="stack", xaxis_title="production mode", height=560,
                       yaxis_title=f"cost per asset ({currency})", legend=dict(font=dict(size=11), y=-0.15))
     return fig

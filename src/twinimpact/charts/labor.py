@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from .. import statements
 from ..contract import ROLES
 from .theme import MODE_COLORS, base_figure
+from ..labels import words
 
 
 def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]) -> go.Figure:
@@ -21,7 +22,7 @@ def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]
     roles = [r for r in ROLES if r in set(rates["role"])]
     for mode, color in MODE_COLORS.items():
         sub = rates[rates["production_mode"] == mode].set_index("role").reindex(roles)
-        fig.add_bar(x=[r.replace("_", " ") for r in roles], y=sub["hours_per_asset"], name=mode, marker_color=color)
+        fig.add_bar(x=[words(r) for r in roles], y=sub["hours_per_asset"], name=mode, marker_color=color)
     fig.update_layout(barmode="group", xaxis_title="role", yaxis_title="hours per asset")
     return fig
 
@@ -31,7 +32,7 @@ def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float,
     t = table.set_index("role").reindex([r for r in ROLES if r in set(table["role"])]).reset_index()
     fig = base_figure(statements.labour_title(t, share, year, assets, moved),
                       "hours per year by role, against today's mix: displaced = lost + redeployed; net = new - lost")
-    labels = [r.replace("_", " ") for r in t["role"]]
+    labels = [words(r) for r in t["role"]]
     fig.add_bar(y=labels, x=-t["lost"], orientation="h", name="lost", marker_color="#C8553D")
     fig.add_bar(y=labels, x=-t["redeployed"], orientation="h", name="redeployed (kept, other work)",
                 marker_color="#F2CC8F")
@@ -52,7 +53,7 @@ def pay_by_engagement(pay: pd.DataFrame, currency: str) -> go.Figure:
     roles = [r for r in ROLES if r in set(pay["role"])]
     for eng, color in (("employee", "#3D5A80"), ("freelance", "#E0A43A"), ("agency", "#7B5EA7")):
         sub = pay[pay["engagement"] == eng].set_index("role").reindex(roles)
-        fig.add_bar(x=[r.replace("_", " ") for r in roles], y=sub["pay"], name=eng, marker_color=color)
+        fig.add_bar(x=[words(r) for r in roles], y=sub["pay"], name=eng, marker_color=color)
     fig.update_layout(barmode="stack", xaxis_title="role", yaxis_title=f"pay ({currency})")
     return fig
 
@@ -83,8 +84,8 @@ def exposure_heatmap(ranks: pd.DataFrame, values: pd.DataFrame) -> go.Figure:
     fig = base_figure(title, "colour: rank among these roles (1 = most exposed); text: percentile among all occupations "
                       "(Microsoft: score x 100)")
     v = values.set_index("role").reindex(ranks["role"])[measures]
-    fig.add_heatmap(z=ranks[measures].to_numpy(), x=[m.replace("_", " ") for m in measures],
-                    y=[r.replace("_", " ") for r in ranks["role"]], colorscale="RdBu", reversescale=False,
+    fig.add_heatmap(z=ranks[measures].to_numpy(), x=[words(m) for m in measures],
+                    y=[words(r) for r in ranks["role"]], colorscale="RdBu", reversescale=False,
                     text=v.round(0).map(lambda x: "n/a" if pd.isna(x) else f"{x:.0f}").to_numpy(),
                     texttemplate="%{text}", colorbar=dict(title="rank"))
     fig.update_layout(xaxis_title="measure", yaxis_title="role", height=520)

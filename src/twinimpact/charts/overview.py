@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from .. import statements
 from .theme import IMAGERY_COLORS, MODE_COLORS, base_figure, season_order
+from ..labels import words
 
 
 def campaigns_by_season(campaigns: pd.DataFrame) -> go.Figure:
@@ -47,5 +48,5 @@ def coverage_heatmap(counts: pd.DataFrame, rows: str, cols: str, value: str, tit
     fig.add_heatmap(z=table.values, x=[str(c) for c in table.columns], y=[str(r) for r in table.index],
                     colorscale="Blues", text=table.values, texttemplate="%{text:,}",
                     colorbar=dict(title=value))
-    fig.update_layout(xaxis_title=cols.replace("_", " "), yaxis_title=rows.replace("_", " "))
+    fig.update_layout(xaxis_title=words(cols), yaxis_title=words(rows))
     return fig

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from .. import statements
 from .theme import base_figure
+from ..labels import words
 
 
 def findings_summary(counts: dict[str, int], assets: int, owed: float, currency: str) -> go.Figure:
@@ -16,7 +17,7 @@ def findings_summary(counts: dict[str, int], assets: int, owed: float, currency:
              if total else f"No rights findings on {assets:,} twin assets")
     fig = base_figure(title, "one finding per asset and breach type (the rules: docs/DATA_CONTRACT.md)")
     names = list(counts)
-    fig.add_bar(x=[n.replace("_", " ") for n in names], y=[counts[n] for n in names], marker_color="#C8553D",
+    fig.add_bar(x=[words(n) for n in names], y=[counts[n] for n in names], marker_color="#C8553D",
                 text=[counts[n] for n in names], textposition="outside")
     fig.update_layout(xaxis_title="breach", yaxis_title="assets", yaxis_rangemode="tozero", showlegend=False)
     return fig
@@ -49,7 +50,7 @@ def representation(rep: pd.DataFrame, column: str, distance: dict[str, float]) -
                       "shares by group; distance = total variation from the target")
     colors = {"target": "#A0A4A8", "roster": "#3D5A80", "twin_roster": "#E0A43A", "twin_assets": "#C8553D"}
     for group, color in colors.items():
-        fig.add_bar(x=rep["level"], y=rep[group], name=group.replace("_", " "), marker_color=color)
-    fig.update_layout(barmode="group", xaxis_title=column.replace("_", " "),
+        fig.add_bar(x=rep["level"], y=rep[group], name=words(group), marker_color=color)
+    fig.update_layout(barmode="group", xaxis_title=words(column),
                       yaxis=dict(title="share", tickformat=".0%"))
     return fig
