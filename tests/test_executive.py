@@ -70,7 +70,12 @@ def test_what_was_not_measured_says_so_and_never_shows_zero():
 def test_risks_appear_only_when_their_numbers_earn_them():
     found = " ".join(executive.risks(RES))
     assert "Engagement: twin imagery went with 5% fewer" in found and "no value per engagement is set" in found
-    assert "57 of 60 models are worse off" in found and "p = 0.36, 3 brands" in found
+    assert "who gains and who loses is not measured model by model" in found and "p = 0.36, 3 brands" in found
+    booked = copy.deepcopy(RES)
+    booked["models"] = {"better_and_worse_off": {
+        "twin_models": {"models": 30, "gainers": {"p50": 18}, "losers": {"p10": 10, "p50": 11, "p90": 13}},
+        "models_without_twin": {"models": 30, "losers": {"p10": 25, "p50": 26, "p90": 28}}}}
+    assert "11 of 30 models with a twin and 26 of 30 without one would earn less" in " ".join(executive.risks(booked))
     calm = copy.deepcopy(RES)
     calm["engagement"] = {"irr_twin_vs_human": {"estimate": 1.0, "ci_low": 0.97, "ci_high": 1.03}}
     calm["rights"]["assets_with_findings"] = 0

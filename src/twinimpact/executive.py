@@ -160,11 +160,17 @@ def risks(res: dict[str, Any]) -> list[str]:
                    "and reputational exposure until fixed (see the rights chapter for the list).")
     income = labor.get("model_income") or {}
     before, after = income.get("traditional_per_model"), income.get("twin_per_model")
+    counts = (res.get("models") or {}).get("better_and_worse_off") or {}
     if not missing(before) and not missing(after) and after < before:
-        losers, total = income.get("losers"), (income.get("gainers") or 0) + (income.get("losers") or 0)
-        out.append(f"Models' income: at the adoption share a model earns {money(after, ccy, 0)} a year against "
-                   f"{money(before, ccy, 0)} with no twins (roster average, net of agency commission)"
-                   + (f"; {num(losers)} of {num(total)} models are worse off." if total else "."))
+        text = (f"Models' income: at the adoption share a model earns {money(after, ccy, 0)} a year against "
+                f"{money(before, ccy, 0)} with no twins (roster average, net of agency commission)")
+        if counts:  # with bookings: who is worse off, model by model, over the draws
+            tw, other = counts["twin_models"], counts["models_without_twin"]
+            text += (f"; model by model, {num(tw['losers']['p50'])} of {num(tw['models'])} models with a twin and "
+                     f"{num(other['losers']['p50'])} of {num(other['models'])} without one would earn less.")
+        else:
+            text += ("; the data hold no bookings, so who gains and who loses is not measured model by model.")
+        out.append(text)
     fte = labor.get("fte_change")
     if not missing(fte) and fte < 0:
         out.append(f"Jobs: a net {num(abs(fte), 1)} full-time equivalents of creative work a year fall away at the "
