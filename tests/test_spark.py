@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from twinimpact import data, spark
-from twinimpact.contract import CONTRACT
 from twinimpact.params import Params
 from twinimpact.schemas import ContractViolation
 from tests.conftest import TINY, TINY_FX

@@ -117,19 +117,18 @@ def _engine() -> str:
             if not self.quiet:
                 super().save(**kwargs)
 
-        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+        def _quietly(self, step: Any, *args: Any, **kwargs: Any) -> None:
             self.quiet = True
             try:
-                super().cell_start(cell, cell_index, **kwargs)
+                step(*args, **kwargs)
             finally:
                 self.quiet = False
 
-        def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
-            self.quiet = True
-            try:
-                super().cell_complete(cell, cell_index, **kwargs)
-            finally:
-                self.quiet = False
+        def cell_start(self, *args: Any, **kwargs: Any) -> None:
+            self._quietly(super().cell_start, *args, **kwargs)
+
+        def cell_complete(self, *args: Any, **kwargs: Any) -> None:
+            self._quietly(super().cell_complete, *args, **kwargs)
 
     class Engine(NBClientEngine):  # type: ignore[misc]
         @classmethod

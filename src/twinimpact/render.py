@@ -11,8 +11,8 @@ run folder holds the 4.6 MB library once.
 from __future__ import annotations
 
 import copy
-import html
 import functools
+import html
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,10 @@ def write_plotly_js(folder: Path) -> Path:
     return path
 
 
-def _script_cell(html: str) -> Any:
+def html_cell(markup: str) -> Any:
+    """A code cell whose only output is ``markup`` (ours, already escaped)."""
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": markup})]
     return cell
 
 
@@ -64,7 +65,7 @@ def figures_as_html(nb: Any, prefix: str, plotly_js: str) -> Any:
                 data_["text/html"] = pio.to_html(data_.pop(PLOTLY_MIME), include_plotlyjs=False, include_mathjax=False,
                                                  full_html=False, div_id=f"{prefix}-figure-{n}", validate=False,
                                                  default_width="100%", default_height="440px", config=PLOT_CONFIG)
-    nb.cells.insert(0, _script_cell(plotly_js))
+    nb.cells.insert(0, html_cell(plotly_js))
     return nb
 
 
@@ -138,11 +139,6 @@ def render(nb: Any, path: Path, hide_input: bool = True, title: str | None = Non
 KEY_CHART_TAG = "key-chart"
 #: A cell tagged so moves from its chapter to the report's appendix (technical tables).
 APPENDIX_TAG = "appendix"
-
-
-def html_cell(html: str) -> Any:
-    """A code cell whose only output is ``html`` (ours, already escaped)."""
-    return _script_cell(html)
 
 
 def notebook_title(nb: Any, fallback: str) -> str:

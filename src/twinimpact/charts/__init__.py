@@ -39,6 +39,7 @@ __all__ = [
     "wage_bands",
     "exposure_heatmap",
     "model_income",
+    "income_by_model",
     "npv_distribution",
     "scenario_years",
     "scenario_jobs",
