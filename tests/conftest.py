@@ -29,7 +29,7 @@ def pytest_collectstart(collector):
 
 
 def pytest_sessionstart(session):
-    from twinimpact.execute import ensure_kernel
+    from twinimpact.run.execute import ensure_kernel
 
     ensure_kernel()
 
@@ -44,7 +44,7 @@ def tiny_duckdb_file(path: Path) -> Path:
     """The tiny fixture, validated and typed, as tables of a DuckDB database file."""
     import duckdb
 
-    from twinimpact import data
+    from twinimpact.sources import data
     from twinimpact.params import Params
 
     typed = data.load(Params(data_dir=str(TINY), fx_rates=TINY_FX, as_of=AS_OF.isoformat()))

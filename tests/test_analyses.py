@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twinimpact import config, cost, data, engagement, labor, overview, rights, scenarios
-from twinimpact.execute import list_notebooks, notebook_parameters
+from twinimpact import config
+from twinimpact.analyses import cost, engagement, labor, overview, rights, scenarios
+from twinimpact.sources import data
+from twinimpact.run.execute import list_notebooks, notebook_parameters
 from twinimpact.params import Params
 
 MODULES = {"00_data_overview": overview, "01_production_cost": cost, "02_creative_labor": labor,

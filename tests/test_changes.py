@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from twinimpact import changes
+from twinimpact.run import changes
 
 
 def run(cost_twin: float, npv: float, posts_sha: str, findings: list[tuple[str, str]]):

@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from twinimpact import charts, narrate, summary
+from twinimpact import charts
+from twinimpact.words import narrate, summary
 from twinimpact.charts.theme import season_order
-from twinimpact.contract import PRODUCTION_MODES
+from twinimpact.contract.spec import PRODUCTION_MODES
 
 
 def test_each_production_mode_has_one_colour_used_by_every_chart():
@@ -76,7 +77,7 @@ def test_model_income_title_counts_gainers_and_losers():
 def test_charts_travel_as_plotly_json_and_render_offline():
     import nbformat
 
-    from twinimpact.render import figures_as_html, linked_plotly_js
+    from twinimpact.run.render import figures_as_html, linked_plotly_js
 
     charts.setup()
     assert pio.renderers.default == "plotly_mimetype"

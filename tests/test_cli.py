@@ -14,11 +14,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from twinimpact import cli, config, executive, execute, pdf, publish, report
+from twinimpact import cli, config
+from twinimpact.words import executive
+from twinimpact.run import execute, pdf, publish, report
 from twinimpact.errors import NotebookError, PublishError
-from twinimpact.contract import CONTRACT
+from twinimpact.contract.spec import CONTRACT
 from twinimpact.results import TEMPLATE
-from twinimpact import summary
+from twinimpact.words import summary
 from tests.conftest import TINY_PARAMS, tiny_duckdb_file
 
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
@@ -270,7 +272,7 @@ def test_cost_per_asset_equals_spend_over_assets_computed_from_the_csv_files(pub
 
 
 def test_the_savings_band_holds_the_savings_at_the_observed_unit_costs(published: Path):
-    from twinimpact import cost
+    from twinimpact.analyses import cost
 
     res = json.loads((published / "latest" / "results.json").read_text())["cost"]
     # each driver's multiplier has its mode at 1, so the observed case lies inside the 80% band

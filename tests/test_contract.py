@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from twinimpact.schemas import ContractViolation, Origin, validate_tables
+from twinimpact.contract.schemas import ContractViolation, Origin, validate_tables
 from tests.conftest import AS_OF, TINY_FX
 
 
@@ -25,7 +25,7 @@ def in_engine(raw, **kw):
     """The engine's validation of raw frames (as DuckDB tables), typed frames back."""
     import ibis
 
-    from twinimpact import checks
+    from twinimpact.contract import checks
 
     tables = {n: ibis.memtable(f) for n, f in raw.items()}
     done = checks.validate(tables, **kw)

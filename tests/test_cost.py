@@ -13,7 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from twinimpact import config, cost, cost_function, data, drivers, montecarlo, sample
+from twinimpact import config, sample
+from twinimpact.analyses import cost, cost_function, drivers, montecarlo
+from twinimpact.sources import data
 from twinimpact.errors import DataError
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX

@@ -8,7 +8,8 @@ import ibis
 import numpy as np
 import pytest
 
-from twinimpact import count_model, engagement, sample
+from twinimpact.analyses import count_model, engagement
+from twinimpact import sample
 from twinimpact.sample.posts import make_posts
 
 SEEDS = 200

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from twinimpact import checks, data
+from twinimpact.contract import checks
+from twinimpact.sources import data
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX, tiny_duckdb_file
@@ -175,7 +176,7 @@ def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
     ds = data.load(Params(source_env="BRAND_PG", **PARAMS), keep_source=True)
     assert ds.fingerprints == typed.fingerprints
     # the engine-side work runs in PostgreSQL and agrees with DuckDB
-    from twinimpact import engagement
+    from twinimpact.analyses import engagement
 
     local = data.load(Params(data_dir=str(TINY), **PARAMS), keep_source=True)
     cols = ["imagery", "platform", "month", "cluster", "posts", "y", "exposure"]
@@ -186,7 +187,7 @@ def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
 
 # --- one load per run: the validated snapshot -------------------------------------------------
 def test_a_snapshot_gives_the_same_tables_without_validating_again(tmp_path: Path, monkeypatch):
-    from twinimpact import snapshot
+    from twinimpact.sources import snapshot
 
     params = Params(data_dir=str(TINY), **PARAMS)
     first = data.load(params)
@@ -201,7 +202,7 @@ def test_a_snapshot_gives_the_same_tables_without_validating_again(tmp_path: Pat
 
 
 def test_a_snapshot_for_other_data_or_scope_is_not_used(tmp_path: Path, monkeypatch):
-    from twinimpact import snapshot
+    from twinimpact.sources import snapshot
 
     params = Params(data_dir=str(TINY), **PARAMS)
     folder = snapshot.write(data.load(params), params, tmp_path / "snap")

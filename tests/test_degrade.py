@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from twinimpact import config, cost, data, engagement, scenarios
+from twinimpact import config
+from twinimpact.analyses import cost, engagement, scenarios
+from twinimpact.sources import data
 from twinimpact.params import Params
 
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
@@ -97,7 +99,8 @@ def test_a_brand_with_a_single_campaign_still_gets_finite_intervals(tmp_path: Pa
 
 
 def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing_file(tmp_path: Path, monkeypatch):
-    from twinimpact import cli, report
+    from twinimpact import cli
+    from twinimpact.run import report
 
     class DiskFull:  # workers whose first notebook cannot be written
         def __init__(self, *a, **k):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from twinimpact import config, docs
-from twinimpact.contract import RULES
+from twinimpact import config
+from twinimpact.contract import page as docs
+from twinimpact.contract.spec import RULES
 
 ROOT = config.ROOT
 
@@ -35,7 +36,7 @@ def test_every_rule_id_is_on_the_contract_page():
 
 
 def test_a_changed_rule_changes_the_page(monkeypatch):
-    from twinimpact import contract
+    from twinimpact.contract import spec as contract
 
     rule = contract.RULES["campaigns"][-1]
     monkeypatch.setitem(contract.RULES, "campaigns", [*contract.RULES["campaigns"][:-1],

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from twinimpact import config, count_model, data, engagement, sample
+from twinimpact import config, sample
+from twinimpact.analyses import count_model, engagement
+from twinimpact.sources import data
 from twinimpact.params import Params
 
 TRUTH = json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinimpact import config, data, executive, labels, narrate
+from twinimpact import config
+from twinimpact.sources import data
+from twinimpact.words import executive, labels, narrate
 from twinimpact.params import Params
 
 from .conftest import TINY

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twinimpact import data, labor, reference
+from twinimpact.sources import data, reference
+from twinimpact.analyses import labor
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 

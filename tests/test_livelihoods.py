@@ -11,7 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from twinimpact import config, data, livelihoods, model_statements, statements
+from twinimpact import config
+from twinimpact.sources import data
+from twinimpact.analyses import livelihoods
+from twinimpact.run import model_statements
+from twinimpact.words import statements
 from twinimpact.params import Params, load_params
 
 from .conftest import AS_OF, TINY, TINY_FX

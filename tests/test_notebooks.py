@@ -12,7 +12,7 @@ import pytest
 
 from twinimpact import config
 from twinimpact.params import Params
-from twinimpact.execute import list_notebooks, notebook_parameters
+from twinimpact.run.execute import list_notebooks, notebook_parameters
 
 NOTEBOOKS = list_notebooks()
 

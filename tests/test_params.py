@@ -97,7 +97,7 @@ def test_broken_yaml_names_the_line(tmp_path: Path):
 
 
 def test_every_role_of_the_contract_has_a_default_redeploy_share():
-    from twinimpact.contract import ROLES
+    from twinimpact.contract.spec import ROLES
     from twinimpact.params import DEFAULT_REDEPLOY_SHARE
 
     assert list(DEFAULT_REDEPLOY_SHARE) == list(ROLES)

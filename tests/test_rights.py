@@ -8,7 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from twinimpact import config, data, export, reference, regulation, rights
+from twinimpact import config
+from twinimpact.sources import data, reference
+from twinimpact.run import export
+from twinimpact.analyses import regulation, rights
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 

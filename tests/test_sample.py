@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from twinimpact import config, data, sample
+from twinimpact import config, sample
+from twinimpact.sources import data
 from twinimpact.params import Params
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twinimpact import data, labor, scenarios
+from twinimpact.sources import data
+from twinimpact.analyses import labor, scenarios
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from twinimpact import data, spark
+from twinimpact.sources import data, spark
 from twinimpact.params import Params
-from twinimpact.schemas import ContractViolation
+from twinimpact.contract.schemas import ContractViolation
 from tests.conftest import TINY, TINY_FX
 
 WHY_NOT = spark.available()

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twinimpact import statements
-from twinimpact.count_model import Design, Fit, build_design
-from twinimpact.event_study import WEBB_WEIGHTS, pretrend_test, wild_score_test
+from twinimpact.words import statements
+from twinimpact.analyses.count_model import Design, Fit, build_design
+from twinimpact.analyses.event_study import WEBB_WEIGHTS, pretrend_test, wild_score_test
 
 
 @pytest.mark.parametrize("lo,hi,expected", [(0.80, 0.87, "lower"), (1.02, 1.10, "higher"),

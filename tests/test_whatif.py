@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from twinimpact import config, data, scenarios, whatif
+from twinimpact import config
+from twinimpact.sources import data
+from twinimpact.analyses import scenarios
+from twinimpact.notebook import whatif
 from twinimpact.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +47,7 @@ def test_scenario_figures_follow_the_adoption_share_and_the_drivers(sample):
 
 def test_break_even_moves_with_the_twin_build_cost(sample):
     params, ds = sample
-    from twinimpact import cost
+    from twinimpact.analyses import cost
 
     d = cost.observed_drivers(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], params.fx_rates),
                               ds["twin_usage"]).as_dict()
@@ -84,7 +87,7 @@ def test_moving_a_slider_in_a_live_kernel_redraws_the_charts(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != whatif.STATIC_ENV}
     km, kc = start_new_kernel(kernel_name=config.KERNEL_NAME, cwd=str(ROOT / "notebooks"), env=env)
     try:
-        code = ("from twinimpact import data, whatif\nfrom twinimpact.params import load_params\n"
+        code = ("from twinimpact.sources import data\nfrom twinimpact.notebook import whatif\nfrom twinimpact.params import load_params\n"
                 "params = load_params('params/default.yaml')\nds = data.load(params)\n"
                 "box = whatif.show(lambda **v: whatif.scenario_figures(ds, params, **v), "
                 "whatif.scenario_controls(params), 'the adoption path')")

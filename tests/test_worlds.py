@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from twinimpact import cost, data, engagement, sample, scenarios
+from twinimpact.analyses import cost, engagement, scenarios
+from twinimpact.sources import data
+from twinimpact import sample
 from twinimpact.params import Params
 
 ENGAGEMENT_KEYS = ("engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label")

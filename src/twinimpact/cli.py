@@ -12,8 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import __version__, config
-from .errors import TwinImpactError
+from twinimpact import __version__, config
+from twinimpact.errors import TwinImpactError
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
                 5: "publish failed"}
@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_statements(args: argparse.Namespace) -> int:
-    from . import model_statements
-    from .report import validate_only
+    from twinimpact.run import model_statements
+    from twinimpact.run.report import validate_only
 
     params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source)
     if not dataset.has("bookings"):
@@ -106,10 +106,10 @@ def _cmd_statements(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .report import run
+    from twinimpact.run.report import run
 
     if args.workers is not None and args.workers < 1:
-        from .errors import ParamsError
+        from twinimpact.errors import ParamsError
 
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
@@ -119,7 +119,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .report import validate_only
+    from twinimpact.run.report import validate_only
 
     params, dataset = validate_only(args.params, args.data, args.source)
     print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
@@ -132,8 +132,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .errors import ParamsError
-    from .sample import world, write_sample
+    from twinimpact.errors import ParamsError
+    from twinimpact.sample import world, write_sample
 
     if args.posts < 1 or args.seed < 0:
         raise ParamsError("--posts must be 1 or more and --seed 0 or more.")
@@ -152,7 +152,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_contract(args: argparse.Namespace) -> int:
-    from .docs import CONTRACT_PAGE, contract_markdown, write_contract
+    from twinimpact.contract.page import CONTRACT_PAGE, contract_markdown, write_contract
 
     path = Path(args.out) if args.out else CONTRACT_PAGE
     if args.check:
@@ -164,8 +164,8 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 
 def _cmd_prune(args: argparse.Namespace) -> int:
-    from .errors import ParamsError
-    from .publish import prune
+    from twinimpact.errors import ParamsError
+    from twinimpact.run.publish import prune
 
     if args.keep is None and args.older_than is None:
         raise ParamsError("prune needs --keep N, --older-than DAYS or both.")
@@ -181,7 +181,7 @@ def _cmd_prune(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .errors import ParamsError
+    from twinimpact.errors import ParamsError
 
     if args.workers < 1:
         raise ParamsError("--workers must be 1 or more.")
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": _cmd_run, "statements": _cmd_statements, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
                 "contract": _cmd_contract, "prune": _cmd_prune}
-    from .data import quiet_engine_warnings
+    from twinimpact.sources.data import quiet_engine_warnings
 
     quiet_engine_warnings()
     try:

@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import DEFAULT_FX_RATES, DEFAULT_SEED
-from .contract import ROLES
-from .drivers import DRIVER_LABELS, HOURS_LABELS
-from .errors import ParamsError
+from twinimpact.config import DEFAULT_FX_RATES, DEFAULT_SEED
+from twinimpact.contract.spec import ROLES
+from twinimpact.analyses.drivers import DRIVER_LABELS, HOURS_LABELS
+from twinimpact.errors import ParamsError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

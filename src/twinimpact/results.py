@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import RESULTS_MIME, TABLE_MIME
-from .contract import BREACHES, PRODUCTION_MODES
+from twinimpact.config import RESULTS_MIME, TABLE_MIME
+from twinimpact.contract.spec import BREACHES, PRODUCTION_MODES
 
 _CI = {"estimate": None, "ci_low": None, "ci_high": None}
 _PCT = {"p10": None, "p50": None, "p90": None}

@@ -16,7 +16,7 @@ def _generate(n: int) -> int:
 
 
 def _load() -> int:
-    from twinimpact import data
+    from twinimpact.sources import data
     from twinimpact.params import Params
 
     return len(data.load(Params())["posts"])

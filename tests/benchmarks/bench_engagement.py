@@ -33,8 +33,8 @@ def ensure_posts(n: int) -> Path:
 
 def ours(folder: str) -> dict:
     """Engine aggregation to cells, then the Poisson fit on cells with clustered SEs."""
-    from twinimpact import engagement
-    from twinimpact.data import duckdb_connect
+    from twinimpact.analyses import engagement
+    from twinimpact.sources.data import duckdb_connect
 
     con = duckdb_connect()
     posts = con.read_parquet(str(Path(folder) / "posts.parquet"))

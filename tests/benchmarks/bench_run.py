@@ -19,8 +19,8 @@ def _floor(folder: str) -> int:
     import nbformat
 
     from twinimpact import config
-    from twinimpact.execute import execute
-    from twinimpact.render import clean_for_report, render
+    from twinimpact.run.execute import execute
+    from twinimpact.run.render import clean_for_report, render
 
     books = Path(folder) / "books"
     books.mkdir()

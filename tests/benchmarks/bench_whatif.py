@@ -19,7 +19,10 @@ def _timed(fn, repeats: int = 7) -> float:
 
 
 def run() -> None:
-    from twinimpact import config, cost, data, whatif
+    from twinimpact import config
+    from twinimpact.analyses import cost
+    from twinimpact.sources import data
+    from twinimpact.notebook import whatif
     from twinimpact.params import load_params
 
     params = load_params(config.DEFAULT_PARAMS)

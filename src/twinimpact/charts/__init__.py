@@ -2,14 +2,14 @@
 Every builder returns a ``go.Figure`` whose title states the finding; nothing here shows
 or saves a figure."""
 
-from .theme import CATEGORY_COLORS, IMAGERY_COLORS, MODE_COLORS, setup, theme
-from .overview import campaigns_by_season, posts_by_month, coverage_heatmap
-from .cost import cost_components, cost_per_asset_over_time, cost_function, break_even, tornado, savings_distribution
-from .engagement import rates_vs_benchmarks, irr_forest, label_effect, event_study
-from .rights import findings_summary, compliance_trend, representation
-from .labor import (hours_per_asset_by_role, adoption_effect, pay_by_engagement, wage_bands, exposure_heatmap,
+from twinimpact.charts.theme import CATEGORY_COLORS, IMAGERY_COLORS, MODE_COLORS, setup, theme
+from twinimpact.charts.overview import campaigns_by_season, posts_by_month, coverage_heatmap
+from twinimpact.charts.cost import cost_components, cost_per_asset_over_time, cost_function, break_even, tornado, savings_distribution
+from twinimpact.charts.engagement import rates_vs_benchmarks, irr_forest, label_effect, event_study
+from twinimpact.charts.rights import findings_summary, compliance_trend, representation
+from twinimpact.charts.labor import (hours_per_asset_by_role, adoption_effect, pay_by_engagement, wage_bands, exposure_heatmap,
                     model_income, income_by_model)
-from .scenarios import npv_distribution, scenario_years, scenario_jobs, model_payouts
+from twinimpact.charts.scenarios import npv_distribution, scenario_years, scenario_jobs, model_payouts
 
 __all__ = [
     "CATEGORY_COLORS",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from ..contract import PRODUCTION_MODES
-from .theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, base_figure, season_order
-from ..labels import words
+from twinimpact.words import statements
+from twinimpact.contract.spec import PRODUCTION_MODES
+from twinimpact.charts.theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, base_figure, season_order
+from twinimpact.words.labels import words
 
 
 def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from .theme import base_figure
+from twinimpact.words import statements
+from twinimpact.charts.theme import base_figure
 
 
 def rates_vs_benchmarks(plat: pd.DataFrame, bands: pd.DataFrame) -> go.Figure:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from ..contract import ROLES
-from .theme import MODE_COLORS, base_figure
-from ..labels import words
+from twinimpact.words import statements
+from twinimpact.contract.spec import ROLES
+from twinimpact.charts.theme import MODE_COLORS, base_figure
+from twinimpact.words.labels import words
 
 
 def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]) -> go.Figure:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from .theme import IMAGERY_COLORS, MODE_COLORS, base_figure, season_order
-from ..labels import words
+from twinimpact.words import statements
+from twinimpact.charts.theme import IMAGERY_COLORS, MODE_COLORS, base_figure, season_order
+from twinimpact.words.labels import words
 
 
 def campaigns_by_season(campaigns: pd.DataFrame) -> go.Figure:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from .theme import base_figure
-from ..labels import words
+from twinimpact.words import statements
+from twinimpact.charts.theme import base_figure
+from twinimpact.words.labels import words
 
 
 def findings_summary(counts: dict[str, int], assets: int, owed: float, currency: str) -> go.Figure:

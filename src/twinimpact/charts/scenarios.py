@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import statements
-from .theme import MODE_COLORS, add_histogram, base_figure
+from twinimpact.words import statements
+from twinimpact.charts.theme import MODE_COLORS, add_histogram, base_figure
 
 
 def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, start: float, target: float

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ..contract import PRODUCTION_MODES
+from twinimpact.contract.spec import PRODUCTION_MODES
 
 FONT = "Inter, Helvetica Neue, Arial, sans-serif"
 #: One colour per meaning, everywhere: production modes and imagery share their hues.
@@ -46,7 +46,7 @@ def theme() -> go.layout.Template:
 def setup() -> None:
     """Register the theme and the renderer: charts travel as plotly JSON (the plotly MIME
     type), interactive in JupyterLab and small in the executed notebook; the report's
-    renderer (:mod:`twinimpact.render`) turns them into offline HTML."""
+    renderer (:mod:`twinimpact.run.render`) turns them into offline HTML."""
     pio.templates["twinimpact"] = theme()
     pio.templates.default = "twinimpact"
     pio.renderers.default = "plotly_mimetype"

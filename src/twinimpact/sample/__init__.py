@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import CHUNK_ROWS, DEFAULT_SEED
-from ..results import jsonable
-from .posts import make_posts
-from .spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
-from .tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
+from twinimpact.config import CHUNK_ROWS, DEFAULT_SEED
+from twinimpact.results import jsonable
+from twinimpact.sample.posts import make_posts
+from twinimpact.sample.spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
+from twinimpact.sample.tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
 
 __all__ = ["WORLDS", "Sample", "SampleSpec", "generate", "world", "write_sample"]
 

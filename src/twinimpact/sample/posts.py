@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..contract import PLATFORMS
-from .spec import BRANDS, PLATFORM_FOLLOWER_FACTOR, PLATFORM_REACH, PLATFORM_SHARE, SampleSpec
+from twinimpact.contract.spec import PLATFORMS
+from twinimpact.sample.spec import BRANDS, PLATFORM_FOLLOWER_FACTOR, PLATFORM_REACH, PLATFORM_SHARE, SampleSpec
 
 
 _START = pd.Timestamp("2023-01-01", tz="UTC")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..config import DEFAULT_FX_RATES
+from twinimpact.config import DEFAULT_FX_RATES
 
 # --- the fictional world ---------------------------------------------------------
 MARKET_CURRENCY = {"SE": "SEK", "DE": "EUR", "FR": "EUR", "GB": "GBP", "US": "USD", "US-NY": "USD"}

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from ..contract import SHOOT_DAY_ROLES
-from .spec import (BRANDS, ENGAGEMENT_MULTIPLIER, FX_TO_EUR, MARKET_CURRENCY, ROLE_ENGAGEMENT, SEASONS,
+from twinimpact.contract.spec import SHOOT_DAY_ROLES
+from twinimpact.sample.spec import (BRANDS, ENGAGEMENT_MULTIPLIER, FX_TO_EUR, MARKET_CURRENCY, ROLE_ENGAGEMENT, SEASONS,
                    SOC_MEDIAN_USD, SampleSpec)
 
 

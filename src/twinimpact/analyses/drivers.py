@@ -1,0 +1,197 @@
+"""The driver model: the unit costs (and hours) of each production mode observed in the
+data, that break-even, sensitivity and every Monte Carlo of the workbook vary.
+
+Observed values are pooled over the campaigns of a mode (reporting currency). How far each
+driver may move comes from the data too: its **range** is the 10th to 90th percentile of
+the same unit cost computed campaign by campaign, as multipliers of the pooled value
+(:func:`spread_ranges`); the parameters' ``driver_ranges`` override it driver by driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from twinimpact.contract.spec import COST_CATEGORIES
+
+#: Spend that scales with shoot days rather than with assets.
+SHOOT_DAY_CATEGORIES = ("model_fees", "photographer", "hair_makeup", "styling", "studio_location", "travel")
+#: Which cost driver each twin-campaign category feeds (per asset unless said).
+TWIN_DRIVER_OF = {
+    "twin_licensing": "licensing_per_asset",
+    "generation_compute": "compute_per_asset",
+    "ai_review": "review_per_asset",
+    "disclosure_compliance": "compliance_per_asset",
+}
+DRIVER_LABELS = {
+    "shoot_day_cost": "cost of a shoot day (crew, model, studio, travel)",
+    "assets_per_shoot_day": "assets per shoot day",
+    "traditional_post_per_asset": "traditional post-production and other, per asset",
+    "twin_creation_cost": "building one twin",
+    "licensing_per_asset": "twin licence fee per asset",
+    "compute_per_asset": "generation compute per asset",
+    "review_per_asset": "AI review per asset",
+    "compliance_per_asset": "disclosure compliance per asset",
+    "twin_post_per_asset": "twin post-production and other, per asset",
+    "hybrid_per_asset": "hybrid production per asset (twin building excluded)",
+}
+#: Paid hours per asset of each mode, varied by the labour Monte Carlo.
+HOURS_LABELS = {
+    "traditional_hours_per_asset": "paid hours per traditional asset",
+    "hybrid_hours_per_asset": "paid hours per hybrid asset",
+    "twin_hours_per_asset": "paid hours per twin asset",
+}
+#: The unit of each driver, for reading (money in the reporting currency).
+DRIVER_UNITS = {**{k: "money per asset" for k in DRIVER_LABELS}, "shoot_day_cost": "money per shoot day",
+                "assets_per_shoot_day": "assets per shoot day", "twin_creation_cost": "money per twin",
+                **{k: "hours per asset" for k in HOURS_LABELS}}
+#: Drivers whose campaign-level values are on another scale than the pooled value (a campaign
+#: may build several twins): their range is the campaigns' spread around their own mean.
+SPREAD_AROUND_MEAN = ("twin_creation_cost",)
+#: The drivers without which traditional and twin production cannot be compared.
+CORE_DRIVERS = tuple(k for k in DRIVER_LABELS if k != "hybrid_per_asset")
+
+
+@dataclass
+class Drivers:
+    """Unit costs observed in the data (reporting currency). ``None`` where the data has no
+    campaign of the mode needed."""
+
+    shoot_day_cost: float | None
+    assets_per_shoot_day: float | None
+    traditional_post_per_asset: float | None
+    twin_creation_cost: float | None
+    licensing_per_asset: float | None
+    compute_per_asset: float | None
+    review_per_asset: float | None
+    compliance_per_asset: float | None
+    twin_post_per_asset: float | None
+    hybrid_per_asset: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, float | None]:
+        """Every cost driver by name (:data:`DRIVER_LABELS` order)."""
+        return {k: getattr(self, k) for k in DRIVER_LABELS}
+
+    @property
+    def complete(self) -> bool:
+        """True when traditional and twin production can be compared (hybrid is optional)."""
+        return all(getattr(self, k) is not None for k in CORE_DRIVERS)
+
+
+def observed_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None = None) -> Drivers:
+    """Calibrate the driver model on the data (all pooled, reporting currency).
+
+    Traditional: shoot-day spend (model fees, photographer, hair and make-up, styling,
+    studio, travel) per shoot day; assets per shoot day; everything else per asset.
+    Twin: licensing, compute, review and compliance per asset from twin campaigns; the rest
+    as post-production per asset; twin creation spend per twin built, a twin being a model
+    whose twin appears in ``twin_usage`` (or, without usage, one twin per creation line).
+    Hybrid: running spend (twin building excluded) per asset of hybrid campaigns.
+    """
+    notes: list[str] = []
+    cats = [c for c in COST_CATEGORIES if c in costs.columns]
+    trad = costs[(costs["production_mode"] == "traditional") & ~costs["zero_assets"]]
+    twin = costs[(costs["production_mode"] == "twin") & ~costs["zero_assets"]]
+    t_assets, t_days = float(trad["assets_delivered"].sum()), float(trad["shoot_days"].sum())
+    day_cats = [c for c in SHOOT_DAY_CATEGORIES if c in cats]
+    if t_assets > 0 and t_days > 0:
+        shoot_day_cost = float(trad[day_cats].to_numpy().sum()) / t_days
+        assets_per_day = t_assets / t_days
+        other = [c for c in cats if c not in day_cats and c != "twin_creation"]
+        trad_post = float(trad[other].to_numpy().sum()) / t_assets
+    else:
+        shoot_day_cost = assets_per_day = trad_post = None
+        notes.append("no traditional campaign with assets and shoot days: traditional unit costs unknown")
+    w_assets = float(twin["assets_delivered"].sum())
+    per_asset: dict[str, float | None] = {k: None for k in set(TWIN_DRIVER_OF.values()) | {"twin_post_per_asset"}}
+    if w_assets > 0:
+        for cat, driver in TWIN_DRIVER_OF.items():
+            per_asset[driver] = float(twin[cat].sum()) / w_assets if cat in cats else 0.0
+        rest = [c for c in cats if c not in TWIN_DRIVER_OF and c != "twin_creation"]
+        per_asset["twin_post_per_asset"] = float(twin[rest].to_numpy().sum()) / w_assets
+    else:
+        notes.append("no twin campaign with assets: twin unit costs unknown")
+    creation_spend = float(costs["twin_creation"].sum()) if "twin_creation" in costs else 0.0
+    twins = int(twin_usage["model_id"].nunique()) if twin_usage is not None and len(twin_usage) else 0
+    if creation_spend > 0 and twins > 0:
+        creation = creation_spend / twins
+    elif creation_spend > 0:
+        creation = None
+        notes.append("twin creation spend but no twin usage: cost per twin unknown")
+    else:
+        creation = 0.0 if w_assets > 0 else None
+    hyb = costs[(costs["production_mode"] == "hybrid") & ~costs["zero_assets"]]
+    h_assets = float(hyb["assets_delivered"].sum())
+    hybrid = float(hyb["running_total"].sum()) / h_assets if h_assets > 0 else None
+    return Drivers(shoot_day_cost, assets_per_day, trad_post, creation, per_asset["licensing_per_asset"],
+                   per_asset["compute_per_asset"], per_asset["review_per_asset"],
+                   per_asset["compliance_per_asset"], per_asset["twin_post_per_asset"], hybrid, notes)
+
+
+def campaign_drivers(costs: pd.DataFrame) -> pd.DataFrame:
+    """Each cost driver computed for one campaign at a time (campaigns x drivers, NaN where a
+    driver does not apply): the data's campaign-to-campaign spread of unit costs. Twin
+    creation is spend per creating campaign (the twins a campaign built are not recorded)."""
+    cats = [c for c in COST_CATEGORIES if c in costs.columns]
+    c = costs[~costs["zero_assets"]]
+    assets = c["assets_delivered"].astype(float)
+    mode = c["production_mode"]
+    day_cats = [k for k in SHOOT_DAY_CATEGORIES if k in cats]
+    other = [k for k in cats if k not in day_cats and k != "twin_creation"]
+    rest = [k for k in cats if k not in TWIN_DRIVER_OF and k != "twin_creation"]
+    days = c["shoot_days"].astype(float).where(c["shoot_days"] > 0)
+    trad, twin = mode == "traditional", mode == "twin"
+    out = pd.DataFrame(index=c.index)
+    out["shoot_day_cost"] = (c[day_cats].sum(axis=1) / days).where(trad)
+    out["assets_per_shoot_day"] = (assets / days).where(trad)
+    out["traditional_post_per_asset"] = (c[other].sum(axis=1) / assets).where(trad)
+    creation = c["twin_creation"] if "twin_creation" in c else pd.Series(0.0, index=c.index)
+    out["twin_creation_cost"] = creation.where(creation > 0)
+    for cat, driver in TWIN_DRIVER_OF.items():
+        out[driver] = ((c[cat] if cat in c else 0.0) / assets).where(twin)
+    out["twin_post_per_asset"] = (c[rest].sum(axis=1) / assets).where(twin)
+    out["hybrid_per_asset"] = (c["running_total"] / assets).where(mode == "hybrid")
+    return out.astype(float)
+
+
+def spread_ranges(per_campaign: pd.DataFrame, pooled: dict[str, float | None], low_q: float = 0.1,
+                  high_q: float = 0.9) -> dict[str, tuple[float, float]]:
+    """Each driver's range as multipliers of its pooled value: the ``low_q`` and ``high_q``
+    quantiles of its campaign-level values over the pooled value, widened to include 1::
+
+        range(d) = (min(1, P10_c(d) / pooled(d)), max(1, P90_c(d) / pooled(d)))
+
+    (1, 1), no variation, where the pooled value is missing or zero or fewer than two
+    campaigns carry the driver. Drivers in :data:`SPREAD_AROUND_MEAN` are divided by the
+    campaigns' mean instead of the pooled value."""
+    out: dict[str, tuple[float, float]] = {}
+    for name, value in pooled.items():
+        values = per_campaign[name].dropna() if name in per_campaign else pd.Series(dtype=float)
+        if value is None or not np.isfinite(value) or value <= 0 or len(values) < 2:
+            out[name] = (1.0, 1.0)
+            continue
+        centre = float(values.mean()) if name in SPREAD_AROUND_MEAN else value
+        lo, hi = np.quantile(values.to_numpy(float), [low_q, high_q])
+        out[name] = (float(min(1.0, lo / centre)), float(max(1.0, hi / centre)))
+    return out
+
+
+def drivers_table(values: dict[str, float | None], ranges: dict[str, tuple[float, float]],
+                  overridden: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The drivers for reading: meaning, unit, observed value and the range each one moves in
+    (multipliers, and where the range comes from)."""
+    labels = {**DRIVER_LABELS, **HOURS_LABELS}
+    return pd.DataFrame([{"driver": k, "meaning": labels[k], "unit": DRIVER_UNITS[k], "observed": v,
+                          "low": ranges.get(k, (1.0, 1.0))[0], "high": ranges.get(k, (1.0, 1.0))[1],
+                          "range_from": "parameters" if k in overridden else "campaigns P10-P90"}
+                         for k, v in values.items()])
+
+
+def cost_ranges(costs: pd.DataFrame, observed: dict[str, float | None],
+                overrides: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Each cost driver's range: its campaigns' spread (:func:`spread_ranges`), unless the
+    parameters' ``driver_ranges`` set it (the cost and scenario analyses use the same)."""
+    return {**spread_ranges(campaign_drivers(costs), observed), **overrides}

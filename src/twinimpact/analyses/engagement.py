@@ -1,0 +1,205 @@
+"""Engagement of twin, synthetic and human imagery, and what the AI label costs.
+
+The count model (:mod:`twinimpact.analyses.count_model`) gives incidence-rate ratios (IRR):
+engagements per impression relative to unlabelled human imagery, other covariates held
+fixed. This module adds the power of the label comparison, raw rates against published
+benchmarks, the before/after-adoption study (:mod:`twinimpact.analyses.event_study`), and the one
+call a notebook makes, :func:`analyse`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from twinimpact.words import statements
+from twinimpact.contract.spec import AI_IMAGERY
+from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
+                          fit_poisson, sample_rows)
+from twinimpact.analyses.event_study import adoption_dates, event_study
+
+if TYPE_CHECKING:
+    from twinimpact.sources.data import Dataset
+    from twinimpact.params import Params
+
+#: Params fields the engagement analysis reads (beyond scope).
+PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width")
+#: Which fit leads the engagement figures, and why (also written into results.json).
+HEADLINE_RULE = ("the negative binomial leads when it is fitted on every post, the Poisson on covariate cells "
+                 "otherwise: both estimate the same rate ratios with cluster-robust 95% intervals, and the negative "
+                 "binomial is the more precise; a statement names the other fit when it points another way")
+HEADLINE_FITS = {"negative binomial": "negative binomial on every post, campaign-clustered 95% intervals",
+                 "poisson": "poisson on covariate cells, log-impressions offset, campaign-clustered 95% intervals"}
+#: The label effect the power calculation asks about: a 10% drop in engagements per
+#: impression, within the range published experiments report for disclosed AI imagery.
+LABEL_EFFECT_OF_INTEREST = 0.9
+
+
+# --- headline, power, rates ----------------------------------------------------------------
+def headline(fit: Fit) -> dict[str, dict[str, float | None]]:
+    """The three rate ratios results.json promises, each ``{estimate, ci_low, ci_high}``."""
+    return {"irr_twin_vs_human": fit.irr("imagery[twin]"), "irr_synthetic_vs_human": fit.irr("imagery[synthetic]"),
+            "irr_ai_label": fit.irr("ai_label")}
+
+
+def power(fit: Fit, labelled_posts: int, effect: float = LABEL_EFFECT_OF_INTEREST,
+          power_level: float = 0.8) -> dict[str, Any]:
+    """Approximate minimum detectable label effect, and the labelled posts needed to detect
+    a label rate ratio of ``effect``.
+
+    With ``se`` the fitted (clustered) standard error of the log label effect, a two-sided
+    5% test has power ``power_level`` against effects beyond
+    ``mde = (z_0.975 + z_power) * se`` on the log scale, reported as the rate ratios
+    ``exp(-mde)`` (a drop) and ``exp(mde)`` (a rise). Assuming ``se`` shrinks like
+    ``1 / sqrt(labelled posts)``, detecting ``|log effect|`` needs
+    ``labelled_posts * (mde / |log effect|)^2`` labelled posts. Approximate: it ignores the
+    design effect of clustering on new posts and what unlabelled AI posts contribute.
+    """
+    if "ai_label" not in fit.names:
+        return {"mde_irr_drop": None, "mde_irr_rise": None, "labelled_posts": labelled_posts,
+                "posts_needed_for": effect, "labelled_posts_needed": None}
+    se = float(fit.se()[fit.names.index("ai_label")])
+    mde = (Z95 + _z(power_level)) * se
+    needed = labelled_posts * (mde / abs(math.log(effect))) ** 2 if labelled_posts else None
+    return {"se_log_irr": se, "mde_irr_drop": math.exp(-mde), "mde_irr_rise": math.exp(mde),
+            "labelled_posts": labelled_posts, "posts_needed_for": effect,
+            "labelled_posts_needed": math.ceil(needed) if needed is not None else None}
+
+
+def _z(p: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(p))
+
+
+def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Pooled engagements per impression by ``by`` (from cells: exact sums)."""
+    g = cells.groupby(by, observed=True).agg(posts=("posts", "sum"), engagements=("y", "sum"),
+                                              impressions=("exposure", "sum")).reset_index()
+    g["per_impression"] = g["engagements"] / g["impressions"]
+    return g
+
+
+def per_follower_medians(posts, by: str = "platform", outcome: str = "engagements",
+                         exact: bool = True) -> pd.DataFrame:
+    """Median per-post engagements per follower by ``by``, computed in the engine. An exact
+    median holds every value in memory: for posts kept in the engine (``exact=False``) the
+    engine's approximate median (a bounded sketch) is used instead."""
+    t = posts.filter(posts.followers > 0)
+    t = t.mutate(r=_outcome(t, outcome).cast("float64") / t.followers)
+    median = t.r.median() if exact else t.r.approx_median()
+    return t.group_by(by).aggregate(median_per_follower=median, posts=t.count()).to_pandas() \
+        .sort_values(by).reset_index(drop=True)
+
+
+def benchmark_bands(bench: pd.DataFrame) -> pd.DataFrame:
+    """Per-platform benchmark values from data/reference/benchmarks.csv (per impression and
+    per follower), with their sources."""
+    rows = []
+    for _, r in bench.iterrows():
+        for kind in ("engagement_per_impression_", "engagement_per_follower_"):
+            if str(r["metric"]).startswith(kind):
+                platform = str(r["metric"]).removeprefix(kind)
+                if "_" in platform:
+                    continue
+                rows.append({"platform": platform, "basis": kind.removeprefix("engagement_").rstrip("_"),
+                             "value": r["value"], "source": r["source"], "year": r["year"]})
+    return pd.DataFrame(rows, columns=["platform", "basis", "value", "source", "year"])
+
+
+# --- one call for the notebook ----------------------------------------------------------------
+@dataclass
+class EngagementAnalysis:
+    """What the engagement notebook shows: cells, both fits, power, rates, the event study."""
+
+    cells: pd.DataFrame
+    poisson: Fit | None
+    negbin: Fit | None
+    lead: Fit | None
+    nb_rows: int
+    nb_population: int
+    power: dict[str, Any]
+    platform_rates: pd.DataFrame
+    follower_medians: pd.DataFrame
+    bands: pd.DataFrame
+    by_imagery_label: pd.DataFrame
+    by_format_imagery: pd.DataFrame
+    event: pd.DataFrame
+    did: dict[str, Any]
+    messages: list[str]
+    conclusions: dict[str, dict[str, Any]]
+    block: dict[str, Any]
+    why_not: str = ""  # set when the posts cannot carry the model: what is missing
+
+    @property
+    def available(self) -> bool:
+        """False when there is nothing to fit (``why_not`` says why)."""
+        return not self.why_not
+
+
+def unavailable(why: str, cells: pd.DataFrame, bench: pd.DataFrame) -> EngagementAnalysis:
+    """The engagement analysis when the posts cannot carry the model: every estimate null,
+    every conclusion saying so, nothing shown as a number that was not measured."""
+    empty = {"estimate": None, "ci_low": None, "ci_high": None}
+    block = {**{k: dict(empty) for k in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label")},
+             "posts": int(cells["posts"].sum()) if len(cells) else 0, "not_available": why}
+    conclusions = {f"engagement_{k}": {"direction": None, "statement": f"Engagement was not measured: {why}"}
+                   for k in ("twin_vs_human", "synthetic_vs_human", "ai_label")}
+    return EngagementAnalysis(cells, None, None, None, 0, 0, {}, pd.DataFrame(), pd.DataFrame(),
+                              benchmark_bands(bench), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {}, [why],
+                              conclusions, block, why)
+
+
+def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
+    """Every engagement calculation on the dataset's posts, which stay in the engine: the
+    Poisson fit on covariate cells, the negative binomial on (up to ``nb_max_rows``) posts,
+    the headline chosen by :data:`HEADLINE_RULE`, power, rates against the reference
+    benchmarks and the before/after-adoption study; with the ``engagement`` block of
+    results.json and the three engagement conclusions."""
+    posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
+    cells = aggregate_cells(posts, outcome, width)
+    try:
+        design = build_design(cells)
+        pois = fit_poisson(design)
+    except EngagementError as err:  # no posts with impressions, or a fit that cannot converge
+        return unavailable(str(err), cells, dataset.reference["benchmarks"])
+    nb, nb_rows, population = None, 0, int(cells["posts"].sum())
+    messages = list(design.messages)
+    if params.nb_max_rows > 0:
+        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, width, population)
+        nb_rows = len(rows)
+        try:
+            rdesign = build_design(rows)
+            start = np.array([pois.params[pois.names.index(n)] if n in pois.names else 0.0 for n in rdesign.names])
+            nb = fit_negbin(rdesign, start)
+        except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
+            messages.append(f"The negative binomial could not be fitted: {err}")
+    # The headline rule: both fits estimate the same rate ratios (each estimating equation is
+    # unbiased whenever the mean model holds) and both intervals are cluster-robust; the
+    # negative binomial weighs posts by their variance and is the more precise, so it leads
+    # when it saw every post. On a sample of posts the Poisson on all cells leads.
+    lead = nb if nb is not None and nb_rows == population else pois
+    check = pois if lead is nb else nb
+    labelled = int(cells.loc[cells["ai_label"] & cells["imagery"].isin(list(AI_IMAGERY)), "posts"].sum())
+    pw = power(lead, labelled)
+    plat = rates(cells, ["platform"])
+    event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]), seed=params.seed)
+    block = {**headline(lead), "posts": population, "headline_fit": HEADLINE_FITS[lead.method],
+             "headline_rule": HEADLINE_RULE, "outcome": outcome,
+             "overdispersion": {"pearson_dispersion": pois.pearson_dispersion,
+                                "negbin_alpha": nb.alpha if nb else None},
+             "poisson": headline(pois), "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
+             "did_after_adoption": did, "power": pw, "cells": len(cells)}
+    check_head = headline(check) if check is not None else {}
+    conclusions = {f"engagement_{key.removeprefix('irr_')}": statements.engagement_conclusion(
+        f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "")
+        for key, value in headline(lead).items()}
+    return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
+                              per_follower_medians(posts, outcome=outcome, exact="posts" not in dataset.counts),
+                              benchmark_bands(dataset.reference["benchmarks"]), rates(cells, ["imagery", "ai_label"]),
+                              rates(cells, ["format", "imagery"]), event, did, messages + ev_msgs, conclusions,
+                              block)

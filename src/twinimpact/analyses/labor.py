@@ -1,0 +1,374 @@
+"""Creative labour: hours, headcount and pay by role, what moving assets to digital twins
+does to them (displaced, redeployed, new work, net), and models' income from photographed
+days versus twin fees. Pure functions.
+
+The scenario starts from **today's mix**: the year's assets as they were made, by brand
+and mode. Each brand moves from its own twin share to ``adoption_share`` (a brand already
+there moves nothing); the assets it moves come from its traditional and hybrid production
+in proportion. Each role loses the hours those assets took (displaced);
+``redeploy_share[role]`` of them stay paid on other work (redeployed), the rest are lost;
+twin production of the moved assets adds new work. So displaced = redeployed + lost, and
+the role's paid hours change by new - lost. The scenarios notebook moves along the same
+path year by year, so its final year agrees with this one (:func:`shift_from_mix`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from twinimpact.contract.spec import PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
+from twinimpact.analyses.money import rates_for, to_reporting
+
+if TYPE_CHECKING:
+    from twinimpact.sources.data import Dataset
+    from twinimpact.params import Params
+
+#: Params fields the creative-labour analysis reads (beyond money and scope).
+PARAMETERS = ("adoption_share", "redeploy_share", "annual_hours", "agency_commission", "labor_year", "seed",
+              "n_draws", "driver_ranges")
+
+
+def staffing_detail(staffing: pd.DataFrame, campaigns: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
+    """Staffing rows with their campaign's brand, mode, year and assets, the hourly rate in
+    the reporting currency (``hourly_rate_rep``) and ``pay`` = hours x hourly_rate_rep.
+
+    Parameters
+    ----------
+    staffing, campaigns
+        Contract tables; a staffing row's ``hourly_rate`` is in its campaign's currency.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+    """
+    c = campaigns[["campaign_id", "brand", "production_mode", "start_date", "assets_delivered", "currency"]]
+    s = staffing.merge(c, on="campaign_id", how="left")
+    s["year"] = pd.to_datetime(s["start_date"]).dt.year
+    s["hourly_rate_rep"] = s["hourly_rate"].astype(float) * rates_for(s["currency"], fx_rates).to_numpy()
+    s["pay"] = s["hours"].astype(float) * s["hourly_rate_rep"]
+    return s
+
+
+def hours_per_asset(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str, float | None]:
+    """Paid hours per finished asset of each mode, pooled::
+
+        hours_per_asset[mode] = sum(staffing hours of the mode's campaigns) / sum(assets_delivered)
+
+    ``None`` for a mode with no assets; ``labor.hours_per_asset`` in results.json."""
+    hours = staffing.merge(campaigns[["campaign_id", "production_mode"]], on="campaign_id").groupby(
+        "production_mode")["hours"].sum()
+    assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
+    return {m: (float(hours.get(m, 0.0)) / float(assets[m]) if m in assets and assets[m] > 0 else None)
+            for m in PRODUCTION_MODES}
+
+
+def role_hours_per_asset(detail: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """By mode and role: hours, pay and people summed; ``hours_per_asset`` = the role's hours
+    over the mode's assets delivered; ``hourly_rate`` = pay / hours (hours-weighted mean,
+    reporting currency per hour). ``detail`` is :func:`staffing_detail`."""
+    assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
+    g = detail.groupby(["production_mode", "role"]).agg(hours=("hours", "sum"), pay=("pay", "sum"),
+                                                        people=("people", "sum")).reset_index()
+    g["hours_per_asset"] = g["hours"] / g["production_mode"].map(assets).astype(float)
+    g["hourly_rate"] = g["pay"] / g["hours"]
+    return g
+
+
+def pay_by_role(detail: pd.DataFrame) -> pd.DataFrame:
+    """Hours and pay by role and engagement type (employee, freelance, agency)."""
+    return detail.groupby(["role", "engagement"]).agg(hours=("hours", "sum"), pay=("pay", "sum"),
+                                                      people=("people", "sum")).reset_index()
+
+
+@dataclass
+class Scenario:
+    """The year's labour when assets move to twins, by role, against today's mix."""
+
+    year: int
+    assets: float
+    adoption_share: float
+    table: pd.DataFrame  # role, baseline_hours, displaced, redeployed, lost, new, net, scenario_hours, FTEs, pay
+    moved: dict[str, float] = field(default_factory=dict)  # assets moved to twins from each mode
+
+
+def mix_by_brand(campaigns: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Assets delivered in ``year`` by brand and production mode (one column per mode)."""
+    years = pd.to_datetime(campaigns["start_date"]).dt.year
+    c = campaigns[years == year]
+    wide = c.pivot_table(index="brand", columns="production_mode", values="assets_delivered", aggfunc="sum",
+                         fill_value=0)
+    return wide.reindex(columns=list(PRODUCTION_MODES), fill_value=0).astype(float)
+
+
+def moved_assets(mix: pd.DataFrame, target_share: float, fraction: float = 1.0) -> dict[str, float]:
+    """Assets each mode gives up when every brand moves ``fraction`` of the way from its own
+    twin share ``w_b`` to ``target_share`` (a brand already at or above it moves nothing).
+    A brand's moved assets ``fraction * max(0, target - w_b) * A_b`` come from its traditional
+    and hybrid assets in proportion to them."""
+    total = mix.sum(axis=1)
+    share = (mix["twin"] / total).where(total > 0, 0.0)
+    moved = fraction * (target_share - share).clip(lower=0) * total
+    pool = mix["traditional"] + mix["hybrid"]
+    out = {}
+    for mode in ("traditional", "hybrid"):
+        out[mode] = float((moved * (mix[mode] / pool).where(pool > 0, 0.0)).sum())
+    return out
+
+
+def shift_from_mix(rates: pd.DataFrame, baseline: dict[str, float], moved: dict[str, float],
+                   redeploy_share: dict[str, float], annual_hours: float, year: int = 0,
+                   adoption_share: float = 0.0) -> Scenario:
+    """Hours, FTE and pay by role when ``moved`` assets of each mode (traditional, hybrid) are
+    made with twins instead, against a year whose assets by mode are ``baseline``.
+
+    With ``h_m`` a role's hours per asset in mode m, ``M_m`` the assets moved from mode m and
+    ``r`` the role's redeployed share::
+
+        baseline  = sum_m A_m * h_m
+        displaced = M_trad * h_trad + M_hyb * h_hyb        redeployed = r * displaced
+        lost      = displaced - redeployed                 new = (M_trad + M_hyb) * h_twin
+        net       = new - lost                             FTE = hours / annual_hours
+
+    ``rates`` is :func:`role_hours_per_asset`. Pay: each mode's hours at the role's rate in
+    that mode (its traditional rate where the mode has none); redeployed hours stay paid.
+    With ``baseline = {"traditional": A}`` and ``moved = {"traditional": s * A}`` this is the
+    all-traditional case.
+    """
+    by = {m: rates[rates["production_mode"] == m].set_index("role") for m in PRODUCTION_MODES}
+    roles = [r for r in ROLES if any(r in by[m].index for m in PRODUCTION_MODES)]
+    rows = []
+    for role in roles:
+        h = {m: float(by[m]["hours_per_asset"].get(role, 0.0)) for m in PRODUCTION_MODES}
+        rate = {m: float(by[m]["hourly_rate"].get(role, np.nan)) for m in PRODUCTION_MODES}
+        fallback = next((rate[m] for m in PRODUCTION_MODES if np.isfinite(rate[m])), 0.0)
+        rate = {m: v if np.isfinite(v) else fallback for m, v in rate.items()}
+        base = sum(baseline.get(m, 0.0) * h[m] for m in PRODUCTION_MODES)
+        parts = {m: moved.get(m, 0.0) * h[m] for m in ("traditional", "hybrid")}
+        displaced = sum(parts.values())
+        r = redeploy_share.get(role, 0.0)
+        redeployed, lost = r * displaced, (1 - r) * displaced
+        new = sum(moved.values()) * h["twin"]
+        base_pay = sum(baseline.get(m, 0.0) * h[m] * rate[m] for m in PRODUCTION_MODES)
+        scen_pay = base_pay - (1 - r) * sum(parts[m] * rate[m] for m in parts) + new * rate["twin"]
+        rows.append({"role": role, "baseline_hours": base, "displaced": displaced, "redeployed": redeployed,
+                     "lost": lost, "new": new, "net": new - lost, "scenario_hours": base - lost + new,
+                     "baseline_fte": base / annual_hours, "scenario_fte": (base - lost + new) / annual_hours,
+                     "net_fte": (new - lost) / annual_hours, "baseline_pay": base_pay, "scenario_pay": scen_pay,
+                     "pay_change": scen_pay - base_pay})
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["shoot_day_role"] = table["role"].isin(SHOOT_DAY_ROLES)
+        table = table.sort_values("net", kind="mergesort").reset_index(drop=True)
+    return Scenario(year, float(sum(baseline.values())), adoption_share, table, dict(moved))
+
+
+def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.ndarray], annual_hours: float,
+                    redeploy_share: dict[str, float]) -> dict[str, dict[str, float]]:
+    """P10, P50 and P90 of displaced, redeployed, new and net hours (and net FTE) when each
+    mode's hours per asset move by the drawn multipliers (``draws[<mode>_hours_per_asset]``
+    over its observed value): every role of a mode scales together."""
+    by = {m: rates[rates["production_mode"] == m].set_index("role")["hours_per_asset"] for m in PRODUCTION_MODES}
+    n = len(next(iter(draws.values()))) if draws else 1
+    mult = {}
+    for m in PRODUCTION_MODES:
+        pooled = float(by[m].sum())
+        key = f"{m}_hours_per_asset"
+        mult[m] = draws[key] / pooled if key in draws and pooled > 0 else np.ones(n)
+    disp = np.zeros(n)
+    redep = np.zeros(n)
+    for m in ("traditional", "hybrid"):
+        hours = scen.moved.get(m, 0.0) * by[m]
+        disp += mult[m] * float(hours.sum())
+        redep += mult[m] * float(sum(redeploy_share.get(role, 0.0) * v for role, v in hours.items()))
+    new = mult["twin"] * sum(scen.moved.values()) * float(by["twin"].sum())
+    net = new - disp + redep
+    out = {}
+    for name, values in (("displaced_hours", disp), ("redeployed_hours", redep), ("new_hours", new),
+                         ("net_hours", net), ("net_fte", net / annual_hours)):
+        p10, p50, p90 = np.percentile(values, [10, 50, 90])
+        out[name] = {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+    return out
+
+
+def year_assets(campaigns: pd.DataFrame, year: int = 0) -> tuple[int, float]:
+    """The year analysed (``year``, or the latest campaign start year when 0) and the assets
+    delivered by campaigns starting that year."""
+    years = pd.to_datetime(campaigns["start_date"]).dt.year
+    y = int(years.max()) if not year else int(year)
+    return y, float(campaigns.loc[years == y, "assets_delivered"].sum())
+
+
+# --- public context ----------------------------------------------------------------------
+def wage_context(rates: pd.DataFrame, occupations: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
+    """Each role's rate in the data (traditional, else twin) next to its SOC code's BLS
+    May 2024 hourly wages (P10, median, P90), all in the reporting currency when the
+    parameters hold a USD rate."""
+    order = {m: i for i, m in enumerate(PRODUCTION_MODES)}
+    own = rates.sort_values("production_mode", key=lambda s: s.map(order))
+    own = own.drop_duplicates("role")[["role", "hourly_rate"]]
+    occ = occupations.copy()
+    usd = fx_rates.get("USD")
+    for col in ("median_hourly_wage_usd", "p10_hourly_wage_usd", "p90_hourly_wage_usd"):
+        occ[col.replace("_usd", "")] = occ[col] * usd if usd else np.nan
+    out = own.merge(occ[["role", "soc_code", "title", "proxy", "employment", "p10_hourly_wage", "median_hourly_wage",
+                         "p90_hourly_wage", "source"]], on="role", how="left")
+    out["rate_vs_median"] = out["hourly_rate"] / out["median_hourly_wage"]
+    return out
+
+
+def exposure_comparison(exposure: pd.DataFrame, roles: list[str] | None = None) -> pd.DataFrame:
+    """Roles x measures: the percentile of each published exposure index among all
+    occupations (the Microsoft score x 100, which has no published percentile), side by side,
+    and how far apart each role's ranks on the measures lie."""
+    e = exposure.copy()
+    if roles:
+        e = e[e["role"].isin(roles)]
+    e["value"] = e["percentile"].where(e["percentile"].notna(), e["score"] * 100)
+    wide = e.pivot_table(index="role", columns="measure", values="value", aggfunc="first")
+    order = [m for m in ("aioe", "ig_aioe", "eloundou_human_beta", "eloundou_gpt4_beta", "microsoft_applicability")
+             if m in wide.columns]
+    wide = wide[order]
+    ranks = wide.rank(ascending=False, method="min")  # 1 = the most exposed of these roles
+    wide["rank_spread"] = ranks.max(axis=1) - ranks.min(axis=1)
+    return wide.reset_index()
+
+
+def exposure_ranks(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Each role's rank on each measure among the roles shown (1 = most exposed): the one
+    scale on which indices built on different units can be compared."""
+    measures = [c for c in comparison.columns if c not in ("role", "rank_spread")]
+    ranks = comparison.set_index("role")[measures].rank(ascending=False, method="min")
+    return ranks.reset_index()
+
+
+# --- models' income ---------------------------------------------------------------------
+def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataFrame, twin_usage: pd.DataFrame,
+                 fx_rates: dict[str, float], assets: float, adoption_share: float, agency_commission: float
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Each model's yearly income, net of agency commission ``c``, in the all-traditional
+    baseline and at the adoption share ``s`` (reporting currency per model and year)::
+
+        baseline      = (1 - c) * A * model_pay_per_asset / roster size
+        photographed  = (1 - s) * baseline
+        twin fees     = (1 - c) * s * A * twin_fee_per_asset * the model's share of twin fees paid
+
+    Photographed days: the model hours a year's assets need made traditionally, at the
+    traditional model rate; the contract tables do not say which model worked which
+    campaign, so this is split equally across the roster. Twin fees: twin production's fee
+    per asset (fees paid in twin campaigns over their assets), split across twin models in
+    proportion to their observed fees (equally when none was used yet).
+    """
+    trad = detail[(detail["production_mode"] == "traditional") & (detail["role"] == "model")]
+    t_assets = campaigns.loc[campaigns["production_mode"] == "traditional", "assets_delivered"].sum()
+    model_pay_per_asset = float(trad["pay"].sum()) / float(t_assets) if t_assets else 0.0
+    u = twin_usage.merge(campaigns[["campaign_id", "production_mode", "currency"]], on="campaign_id")
+    u["fee_rep"] = to_reporting(u["fee_paid"], u["currency"], fx_rates)
+    w_assets = campaigns.loc[campaigns["production_mode"] == "twin", "assets_delivered"].sum()
+    fee_per_asset = float(u.loc[u["production_mode"] == "twin", "fee_rep"].sum()) / float(w_assets) if w_assets else 0.0
+    roster = models[["model_id", "has_twin", "size_range", "age_band"]].copy()
+    n = len(roster)
+    photo_base = assets * model_pay_per_asset
+    photo_scen = (1 - adoption_share) * photo_base
+    fees_scen = adoption_share * assets * fee_per_asset
+    twins = roster[roster["has_twin"].astype(bool)]
+    by_model = u.groupby("model_id")["fee_rep"].sum().reindex(twins["model_id"]).fillna(0.0)
+    weights = by_model / by_model.sum() if by_model.sum() > 0 else pd.Series(1.0 / max(len(twins), 1),
+                                                                                 index=twins["model_id"])
+    keep = 1 - agency_commission
+    roster["baseline_income"] = keep * photo_base / n if n else np.nan
+    roster["scenario_photo_income"] = keep * photo_scen / n if n else np.nan
+    roster["scenario_twin_income"] = keep * roster["model_id"].map(weights).fillna(0.0) * fees_scen
+    roster["scenario_income"] = roster["scenario_photo_income"] + roster["scenario_twin_income"]
+    roster["change"] = roster["scenario_income"] - roster["baseline_income"]
+    summary = {
+        "traditional_per_model": float(roster["baseline_income"].mean()) if n else None,
+        "twin_per_model": float(roster["scenario_income"].mean()) if n else None,
+        "twin_models_per_model": float(roster.loc[roster["has_twin"].astype(bool), "scenario_income"].mean())
+        if len(twins) else None,
+        "gainers": int((roster["change"] > 1e-9).sum()), "losers": int((roster["change"] < -1e-9).sum()),
+        "model_pay_per_asset": model_pay_per_asset, "twin_fee_per_asset": fee_per_asset,
+        "agency_commission": agency_commission,
+        "note": "per model and year, net of agency commission: traditional_per_model = the all-traditional baseline, "
+                "twin_per_model = at adoption_share (photographed days left plus twin fees), roster average",
+    }
+    return roster.sort_values("change", kind="mergesort").reset_index(drop=True), summary
+
+
+# --- one call for the notebook -------------------------------------------------------------
+@dataclass
+class LaborAnalysis:
+    """What the creative-labour notebook shows: hours and pay by role, the adoption scenario,
+    wages, exposure measures and models' income."""
+
+    detail: pd.DataFrame
+    hours_per_asset: dict[str, float | None]
+    rates: pd.DataFrame
+    pay: pd.DataFrame
+    scenario: Scenario
+    wages: pd.DataFrame
+    exposure: pd.DataFrame
+    income: pd.DataFrame
+    income_summary: dict[str, Any]
+    intervals: dict[str, dict[str, float]]
+    hours_ranges: dict[str, tuple[float, float]]
+    block: dict[str, Any]
+
+
+def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """Each campaign's paid hours per asset, in the column of its mode
+    (``traditional_hours_per_asset`` ...): the data's spread of hours per asset."""
+    hours = staffing.groupby("campaign_id")["hours"].sum()
+    c = campaigns[campaigns["assets_delivered"] > 0].set_index("campaign_id")
+    per = hours.reindex(c.index).fillna(0.0) / c["assets_delivered"].astype(float)
+    return pd.DataFrame({f"{m}_hours_per_asset": per.where(c["production_mode"] == m) for m in PRODUCTION_MODES})
+
+
+def hours_draws(staffing: pd.DataFrame, campaigns: pd.DataFrame, hpa: dict[str, float | None], params: "Params"
+                ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
+    """Draws of each mode's hours per asset for the labour intervals, within its campaigns'
+    P10-P90 spread (or the parameters' range): the same draws the scenarios use."""
+    from twinimpact.analyses.cost import draw_drivers
+    from twinimpact.analyses.drivers import spread_ranges
+
+    observed = {f"{m}_hours_per_asset": hpa.get(m) for m in PRODUCTION_MODES}
+    ranges = {**spread_ranges(campaign_hours(staffing, campaigns), observed),
+              **{k: v for k, v in params.driver_ranges.items() if k in observed}}
+    return draw_drivers(observed, ranges, params.n_draws, params.seed), ranges
+
+
+def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
+    """Every creative-labour calculation: hours and pay by role and mode, the adoption
+    scenario for ``labor_year`` (0 = the latest year), wages and exposure measures from the
+    dataset's reference tables, and models' income; with the ``labor`` block of results.json."""
+    campaigns, staffing, fx = dataset["campaigns"], dataset["staffing"], params.fx_rates
+    detail = staffing_detail(staffing, campaigns, fx)
+    hpa = hours_per_asset(staffing, campaigns)
+    rates = role_hours_per_asset(detail, campaigns)
+    y, assets = year_assets(campaigns, params.labor_year)
+    mix = mix_by_brand(campaigns, y)
+    scen = shift_from_mix(rates, mix.sum().to_dict(), moved_assets(mix, params.adoption_share),
+                          params.redeploy_share, params.annual_hours, y, params.adoption_share)
+    draws, ranges = hours_draws(staffing, campaigns, hpa, params)
+    intervals = hours_intervals(scen, rates, draws, params.annual_hours, params.redeploy_share)
+    income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
+                                   params.adoption_share, params.agency_commission)
+    t = scen.table.set_index("role") if len(scen.table) else pd.DataFrame()
+    block = {
+        "hours_per_asset": hpa,
+        "hours_change_by_role": {r: float(t.loc[r, "net"]) for r in t.index} if len(t) else None,
+        "model_income": summary,
+        "year": y, "assets": assets, "adoption_share": params.adoption_share,
+        "fte_change": float(t["net_fte"].sum()) if len(t) else None,
+        "displaced_hours": float(t["displaced"].sum()) if len(t) else None,
+        "redeployed_hours": float(t["redeployed"].sum()) if len(t) else None,
+        "new_hours": float(t["new"].sum()) if len(t) else None,
+        "baseline": "the year's assets in today's mix; assets move to twins from traditional and hybrid",
+        "moved_assets": scen.moved,
+        "intervals": intervals,
+    }
+    return LaborAnalysis(detail, hpa, rates, pay_by_role(detail), scen,
+                         wage_context(rates, dataset.reference["occupations"], fx),
+                         exposure_comparison(dataset.reference["exposure"], sorted(set(rates["role"]))), income,
+                         summary, intervals, ranges, block)

@@ -1,0 +1,101 @@
+"""What was loaded: row counts, coverage and freshness of the contract tables. Posts are
+counted in the engine (``posts`` is an ibis table, or a frame for small data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from twinimpact.contract.spec import CONTRACT
+from twinimpact.sources.engine import as_table
+
+if TYPE_CHECKING:
+    from twinimpact.sources.data import Dataset
+    from twinimpact.params import Params
+
+#: Params fields the overview reads beyond scope (none: it describes the data as loaded).
+PARAMETERS: tuple[str, ...] = ()
+
+
+def table_summary(row_counts: dict[str, int], fingerprints: dict[str, str]) -> pd.DataFrame:
+    """One row per table: rows and the first 12 hex digits of its sha256."""
+    return pd.DataFrame([
+        {"table": name, "rows": rows, "columns": len(CONTRACT[name].columns), "sha256": fingerprints.get(name, "")[:12]}
+        for name, rows in row_counts.items()
+    ])
+
+
+def campaign_coverage(campaigns: pd.DataFrame) -> pd.DataFrame:
+    """Campaigns and assets delivered by brand and production mode."""
+    return (campaigns.groupby(["brand", "production_mode"])
+            .agg(campaigns=("campaign_id", "size"), assets=("assets_delivered", "sum"),
+                 first_start=("start_date", "min"), last_start=("start_date", "max"))
+            .reset_index())
+
+
+def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
+    """Posts counted by ``by`` in the engine (columns of posts, or ``month`` YYYY-MM)."""
+    t = as_table(posts)
+    keys = ["ym" if b == "month" else b for b in by]
+    if "month" in by:  # YYYYMM in the engine (cheaper than text on millions of rows), text here
+        t = t.mutate(ym=t.posted_at.year() * 100 + t.posted_at.month())
+    out = t.group_by(keys).aggregate(posts=t.count()).to_pandas()
+    if "month" in by:
+        ym = out.pop("ym").astype(int)
+        out.insert(keys.index("ym"), "month", [f"{v // 100:04d}-{v % 100:02d}" for v in ym])
+    return out.sort_values(by).reset_index(drop=True)
+
+
+def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any]:
+    """Date span of the data and days from its newest post to the run date."""
+    t = as_table(posts)
+    span = t.aggregate(first=t.posted_at.min(), last=t.posted_at.max(), n=t.count()).to_pandas().iloc[0]
+    has = int(span["n"]) > 0
+    first_post = pd.Timestamp(span["first"]).date() if has else None
+    last_post = pd.Timestamp(span["last"]).date() if has else None
+    return {
+        "first_post": first_post.isoformat() if first_post else None,
+        "last_post": last_post.isoformat() if last_post else None,
+        "days_since_last_post": (as_of - last_post).days if last_post else None,
+        "first_campaign": campaigns["start_date"].min().date().isoformat() if len(campaigns) else None,
+        "last_campaign": campaigns["start_date"].max().date().isoformat() if len(campaigns) else None,
+    }
+
+
+def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> dict[str, Any]:
+    """The ``data`` block of results.json."""
+    return {"rows": row_counts, "first_post": fresh["first_post"], "last_post": fresh["last_post"],
+            "brands": sorted(brands)}
+
+
+def brands_present(campaigns: pd.DataFrame, posts: Any) -> list[str]:
+    """Every brand in the campaigns or the posts, sorted."""
+    t = as_table(posts)
+    return sorted(set(campaigns["brand"]) | set(t.select("brand").distinct().to_pandas()["brand"]))
+
+
+@dataclass
+class OverviewAnalysis:
+    """What the data-overview notebook shows: tables, coverage, posts and freshness."""
+
+    summary: pd.DataFrame
+    coverage: pd.DataFrame
+    posts_by_brand_platform: pd.DataFrame
+    posts_by_month_imagery: pd.DataFrame
+    fresh: dict[str, Any]
+    block: dict[str, Any]
+
+
+def analyse(dataset: "Dataset", params: "Params") -> OverviewAnalysis:
+    """Row counts and fingerprints, coverage by brand and mode, posts counted in the engine
+    by brand, platform, month and imagery, and freshness against the run date; with the
+    ``data`` block of results.json."""
+    posts, campaigns = dataset.table("posts"), dataset["campaigns"]
+    counts = dataset.row_counts()
+    fresh = freshness(posts, campaigns, dataset.as_of)
+    return OverviewAnalysis(table_summary(counts, dataset.fingerprints), campaign_coverage(campaigns),
+                            post_counts(posts, ["brand", "platform"]), post_counts(posts, ["month", "imagery"]), fresh,
+                            overview_block(counts, fresh, brands_present(campaigns, posts)))

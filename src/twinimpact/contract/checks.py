@@ -1,0 +1,438 @@
+"""The data contract's rules compiled to the engine that holds the data.
+
+Every rule of :data:`twinimpact.contract.spec.RULES` becomes an ibis expression over the source
+table (DuckDB for files, PostgreSQL, Spark or any engine ibis reaches), and **one query per
+table** returns, per rule, how many rows break it, together with the table's row count and
+its fingerprint. Only for a broken rule does a second, small query fetch the first few
+offending rows. A 10M-row table is thus validated without leaving the engine, and the
+messages are those of the in-memory validation (:mod:`twinimpact.contract.schemas`): table, column,
+rule, rows, first keys or CSV lines.
+
+Text (CSV, or text columns of a database) is parsed the way :mod:`twinimpact.contract.schemas`
+parses it (CSV text trimmed of surrounding whitespace; strings stored in Parquet or a
+database taken as they are): numbers, ``true/false/t/f/1/0/yes/no``, ISO dates ``YYYY-MM-DD`` and ISO 8601
+timestamps; a value that does not parse breaks the column's ``type`` rule and is not
+reported again as empty.
+
+The fingerprint is order-independent and engine-independent: each row becomes one text
+(integers and dates as written, floats in millionths, timestamps in epoch seconds,
+``\\N`` for empty), the engine takes its md5, and the sums over all rows of two 20-bit
+slices of those digests, with the row count, are hashed with sha256. The same rows give
+the same fingerprint on DuckDB, PostgreSQL and Spark, whatever their order or file format.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+
+from twinimpact.contract.spec import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
+from twinimpact.contract.hints import header_hint, value_hint
+from twinimpact.contract.schemas import Issue, Origin
+
+TRUE = ("true", "t", "1", "yes")
+FALSE = ("false", "f", "0", "no")
+IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
+              "date": "date", "timestamp": "timestamp('UTC')"}
+_DATE_TEXT = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
+NULL_TEXT = "\\N"
+FIRST = 5  # offending rows named per rule
+
+
+class ExprRows:
+    """An ibis table as the :class:`~twinimpact.contract.spec.Rows` a row check reads."""
+
+    def __init__(self, table: Any):
+        self.table = table
+
+    def __getitem__(self, name: str) -> Any:
+        return self.table[name]
+
+    def matches(self, name: str, pattern: str) -> Any:
+        return self.table[name].re_search(pattern)
+
+    def as_of_limit(self, ctx: Context) -> Any:
+        import ibis
+
+        day = datetime.combine(ctx.as_of + timedelta(days=1), time(0), tzinfo=timezone.utc)
+        return ibis.literal(day, type="timestamp('UTC')")
+
+    def day_after_run(self, ctx: Context) -> Any:
+        import ibis
+
+        return ibis.literal(ctx.as_of + timedelta(days=1), type="date")
+
+    def finite(self, name: str) -> Any:
+        x = self.table[name]
+        return ~(x.isnan() | (x == float("inf")) | (x == float("-inf")))
+
+    def lookup(self, name: str, mapping: dict[str, float]) -> Any:
+        """The number ``mapping`` holds for each row's ``name`` (null where it holds none)."""
+        import ibis
+
+        if not mapping:
+            return ibis.null().cast("float64")
+        return self.table[name].substitute({k: float(v) for k, v in mapping.items()}, else_=ibis.null()) \
+            .cast("float64")
+
+
+# --- types: the parse of each column, and whether it failed ----------------------------------
+def parse(raw: Any, column: Column, trim: bool = True) -> tuple[Any, Any]:
+    """The column as the contract's type, and a boolean that is true where a non-empty
+    value does not parse (ibis expressions over the raw column). ``trim``: text from a CSV
+    file loses surrounding whitespace; text stored as strings (Parquet, a database) is
+    taken as it is, an empty string being empty."""
+    import ibis
+
+    kind, never = column.kind, ibis.literal(False)
+    target = IBIS_TYPES[kind]
+    current = raw.type()
+    if not current.is_string() and kind not in ("str", "enum"):
+        if kind == "int" and current.is_floating():
+            whole = (raw % 1) == 0
+            return whole.ifelse(raw.cast("int64"), ibis.null("int64")), raw.notnull() & ~whole.fill_null(False)
+        if kind == "date" and current.is_timestamp():
+            return raw.date(), never
+        if kind == "timestamp" and current.is_timestamp() and current.timezone:
+            return raw, never
+        if current.castable(ibis.dtype(target)):
+            return raw.cast(target), never
+        raw = raw.cast("string")
+    text = raw.cast("string") if not raw.type().is_string() else _strip(raw) if trim else raw
+    text = text.nullif("")
+    if kind in ("str", "enum"):
+        return text, never
+    if kind in ("int", "float"):
+        num = text.try_cast("float64")
+        if kind == "float":
+            ok = num.notnull() & ~num.isnan()
+            return ok.ifelse(num, ibis.null("float64")), text.notnull() & ~ok.fill_null(False)
+        whole = ((num % 1) == 0).fill_null(False)
+        return whole.ifelse(num.cast("int64"), ibis.null("int64")), text.notnull() & ~whole
+    if kind == "bool":
+        low = text.lower()
+        value = low.isin(TRUE).ifelse(True, low.isin(FALSE).ifelse(False, ibis.null("boolean")))
+        return value, text.notnull() & value.isnull()
+    if kind == "date":
+        value = text.re_search(_DATE_TEXT).ifelse(text.try_cast("date"), ibis.null("date"))
+    else:
+        value = text.try_cast(target)
+    return value, text.notnull() & value.isnull()
+
+
+def _strip(text: Any) -> Any:
+    """Text without surrounding whitespace. ibis renders ``strip`` for Spark as
+    ``TRIM(' \t\n\r\v\f' FROM x)``, whose Spark literal holds the letters v and f: there
+    (only) a regular expression trims instead."""
+    try:
+        backend = text.get_backend().name
+    except Exception:  # noqa: BLE001 - an unbound expression: the default engine
+        backend = "duckdb"
+    if backend == "pyspark":
+        return text.re_replace(r"^\s+|\s+$", "")
+    return text.strip()
+
+
+def trims(origin: Origin | None) -> bool:
+    """Whether a table's text is trimmed: text from a CSV file (or frames in memory, no
+    origin) is; strings stored in Parquet or a database are taken as they are."""
+    return origin is None or origin.line_numbers
+
+
+def typed(raw: Any, name: str, trim: bool = True) -> Any:
+    """The raw table as the contract's typed columns (no validation)."""
+    return raw.select(**{c.name: parse(raw[c.name], c, trim)[0] for c in CONTRACT[name].columns})
+
+
+# --- the fingerprint -------------------------------------------------------------------------
+def canonical_text(value: Any, column: Column) -> Any:
+    """One typed value as the text the fingerprint hashes (the same on every engine)."""
+    import ibis
+
+    kind = column.kind
+    if kind == "int":
+        text = value.cast("string")
+    elif kind == "float":  # millionths; beyond 1e12 (or not finite) a coarser text, never an overflow
+        size = value.abs()
+        text = (size < 1e12).ifelse(
+            (value * 1_000_000).round().cast("int64").cast("string"),
+            (size < 1e18).ifelse("e6:" + (value / 1_000_000).round().cast("int64").cast("string"),
+                                 ibis.literal("huge")))
+        text = (value.isnan() | (size == float("inf"))).ifelse(ibis.literal("nonfinite"), text)
+    elif kind == "bool":
+        text = value.ifelse(ibis.literal("1"), ibis.literal("0"))
+    elif kind == "date":
+        text = value.cast("string")
+    elif kind == "timestamp":
+        text = value.epoch_seconds().cast("int64").cast("string")
+    else:
+        text = value
+    return text.fill_null(NULL_TEXT)
+
+
+def md5_hex(text: Any) -> Any:
+    """The md5 of text as 32 lowercase hex digits, by the engine's own ``md5`` function
+    (DuckDB, PostgreSQL and Spark all have it; ibis's ``hexdigest`` does not compile on
+    PostgreSQL)."""
+    return _md5_function()(text)
+
+
+@functools.cache
+def _md5_function() -> Any:
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="md5")
+    def md5(value: str) -> str:  # type: ignore[empty-body]
+        """The engine's md5 (hex text)."""
+
+    return md5
+
+
+def hex_value(digest: Any, start: int, width: int = 5) -> Any:
+    """The integer value of ``width`` hex digits of a lowercase hex digest (20 bits for 5)."""
+    import ibis
+
+    digits = ibis.literal("0123456789abcdef")
+    out: Any = 0
+    for i in range(width):
+        out = out * 16 + digits.find(digest.substr(start + i, 1))
+    return out
+
+
+def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
+    """Aggregates over a typed table that make its fingerprint (see :func:`fingerprint_of`)."""
+    import ibis
+
+    cols = CONTRACT[name].columns
+    digest = md5_hex(ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]))
+    return {"_fp_rows": table.count(), "_fp_a": hex_value(digest, 0).sum(), "_fp_b": hex_value(digest, 5).sum()}
+
+
+def fingerprint_of(values: dict[str, Any]) -> str:
+    """sha256 of a table's fingerprint aggregates."""
+    parts = [int(values.get(k) or 0) for k in ("_fp_rows", "_fp_a", "_fp_b")]
+    return hashlib.sha256(("v2:" + ":".join(map(str, parts))).encode()).hexdigest()
+
+
+def fingerprint(table: Any, name: str) -> str:
+    """The fingerprint of a typed table (ibis expression or pandas frame of contract types)."""
+    import ibis
+    import pandas as pd
+
+    if isinstance(table, pd.DataFrame):
+        table = typed(ibis.memtable(table), name, trim=False)
+    row = table.aggregate(**fingerprint_parts(table, name)).execute().iloc[0]
+    return fingerprint_of(row.to_dict())
+
+
+class EngineFailure(Exception):
+    """The engine failed on a table (it cannot be read, or a query failed): the caller
+    turns it into a :class:`~twinimpact.errors.DataError` naming the table."""
+
+    def __init__(self, table: str, cause: BaseException):
+        super().__init__(table, cause)
+        self.table, self.cause = table, cause
+
+
+def to_frame(expr: Any, name: str) -> Any:
+    """A checked table as a pandas frame of the contract's dtypes, in a canonical row order
+    (by key, else by every column) so that results never depend on the source's order."""
+    from twinimpact.contract.schemas import coerce_table
+
+    table = CONTRACT[name]
+    frame, _, _ = coerce_table(expr.to_pandas(), table)
+    order = [table.key] if table.key else table.column_names
+    return frame.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+# --- rules -------------------------------------------------------------------------------------
+@dataclass
+class Checked:
+    """One table checked in its engine: its issues, rows, fingerprint and typed expression."""
+
+    name: str
+    issues: list[Issue] = field(default_factory=list)
+    rows: int = 0
+    fingerprint: str = ""
+    typed: Any = None
+
+
+def _labels(table: Table, origin: Origin | None) -> tuple[bool, bool]:
+    """Whether offending rows are named by CSV line, and whether rows need numbering."""
+    lines = origin is not None and origin.line_numbers
+    return lines, lines or not table.key
+
+
+def _breaks(rule: Rule, w: Any, ctx: Context) -> Any:
+    """The boolean expression true on the rows that break ``rule``."""
+    import ibis
+
+    col = rule.column
+    unparsed = w[f"_bad_{col}"] if col and f"_bad_{col}" in w.columns else ibis.literal(False)
+    if rule.kind == "type":
+        return unparsed
+    if rule.kind == "not_empty":
+        return w[col].isnull() & ~unparsed
+    ok = rule.check(ExprRows(w), ctx)  # type: ignore[misc]
+    return ~ok.fill_null(True) & ~unparsed
+
+
+def _repeated(w: Any, key: str) -> Any:
+    """Rows whose (non-empty) key appears more than once, as a scalar subquery."""
+    groups = w.filter(w[key].notnull()).group_by(key).aggregate(_n=lambda t: t.count())
+    return groups.filter(groups._n > 1)._n.sum().fill_null(0).as_scalar()
+
+
+def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
+    lines, _ = _labels(table, origin)
+    out = []
+    for _, r in frame.iterrows():
+        key = f"{table.key} {r[table.key]}" if table.key else ""
+        if lines:
+            out.append(f"line {origin.line(int(r['_row']))}" + (f" ({key})" if key else ""))  # type: ignore[union-attr]
+        else:
+            out.append(key or f"row {int(r['_row']) + 1}")
+    return out
+
+
+def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Checked:
+    """Every rule of table ``name`` on the raw engine table ``raw``, in one query. Text is
+    trimmed when it comes from a CSV file (or from frames in memory, ``origin`` None)."""
+    import ibis
+
+    table = CONTRACT[name]
+    out = Checked(name)
+    missing = [c for c in table.column_names if c not in raw.columns]
+    for col in missing:
+        issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origin, ctx)
+        issue.note = header_hint(col, list(raw.columns))
+        out.issues.append(issue)
+    if missing:
+        return out
+    lines, numbered = _labels(table, origin)
+    src = raw.mutate(_row=ibis.row_number()) if numbered else raw
+    cols: dict[str, Any] = {}
+    trim = trims(origin)
+    for c in table.columns:
+        value, bad = parse(src[c.name], c, trim)
+        cols[c.name] = value
+        if f"{name}.{c.name}.type" in RULES_BY_ID:
+            cols[f"_bad_{c.name}"] = bad
+            cols[f"_raw_{c.name}"] = src[c.name]
+    if numbered:
+        cols["_row"] = src["_row"]
+    w = src.select(**cols)
+    rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row")]
+    # uniqueness: the rows of keys that repeat, from a group-by over the key (a subquery of
+    # the same query; the engine may spill it to disk, unlike a distinct count or a window)
+    aggs = {f"_r{i}": _repeated(w, r.column) if r.kind == "unique" else _breaks(r, w, ctx).ifelse(1, 0).sum()
+            for i, r in enumerate(rules)}
+    aggs["_rows"] = w.count()
+    aggs.update(fingerprint_parts(w, name))
+    counts = w.aggregate(**aggs).execute().iloc[0].to_dict()
+    out.rows = int(counts["_rows"])
+    out.typed = w.select(*table.column_names)
+    if table.needs_rows and out.rows == 0:
+        out.issues.append(_issue(RULES_BY_ID[f"{name}.has_rows"], 0, [], origin, ctx))
+    out.fingerprint = fingerprint_of(counts)
+    order = ["_row"] if numbered else [table.key]
+    for i, rule in enumerate(rules):
+        n = int(counts[f"_r{i}"] or 0)
+        if not n:
+            continue
+        keep = [c for c in {*order, *([table.key] if table.key else [])}]
+        if rule.kind == "type":
+            keep.append(f"_raw_{rule.column}")
+        if rule.kind == "unique":
+            repeats = w.group_by(rule.column).aggregate(_n=lambda t: t.count()).filter(lambda t: t._n > 1)
+            found = w.semi_join(repeats, rule.column)
+        else:
+            found = w.filter(_breaks(rule, w, ctx))
+        first = found.order_by(order).select(*keep).limit(FIRST).execute()
+        issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
+        if rule.kind == "type" and len(first):
+            issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))
+        out.issues.append(issue)
+    return out
+
+
+def _issue(rule: Rule, rows: int, where: list[str], origin: Origin | None, ctx: Context | None) -> Issue:
+    return Issue(rule.table, rule.column, rule_text(rule, ctx), rows, where, origin.description if origin else "",
+                 rule.id)
+
+
+def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
+    """The distinct non-empty keys of a table (what foreign keys of other tables must match)."""
+    table = CONTRACT[name]
+    if table.key not in raw.columns:
+        return set()
+    value, _ = parse(raw[table.key], table.column(table.key), trim)  # type: ignore[arg-type]
+    frame = raw.select(k=value).filter(lambda t: t.k.notnull()).distinct().execute()
+    return set(frame["k"])
+
+
+def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency: str, as_of: Any,
+             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset(),
+             reuse: Any = None) -> dict[str, Checked]:
+    """Every rule of every contract table, each table checked in its own engine; raises
+    :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
+
+    Tables named in ``large`` are checked last, and ``reuse(name, prints)`` may return the
+    fingerprint a run already established for one of them (given the fingerprints of the
+    tables checked before); that table is then not checked again.
+    """
+    from twinimpact.contract.schemas import ContractViolation
+
+    origins = origins or {}
+    issues: list[Issue] = []
+    tables = {n: t for n, t in tables.items() if n in CONTRACT}
+    for name, table in CONTRACT.items():
+        if name not in tables:
+            if not table.optional:
+                issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
+            continue
+        for col in (c for c in table.column_names if c not in tables[name].columns):
+            issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origins.get(name), None)
+            issue.note = header_hint(col, list(tables[name].columns))
+            issues.append(issue)
+    if issues:
+        raise ContractViolation(issues)  # the rules below need every table and column
+    targets = {ref for t in CONTRACT.values() for ref in t.foreign_keys.values()}
+    found: dict[str, set[str]] = {}
+    for name in sorted(targets):
+        try:
+            origin = origins.get(name)
+            found[name] = keys(tables[name], name, trims(origin))
+        except Exception as exc:  # noqa: BLE001 - the engine could not read the table
+            raise EngineFailure(name, exc) from exc
+    values: dict[str, dict[str, float]] = {}
+    if any(t.optional for n, t in CONTRACT.items() if n in tables):  # bookings compare with their campaigns
+        try:
+            campaigns = typed(tables["campaigns"], "campaigns", trims(origins.get("campaigns")))
+            more, values = lookups(campaigns.select("campaign_id", "shoot_days").execute())
+        except Exception as exc:  # noqa: BLE001 - the engine could not read the table
+            raise EngineFailure("campaigns", exc) from exc
+        found.update(more)
+    ctx = Context(keys=found, currencies=set(currencies), as_of=as_of,
+                  reporting_currency=reporting_currency, values=values)
+    out: dict[str, Checked] = {}
+    present = [n for n in CONTRACT if n in tables]
+    for name in [n for n in present if n not in large] + [n for n in present if n in large]:
+        known = reuse(name, {n: c.fingerprint for n, c in out.items()}) if reuse and name in large else None
+        if known:
+            origin = origins.get(name)
+            out[name] = Checked(name, fingerprint=known,
+                                typed=typed(tables[name], name, trims(origin)))
+            continue
+        try:
+            out[name] = check(tables[name], name, ctx, origins.get(name))
+        except Exception as exc:  # noqa: BLE001 - the engine could not read or evaluate the table
+            raise EngineFailure(name, exc) from exc
+        issues += out[name].issues
+    if issues:
+        order = {r.id: i for i, r in enumerate(r for rules in RULES.values() for r in rules)}
+        raise ContractViolation(sorted(issues, key=lambda i: order.get(i.rule_id, 0)))
+    return out

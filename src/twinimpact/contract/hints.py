@@ -1,0 +1,94 @@
+"""What a validation message says about a spreadsheet export: the file line a record starts
+on (quoted newlines counted), the value found and the usual fix (decimal commas,
+day-first dates), and which header looks like a missing column."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+import re
+
+from twinimpact.contract.spec import Column
+
+_LINES: dict[tuple[str, int, int], list[int]] = {}
+
+
+def record_lines(path: str) -> list[int]:
+    """The first line of every data record of a CSV file, read once per version of the file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _LINES:
+        starts: list[int] = []
+        try:
+            with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+                reader = csv.reader(handle)
+                next(reader, None)
+                end = reader.line_num
+                for _ in reader:
+                    starts.append(end + 1)
+                    end = reader.line_num
+        except OSError:
+            pass
+        _LINES[key] = starts
+    return _LINES[key]
+
+
+_EXPECTED = {"int": "a whole number like 12", "float": "a number like 12.5", "bool": "true or false",
+             "date": "a date like 2025-03-01", "timestamp": "a timestamp like 2025-03-01T12:00:00Z"}
+
+
+def value_hint(value: object, column: Column) -> str:
+    """The first value that does not parse, what was expected, and the usual fix for what
+    spreadsheet exports write: decimal commas, day-first dates."""
+    text = str(value).strip()
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    hint = f"value found {shown!r}, expected {_EXPECTED.get(column.kind, 'text')}"
+    if column.kind in ("int", "float") and re.fullmatch(r"-?[\d.\s]*\d,\d+", text):
+        hint += " (a decimal comma: write numbers with a decimal point, e.g. save the CSV with a point separator)"
+    elif column.kind in ("date", "timestamp") and re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.*", text):
+        hint += " (a day-first or month-first date: write dates as YYYY-MM-DD)"
+    return hint
+
+
+def header_hint(name: str, found: list[str]) -> str:
+    """Which column of the file looks like the one missing (case, spaces), if any."""
+    same = [c for c in found if c.strip().lower().replace(" ", "_") == name]
+    if same:
+        return f"the file has {same[0]!r}: column names are lower case with underscores, exactly {name!r}"
+    close = difflib.get_close_matches(name, found, n=1)
+    return (f"the file has {close[0]!r}, did you mean {name!r}?" if close else
+            f"columns found: {', '.join(found[:12])}{' ...' if len(found) > 12 else ''}")
+
+
+def first_non_utf8(path: str) -> tuple[int, int] | None:
+    """(line, byte) of the first byte in a file that is not UTF-8, or None if it all is."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, offset = 1, 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                bad = chunk[err.start]
+                return line + chunk[:err.start].count(b"\n"), bad
+            line += chunk.count(b"\n")
+            offset += len(chunk)
+    return None
+
+
+def read_error(path: str, exc: BaseException) -> str:
+    """Why a table file could not be read, in words an analyst can act on."""
+    text = str(exc)
+    if path.endswith((".csv", ".csv.gz")) and re.search(r"unicode|utf-?8|encod", text, re.IGNORECASE):
+        where = first_non_utf8(path) if path.endswith(".csv") else None
+        at = f": line {where[0]} holds byte 0x{where[1]:02X}, which is not UTF-8" if where else ""
+        return (f"the file is not UTF-8 text{at} (typical of a spreadsheet's plain 'CSV' or Windows-1252 export). "
+                "Save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8 and run again")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return "; ".join(lines[:3]) or type(exc).__name__

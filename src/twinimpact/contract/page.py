@@ -1,0 +1,107 @@
+"""``docs/DATA_CONTRACT.md``, written from :mod:`twinimpact.contract.spec`: the tables, columns,
+types, units, rules (with their ids) and an example row of each table. ``twinimpact
+contract`` (or ``make docs``) writes it; a test fails when the page and the code differ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twinimpact import config
+from twinimpact.contract.spec import BREACH_MEANING, CONTRACT, RULES, Column, Table
+
+CONTRACT_PAGE = config.ROOT / "docs/DATA_CONTRACT.md"
+
+_TYPES = {"str": "text", "enum": "one of a closed list", "int": "whole number", "float": "number",
+          "bool": "true / false", "date": "date `YYYY-MM-DD`", "timestamp": "timestamp ISO 8601, UTC"}
+
+_INTRO = """# Data contract
+
+<!-- Generated from src/twinimpact/contract.py by `twinimpact contract` (make docs). Do not edit by hand. -->
+
+The six tables a brand fills so that the workbook runs on its own numbers, and a seventh,
+`bookings`, that it may add: with it the workbook gives per-model figures (each model's
+photographed and twin income, who gains and who loses under adoption, who is shown in
+photographed imagery); without it the run goes on and says where those figures need it. The bundled
+sample in `data/sample/` follows this page, every loader reads it, and every validation
+message speaks its terms and names the rule it breaks (`[rule campaigns.looks.minimum]`).
+
+**Where the tables can live.** One folder with `<table>.csv` or `<table>.parquet` files
+(`twinimpact run --data FOLDER`), a DuckDB file holding tables of these names
+(`--data brand.duckdb`), or any database ibis reaches, by the *name* of an environment
+variable holding its URL (`--source ENVVAR`). Column names are lower snake case; extra
+columns are ignored.
+
+**Types.** text; whole number (0 or more unless said); number (0 or more unless said);
+true / false (`true`, `false`, `1`, `0`, `yes`, `no`); date `YYYY-MM-DD`; timestamp in
+ISO 8601 (UTC when no offset is given). *Required* columns may not be empty; lists of
+values are closed: any other value is an error.
+
+**What validation does.** It checks every rule below, reports all broken rules at once
+(table, file, column, rule id, how many rows, the first few keys or CSV line numbers) and
+stops the run with exit code 3: nothing is computed or published from data that fails.
+Money columns are in the currency of their row (`campaigns.currency`, or `models.currency`
+for the model's rates); the run's parameters give a rate to the reporting currency for
+every currency that appears (`fx_rates`).
+"""
+
+_FINDINGS = """## Rights findings (reported, not validation errors)
+
+A twin asset that breaks its model's consent or contract is not bad data: it is a
+finding, reported by the rights notebook with one row per asset and kind:
+
+"""
+
+_REFERENCE = """## Reference tables (shipped in `data/reference/`)
+
+Public figures the workbook compares the brand's data with, each row with its source:
+`occupations.csv` (role, SOC code, BLS OEWS May 2024 employment and hourly wages),
+`exposure.csv` (published AI-exposure measures by role), `benchmarks.csv` (engagement,
+cost and rate benchmarks) and `regulations.csv` (dated rules on AI imagery and digital
+replicas, the markets they cover, and which check of `src/twinimpact/regulation.py`
+applies). They are not part of what a brand fills.
+"""
+
+
+def _values(c: Column) -> str:
+    if c.values:
+        return ", ".join(f"`{v}`" for v in c.values)
+    lo = c.lower_bound()
+    return f">= {lo:g}" if lo is not None else ""
+
+
+def _esc(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def table_section(table: Table) -> str:
+    """One table: description, key and references, columns, example row, rules."""
+    lines = [f"## {table.name}" + (" (optional)" if table.optional else ""), "", table.description, ""]
+    if table.key:
+        lines.append(f"Key: `{table.key}` (unique).")
+    for col, ref in table.foreign_keys.items():
+        lines.append(f"`{col}` refers to `{ref}`.")
+    lines += ["", "| column | type | required | values | unit | notes |", "|---|---|---|---|---|---|"]
+    for c in table.columns:
+        lines.append(f"| `{c.name}` | {_TYPES[c.kind]} | {'no' if c.nullable else 'yes'} | {_esc(_values(c))} | "
+                     f"{_esc(c.unit)} | {_esc(c.note)} |")
+    lines += ["", "Example row:", "", "```csv", ",".join(table.column_names),
+              ",".join(f'"{c.example}"' if "," in c.example else c.example for c in table.columns), "```", "",
+              "Rules:", "", "| rule id | message when the rule is broken |", "|---|---|"]
+    lines += [f"| `{r.id}` | {_esc(r.description)} |" for r in RULES[table.name]]
+    return "\n".join(lines) + "\n"
+
+
+def contract_markdown() -> str:
+    """The whole contract page."""
+    parts = [_INTRO]
+    parts += [table_section(t) for t in CONTRACT.values()]
+    parts.append(_FINDINGS + "\n".join(f"- `{k}`: {v}." for k, v in BREACH_MEANING.items()) + "\n")
+    parts.append(_REFERENCE)
+    return "\n".join(parts)
+
+
+def write_contract(path: Path = CONTRACT_PAGE) -> Path:
+    """Write the contract page (creating ``docs/``); returns its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(contract_markdown(), encoding="utf-8")
+    return path

@@ -1,0 +1,390 @@
+"""The data contract as data: every enumeration, the tables (six required, one optional),
+their columns and every rule that validation enforces. ``docs/DATA_CONTRACT.md`` is generated from this module
+(``twinimpact contract``), so the page and the checks cannot drift apart.
+
+Constants that other modules need (production modes, platforms, imagery kinds, roles,
+rights breach kinds) are defined here once and imported everywhere else.
+
+A rule is one :class:`Rule`: an id, the table and column it guards, the sentence users
+read, and a ``check``. A row check is a function ``check(rows, ctx)`` returning, for each
+row, whether the row passes; it uses only what pandas columns and ibis columns share
+(comparisons, ``&``, ``|``, ``~``, ``isin``, ``isnull``, ``notnull``) plus the helpers of
+:class:`Rows`, so the same rule can be evaluated on a pandas frame or compiled to an ibis
+expression in the engine that holds the data. Checks say what an empty value means
+explicitly (``isnull() | ...``): emptiness has its own rule (``<table>.<column>.not_empty``),
+and a check that yields a missing value for a row counts that row as passing, as a SQL
+filter would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Literal, Protocol
+
+Kind = Literal["str", "int", "float", "bool", "date", "timestamp", "enum"]
+
+# --- enumerations (closed: any other value is a validation error) ------------------------
+PRODUCTION_MODES = ("traditional", "hybrid", "twin")
+COST_CATEGORIES = (
+    "model_fees", "photographer", "hair_makeup", "styling", "studio_location", "travel",
+    "post_production", "twin_creation", "twin_licensing", "generation_compute", "ai_review",
+    "disclosure_compliance", "other",
+)
+ROLES = (
+    "model", "photographer", "makeup_artist", "hair_stylist", "stylist", "set_designer",
+    "art_director", "producer", "retoucher", "ai_artist", "rights_manager",
+)
+#: Roles whose work happens on a shoot day (they are not needed for a twin asset).
+SHOOT_DAY_ROLES = ("model", "photographer", "makeup_artist", "hair_stylist", "stylist", "set_designer")
+ENGAGEMENT_TYPES = ("employee", "freelance", "agency")
+PLATFORMS = ("instagram", "tiktok", "facebook", "pinterest", "youtube")
+FORMATS = ("image", "carousel", "video")
+IMAGERY = ("human", "twin", "synthetic", "none")
+#: Imagery made with AI (the AI label applies to it).
+AI_IMAGERY = ("twin", "synthetic")
+CONSENT_SCOPES = ("social", "ecommerce", "campaign", "all")
+USES = ("social", "ecommerce", "campaign")
+ENGAGEMENT_COUNTS = ("likes", "comments", "shares", "saves")
+#: Rights findings, one per asset and kind (not validation errors: the workbook reports them).
+BREACHES = ("outside_consent_window", "outside_scope", "missing_watermark", "underpaid", "no_twin_consent")
+#: What each finding means (``docs/DATA_CONTRACT.md`` prints these; :mod:`twinimpact.analyses.rights` applies them).
+BREACH_MEANING = {
+    "outside_consent_window": "used_on is before consent_start, or after a non-empty consent_end (the end day is "
+                              "inside the window)",
+    "outside_scope": "consent_scope is not all and differs from use",
+    "missing_watermark": "watermarked is false",
+    "underpaid": "fee_paid is below twin_fee_per_asset by more than 0.01, both converted to the reporting currency",
+    "no_twin_consent": "the model's has_twin is false; such an asset gets this finding alone, the four checks above "
+                       "apply only to models with has_twin true",
+}
+#: The breaches that mean an asset was used without valid consent.
+CONSENT_BREACHES = ("no_twin_consent", "outside_consent_window", "outside_scope")
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column: its type, whether it may be empty, its values, sign and unit."""
+
+    name: str
+    kind: Kind
+    nullable: bool = False
+    values: tuple[str, ...] = ()
+    minimum: float | None = None  # ints and floats are >= 0 unless said
+    unit: str = ""
+    note: str = ""
+    example: str = ""
+
+    def lower_bound(self) -> float | None:
+        if self.minimum is not None:
+            return self.minimum
+        return 0 if self.kind in ("int", "float") else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One contract table: its columns, its key, the tables its columns refer to, and the
+    rules that involve more than one column."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> referenced table
+    row_rules: tuple["Rule", ...] = ()
+    optional: bool = False
+    needs_rows: bool = False  # an empty table leaves nothing to compute (posts and usage may be empty)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+# --- rules ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """What rules that look beyond one row need: other tables' keys, the currencies with a
+    rate, the run date and the reporting currency."""
+
+    keys: dict[str, set[str]]
+    currencies: set[str]
+    as_of: date
+    reporting_currency: str
+    #: Per-key numbers of other tables a row rule compares with (see :data:`LOOKUPS`).
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+class Rows(Protocol):
+    """The view of a table a row check sees: columns by name, plus helpers for what pandas
+    and ibis spell differently."""
+
+    def __getitem__(self, name: str) -> Any: ...
+
+    def matches(self, name: str, pattern: str) -> Any: ...
+
+    def as_of_limit(self, ctx: Context) -> Any: ...
+
+    def day_after_run(self, ctx: Context) -> Any: ...
+
+    def finite(self, name: str) -> Any: ...
+
+    def lookup(self, name: str, mapping: dict[str, float]) -> Any: ...
+
+
+Check = Callable[[Rows, Context], Any]
+RuleKind = Literal["table", "rows", "column", "type", "not_empty", "unique", "row"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the contract. ``kind`` says how it is evaluated: ``table`` (the table is
+    there), ``rows`` (it has rows), ``column`` (the column is there), ``type`` (values parse
+    as the column's type), ``not_empty``, ``unique`` (the column's values), or ``row``
+    (``check`` per row)."""
+
+    id: str
+    table: str
+    column: str | None
+    description: str
+    kind: RuleKind = "row"
+    check: Check | None = None
+
+
+def _row(table: str, column: str, slug: str, description: str, check: Check) -> Rule:
+    return Rule(f"{table}.{column}.{slug}", table, column, description, "row", check)
+
+
+def _value(table: str, column: str, slug: str, description: str, check: Check) -> Rule:
+    """A rule on one column's values: an empty value passes it."""
+    return _row(table, column, slug, description, lambda r, ctx: r[column].isnull() | check(r, ctx))
+
+
+_KIND_WORDS = {
+    "str": "text", "enum": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+    "date": "an ISO date YYYY-MM-DD", "timestamp": "an ISO 8601 timestamp",
+}
+
+
+def column_rules(table: Table) -> list[Rule]:
+    """Every rule of one table, in the order they are reported: presence, types, emptiness,
+    keys, values and signs, references, then the table's own row rules."""
+    t = table.name
+    rules = [Rule(f"{t}.present", t, None, "table is missing", "table") if not table.optional else
+             Rule(f"{t}.present", t, None, "optional: may be left out; when given, every rule below applies", "table")]
+    if table.needs_rows:
+        rules.append(Rule(f"{t}.has_rows", t, None, "table has no rows; the workbook needs at least one", "rows"))
+    rules += [Rule(f"{t}.{c.name}.present", t, c.name, "required column is missing", "column") for c in table.columns]
+    rules += [Rule(f"{t}.{c.name}.type", t, c.name, f"must be {_KIND_WORDS[c.kind]}", "type")
+              for c in table.columns if c.kind not in ("str", "enum")]
+    rules += [Rule(f"{t}.{c.name}.not_empty", t, c.name, "must not be empty", "not_empty")
+              for c in table.columns if not c.nullable]
+    if table.key:
+        rules.append(Rule(f"{t}.{table.key}.unique", t, table.key, "must be unique", "unique"))
+    for c in table.columns:
+        if c.values:
+            rules.append(_value(t, c.name, "one_of", f"must be one of {', '.join(c.values)}",
+                              lambda r, ctx, n=c.name, v=c.values: r[n].isin(list(v))))
+        if c.kind == "float":
+            rules.append(_value(t, c.name, "finite", "must be a finite number (not inf or nan)",
+                                lambda r, ctx, n=c.name: r.finite(n)))
+        lo = c.lower_bound()
+        if lo is not None:
+            rules.append(_value(t, c.name, "minimum", f"must be {lo:g} or more",
+                              lambda r, ctx, n=c.name, lo=lo: r[n] >= lo))
+        if c.name == "currency":
+            rules.append(_value(t, c.name, "iso4217", "must be an ISO 4217 code like EUR",
+                              lambda r, ctx: r.matches("currency", CURRENCY_PATTERN)))
+            rules.append(_value(t, "currency", "has_rate",
+                                "needs a rate to the reporting currency in the parameters' fx_rates",
+                                lambda r, ctx: r["currency"].isin(sorted(ctx.currencies))))
+    for col, ref in table.foreign_keys.items():
+        rules.append(_value(t, col, "exists", f"must exist in {ref}",
+                          lambda r, ctx, c=col, ref=ref: r[c].isin(sorted(ctx.keys.get(ref, set())))))
+    return rules + list(table.row_rules)
+
+
+def rule_text(rule: Rule, ctx: Context | None) -> str:
+    """The rule's sentence with the run's values filled in (reporting currency, run date)."""
+    text = rule.description
+    if ctx is not None:
+        text = text.replace("the reporting currency", ctx.reporting_currency)
+        text = text.replace("the run date", f"the run date {ctx.as_of.isoformat()}")
+    return text
+
+
+# --- the tables ---------------------------------------------------------------------
+def _c(name: str, kind: Kind, example: str, note: str = "", unit: str = "", **kw: Any) -> Column:
+    return Column(name, kind, unit=unit, note=note, example=example, **kw)
+
+
+_MONEY = "campaign currency"
+
+CONTRACT: dict[str, Table] = {
+    "campaigns": Table(
+        "campaigns", "One row per production: a shoot, a twin batch, or a mix of both.",
+        (
+            _c("campaign_id", "str", "C0001", "unique"),
+            _c("brand", "str", "Cobalt & Co"),
+            _c("season", "str", "SS25", "e.g. SS25, AW25"),
+            _c("market", "str", "US-NY", "ISO 3166 alpha-2 code or a region name"),
+            _c("start_date", "date", "2025-02-03"),
+            _c("production_mode", "enum", "traditional", values=PRODUCTION_MODES),
+            _c("looks", "int", "15", "outfits shown", "looks", minimum=1),
+            _c("assets_delivered", "int", "53", "finished images and videos", "assets"),
+            _c("shoot_days", "float", "2.0", "0 for a pure twin production", "days"),
+            _c("currency", "str", "USD", "ISO 4217; every money column of the campaign's rows is in it"),
+        ),
+        key="campaign_id",
+        needs_rows=True,
+        row_rules=(
+            _value("campaigns", "start_date", "not_after_run_date", "start_date must not be after the run date",
+                   lambda r, ctx: r["start_date"] < r.day_after_run(ctx)),
+            _row("campaigns", "shoot_days", "zero_for_twin", "shoot_days must be 0 when production_mode is twin",
+                 lambda r, ctx: (r["production_mode"] != "twin") | (r["shoot_days"] == 0)),
+            _row("campaigns", "shoot_days", "positive_for_traditional",
+                 "shoot_days must be above 0 when production_mode is traditional",
+                 lambda r, ctx: (r["production_mode"] != "traditional") | (r["shoot_days"] > 0)),
+        ),
+    ),
+    "cost_lines": Table(
+        "cost_lines", "Itemised spend, many rows per campaign.",
+        (
+            _c("campaign_id", "str", "C0001", "must exist in campaigns"),
+            _c("category", "enum", "photographer", values=COST_CATEGORIES),
+            _c("amount", "float", "3793.73", "", _MONEY),
+        ),
+        foreign_keys={"campaign_id": "campaigns"},
+        needs_rows=True,
+    ),
+    "staffing": Table(
+        "staffing", "Paid labour per campaign and role.",
+        (
+            _c("campaign_id", "str", "C0001", "must exist in campaigns"),
+            _c("role", "enum", "photographer", values=ROLES),
+            _c("people", "int", "1", "", "people"),
+            _c("hours", "float", "14.7", "total over all people", "hours"),
+            _c("hourly_rate", "float", "47.34", "", f"{_MONEY} per hour"),
+            _c("engagement", "enum", "freelance", values=ENGAGEMENT_TYPES),
+        ),
+        foreign_keys={"campaign_id": "campaigns"},
+        needs_rows=True,
+    ),
+    "posts": Table(
+        "posts", "Published social content and the response to it.",
+        (
+            _c("post_id", "str", "P00000001", "unique"),
+            _c("campaign_id", "str", "C0046", "must exist in campaigns when set", nullable=True),
+            _c("brand", "str", "Bluefin Denim"),
+            _c("platform", "enum", "instagram", values=PLATFORMS),
+            _c("posted_at", "timestamp", "2025-03-01T12:00:00Z", "UTC; not after the run date"),
+            _c("format", "enum", "carousel", values=FORMATS),
+            _c("imagery", "enum", "twin", "human: photographed people; twin: a consenting model's digital twin; "
+               "synthetic: an AI persona of no real person; none: no person shown", values=IMAGERY),
+            _c("ai_label", "bool", "true", "shown to viewers as AI-made (watermark or platform label)"),
+            _c("followers", "int", "859266", "account followers when posted", "followers"),
+            _c("impressions", "int", "42354", "", "impressions"),
+            *(_c(n, "int", str(v), "at most impressions", n) for n, v in zip(ENGAGEMENT_COUNTS, (243, 20, 9, 36))),
+        ),
+        key="post_id",
+        foreign_keys={"campaign_id": "campaigns"},
+        row_rules=(
+            *(_row("posts", n, "within_impressions", f"{n} must not exceed impressions",
+                   lambda r, ctx, n=n: r[n] <= r["impressions"]) for n in ENGAGEMENT_COUNTS),
+            _value("posts", "posted_at", "not_after_run_date", "posted_at must not be after the run date",
+                   lambda r, ctx: r["posted_at"] < r.as_of_limit(ctx)),
+        ),
+    ),
+    "models": Table(
+        "models", "The talent roster and the rights each model granted for a digital twin.",
+        (
+            _c("model_id", "str", "M001", "unique"),
+            _c("agency", "str", "Northlight Models", nullable=True),
+            _c("has_twin", "bool", "true"),
+            _c("consent_start", "date", "2023-05-20", "required when has_twin", nullable=True),
+            _c("consent_end", "date", "", "empty = open-ended; not before consent_start", nullable=True),
+            _c("consent_scope", "enum", "all", "required when has_twin", nullable=True, values=CONSENT_SCOPES),
+            _c("currency", "str", "EUR", "ISO 4217, for day_rate and twin_fee_per_asset"),
+            _c("day_rate", "float", "2199.69", "for a photographed day", "model currency per day"),
+            _c("twin_fee_per_asset", "float", "9.77", "contracted fee per published twin asset; required when "
+               "has_twin", "model currency per asset", nullable=True),
+            _c("age_band", "str", "45-54", "self-described, for representation analysis only", nullable=True),
+            _c("size_range", "str", "straight", "self-described, e.g. petite, straight, plus", nullable=True),
+        ),
+        key="model_id",
+        needs_rows=True,
+        row_rules=(
+            *(_row("models", n, "required_with_twin", f"{n} is required when has_twin is true",
+                   lambda r, ctx, n=n: ~r["has_twin"] | r[n].notnull())
+              for n in ("consent_start", "consent_scope", "twin_fee_per_asset")),
+            _row("models", "consent_end", "after_start", "consent_end must not be before consent_start",
+                 lambda r, ctx: r["consent_end"].isnull() | r["consent_start"].isnull()
+                 | (r["consent_end"] >= r["consent_start"])),
+        ),
+    ),
+    "twin_usage": Table(
+        "twin_usage", "Every published asset made from a digital twin.",
+        (
+            _c("asset_id", "str", "A000001", "unique"),
+            _c("model_id", "str", "M004", "must exist in models"),
+            _c("campaign_id", "str", "C0046", "must exist in campaigns"),
+            _c("used_on", "date", "2025-11-02"),
+            _c("use", "enum", "campaign", values=USES),
+            _c("watermarked", "bool", "true", "carries the AI watermark or label"),
+            _c("fee_paid", "float", "29.87", "paid to the model for this asset", _MONEY),
+        ),
+        key="asset_id",
+        foreign_keys={"model_id": "models", "campaign_id": "campaigns"},
+        row_rules=(
+            _value("twin_usage", "used_on", "not_after_run_date", "used_on must not be after the run date",
+                   lambda r, ctx: r["used_on"] < r.day_after_run(ctx)),
+        ),
+    ),
+}
+
+#: Key sets and per-key numbers the rules of other tables need, beyond each table's own keys:
+#: name -> (table, the key column, the column whose value is kept, or a filter on the rows).
+PHOTOGRAPHED = "campaigns.photographed"  # campaigns with shoot days: the ones models can be booked for
+CAMPAIGN_SHOOT_DAYS = "campaigns.shoot_days"
+LOOKUPS = {PHOTOGRAPHED: "campaigns", CAMPAIGN_SHOOT_DAYS: "campaigns"}
+
+CONTRACT["bookings"] = Table(
+    "bookings", "Optional. Which model was photographed for which campaign, for how many days and what pay; "
+    "a twin-only campaign has none. Without this table the workbook runs and says where per-model figures need "
+    "it.",
+    (
+        _c("model_id", "str", "M007", "must exist in models"),
+        _c("campaign_id", "str", "C0001", "must exist in campaigns, with shoot days"),
+        _c("shoot_days", "float", "1.5", "above 0, at most the campaign's shoot_days", "days"),
+        _c("fee_paid", "float", "2950.00", "paid to the model for these days (before agency commission)", _MONEY),
+    ),
+    foreign_keys={"model_id": "models", "campaign_id": "campaigns"},
+    optional=True,
+    row_rules=(
+        _value("bookings", "shoot_days", "positive", "shoot_days must be above 0",
+               lambda r, ctx: r["shoot_days"] > 0),
+        _value("bookings", "campaign_id", "photographed",
+               "campaign_id must be a campaign with shoot days (a twin-only campaign has no bookings)",
+               lambda r, ctx: r["campaign_id"].isin(sorted(ctx.keys.get(PHOTOGRAPHED, set())))),
+        _row("bookings", "shoot_days", "within_campaign", "shoot_days must not exceed the campaign's shoot_days",
+             lambda r, ctx: r["shoot_days"].isnull()
+             | (r["shoot_days"] <= r.lookup("campaign_id", ctx.values.get(CAMPAIGN_SHOOT_DAYS, {})))),
+    ),
+)
+def lookups(campaigns: Any) -> tuple[dict[str, set[str]], dict[str, dict[str, float]]]:
+    """The key sets and numbers of :data:`LOOKUPS` from a frame of typed campaigns
+    (``campaign_id`` and ``shoot_days``; rows that did not parse are left out)."""
+    rows = campaigns[["campaign_id", "shoot_days"]].dropna()
+    days = {str(k): float(v) for k, v in zip(rows["campaign_id"], rows["shoot_days"])}
+    return {PHOTOGRAPHED: {k for k, v in days.items() if v > 0}}, {CAMPAIGN_SHOOT_DAYS: days}
+
+
+#: The tables a run needs; the others are optional (see :attr:`Table.optional`).
+REQUIRED = tuple(n for n, t in CONTRACT.items() if not t.optional)
+
+#: Every rule of the contract, table by table.
+RULES: dict[str, list[Rule]] = {name: column_rules(table) for name, table in CONTRACT.items()}
+RULES_BY_ID: dict[str, Rule] = {r.id: r for rules in RULES.values() for r in rules}

@@ -1,0 +1,11 @@
+"""What a notebook's cells call beyond the analyses: ``start`` (the first cell: validate
+the parameters, set the chart theme, load the data) and ``whatif`` (the JupyterLab
+controls that redraw the scenario and break-even charts).
+
+May import: everything below ``run``: ``errors``, ``config``, ``contract``, ``params``,
+``results``, ``sources``, ``words``, ``analyses``, ``charts``.
+"""
+
+from twinimpact.notebook.start import start
+
+__all__ = ["start"]

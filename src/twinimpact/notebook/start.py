@@ -1,0 +1,22 @@
+"""What the first cell of every notebook calls: validate the parameters, set the chart
+theme, load and validate the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinimpact import charts
+from twinimpact.sources import data
+from twinimpact.params import Params, from_namespace
+
+
+def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
+    """Validate the parameters defined in the notebook's namespace and load the data.
+
+    Raises ``ParamsError`` or ``DataError`` with a readable message: a notebook stops at
+    its first cell rather than computing on bad input.
+    """
+    data.quiet_engine_warnings()
+    params = from_namespace(namespace)
+    charts.setup()
+    return params, data.load(params, keep_source=True)

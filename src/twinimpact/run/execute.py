@@ -1,0 +1,368 @@
+"""Execution: which notebooks make up the workbook, what parameters they declare, the one
+pinned kernel, and running a notebook with papermill.
+
+A notebook runs with an explicit working directory, logged output, a per-cell timeout and
+a kernel that talks over IPC sockets (no TCP ports to race for when notebooks or runs go
+in parallel, papermill #511). :class:`Workers` runs the notebooks of a run side by side, up
+to one per core, each worker keeping its kernel (warmed while the data are validated) from
+one notebook to the next. papermill writes the executed notebook, error banner and all,
+even when a cell fails; the run then raises and the runner keeps that notebook for the
+analyst.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from twinimpact import config
+from twinimpact.errors import ParamsError
+from twinimpact.params import Params
+
+EXECUTION_TIMEOUT_S = 900  # per cell
+
+
+def list_notebooks(notebooks_dir: Path | None = None, only: list[str] | None = None) -> list[Path]:
+    """The workbook's notebooks in order (``NN_topic.ipynb``), optionally a named subset
+    (``00``, ``data_overview``, ``00_data_overview`` or the file name)."""
+    folder = notebooks_dir or config.NOTEBOOKS_DIR
+    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        wanted: list[Path] = []
+        for name in only:
+            match = [p for p in books if p.stem == name or p.name == name or p.stem.split("_", 1)[-1] == name
+                     or p.stem.startswith(f"{name}_")]
+            if not match:
+                raise ParamsError(f"--only {name!r} names no notebook; notebooks: "
+                                  f"{', '.join(p.stem for p in books)}.")
+            wanted += [m for m in match if m not in wanted]
+        books = [p for p in books if p in wanted]
+    return books
+
+
+def notebook_parameters(path: Path) -> list[str]:
+    """Names a notebook's ``parameters`` cell declares (papermill's own parser)."""
+    import papermill
+
+    return list(papermill.inspect_notebook(str(path)).keys())
+
+
+def check_notebook_parameters(books: list[Path]) -> dict[Path, list[str]]:
+    """Every declared notebook parameter must be a field of Params (else exit 2)."""
+    out = {}
+    for book in books:
+        names = notebook_parameters(book)
+        unknown = [n for n in names if n not in Params.model_fields]
+        if unknown:
+            raise ParamsError(f"Notebook {book.name} declares parameters {', '.join(unknown)} that the Params "
+                              f"model does not define; add them to src/twinimpact/params.py.")
+        out[book] = names
+    return out
+
+
+def ensure_kernel() -> None:
+    """Install the pinned kernelspec for this interpreter when it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if config.KERNEL_NAME in KernelSpecManager().find_kernel_specs():
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=config.KERNEL_NAME, display_name="Python 3 (twinimpact)", prefix=sys.prefix)
+
+
+def _ipc_kernel_manager(folder: str, stderr: Any = None) -> type:
+    """A kernel manager talking to its kernel over IPC sockets in ``folder``; the kernel
+    process's own log (its start and shutdown messages) goes to ``stderr``, not the run's
+    progress (what the notebook's code prints travels over the sockets, not there)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    def __init__(self: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(folder, "kernel"))
+        AsyncKernelManager.__init__(self, **kwargs)
+
+    async def start_kernel(self: Any, **kwargs: Any) -> None:
+        if stderr is not None:
+            kwargs.setdefault("stderr", stderr)
+        await AsyncKernelManager._async_start_kernel(self, **kwargs)
+
+    return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__, "start_kernel": start_kernel})
+
+
+def _add_kernel_log(exc: BaseException, log_path: Path) -> None:
+    """Attach the kernel process's last log lines to a notebook's failure."""
+    tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
+    if tail:
+        exc.add_note("kernel log:\n" + "\n".join(tail))
+
+
+def _engine() -> str:
+    """papermill's nbclient engine, saving the output notebook when it starts, when it ends
+    and every ``autosave_cell_every`` seconds of a long cell, but not twice per cell (a
+    whole-notebook write each time: about a third of a short notebook's run)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if ENGINE in papermill_engines._engines:
+        return ENGINE
+
+    class Manager(NotebookExecutionManager):  # type: ignore[misc]
+        quiet = False
+
+        def save(self, **kwargs: Any) -> None:
+            if not self.quiet:
+                super().save(**kwargs)
+
+        def _quietly(self, step: Any, *args: Any, **kwargs: Any) -> None:
+            self.quiet = True
+            try:
+                step(*args, **kwargs)
+            finally:
+                self.quiet = False
+
+        def cell_start(self, *args: Any, **kwargs: Any) -> None:
+            self._quietly(super().cell_start, *args, **kwargs)
+
+        def cell_complete(self, *args: Any, **kwargs: Any) -> None:
+            self._quietly(super().cell_complete, *args, **kwargs)
+
+    class Engine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
+                             progress_bar: bool = True, log_output: bool = False, autosave_cell_every: int = 30,
+                             **kwargs: Any) -> Any:
+            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                             autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
+
+
+ENGINE = "twinimpact"
+
+
+def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
+    """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out. When
+    it fails, the kernel process's last log lines are added to the error."""
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="twinimpact-kernel-") as sockets:
+        log_path = Path(sockets) / "kernel.log"
+        with open(log_path, "wb") as log:
+            try:
+                papermill.execute_notebook(
+                    str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+                    cwd=str(book.parent), log_output=True, progress_bar=False,
+                    execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, engine_name=_engine(),
+                    kernel_manager_class=_ipc_kernel_manager(sockets, log),
+                )
+            except BaseException as exc:
+                _add_kernel_log(exc, log_path)
+                raise
+
+
+def default_workers() -> int:
+    """Notebooks run at once by default: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+#: Notebooks that take longest (the engagement fits): with several workers they start
+#: first, so that the short ones fill the other cores around them.
+START_FIRST = ("03_engagement",)
+
+
+#: What a worker's kernel imports while the runner still validates the data, so that its
+#: first notebook does not wait for the stack to load.
+WARM_IMPORTS = (
+    "import gc, pandas, pyarrow.parquet, plotly.graph_objects as _go, statsmodels.api, ibis, duckdb\n"
+    "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, rights, "
+    "scenarios, statements\n"
+    # what the first use of each loads: the engine's backend, the chart theme and plotly's
+    # validators, the table styler's templates
+    "ibis.duckdb.connect().disconnect()\n"
+    "charts.setup()\n"
+    "_go.Figure([_go.Bar(x=[1], y=[1]), _go.Scatter(x=[1], y=[1])]).to_json()\n"
+    "pandas.DataFrame({'a': [1.0]}).style.format('{:.1f}').to_html()\n"
+    # the stack's objects are never garbage: collections (and %reset) no longer walk them
+    "gc.collect(); gc.freeze()\n"
+    "del _go")
+#: Environment variables a run sets after its kernels started; each notebook gets them.
+RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED", "TWINIMPACT_STATIC")
+
+
+class _WorkerKernel:
+    """One worker's kernel, kept between the notebooks it runs so that each does not start
+    a kernel and import the stack again. Before each notebook the kernel's namespace is
+    reset (``%reset -f``: nothing a notebook defined reaches the next; imported modules
+    stay loaded) and it gets the run's environment (:data:`RUN_ENV`). After a failure the
+    kernel is shut down and the next notebook gets a new one."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="twinimpact-kernel-")
+        self.log_path = Path(self.folder.name) / "kernel.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
+        self.km: Any = None
+
+    def start(self, cwd: Path, code: str = "") -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            self.km = _ipc_kernel_manager(self.folder.name, self.log)(kernel_name=config.KERNEL_NAME)
+            run_sync(self.km.start_kernel)(cwd=str(cwd))
+            if code:
+                self._execute(code)
+
+    def run(self, book: Path, out: Path, parameters: dict[str, Any]) -> None:
+        import papermill
+
+        try:
+            self.start(book.parent)
+            env = {k: os.environ.get(k) for k in RUN_ENV}
+            self._execute(f"%reset -f\nimport os as _os\n_os.chdir({str(book.parent)!r})\n"
+                          f"for _k, _v in {env!r}.items():\n"
+                          "    _os.environ.pop(_k, None) if _v is None else _os.environ.__setitem__(_k, _v)\n"
+                          "del _os, _k, _v")
+            papermill.execute_notebook(
+                str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
+                cwd=str(book.parent), log_output=True, progress_bar=False,
+                execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, km=self.km, engine_name=_engine(),
+            )
+        except BaseException as exc:
+            self.log.flush()
+            _add_kernel_log(exc, self.log_path)
+            self._stop()
+            raise
+
+    def _execute(self, code: str) -> None:
+        """Run ``code`` quietly; only the shell channel is opened (its reply queues until read,
+        so no wait for the kernel's broadcast channel to connect, which costs up to a second)."""
+        from jupyter_core.utils import run_sync
+
+        async def go() -> None:
+            kc = self.km.client()
+            kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+            try:
+                msg_id = kc.execute(code, silent=True, store_history=False)
+                while True:
+                    reply = await kc.shell_channel.get_msg(timeout=120)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
+                if reply["content"]["status"] != "ok":
+                    raise RuntimeError(f"the kernel could not prepare for the next notebook: {reply['content']}")
+            finally:
+                kc.stop_channels()
+
+        run_sync(go)()
+
+    def _stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a dead kernel needs no shutdown
+                pass
+            self.km = None
+
+    def close(self) -> None:
+        self._stop()
+        self.log.close()
+        self.folder.cleanup()
+
+
+class Workers:
+    """Up to ``n`` notebooks at once, each worker a thread with its own kernel
+    (:class:`_WorkerKernel`). Created before the data are validated, the workers start
+    their kernels and import the stack meanwhile (``warm``); :meth:`run_all` then runs the
+    notebooks. Use as a context manager: leaving it shuts every kernel down."""
+
+    def __init__(self, n: int, cwd: Path, warm: bool = True):
+        import queue
+        import threading
+
+        self.n = max(1, n)
+        self.jobs: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._work, args=(cwd, warm), name=f"notebook-{i}", daemon=True)
+                        for i in range(self.n)]
+        for t in self.threads:
+            t.start()
+
+    def _work(self, cwd: Path, warm: bool) -> None:
+        kernel = _WorkerKernel()
+        try:
+            if warm:
+                try:
+                    kernel.start(cwd, WARM_IMPORTS)
+                except Exception:  # noqa: BLE001 - warming is an optimisation: the notebook starts its own
+                    kernel._stop()
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    return
+                try:
+                    job(kernel)
+                except BaseException:  # noqa: BLE001 - a job reports its own errors; the worker must live on
+                    kernel._stop()
+        finally:
+            kernel.close()
+
+    def run_all(self, books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]],
+                progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
+        """Run ``books`` (they do not depend on each other; the longest start first), each
+        executed notebook written to ``out_dir``. Returns, in the books' order, each book with
+        its seconds and its error (None when it ran). After the first failure no further
+        notebook starts; those already running finish."""
+        import threading
+
+        total = len(books)
+        order = sorted(books, key=lambda b: b.stem not in START_FIRST) if self.n > 1 else list(books)
+        results: dict[Path, tuple[float, BaseException | None]] = {}
+        failed = threading.Event()
+        finished = threading.Semaphore(0)
+
+        def job(book: Path) -> Callable[[_WorkerKernel], None]:
+            def run(kernel: _WorkerKernel) -> None:
+                try:
+                    if failed.is_set():
+                        return
+                    label = f"[{books.index(book) + 1}/{total}] {book.stem}"
+                    progress(f"{label} ...")
+                    t0 = time.perf_counter()
+                    error: BaseException | None = None
+                    try:
+                        kernel.run(book, out_dir / book.name, parameters[book])
+                    except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
+                        error = exc
+                        failed.set()
+                    seconds = round(time.perf_counter() - t0, 1)
+                    results[book] = (seconds, error)
+                    progress(f"{label} {'ok' if error is None else 'FAILED'} ({seconds:.1f} s)")
+                finally:
+                    finished.release()
+            return run
+
+        for book in order:
+            self.jobs.put(job(book))
+        for _ in order:
+            finished.acquire()
+        return [(b, *results[b]) for b in books if b in results]
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for t in self.threads:
+            t.join()

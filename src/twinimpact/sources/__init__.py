@@ -1,0 +1,11 @@
+"""Where the data come from: opening a folder, a DuckDB file or a database URL (PostgreSQL,
+Spark, any ibis backend), validating it against the contract and returning the run's
+``Dataset``.
+
+Owns ``data`` (sources, loading, the ``Dataset``), ``snapshot`` (the validated tables a run
+hands its notebooks), ``redaction`` (hiding a connection's secret in messages),
+``reference`` (the public reference tables under ``data/reference``), ``spark`` (a local
+Spark session) and ``engine`` (a frame as an engine table).
+
+May import: ``errors``, ``config``, ``contract``, ``params``, ``results``.
+"""

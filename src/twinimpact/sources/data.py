@@ -1,0 +1,423 @@
+"""Data sources, loading and fingerprints.
+
+The six contract tables come from one of three places, always through ibis:
+
+* a folder of ``<table>.csv`` or ``<table>.parquet`` files (default: the bundled sample),
+* a DuckDB database file holding tables named like the contract,
+* any database ibis reaches, by a connection URL held in an environment variable whose
+  *name* is given (``--source ENVVAR``). The URL itself is never printed, stored or
+  passed to a notebook.
+
+DuckDB is the embedded engine for files. :func:`load` reads, validates against the data
+contract and returns a :class:`Dataset` of typed frames; :meth:`Dataset.table` gives the
+same tables as ibis expressions for work that should stay in the engine (large posts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from twinimpact import config
+from twinimpact.sources import reference
+from twinimpact.contract.spec import CONTRACT
+from twinimpact.errors import DataError, ParamsError
+from twinimpact.params import Params
+from twinimpact.contract.hints import read_error
+from twinimpact.sources.redaction import redact
+from twinimpact.contract.schemas import Origin
+
+DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
+#: Above this many posts, posts stay in the engine (validated and fingerprinted there, never
+#: held whole in pandas). Override with TWINIMPACT_POSTS_IN_MEMORY.
+POSTS_IN_MEMORY = int(os.environ.get("TWINIMPACT_POSTS_IN_MEMORY", "2000000"))
+
+
+def quiet_engine_warnings() -> None:
+    """Silence two known, harmless warnings of the pinned engine stack (ibis on pandas 3:
+    ``infer_string``; duckdb 1.5: ``fetch_arrow_table``). Called by the entry points (CLI,
+    notebooks), never on import."""
+    warnings.filterwarnings("ignore", message=".*infer_string.*")
+    warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
+
+
+@dataclass
+class Source:
+    """An open data source: an ibis connection and the contract tables found in it."""
+
+    kind: str  # "folder", "duckdb" or "url"
+    description: str  # safe to print and store: never a URL
+    con: object
+    tables: dict = field(default_factory=dict)  # name -> ibis.Table (raw types)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    secret: str | None = field(default=None, repr=False)  # a connection URL: only to hide it in errors
+
+    def close(self) -> None:
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect:
+            try:
+                disconnect()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+
+#: DuckDB's memory for one process (it spills larger work to a temporary folder), so that no
+#: process of a run grows far past a gigabyte whatever the size of the data.
+DUCKDB_MEMORY = os.environ.get("TWINIMPACT_DUCKDB_MEMORY", "512MB")
+
+
+def duckdb_connect(path: str | None = None, read_only: bool = False):
+    """An embedded DuckDB connection through ibis: UTC, a memory limit of ``DUCKDB_MEMORY``
+    (spilling to the system's temporary folder) and no terminal progress bar."""
+    import tempfile
+
+    import ibis
+
+    con = ibis.duckdb.connect(path or ":memory:", read_only=read_only)
+    spill = Path(tempfile.gettempdir()) / "twinimpact-duckdb"
+    for setting in (f"SET memory_limit = '{DUCKDB_MEMORY}'", f"SET temp_directory = '{spill}'",
+                    "SET TimeZone = 'UTC'", "SET enable_progress_bar = false"):
+        try:  # returns the connection itself: do not close it
+            con.raw_sql(setting)
+        except Exception:  # noqa: BLE001 - e.g. inside Jupyter DuckDB has no terminal bar to turn off
+            pass
+    return con
+
+
+def _open_folder(folder: Path) -> Source:
+    con = duckdb_connect()
+    source = Source("folder", str(folder), con)
+    for name in CONTRACT:
+        found = [folder / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz") if (folder / f"{name}{ext}").is_file()]
+        if len(found) > 1:
+            raise DataError(
+                f"Folder {folder} holds table {name} twice ({', '.join(p.name for p in found)}); "
+                f"keep one file per table."
+            )
+        if not found:
+            continue
+        path = found[0]
+        try:
+            if path.suffix == ".parquet":
+                source.tables[name] = con.read_parquet(str(path), table_name=f"raw_{name}")
+                source.origins[name] = Origin(str(path))
+            else:
+                # Read every column as text: types are the contract's job, and "0123" stays "0123".
+                source.tables[name] = con.read_csv(str(path), table_name=f"raw_{name}", all_varchar=True,
+                                                   header=True)
+                source.origins[name] = Origin(str(path), line_numbers=True)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
+            raise DataError(f"Cannot read table {name} from {path}: {read_error(str(path), exc)}.") from None
+    return source
+
+
+def _open_database(con: object, kind: str, description: str) -> Source:
+    source = Source(kind, description, con)
+    existing = set(con.list_tables())  # type: ignore[attr-defined]
+    for name in CONTRACT:
+        if name in existing:
+            source.tables[name] = con.table(name)  # type: ignore[attr-defined]
+            source.origins[name] = Origin(f"{description}, table {name}")
+    return source
+
+
+#: A data folder holding this file was made by ``twinimpact sample``: its figures are synthetic.
+SYNTHETIC_MARKER = "TRUTH.json"
+
+
+def is_synthetic(params: Params) -> bool:
+    """Whether the parameters name synthetic sample data: a folder (the bundled sample by
+    default) with the generator's planted truth beside its tables. A database never is."""
+    if params.source_env:
+        return False
+    folder = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
+    return folder.is_dir() and (folder / SYNTHETIC_MARKER).is_file()
+
+
+def open_source(params: Params) -> Source:
+    """Open the data source the parameters name (``source_env``, ``data_dir``, or the sample)."""
+    import ibis
+
+    if params.source_env:
+        name = params.source_env
+        url = os.environ.get(name)
+        if not url:
+            raise DataError(
+                f"Environment variable {name} is not set or empty. Set it to an ibis connection URL "
+                f"(e.g. duckdb:///path/file.duckdb or postgres://user@host/db) and run again."
+            )
+        from twinimpact.sources import spark
+
+        try:
+            if spark.is_spark(url):
+                con, tables = spark.connect(url, list(CONTRACT))
+            else:
+                con = ibis.connect(url)
+        except DataError as exc:
+            raise DataError(redact(str(exc), url)) from None
+        except Exception as exc:  # noqa: BLE001
+            msg = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, url)
+            raise DataError(f"Cannot connect to the database named by ${name}: {msg}") from None
+        if spark.is_spark(url):
+            source = Source("url", f"Spark from ${name}", con, tables,
+                            {n: Origin(f"Spark from ${name}, table {n}") for n in tables})
+            source.secret = url
+            return source
+        source = _open_database(con, "url", f"database from ${name}")
+        source.secret = url
+        return source
+
+    path = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
+    if path.is_file() and path.suffix in DUCKDB_SUFFIXES:
+        try:
+            con = duckdb_connect(str(path), read_only=True)
+        except Exception as exc:  # noqa: BLE001
+            raise DataError(f"Cannot open DuckDB file {path}: {str(exc).splitlines()[0]}") from None
+        return _open_database(con, "duckdb", str(path))
+    if path.is_dir():
+        return _open_folder(path)
+    raise DataError(
+        f"Data path {path} is neither a folder of contract tables (<table>.csv or <table>.parquet) "
+        f"nor a DuckDB file ({', '.join(sorted(DUCKDB_SUFFIXES))})."
+    )
+
+
+def fingerprint(frame: pd.DataFrame, name: str) -> str:
+    """The fingerprint of a typed contract table in memory: the one its validation in an
+    engine gives (:func:`twinimpact.contract.checks.fingerprint`), whatever the row order or source."""
+    from twinimpact.contract.checks import fingerprint as of
+
+    return of(frame, name)
+
+
+def combined_fingerprint(fingerprints: dict[str, str]) -> str:
+    """One sha256 over the per-table fingerprints, in contract order."""
+    joined = "\n".join(f"{name}:{fingerprints[name]}" for name in sorted(fingerprints))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@dataclass
+class Dataset:
+    """The validated contract tables of one run, filtered to the parameters' brands, with the
+    public reference tables the analyses compare against.
+
+    Large posts tables are not in ``frames``: use :meth:`table` (in the engine)."""
+
+    frames: dict[str, pd.DataFrame]
+    fingerprints: dict[str, str]
+    source_description: str
+    as_of: date
+    source: Source | None = None
+    brands: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
+    identities: dict[str, str | None] = field(default_factory=dict)  # what their validation depended on
+    reference: dict[str, pd.DataFrame] = field(default_factory=reference.load_all)
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame], as_of: date,
+                    reference_tables: dict[str, pd.DataFrame] | None = None) -> "Dataset":
+        """A dataset of already validated frames (tests, notebooks working on a subset)."""
+        prints = {n: fingerprint(f, n) for n, f in frames.items() if n in CONTRACT}
+        ds = cls(dict(frames), prints, "frames in memory", as_of)
+        if reference_tables is not None:
+            ds.reference = reference_tables
+        return ds
+
+    @property
+    def fingerprint(self) -> str:
+        """One sha256 over every table's fingerprint: the identity of the run's data."""
+        return combined_fingerprint(self.fingerprints)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.frames and name in self.counts:
+            raise DataError(
+                f"Table {name} has {self.counts[name]:,} rows, more than are held in memory "
+                f"(TWINIMPACT_POSTS_IN_MEMORY={POSTS_IN_MEMORY:,}); work on it in the engine with "
+                f"data.table({name!r}).")
+        return self.frames[name]
+
+    def has(self, name: str) -> bool:
+        """Whether the data hold the (optional) table ``name``."""
+        return name in self.frames or name in self.counts
+
+    def table(self, name: str) -> Any:
+        """The table as a typed ibis expression in the source's engine (for work that should
+        not pull rows into pandas, e.g. millions of posts), filtered to the run's brands."""
+        import ibis
+
+        if self.source is not None and name in self.source.tables:
+            from twinimpact.contract.checks import trims, typed
+
+            expr = typed(self.source.tables[name], name, trims(self.source.origins.get(name)))
+            if self.brands and "brand" in expr.columns:
+                expr = expr.filter(expr.brand.isin(self.brands))
+            return expr
+        return ibis.memtable(self.frames[name])
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows of each table, in contract order (large engine tables included)."""
+        counts = {name: len(frame) for name, frame in self.frames.items()}
+        counts.update(self.counts)
+        return {n: counts[n] for n in CONTRACT if n in counts}
+
+
+def check_brands(brands: list[str], present: set[str]) -> None:
+    """Every brand the parameters name must be in the data (else exit 2, naming those present)."""
+    unknown = [b for b in brands if b not in present]
+    if unknown:
+        raise ParamsError(f"parameter 'brands' names {', '.join(map(repr, unknown))}, which the data does not "
+                          f"hold; brands present: {', '.join(sorted(present))}.")
+
+
+def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[str, pd.DataFrame]:
+    """Keep the named brands' campaigns, posts and everything hanging off those campaigns."""
+    if not brands:
+        return frames
+    check_brands(brands, set(frames["campaigns"]["brand"]) | (set(frames["posts"]["brand"]) if "posts" in frames
+                                                               else set()))
+    campaigns = frames["campaigns"][frames["campaigns"]["brand"].isin(brands)]
+    ids = set(campaigns["campaign_id"])
+    out = dict(frames)
+    out["campaigns"] = campaigns.reset_index(drop=True)
+    for name in ("cost_lines", "staffing", "twin_usage", "bookings"):
+        if name in frames:
+            out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
+    if "posts" in frames:
+        out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
+    return out
+
+
+def run_date(params: Params) -> date:
+    """The run date: ``as_of`` from the parameters, else today (UTC)."""
+    return params.as_of or datetime.now(timezone.utc).date()
+
+
+def load(params: Params, *, keep_source: bool = False) -> Dataset:
+    """Open, read and validate the data the parameters name.
+
+    Every contract rule runs in the engine that holds the data (:mod:`twinimpact.contract.checks`),
+    one query per table; the tables then come to pandas, except posts beyond
+    ``POSTS_IN_MEMORY``, which stay in the engine (:meth:`Dataset.table`). Raises
+    :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be read
+    or breaks the data contract; nothing is returned from data that fails. Inside a run,
+    the run's validated snapshot is read instead (:mod:`twinimpact.sources.snapshot`).
+    """
+    from twinimpact.contract import checks
+    from twinimpact.sources import snapshot
+
+    snap = snapshot.read(params, keep_source)
+    if snap is not None:
+        return snap
+    source = open_source(params)
+    counts: dict[str, int] = {}
+    idents: dict[str, str | None] = {}
+    try:
+        origins = {n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT}
+        streamed = set()
+        if "posts" in source.tables:
+            n_posts = _engine(source, "posts", lambda: int(source.tables["posts"].count().to_pyarrow().as_py()))
+            if n_posts > POSTS_IN_MEMORY:
+                streamed.add("posts")
+                counts["posts"] = n_posts
+        as_of = run_date(params)
+
+        def reuse(name: str, small: dict[str, str]) -> str | None:
+            idents[name] = identity(source, params, name)
+            return trusted(name, idents[name], small, counts[name])
+
+        try:
+            checked = checks.validate(source.tables, currencies=set(params.fx_rates),
+                                      reporting_currency=params.reporting_currency, as_of=as_of, origins=origins,
+                                      large=streamed, reuse=reuse)
+        except checks.EngineFailure as failure:
+            raise _read_failure(source, failure.table, failure.cause) from None
+        frames = {n: _engine(source, n, lambda n=n: checks.to_frame(c.typed, n))
+                  for n, c in checked.items() if n not in streamed}
+        prints = {n: c.fingerprint for n, c in checked.items()}
+        frames = filter_brands(frames, params.brands)
+        if streamed and params.brands:
+            present = set(frames["campaigns"]["brand"])
+            posts_brands = set(source.tables["posts"].select("brand").distinct().to_pandas()["brand"])
+            check_brands(params.brands, present | posts_brands)
+    finally:
+        if not keep_source:
+            source.close()
+    return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
+                   counts, idents)
+
+
+def _read_failure(source: Source, name: str, exc: BaseException) -> DataError:
+    where = source.origins[name].description if name in source.origins else source.description
+    reason = read_error(where, exc) if source.kind == "folder" else redact(
+        "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
+    return DataError(f"Cannot read table {name} from {where}: {reason}.")
+
+
+def _engine(source: Source, name: str, work: Any) -> Any:
+    """Run engine work on one table; an engine failure becomes a DataError naming it."""
+    try:
+        return work()
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
+        raise _read_failure(source, name, exc) from None
+
+
+TRUST_ENV = "TWINIMPACT_VALIDATED"
+
+
+def identity(source: Source, params: Params, name: str) -> str | None:
+    """What a large table's validation depends on, cheap to recompute: its file (path,
+    size, modification time), the run date and the currencies. ``None`` for a database
+    URL, whose content cannot be pinned this cheaply (it is validated every time)."""
+    if source.kind == "folder":
+        files = [p for p in (Path(source.description) / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz"))
+                 if p.is_file()]
+    elif source.kind == "duckdb":
+        files = [Path(source.description)]
+    else:
+        return None
+    stats = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    text = repr((name, stats, run_date(params).isoformat(), sorted(params.fx_rates), params.reporting_currency))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def trusted(name: str, ident: str | None, small_prints: dict[str, str], rows: int) -> str | None:
+    """The fingerprint a run's own validation left in the environment for this very table,
+    if everything it depended on is unchanged (so its notebooks do not validate again)."""
+    import json
+
+    token = os.environ.get(TRUST_ENV)
+    if not token or ident is None:
+        return None
+    try:
+        t = json.loads(token)
+    except ValueError:
+        return None
+    entry = t.get("tables", {}).get(name, {})
+    if entry.get("identity") == ident and entry.get("rows") == rows and t.get("small") == small_prints:
+        return entry.get("sha256")
+    return None
+
+
+def trust_token(dataset: "Dataset", source_idents: dict[str, str | None]) -> str:
+    """The environment value a runner sets so its notebooks can reuse its validation."""
+    import json
+
+    small = {n: f for n, f in dataset.fingerprints.items() if n not in dataset.counts}
+    return json.dumps({"small": small, "tables": {
+        n: {"identity": source_idents.get(n), "rows": dataset.counts[n], "sha256": dataset.fingerprints[n]}
+        for n in dataset.counts}})
+
+
+def _expected(source: Source, name: str) -> str:
+    if source.kind == "folder":
+        return f"expected {source.description}/{name}.csv or {name}.parquet"
+    return f"expected a table named {name} in {source.description}"

@@ -1,0 +1,138 @@
+"""Spark as a data source: the contract tables in a Spark session, through ibis's pyspark
+backend (``pip install -e ".[spark]"``, Java 17 or newer).
+
+``--source VAR`` names an environment variable holding one of:
+
+* ``pyspark://local[N]?tables=/path/folder`` (or ``local[*]``): a Spark session started in
+  this process, the contract tables read from ``<folder>/<table>.parquet`` (a Parquet
+  file or a folder of them, as Spark writes them) and registered as temporary views;
+* ``pyspark://local[2]?database=brand_x``: tables of that database of the session's
+  catalog (with ``warehouse=/path`` for a local warehouse folder);
+* ``pyspark://host:7077?...``: the same on a standalone cluster (``spark://host:7077``);
+* ``sc://host:15002/;token=...``: a Spark Connect server; its tables by
+  ``?database=``-less names in the current database.
+
+Like every URL, the variable's value is never printed, stored or passed to a notebook.
+Spark runs on loopback in local mode, in UTC, with its web UI off and its log quiet.
+The run validates in Spark once, then its notebooks read the validated snapshot; no
+notebook starts a Spark session of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import parse_qs
+
+from twinimpact.errors import DataError
+
+SCHEMES = ("pyspark://", "sc://")
+_LOG4J = Path(__file__).with_name("templates") / "spark-log4j2.properties"
+
+
+def is_spark(url: str) -> bool:
+    return url.startswith(SCHEMES)
+
+
+def _parts(url: str) -> tuple[str, dict[str, str]]:
+    """The host part and the query of a ``pyspark://`` URL (``local[2]`` is no IPv6 host)."""
+    rest = url.split("://", 1)[1]
+    host, _, query = rest.partition("?")
+    return host.rstrip("/"), {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+def _java_missing() -> str | None:
+    if shutil.which("java") or os.environ.get("JAVA_HOME"):
+        return None
+    return ("Spark needs Java 17 or newer and none was found (no java on PATH, JAVA_HOME unset); "
+            "on Debian: apt-get install -y openjdk-17-jre-headless")
+
+
+def available() -> str | None:
+    """Why Spark cannot run here, or ``None`` when it can (pyspark installed, Java found)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return 'pyspark is not installed; install the Spark extra: pip install -e ".[spark]"'
+    return _java_missing()
+
+
+def session(url: str) -> Any:
+    """A SparkSession for the URL (see the module's doc); errors never echo the URL."""
+    why = available()
+    if why:
+        raise DataError(why)
+    from pyspark.sql import SparkSession
+
+    if url.startswith("sc://"):
+        return SparkSession.builder.remote(url).getOrCreate()
+    host, query = _parts(url)
+    host = host or "local[*]"
+    master = host if host.startswith("local") else f"spark://{host}"
+    builder = (SparkSession.builder.master(master).appName("twinimpact")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", query.get("partitions", "8"))
+               .config("spark.driver.extraJavaOptions",
+                       f"-Dlog4j2.configurationFile=file:{_LOG4J} -Duser.timezone=UTC"))
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+    if "warehouse" in query:
+        builder = builder.config("spark.sql.warehouse.dir", str(Path(query["warehouse"]).expanduser().absolute()))
+    with _quiet_start() as log:
+        try:
+            spark = builder.getOrCreate()
+        except Exception as exc:  # noqa: BLE001 - the JVM did not start: say why, from its log
+            log.seek(0)
+            tail = " ".join(log.read().decode("utf-8", "replace").split()[-60:])
+            raise DataError(f"Spark did not start ({type(exc).__name__}): {tail or exc}") from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+@contextlib.contextmanager
+def _quiet_start() -> Iterator[Any]:
+    """Send what the JVM prints while it starts (banners, default log level) to a temporary
+    file instead of the run's progress; the file is read back if the start fails."""
+    log = tempfile.TemporaryFile()
+    saved = os.dup(2)
+    sys.stderr.flush()
+    os.dup2(log.fileno(), 2)
+    try:
+        yield log
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def connect(url: str, names: list[str]) -> tuple[Any, dict[str, Any]]:
+    """An ibis connection to Spark and the contract tables found there (name -> ibis table)."""
+    import ibis
+
+    spark = session(url)
+    query = {} if url.startswith("sc://") else _parts(url)[1]
+    con = ibis.pyspark.connect(session=spark)
+    tables: dict[str, Any] = {}
+    if "tables" in query:
+        folder = Path(query["tables"]).expanduser()
+        if not folder.is_dir():
+            raise DataError(f"The Spark source's tables folder {folder} does not exist.")
+        for name in names:
+            path = folder / f"{name}.parquet"
+            if path.exists():
+                spark.read.parquet(str(path)).createOrReplaceTempView(name)
+                tables[name] = con.table(name)
+        return con, tables
+    database = query.get("database")
+    existing = set(con.list_tables(database=database) if database else con.list_tables())
+    for name in names:
+        if name in existing:
+            tables[name] = con.table(name, database=database) if database else con.table(name)
+    return con, tables

@@ -1,0 +1,286 @@
+"""Sentences that state a result, built from the numbers: the ``conclusions`` of
+results.json and every finding a chart title or a notebook prints. Nothing here decides a
+verb without the number that earns it, and estimates from observational data get
+associational wording ("posts with ... had ...", "compared with ...") rather than causal
+wording ("the label costs ...").
+
+Each conclusion is ``{"direction": ..., "statement": ...}``; ``direction`` comes from the
+95% interval: ``lower`` or ``higher`` when the interval excludes no difference, else
+``no detectable difference`` (``null`` when the estimate could not be computed).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from twinimpact.words.narrate import missing, money, num, pct
+
+NO_DIFFERENCE = "no detectable difference"
+
+#: What the engagement model holds fixed when it compares imagery or labels.
+ENGAGEMENT_HELD_FIXED = ("platform", "format", "brand", "calendar month", "followers")
+
+
+def direction(ci_low: float | None, ci_high: float | None, null: float = 1.0) -> str | None:
+    """``lower`` if the whole interval is below ``null``, ``higher`` if above, else no
+    detectable difference; ``None`` when the interval is missing."""
+    if missing(ci_low) or missing(ci_high):
+        return None
+    if ci_high < null:
+        return "lower"
+    if ci_low > null:
+        return "higher"
+    return NO_DIFFERENCE
+
+
+def change_words(ratio: float, unit: str = "") -> str:
+    """A ratio as a percentage change in words: 0.84 -> ``16% fewer``, 1.12 -> ``12% more``."""
+    unit = f" {unit}" if unit else ""
+    if abs(ratio - 1) < 0.005:
+        return f"about the same{unit}"
+    return f"{abs(1 - ratio):.0%}{unit} {'fewer' if ratio < 1 else 'more'}"
+
+
+def trend_words(first: float, last: float, what: str = "") -> str:
+    """``rose from 20% to 35%``, ``fell from ...`` or ``stayed at ...`` for two shares."""
+    if round(first, 2) == round(last, 2):
+        return f"stayed at {last:.0%}"
+    return f"{'rose' if last > first else 'fell'} from {first:.0%} to {last:.0%}"
+
+
+_ENGAGEMENT_SUBJECTS = {
+    "engagement_twin_vs_human": ("Posts with a model's digital twin", "comparable posts photographing people"),
+    "engagement_synthetic_vs_human": ("Posts with a synthetic AI persona", "comparable posts photographing people"),
+    "engagement_ai_label": ("Posts labelled as AI-made", "comparable unlabelled posts"),
+}
+
+
+def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] | None = None,
+                          check_name: str = "") -> dict[str, Any]:
+    """The conclusion for one rate ratio of engagements per impression (the headline fit),
+    in associational words; when the other fit (``check``) points elsewhere, one more
+    sentence says so with its interval."""
+    subject, reference = _ENGAGEMENT_SUBJECTS[key]
+    est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        return {"direction": None, "statement": f"{subject}: not estimable from these data (see the engagement "
+                                                "section for why)."}
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}"
+    fixed = [*ENGAGEMENT_HELD_FIXED, *(["imagery"] if key == "engagement_ai_label" else [])]
+    held = f"holding {', '.join(fixed[:-1])} and {fixed[-1]} fixed"
+    if d == NO_DIFFERENCE:
+        text = (f"{subject} showed no detectable difference in engagements per impression from {reference} "
+                f"({ci}, {held}).")
+    else:
+        text = (f"{subject} had {change_words(est)} engagements per impression than {reference} ({ci}, {held}).")
+    text += " This is an association in observational data, not a measured effect."
+    if check and not missing(check.get("estimate")):
+        other = direction(check.get("ci_low"), check.get("ci_high"))
+        if other != d:
+            text += (f" The {check_name or 'other'} fit finds {other} (rate ratio {num(check['estimate'], 3)}, "
+                     f"{num(check['ci_low'], 3)} to {num(check['ci_high'], 3)}); the headline follows the stated "
+                     "rule (the more precise fit that saw every post).")
+    return {"direction": d, "statement": text}
+
+
+def cost_conclusion(traditional: float | None, twin: float | None, difference: dict[str, Any],
+                    currency: str) -> dict[str, Any]:
+    """Twin against traditional cost per asset (pooled over the data's campaigns), with the
+    campaign-bootstrap interval of the difference (twin minus traditional)."""
+    lo, hi = difference.get("ci_low"), difference.get("ci_high")
+    d = direction(lo, hi, null=0.0)
+    if d is None or missing(traditional) or missing(twin):
+        return {"direction": None, "statement": "Twin and traditional cost per asset cannot be compared: the data "
+                                                "need campaigns of both modes with assets delivered."}
+    diff = twin - traditional
+    if d == NO_DIFFERENCE:
+        text = (f"In these campaigns a twin-made asset cost {money(twin, currency, 2)} and a traditional one "
+                f"{money(traditional, currency, 2)}: no detectable difference (95% bootstrap interval over campaigns "
+                f"of twin minus traditional {money(lo, currency, 2)} to {money(hi, currency, 2)}).")
+    else:
+        near, far = (-hi, -lo) if d == "lower" else (lo, hi)
+        word = "less" if d == "lower" else "more"
+        text = (f"In these campaigns a twin-made asset cost {money(twin, currency, 2)} against "
+                f"{money(traditional, currency, 2)} made traditionally, {money(abs(diff), currency, 2)} {word} "
+                f"per asset (95% bootstrap interval over campaigns {money(near, currency, 2)} to "
+                f"{money(far, currency, 2)} {word}).")
+    text += " Spend over assets delivered in each mode; campaigns differ in size and market."
+    return {"direction": d, "statement": text}
+
+
+def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, target: float, horizon: int,
+                   currency: str, engagement_valued: bool) -> dict[str, Any]:
+    """``positive`` when the NPV's P10 is above 0, ``negative`` when its P90 is below 0, else
+    ``uncertain``; with the probability of a loss and what the NPV leaves out."""
+    p10, p50, p90 = npv.get("p10"), npv.get("p50"), npv.get("p90")
+    if missing(p50):
+        return {"direction": None, "statement": "The adoption path cannot be valued: the data need traditional "
+                                                "and twin campaigns."}
+    d = "positive" if p10 > 0 else "negative" if p90 < 0 else "uncertain"
+    move = (f"Moving from {start:.0%} to {target:.0%} twin-made assets over {horizon} year{'s' if horizon != 1 else ''}"
+            if target > start else f"Keeping today's {start:.0%} twin-made assets (the target {target:.0%} is "
+                                   "not above it)")
+    word = {"positive": "is worth", "negative": "loses", "uncertain": "may gain or lose"}[d]
+    value = money(abs(p50) if d == "negative" else p50, currency)
+    text = (f"{move} {word} {value} today (P50; P10 {money(p10, currency)}, P90 {money(p90, currency)}); "
+            f"{pct(p_negative)} of the draws lose money.")
+    if not engagement_valued:
+        text += (" Engagement is not valued (no value per engagement is set, or the data cannot estimate the twin and "
+                 "label rate ratios): the NPV leaves the engagement effect out.")
+    return {"direction": d, "statement": text}
+
+
+def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> str:
+    """What the before/after comparison can say, at the level adoption happens (brands)."""
+    est = did.get("estimate")
+    g = inference.get("clusters")
+    if missing(est):
+        return "The before/after comparison could not be estimated from these data."
+    p = inference.get("p_value")
+    head = (f"Engagement per impression after adoption, against brands not yet adopting: rate ratio "
+            f"{num(est, 3)}")
+    if missing(p):
+        return head + " (no inference at the brand level was possible)."
+    basis = (f"wild cluster bootstrap by brand over {g} brands, {inference.get('method')}, p = {num(p, 2)}")
+    if p >= 0.05:
+        return (head + f" ({basis}). With {g} brands adopting at different times the data cannot tell whether "
+                "adoption changed engagement.")
+    return head + f" ({basis}): a difference the brand-level test can detect; still an association, not an effect."
+
+
+def pretrend_sentence(pretrend: dict[str, Any]) -> str:
+    """The parallel-trends sentence, decided by the joint test of the months before adoption."""
+    p, df = pretrend.get("p_value"), pretrend.get("df")
+    if missing(p):
+        return "Too few months before adoption to test whether brands moved in parallel beforehand."
+    test = f"joint test of the {df} months before adoption, chi-squared {num(pretrend.get('chi2'), 2)}, p = {num(p, 2)}"
+    if p >= 0.05:
+        return (f"Before adoption the brands moved in parallel as far as the data show ({test}); "
+                "this does not prove they would have kept doing so.")
+    return f"Before adoption the brands already moved differently ({test}): the before/after comparison is not credible."
+
+
+def overdispersion_sentence(pearson: float | None, alpha: float | None) -> str:
+    """How variable the counts are against Poisson, and what the intervals do about it."""
+    if missing(pearson):
+        return "Overdispersion could not be measured."
+    level = ("far more variable than Poisson" if pearson > 10 else "more variable than Poisson" if pearson > 1.5
+             else "about as variable as Poisson")
+    nb = f"; the negative binomial puts alpha at {num(alpha, 3)}" if not missing(alpha) else ""
+    return (f"Counts are {level} (Pearson dispersion {num(pearson, 1)}{nb}). The intervals use a robust "
+            "(sandwich) variance, valid whatever the variance, clustered by campaign because posts of one "
+            "campaign share more than the covariates say.")
+
+
+def signed_money_words(value: float, currency: str, gain: str = "save", loss: str = "cost") -> str:
+    """``save EUR 317`` for a positive value, ``cost EUR 40 more`` for a negative one."""
+    if missing(value):
+        return f"{gain} n/a"
+    return f"{gain} {money(value, currency)}" if value >= 0 else f"{loss} {money(-value, currency)} more"
+
+
+def compliance_title(watermark: float | None, consent: float | None, last_label: float | None,
+                     last_quarter: str | None, worst: tuple[str, float, int] | None = None) -> str:
+    """The compliance chart's title: the share of all twin assets watermarked and within
+    consent, the quarter with the lowest consent coverage when it falls short
+    (``(quarter, share, assets)``), and the latest AI-label share."""
+    parts = []
+    if not missing(watermark) and not missing(consent):
+        text = (f"Over all quarters {math.floor(watermark * 1000) / 10:g}% of twin assets carried the watermark and "
+                f"{math.floor(consent * 1000) / 10:g}% were within consent")
+        if worst is not None and worst[1] < consent:
+            text += f" (lowest: {worst[1]:.0%} in {worst[0]}, {worst[2]:,} asset{'s' if worst[2] != 1 else ''})"
+        parts.append(text)
+    if not missing(last_label):
+        parts.append(f"{last_label:.0%} of AI-imagery posts carried the AI label in {last_quarter}")
+    return "; ".join(parts) if parts else "Watermark, consent and AI-label compliance by quarter"
+
+
+def representation_title(column: str, distance: dict[str, float]) -> str:
+    """Descriptive: how far published twin assets and the roster are from the target mix."""
+    what = column.replace("_", " ")
+    return (f"By {what}, published twin assets are {distance['twin_assets']:.0%} from the target mix, the whole "
+            f"roster {distance['roster']:.0%} (0% = on target)")
+
+
+def label_title(irr: dict[str, Any]) -> str:
+    """The label chart's title: the adjusted rate ratio of labelled against unlabelled AI
+    imagery, associational."""
+    est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        return "Engagement of AI imagery with and without the AI label (the label effect is not estimable here)"
+    if d == NO_DIFFERENCE:
+        return (f"Labelled AI posts showed no detectable difference in engagement per impression from comparable "
+                f"unlabelled posts (rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)})")
+    return (f"Labelled AI posts had {change_words(est)} engagements per impression than comparable unlabelled "
+            f"posts (rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)})")
+
+
+def event_study_title(did: dict[str, Any]) -> str:
+    """The event study's title: the before/after change and what the brand-level test allows."""
+    inference = did.get("inference") or {}
+    est, p, g = did.get("estimate"), inference.get("p_value"), inference.get("clusters")
+    if missing(est):
+        return "Engagement around each brand's first twin campaign"
+    head = (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
+            "brands not yet adopting")
+    if missing(p):
+        return head + " (no brand-level test was possible)"
+    if p >= 0.05:
+        return head + f"; with {g} brands the data cannot tell whether adoption changed it (p = {num(p, 2)})"
+    return head + f" (brand-level p = {num(p, 2)})"
+
+
+def labour_title(table: Any, share: float, year: int, assets: float, moved: float) -> str:
+    """The labour chart's title: the hours lost and created when ``moved`` assets go to twins,
+    and the role that loses most (by net hours)."""
+    if moved <= 0 or not len(table):
+        return (f"At {share:.0%} twin-made assets no asset moves: {year}'s brands already make that share or more "
+                "with twins")
+    worst = table.sort_values("net").iloc[0]
+    return (f"Moving {moved:,.0f} of {year}'s {assets:,.0f} assets to twins (to {share:.0%} a brand): "
+            f"{table['lost'].sum():,.0f} paid hours lost, {table['redeployed'].sum():,.0f} redeployed, "
+            f"{table['new'].sum():,.0f} new; {str(worst['role']).replace('_', ' ')}s lose most")
+
+
+def exposure_title(ranks: Any) -> str:
+    """The exposure chart's title: the role on which the published measures disagree most."""
+    measures = [c for c in ranks.columns if c != "role"]
+    if not len(ranks) or len(measures) < 2:
+        return "Published AI-exposure measures by role"
+    r = ranks.set_index("role")[measures]
+    spread = r.max(axis=1) - r.min(axis=1)
+    role = spread.idxmax()
+    return (f"The measures disagree most on {str(role).replace('_', ' ')}s: rank {int(r.loc[role].min())} to "
+            f"{int(r.loc[role].max())} of {len(ranks)} roles")
+
+
+def npv_title(p50: float, p_negative: float, start: float, target: float, horizon: int, currency: str) -> str:
+    """The NPV chart's title: the median value of the path and how often it loses money."""
+    value = f"is worth {money(p50, currency)}" if p50 >= 0 else f"loses {money(-p50, currency)}"
+    return (f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years {value} (P50); "
+            f"{p_negative:.0%} of draws lose money")
+
+
+def livelihoods_sentence(block: dict[str, Any], currency: str, share: float) -> str:
+    """Who is better and worse off at the adoption share, twin models and the others apart,
+    with the draws' P10 to P90, and the twin fee that keeps a typical twin model whole."""
+    counts = block.get("better_and_worse_off") or {}
+    tw, other = counts.get("twin_models") or {}, counts.get("models_without_twin") or {}
+
+    def n(c: dict[str, float]) -> str:
+        return f"{num(c.get('p50'))} (P10 {num(c.get('p10'))} to P90 {num(c.get('p90'))})"
+
+    if not tw or not other:
+        return "Who gains and who loses was not measured."
+    text = (f"At {pct(share)} adoption, of the {num(tw.get('models'))} models with a twin, {n(tw['gainers'])} would "
+            f"earn more and {n(tw['losers'])} less; {n(other['losers'])} of the {num(other.get('models'))} models "
+            "without a twin would earn less, losing photographed days that no twin fee replaces.")
+    fee = block.get("break_even_twin_fee_per_asset")
+    if not missing(fee):
+        text += (f" The typical twin model's income stays whole at a twin fee of {money(fee, currency, 2)} per asset "
+                 "(their photographed pay lost over the twin assets they would gain).")
+    return text
