@@ -139,7 +139,10 @@ def test_streamed_posts_report_bad_rows_by_line(small_memory, tiny_copy: Path):
     assert issues[("post_id", "must be unique")].where == ["line 3 (post_id P2)", "line 9 (post_id P2)"]
 
 
-def test_a_runs_validation_is_reused_only_for_the_same_file(small_memory, tiny_copy: Path, monkeypatch):
+def test_a_runs_validation_of_a_large_file_is_reused_only_while_the_file_is_unchanged(
+        small_memory, tiny_copy: Path, tmp_path: Path):
+    from twinimpact.sources import snapshot
+
     calls = []
     real = checks.check
 
@@ -147,17 +150,23 @@ def test_a_runs_validation_is_reused_only_for_the_same_file(small_memory, tiny_c
         calls.extend([1] if name == "posts" else [])
         return real(raw, name, *a, **k)
 
-    monkeypatch.setattr(checks, "check", counted)
     params = Params(data_dir=str(tiny_copy), **PARAMS)
-    first = data.load(params)
-    monkeypatch.setenv(data.TRUST_ENV, data.trust_token(first, first.identities))
-    again = data.load(params)
-    assert len(calls) == 1 and again.fingerprints == first.fingerprints  # reused, not validated twice
-    p = tiny_copy / "posts.csv"
-    p.write_text(p.read_text().replace(",150,", ",9000,"))  # the file changed: validate again, and fail
-    with pytest.raises(DataError, match="likes must not exceed impressions"):
-        data.load(params)
-    assert len(calls) == 2
+    first = data.load(params, keep_source=True)
+    assert "posts" in first.counts  # left in its file
+    run_file = snapshot.write(first, params, tmp_path / "snap")
+    first.source.close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(checks, "check", counted)
+        state = snapshot.RunState(run_file, True, __import__("json").loads(run_file.read_text()))
+        again = snapshot.read(state, params, keep_source=True)
+        assert calls == [] and again.fingerprints == first.fingerprints  # reused, not validated again
+        again.source.close()
+        p = tiny_copy / "posts.csv"
+        p.write_text(p.read_text().replace(",150,", ",9000,"))  # the file changed: the snapshot is not used
+        assert snapshot.read(state, params, keep_source=True) is None
+        with pytest.raises(DataError, match="likes must not exceed impressions"):
+            data.load(params)
+        assert len(calls) == 1
 
 
 PG_URL = os.environ.get("TWINIMPACT_TEST_PG_URL")
@@ -191,10 +200,9 @@ def test_a_snapshot_gives_the_same_tables_without_validating_again(tmp_path: Pat
 
     params = Params(data_dir=str(TINY), **PARAMS)
     first = data.load(params)
-    folder = snapshot.write(first, params, tmp_path / "snap")
-    monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(folder))
+    monkeypatch.setenv(snapshot.RUN_FILE_ENV, str(snapshot.write(first, params, tmp_path / "snap")))
     monkeypatch.setattr(checks, "validate", lambda *a, **k: pytest.fail("validated again"))
-    again = data.load(params, keep_source=True)
+    again = snapshot.read(snapshot.current(), params, keep_source=True)
     assert again.fingerprints == first.fingerprints and again.source_description == first.source_description
     for name, frame in first.frames.items():
         pd.testing.assert_frame_equal(again[name], frame)
@@ -205,13 +213,14 @@ def test_a_snapshot_for_other_data_or_scope_is_not_used(tmp_path: Path, monkeypa
     from twinimpact.sources import snapshot
 
     params = Params(data_dir=str(TINY), **PARAMS)
-    folder = snapshot.write(data.load(params), params, tmp_path / "snap")
-    monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(folder))
-    assert snapshot.read(Params(data_dir=str(TINY), brands=["Beta"], **PARAMS), True) is None
-    assert snapshot.read(Params(data_dir=str(tmp_path), **PARAMS), True) is None
-    assert snapshot.read(Params(data_dir=str(TINY), **{**PARAMS, "as_of": "2026-11-27"}), True) is None
-    monkeypatch.delenv(snapshot.SNAPSHOT_ENV)
-    assert snapshot.read(params, True) is None  # a notebook opened by hand loads on its own
+    monkeypatch.setenv(snapshot.RUN_FILE_ENV, str(snapshot.write(data.load(params), params, tmp_path / "snap")))
+    state = snapshot.current()
+    assert state is not None and snapshot.read(state, params, True) is not None
+    assert snapshot.read(state, Params(data_dir=str(TINY), brands=["Beta"], **PARAMS), True) is None
+    assert snapshot.read(state, Params(data_dir=str(tmp_path), **PARAMS), True) is None
+    assert snapshot.read(state, Params(data_dir=str(TINY), **{**PARAMS, "as_of": "2026-11-27"}), True) is None
+    monkeypatch.delenv(snapshot.RUN_FILE_ENV)
+    assert snapshot.current() is None  # a notebook opened by hand loads on its own
 
 
 # --- messages for spreadsheet exports ---------------------------------------------------------

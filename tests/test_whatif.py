@@ -59,9 +59,11 @@ def test_break_even_moves_with_the_twin_build_cost(sample):
     assert f"{at['x2']:,.0f} assets a season" in fig.layout.title.text
 
 
-def test_a_run_draws_the_charts_once_without_controls(sample, monkeypatch):
+def test_a_run_draws_the_charts_once_without_controls(sample, monkeypatch, tmp_path: Path):
+    from twinimpact.sources import snapshot
+
     params, ds = sample
-    monkeypatch.setenv(whatif.STATIC_ENV, "1")
+    monkeypatch.setenv(snapshot.RUN_FILE_ENV, str(snapshot.write(ds, params, tmp_path / "snap", static=True)))
     assert whatif.interactive() == (False, "this run draws the charts once, at its parameters' values")
     shown, drawn = [], []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
@@ -72,7 +74,9 @@ def test_a_run_draws_the_charts_once_without_controls(sample, monkeypatch):
 
 
 def test_without_ipywidgets_nothing_breaks(monkeypatch):
-    monkeypatch.delenv(whatif.STATIC_ENV, raising=False)
+    from twinimpact.sources import snapshot
+
+    monkeypatch.delenv(snapshot.RUN_FILE_ENV, raising=False)
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails
     live, why = whatif.interactive()
     assert not live and "ipywidgets is not installed" in why
@@ -84,7 +88,9 @@ def test_moving_a_slider_in_a_live_kernel_redraws_the_charts(tmp_path: Path):
     widgets' replies: the status line reports the redraw and its time."""
     from jupyter_client.manager import start_new_kernel
 
-    env = {k: v for k, v in os.environ.items() if k != whatif.STATIC_ENV}
+    from twinimpact.sources import snapshot
+
+    env = {k: v for k, v in os.environ.items() if k != snapshot.RUN_FILE_ENV}
     km, kc = start_new_kernel(kernel_name=config.KERNEL_NAME, cwd=str(ROOT / "notebooks"), env=env)
     try:
         code = ("from twinimpact.sources import data\nfrom twinimpact.notebook import whatif\nfrom twinimpact.params import load_params\n"

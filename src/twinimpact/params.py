@@ -19,13 +19,34 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from twinimpact.config import DEFAULT_FX_RATES, DEFAULT_SEED
 from twinimpact.contract.spec import ROLES
-from twinimpact.analyses.drivers import DRIVER_LABELS, HOURS_LABELS
 from twinimpact.errors import ParamsError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Fields whose values are never echoed back in an error message (they may hold a secret).
 _NEVER_ECHOED = {"source_env"}
+
+
+#: The cost drivers of the driver model (:mod:`twinimpact.analyses.drivers`) by name: the keys
+#: ``driver_ranges`` accepts, with what each measures (reporting currency).
+DRIVER_LABELS = {
+    "shoot_day_cost": "cost of a shoot day (crew, model, studio, travel)",
+    "assets_per_shoot_day": "assets per shoot day",
+    "traditional_post_per_asset": "traditional post-production and other, per asset",
+    "twin_creation_cost": "building one twin",
+    "licensing_per_asset": "twin licence fee per asset",
+    "compute_per_asset": "generation compute per asset",
+    "review_per_asset": "AI review per asset",
+    "compliance_per_asset": "disclosure compliance per asset",
+    "twin_post_per_asset": "twin post-production and other, per asset",
+    "hybrid_per_asset": "hybrid production per asset (twin building excluded)",
+}
+#: Paid hours per asset of each mode, varied by the labour Monte Carlo.
+HOURS_LABELS = {
+    "traditional_hours_per_asset": "paid hours per traditional asset",
+    "hybrid_hours_per_asset": "paid hours per hybrid asset",
+    "twin_hours_per_asset": "paid hours per twin asset",
+}
 
 
 #: Share of each role's displaced hours redeployed to other paid work. Assumptions to set

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.contract.spec import COST_CATEGORIES, PRODUCTION_MODES
-from twinimpact.analyses.drivers import CORE_DRIVERS, DRIVER_LABELS, Drivers, cost_ranges, drivers_table, observed_drivers
+from twinimpact.analyses.drivers import (CORE_DRIVERS, DRIVER_LABELS, HOURS_LABELS, Drivers, cost_ranges, drivers_table,
+                                         observed_drivers, traditional_per_asset, twin_variable_per_asset)
 from twinimpact.analyses.cost_function import CostFunction, fit_cost_function, like_for_like
 from twinimpact.errors import DataError
 from twinimpact.analyses.money import rates_for
@@ -119,24 +120,6 @@ def category_per_asset(costs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["production_mode", "category", "per_asset"])
 
 
-def traditional_per_asset(d: dict[str, Any]) -> Any:
-    """Traditional cost per asset, reporting currency::
-
-        shoot_day_cost / assets_per_shoot_day + traditional_post_per_asset
-
-    ``d`` maps driver names (:data:`DRIVER_LABELS`) to numbers or to arrays of draws."""
-    return d["shoot_day_cost"] / d["assets_per_shoot_day"] + d["traditional_post_per_asset"]
-
-
-def twin_variable_per_asset(d: dict[str, Any]) -> Any:
-    """Twin cost per asset before building the twins, reporting currency::
-
-        licensing + compute + review + compliance + twin post-production (each per asset)
-    """
-    return (d["licensing_per_asset"] + d["compute_per_asset"] + d["review_per_asset"]
-            + d["compliance_per_asset"] + d["twin_post_per_asset"])
-
-
 def twin_fixed_per_season(d: dict[str, Any], twins_per_season: int, twin_life_seasons: int) -> Any:
     """Twin building charged to one season, reporting currency per season::
 
@@ -220,8 +203,6 @@ def draw_drivers(d: dict[str, float | None], ranges: dict[str, tuple[float, floa
     :func:`twinimpact.analyses.montecarlo.multipliers` within its range. Each driver has its own
     random stream, seeded by ``(seed, its place in the list of drivers)``, so a driver's
     draws are the same in every analysis that draws it, whatever else is drawn."""
-    from twinimpact.analyses.drivers import HOURS_LABELS
-
     names = [*DRIVER_LABELS, *HOURS_LABELS]
     return {name: d[name] * multipliers(np.random.default_rng([seed, i]), *ranges.get(name, (1.0, 1.0)), n_draws)
             for i, name in enumerate(names) if d.get(name) is not None}

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.contract.spec import COST_CATEGORIES
+from twinimpact.params import DRIVER_LABELS, HOURS_LABELS
 
 #: Spend that scales with shoot days rather than with assets.
 SHOOT_DAY_CATEGORIES = ("model_fees", "photographer", "hair_makeup", "styling", "studio_location", "travel")
@@ -24,24 +25,6 @@ TWIN_DRIVER_OF = {
     "generation_compute": "compute_per_asset",
     "ai_review": "review_per_asset",
     "disclosure_compliance": "compliance_per_asset",
-}
-DRIVER_LABELS = {
-    "shoot_day_cost": "cost of a shoot day (crew, model, studio, travel)",
-    "assets_per_shoot_day": "assets per shoot day",
-    "traditional_post_per_asset": "traditional post-production and other, per asset",
-    "twin_creation_cost": "building one twin",
-    "licensing_per_asset": "twin licence fee per asset",
-    "compute_per_asset": "generation compute per asset",
-    "review_per_asset": "AI review per asset",
-    "compliance_per_asset": "disclosure compliance per asset",
-    "twin_post_per_asset": "twin post-production and other, per asset",
-    "hybrid_per_asset": "hybrid production per asset (twin building excluded)",
-}
-#: Paid hours per asset of each mode, varied by the labour Monte Carlo.
-HOURS_LABELS = {
-    "traditional_hours_per_asset": "paid hours per traditional asset",
-    "hybrid_hours_per_asset": "paid hours per hybrid asset",
-    "twin_hours_per_asset": "paid hours per twin asset",
 }
 #: The unit of each driver, for reading (money in the reporting currency).
 DRIVER_UNITS = {**{k: "money per asset" for k in DRIVER_LABELS}, "shoot_day_cost": "money per shoot day",
@@ -195,3 +178,21 @@ def cost_ranges(costs: pd.DataFrame, observed: dict[str, float | None],
     """Each cost driver's range: its campaigns' spread (:func:`spread_ranges`), unless the
     parameters' ``driver_ranges`` set it (the cost and scenario analyses use the same)."""
     return {**spread_ranges(campaign_drivers(costs), observed), **overrides}
+
+
+def traditional_per_asset(d: dict[str, Any]) -> Any:
+    """Traditional cost per asset, reporting currency::
+
+        shoot_day_cost / assets_per_shoot_day + traditional_post_per_asset
+
+    ``d`` maps driver names (:data:`DRIVER_LABELS`) to numbers or to arrays of draws."""
+    return d["shoot_day_cost"] / d["assets_per_shoot_day"] + d["traditional_post_per_asset"]
+
+
+def twin_variable_per_asset(d: dict[str, Any]) -> Any:
+    """Twin cost per asset before building the twins, reporting currency::
+
+        licensing + compute + review + compliance + twin post-production (each per asset)
+    """
+    return (d["licensing_per_asset"] + d["compute_per_asset"] + d["review_per_asset"]
+            + d["compliance_per_asset"] + d["twin_post_per_asset"])

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.analyses.cost_function import CostFunction
+from twinimpact.analyses.drivers import CORE_DRIVERS, traditional_per_asset, twin_variable_per_asset
 
 #: Resamples of the campaign bootstrap.
 BOOTSTRAP_DRAWS = 2000
@@ -46,10 +47,6 @@ def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: floa
         (A_trad * (c_trad - c_twin) + A_hyb * (c_hyb - c_twin)) / (A_trad + A_hyb)
 
     with ``c`` the per-asset costs of the driver model (twin building excluded)."""
-    from twinimpact.analyses.cost import traditional_per_asset, twin_variable_per_asset
-
-    from twinimpact.analyses.drivers import CORE_DRIVERS
-
     moved = traditional_assets + hybrid_assets
     if moved <= 0 or (hybrid_assets > 0 and d.get("hybrid_per_asset") is None) or \
             any(d.get(k) is None for k in CORE_DRIVERS):

@@ -375,15 +375,11 @@ def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
 
 
 def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency: str, as_of: Any,
-             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset(),
-             reuse: Any = None) -> dict[str, Checked]:
+             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset()
+             ) -> dict[str, Checked]:
     """Every rule of every contract table, each table checked in its own engine; raises
     :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
-
-    Tables named in ``large`` are checked last, and ``reuse(name, prints)`` may return the
-    fingerprint a run already established for one of them (given the fingerprints of the
-    tables checked before); that table is then not checked again.
-    """
+    Tables named in ``large`` are checked last."""
     from twinimpact.contract.schemas import ContractViolation
 
     origins = origins or {}
@@ -421,12 +417,6 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     out: dict[str, Checked] = {}
     present = [n for n in CONTRACT if n in tables]
     for name in [n for n in present if n not in large] + [n for n in present if n in large]:
-        known = reuse(name, {n: c.fingerprint for n, c in out.items()}) if reuse and name in large else None
-        if known:
-            origin = origins.get(name)
-            out[name] = Checked(name, fingerprint=known,
-                                typed=typed(tables[name], name, trims(origin)))
-            continue
         try:
             out[name] = check(tables[name], name, ctx, origins.get(name))
         except Exception as exc:  # noqa: BLE001 - the engine could not read or evaluate the table

@@ -1,12 +1,12 @@
 """What the first cell of every notebook calls: validate the parameters, set the chart
-theme, load and validate the data."""
+theme, and take the run's validated data (its snapshot) or load and validate them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from twinimpact import charts
-from twinimpact.sources import data
+from twinimpact.sources import data, snapshot
 from twinimpact.params import Params, from_namespace
 
 
@@ -19,4 +19,5 @@ def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
     data.quiet_engine_warnings()
     params = from_namespace(namespace)
     charts.setup()
-    return params, data.load(params, keep_source=True)
+    run = snapshot.read(snapshot.current(), params, keep_source=True)
+    return params, run if run is not None else data.load(params, keep_source=True)

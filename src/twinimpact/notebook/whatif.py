@@ -1,16 +1,17 @@
 """What-if controls for JupyterLab: sliders for the adoption share, the horizon, the
 discount rate and the main cost drivers that redraw a notebook's charts from the same
-analysis functions the report uses. In a run (papermill, ``TWINIMPACT_STATIC=1``), outside
+analysis functions the report uses. In a run (its snapshot says ``static``), outside
 a notebook kernel or without ipywidgets, the same cell draws its charts once, at the
 parameters' values, and says why there are no controls: nothing breaks.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
+
+from twinimpact.sources import snapshot
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
     from twinimpact.params import Params
 
-#: Set by the runner for every notebook it executes: charts are drawn once, without controls.
-STATIC_ENV = "TWINIMPACT_STATIC"
 #: The cost drivers a what-if can scale (multipliers on the values observed in the data).
 MAIN_DRIVERS = ("shoot_day_cost", "twin_creation_cost", "licensing_per_asset")
 
@@ -43,7 +42,8 @@ class Control:
 
 def interactive() -> tuple[bool, str]:
     """Whether live controls can be shown here, and if not, why."""
-    if os.environ.get(STATIC_ENV):
+    state = snapshot.current()
+    if state is not None and state.static:
         return False, "this run draws the charts once, at its parameters' values"
     try:
         import ipywidgets  # noqa: F401

@@ -22,6 +22,7 @@ from typing import Any, Callable
 from twinimpact import config
 from twinimpact.errors import ParamsError
 from twinimpact.params import Params
+from twinimpact.sources.snapshot import RUN_FILE_ENV
 
 EXECUTION_TIMEOUT_S = 900  # per cell
 
@@ -101,13 +102,17 @@ def _add_kernel_log(exc: BaseException, log_path: Path) -> None:
         exc.add_note("kernel log:\n" + "\n".join(tail))
 
 
+_registered = False
+
+
 def _engine() -> str:
     """papermill's nbclient engine, saving the output notebook when it starts, when it ends
     and every ``autosave_cell_every`` seconds of a long cell, but not twice per cell (a
     whole-notebook write each time: about a third of a short notebook's run)."""
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
-    if ENGINE in papermill_engines._engines:
+    global _registered
+    if _registered:
         return ENGINE
 
     class Manager(NotebookExecutionManager):  # type: ignore[misc]
@@ -146,30 +151,11 @@ def _engine() -> str:
             return nb_man.nb
 
     papermill_engines.register(ENGINE, Engine)
+    _registered = True
     return ENGINE
 
 
 ENGINE = "twinimpact"
-
-
-def execute(book: Path, out: Path, parameters: dict[str, Any]) -> None:
-    """Run one notebook with papermill: pinned kernel, explicit cwd, logged, timed out. When
-    it fails, the kernel process's last log lines are added to the error."""
-    import papermill
-
-    with tempfile.TemporaryDirectory(prefix="twinimpact-kernel-") as sockets:
-        log_path = Path(sockets) / "kernel.log"
-        with open(log_path, "wb") as log:
-            try:
-                papermill.execute_notebook(
-                    str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
-                    cwd=str(book.parent), log_output=True, progress_bar=False,
-                    execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, engine_name=_engine(),
-                    kernel_manager_class=_ipc_kernel_manager(sockets, log),
-                )
-            except BaseException as exc:
-                _add_kernel_log(exc, log_path)
-                raise
 
 
 def default_workers() -> int:
@@ -197,15 +183,14 @@ WARM_IMPORTS = (
     # the stack's objects are never garbage: collections (and %reset) no longer walk them
     "gc.collect(); gc.freeze()\n"
     "del _go")
-#: Environment variables a run sets after its kernels started; each notebook gets them.
-RUN_ENV = ("TWINIMPACT_SNAPSHOT", "TWINIMPACT_VALIDATED", "TWINIMPACT_STATIC")
 
 
 class _WorkerKernel:
     """One worker's kernel, kept between the notebooks it runs so that each does not start
     a kernel and import the stack again. Before each notebook the kernel's namespace is
     reset (``%reset -f``: nothing a notebook defined reaches the next; imported modules
-    stay loaded) and it gets the run's environment (:data:`RUN_ENV`). After a failure the
+    stay loaded) and it is told where the run's snapshot is (the one variable
+    :data:`~twinimpact.sources.snapshot.RUN_FILE_ENV`). After a failure the
     kernel is shut down and the next notebook gets a new one."""
 
     def __init__(self) -> None:
@@ -223,16 +208,14 @@ class _WorkerKernel:
             if code:
                 self._execute(code)
 
-    def run(self, book: Path, out: Path, parameters: dict[str, Any]) -> None:
+    def run(self, book: Path, out: Path, parameters: dict[str, Any], run_file: Path | None = None) -> None:
         import papermill
 
         try:
             self.start(book.parent)
-            env = {k: os.environ.get(k) for k in RUN_ENV}
-            self._execute(f"%reset -f\nimport os as _os\n_os.chdir({str(book.parent)!r})\n"
-                          f"for _k, _v in {env!r}.items():\n"
-                          "    _os.environ.pop(_k, None) if _v is None else _os.environ.__setitem__(_k, _v)\n"
-                          "del _os, _k, _v")
+            variable = f"_os.environ[{RUN_FILE_ENV!r}] = {str(run_file)!r}" if run_file else \
+                f"_os.environ.pop({RUN_FILE_ENV!r}, None)"
+            self._execute(f"%reset -f\nimport os as _os\n_os.chdir({str(book.parent)!r})\n{variable}\ndel _os")
             papermill.execute_notebook(
                 str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
                 cwd=str(book.parent), log_output=True, progress_bar=False,
@@ -318,9 +301,10 @@ class Workers:
             kernel.close()
 
     def run_all(self, books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]],
-                progress: Callable[[str], None]) -> list[tuple[Path, float, BaseException | None]]:
+                progress: Callable[[str], None], run_file: Path | None = None
+                ) -> list[tuple[Path, float, BaseException | None]]:
         """Run ``books`` (they do not depend on each other; the longest start first), each
-        executed notebook written to ``out_dir``. Returns, in the books' order, each book with
+        executed notebook written to ``out_dir``, each told the run's snapshot ``run_file``. Returns, in the books' order, each book with
         its seconds and its error (None when it ran). After the first failure no further
         notebook starts; those already running finish."""
         import threading
@@ -341,7 +325,7 @@ class Workers:
                     t0 = time.perf_counter()
                     error: BaseException | None = None
                     try:
-                        kernel.run(book, out_dir / book.name, parameters[book])
+                        kernel.run(book, out_dir / book.name, parameters[book], run_file)
                     except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
                         error = exc
                         failed.set()

@@ -8,6 +8,7 @@ it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -17,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import nbformat
 import pandas as pd
@@ -25,7 +26,6 @@ import pandas as pd
 from twinimpact.run import changes
 from twinimpact import config, results
 from twinimpact.sources import data, snapshot
-from twinimpact.notebook import whatif
 from twinimpact.run import pdf as pdf_
 from twinimpact.errors import NotebookError, ParamsError, PublishError, TwinImpactError
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
@@ -101,27 +101,126 @@ class _RunLog:
         self.logger.propagate = self.propagate
 
 
-def _execute_all(books: list[Path], declared: dict[Path, list[str]], params: Params, tmp: Path,
-                 manifest: dict[str, Any], progress: Progress, workers: Workers) -> list[tuple[str, Any]]:
-    """Step 2: every notebook, on the run's workers; a failure raises with its notebook kept."""
-    parameters = {book: params.notebook_parameters(declared[book]) for book in books}
-    outcomes = workers.run_all(books, tmp, parameters, progress)
+@dataclass
+class _Run:
+    """One run as its steps see it: what was asked, where it goes, and what it made."""
+
+    params: Params
+    params_file: Path
+    books: list[Path]
+    declared: dict[Path, list[str]]
+    reports: Path
+    scope: str  # "complete", "partial" (--only) or "sweep"
+    pdf: tuple[str, str] | None  # (paper, Chromium) when report.pdf is printed too
+    progress: Progress
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    t0: float = field(default_factory=time.perf_counter)
+    id: str = ""
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tmp(self) -> Path:
+        """The run's working folder beside the reports (renamed into place when published)."""
+        return self.reports / f".tmp-{self.id}"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """The validated data the notebooks read: beside the run, never published."""
+        return self.reports / f".tmp-{self.id}-snapshot"
+
+
+def _writable_reports(reports: Path) -> None:
+    """The reports folder exists (or is made) and takes files; exit 5 otherwise."""
+    if reports.exists() and not reports.is_dir():
+        raise PublishError(f"--out {reports} is a file, not a folder: name a folder for the reports. Nothing was run.")
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
+                           "run; choose a writable folder with --out.") from None
+
+
+def _check(params_file: Path, data_dir: str | None, source_env: str | None, out: str | Path | None,
+           only: list[str] | None, notebooks_dir: Path | None, sweep: bool, pdf: str | None,
+           progress: Progress) -> _Run:
+    """Step 1, before any kernel starts: parameters, notebooks, the reports folder, Chromium."""
+    params = prepare(params_file, data_dir, source_env)
+    books = list_notebooks(notebooks_dir, only)
+    if not books:
+        raise ParamsError(f"No notebooks (NN_topic.ipynb) found in {notebooks_dir or config.NOTEBOOKS_DIR}.")
+    declared = check_notebook_parameters(books)
+    reports = Path(out).expanduser().resolve() if out else config.REPORTS_DIR  # resolved once, here
+    _writable_reports(reports)
+    chromium = pdf_.require(pdf) if pdf else None  # no browser, no run
+    return _Run(params, params_file, books, declared, reports,
+                "partial" if only else "sweep" if sweep else "complete",
+                (pdf, chromium) if pdf and chromium else None, progress)
+
+
+def _load(job: _Run) -> data.Dataset:
+    """Step 1, the data: validated once for the whole run."""
+    job.progress(f"validating data from {_data_label(job.params)} ...")
+    dataset = data.load(job.params, keep_source=True)  # large tables of a database are copied to the snapshot
+    job.progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
+    return dataset
+
+
+@contextlib.contextmanager
+def _workspace(job: _Run, dataset: data.Dataset) -> Iterator[tuple[Path, "_RunLog"]]:
+    """The run's working folder, its log and the snapshot of its data; whatever happens,
+    nothing half-built stays beside the reports (a failed run is kept under _failed/)."""
+    job.id = run_id(job.started, job.params_file.stem, job.params, dataset.fingerprint, job.reports)
+    try:
+        remove_stale_work(job.reports)  # working folders left by runs that were killed
+        job.tmp.mkdir()
+        (job.tmp / "pid").write_text(str(os.getpid()))
+    except OSError as exc:
+        raise PublishError(f"Cannot write into the reports folder {job.reports}: {exc.strerror or exc}. Nothing "
+                           "was run; choose a writable folder with --out.") from None
+    log = _RunLog(job.tmp / "run.log")
+    job.manifest = new_manifest(job.id, job.started, job.params_file.stem, str(job.params_file), job.params, dataset)
+    job.manifest["scope"] = job.scope
+    try:
+        try:
+            run_file = snapshot.write(dataset, job.params, job.snapshot_dir, static=True, progress=job.progress)
+        except OSError as exc:
+            raise PublishError(f"Cannot write the run's working data into {job.reports}: {exc.strerror or exc}. "
+                               "Nothing was run; free space or choose another --out.") from None
+        finally:
+            if dataset.source is not None:
+                dataset.source.close()
+                dataset.source = None
+        yield run_file, log
+    finally:
+        shutil.rmtree(job.snapshot_dir, ignore_errors=True)
+        log.close()
+        if job.tmp.exists():  # a PublishError left it: keep nothing half-built beside the reports
+            shutil.rmtree(job.tmp, ignore_errors=True)
+
+
+def _execute_all(job: _Run, run_file: Path, log: "_RunLog", workers: Workers) -> list[tuple[str, Any]]:
+    """Step 2: every notebook, on the run's workers; a failure keeps its notebook (exit 4)."""
+    parameters = {book: job.params.notebook_parameters(job.declared[book]) for book in job.books}
+    outcomes = workers.run_all(job.books, job.tmp, parameters, job.progress, run_file=run_file)
     for book, seconds, error in outcomes:
-        manifest["notebooks"].append({"name": book.stem, "seconds": seconds, "status": "ok" if error is None
-                                      else "failed"})
+        job.manifest["notebooks"].append({"name": book.stem, "seconds": seconds,
+                                          "status": "ok" if error is None else "failed"})
     failed = next(((book, error) for book, _, error in outcomes if error is not None), None)
     if failed is not None:
-        raise _NotebookFailed(*failed)
-    return [(book.stem, nbformat.read(tmp / book.name, as_version=4)) for book, _, _ in outcomes]
+        book, exc = failed
+        log.close()
+        if isinstance(exc, OSError) or isinstance(exc.__cause__, OSError):
+            raise PublishError(f"Could not write the executed notebook {book.name} into {job.reports}: "
+                               f"{exc}. Free space or choose another --out; the previous report is "
+                               "untouched.") from None
+        _fail(job, book, exc)
+    return [(book.stem, nbformat.read(job.tmp / book.name, as_version=4)) for book, _, _ in outcomes]
 
 
-class _NotebookFailed(Exception):
-    def __init__(self, book: Path, exc: BaseException):
-        self.book, self.exc = book, exc
-
-
-def _collect(executed: list[tuple[str, Any]]) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """Step 3: the results blocks and key tables every notebook emitted."""
+def _collect(job: _Run, executed: list[tuple[str, Any]], dataset: data.Dataset
+             ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """Step 3: the results blocks and key tables every notebook emitted, and the run block."""
+    job.progress("rendering the report ...")
     blocks: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
     for _, nb in executed:
@@ -129,22 +228,45 @@ def _collect(executed: list[tuple[str, Any]]) -> tuple[dict[str, Any], dict[str,
         for name, block in found.items():
             results.merge_block(blocks, name, block)
         tables.update(found_tables)
-    return blocks, tables
+    res = results.merge(blocks)
+    res["run"] = {"id": job.id, "params_name": job.params_file.stem, "reporting_currency":
+                  job.params.reporting_currency, "data_fingerprint": dataset.fingerprint, "status": "ok"}
+    return res, tables
 
 
-def _render(tmp: Path, executed: list[tuple[str, Any]], res: dict[str, Any], tables: dict[str, pd.DataFrame],
-            manifest: dict[str, Any]) -> None:
-    """Step 4: results.json, every page and the tables, inside the temporary folder."""
+def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
+            tables: dict[str, pd.DataFrame]) -> None:
+    """Step 4: results.json, every page, the tables (and report.pdf), inside the working folder."""
+    tmp = job.tmp
     try:
         (tmp / "results.json").write_text(results.dumps(res), encoding="utf-8")
-        previous = tmp.parent / latest_name(str(res["run"]["params_name"]))
+        previous = job.reports / latest_name(str(res["run"]["params_name"]))
         before = changes.read_previous(previous) if previous.is_symlink() else None
-        diff = changes.compare(res, manifest, tables.get("rights_findings"), before)
-        render_run(tmp, executed, res, manifest, changes.markdown(diff) + "\n" + run_details_markdown(res, manifest))
+        diff = changes.compare(res, job.manifest, tables.get("rights_findings"), before)
+        render_run(tmp, executed, res, job.manifest,
+                   changes.markdown(diff) + "\n" + run_details_markdown(res, job.manifest))
         write_tables(tables, tmp)
     except Exception as exc:  # noqa: BLE001
-        raise PublishError(f"Could not render the report for run {res['run']['id']}: {exc}. "
+        raise PublishError(f"Could not render the report for run {job.id}: {exc}. "
                            f"The previous report is untouched.") from exc
+    if job.pdf is not None:
+        job.progress(f"printing report.pdf ({job.pdf[0]}) with Chromium ...")
+        pdf_.write(tmp / "index.html", tmp / "report.pdf", *job.pdf)
+    job.manifest.update(status="ok", finished_at=now(), seconds=round(time.perf_counter() - job.t0, 1))
+    results.write_json(tmp / "manifest.json", job.manifest)
+
+
+def _publish(job: _Run, log: "_RunLog", res: dict[str, Any]) -> RunOutcome:
+    """Step 5: the working folder renamed into place; ``latest`` moves for a complete run."""
+    log.close()
+    (job.tmp / "pid").unlink(missing_ok=True)
+    try:
+        final = publish(job.tmp, job.reports, job.id, job.params_file.stem, job.scope)
+    except OSError as exc:
+        raise PublishError(f"Could not publish run {job.id} into {job.reports}: {exc}. "
+                           f"The previous report is untouched.") from exc
+    job.progress(f"published {final}/index.html ({job.manifest['seconds']:.0f} s)")
+    return RunOutcome(job.id, final, "ok", 0, results=res)
 
 
 def run(
@@ -164,35 +286,19 @@ def run(
     render and publish one run. A run of a subset (``only``) is published as partial and a
     run of a sweep as such; only a complete run moves ``latest`` (:func:`publish.publish`).
     ``pdf`` names a paper (``A4`` or ``letter``) to print ``report.pdf`` on as well; without
-    Chromium that stops the run before anything runs.
-    Raises TwinImpactError subclasses."""
-    started = datetime.now(timezone.utc)
-    t0 = time.perf_counter()
-    params_file = Path(params_file)
-    reports = Path(out) if out else config.REPORTS_DIR
-
-    # 1. check: parameters, notebooks and data, before any kernel starts
-    params = prepare(params_file, data_dir, source_env)
-    books = list_notebooks(notebooks_dir, only)
-    if not books:
-        raise ParamsError(f"No notebooks (NN_topic.ipynb) found in {notebooks_dir or config.NOTEBOOKS_DIR}.")
-    declared = check_notebook_parameters(books)
-    if reports.exists() and not reports.is_dir():
-        raise PublishError(f"--out {reports} is a file, not a folder: name a folder for the reports. Nothing was run.")
-    try:
-        reports.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
-                           "run; choose a writable folder with --out.") from None
-    chromium = pdf_.require(pdf) if pdf else None  # before anything runs: no browser, no run
+    Chromium that stops the run before anything runs. Raises TwinImpactError subclasses."""
+    job = _check(Path(params_file), data_dir, source_env, out, only, notebooks_dir, sweep, pdf, progress)
     ensure_kernel()
     _freeze_imports()
     # the workers start their kernels and import the stack while the data are validated;
     # on bad data they are shut down before anything runs
-    with Workers(min(workers or default_workers(), len(books)), books[0].parent) as pool:
-        return _checked_run(params, books, declared, pool, started=started, t0=t0, params_file=params_file,
-                            reports=reports, only=only, sweep=sweep, progress=progress,
-                            pdf=(pdf, chromium) if pdf and chromium else None)
+    with Workers(min(workers or default_workers(), len(job.books)), job.books[0].parent) as pool:
+        dataset = _load(job)
+        with _workspace(job, dataset) as (run_file, log):
+            executed = _execute_all(job, run_file, log, pool)
+            res, tables = _collect(job, executed, dataset)
+            _render(job, executed, res, tables)
+            return _publish(job, log, res)
 
 
 _frozen = False
@@ -208,108 +314,23 @@ def _freeze_imports() -> None:
         _frozen = True
 
 
-def _checked_run(params: Params, books: list[Path], declared: dict[Path, list[str]], pool: Workers, *,
-                 started: datetime, t0: float, params_file: Path, reports: Path, only: list[str] | None,
-                 sweep: bool, progress: Progress, pdf: tuple[str, str] | None = None) -> RunOutcome:
-    """The run after its parameters and notebooks passed: data, then steps 2 to 5."""
-    progress(f"validating data from {_data_label(params)} ...")
-    dataset = data.load(params, keep_source=True)  # large tables of a database are copied to the snapshot
-    progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
-
-    if reports.exists() and not reports.is_dir():
-        raise PublishError(f"--out {reports} is a file, not a folder: name a folder for the reports. Nothing was run.")
-    rid = run_id(started, params_file.stem, params, dataset.fingerprint, reports)
-    tmp = reports / f".tmp-{rid}"
-    try:
-        reports.mkdir(parents=True, exist_ok=True)
-        remove_stale_work(reports)  # working folders left by runs that were killed
-        tmp.mkdir()
-        (tmp / "pid").write_text(str(os.getpid()))
-    except OSError as exc:
-        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
-                           "run; choose a writable folder with --out.") from None
-    log = _RunLog(tmp / "run.log")
-    manifest = new_manifest(rid, started, params_file.stem, str(params_file), params, dataset)
-    manifest["scope"] = "partial" if only else "sweep" if sweep else "complete"
-    saved_env = {k: os.environ.get(k) for k in (data.TRUST_ENV, snapshot.SNAPSHOT_ENV, whatif.STATIC_ENV)}
-    os.environ[whatif.STATIC_ENV] = "1"  # what-if cells draw their charts once, without sliders
-    if dataset.counts:  # large tables validated once here; the notebooks reuse it (never for a URL)
-        os.environ[data.TRUST_ENV] = data.trust_token(dataset, dataset.identities)
-    snap_dir = reports / f".tmp-{rid}-snapshot"  # a working file beside the run, never published
-    try:
-        try:
-            os.environ[snapshot.SNAPSHOT_ENV] = str(snapshot.write(dataset, params, snap_dir, progress))
-        except OSError as exc:
-            raise PublishError(f"Cannot write the run's working data into {reports}: {exc.strerror or exc}. "
-                               "Nothing was run; free space or choose another --out.") from None
-        finally:
-            if dataset.source is not None:
-                dataset.source.close()
-                dataset.source = None
-        # 2. execute
-        try:
-            executed = _execute_all(books, declared, params, tmp, manifest, progress, pool)
-        except _NotebookFailed as failed:
-            log.close()
-            if isinstance(failed.exc, OSError) or isinstance(failed.exc.__cause__, OSError):
-                raise PublishError(f"Could not write the executed notebook {failed.book.name} into {tmp.parent}: "
-                                   f"{failed.exc}. Free space or choose another --out; the previous report is "
-                                   "untouched.") from None
-            _fail(tmp, reports, rid, manifest, failed.book, failed.exc, t0, progress)
-        # 3. collect
-        progress("rendering the report ...")
-        blocks, tables = _collect(executed)
-        res = results.merge(blocks)
-        res["run"] = {"id": rid, "params_name": params_file.stem, "reporting_currency": params.reporting_currency,
-                      "data_fingerprint": dataset.fingerprint, "status": "ok"}
-        # 4. render
-        _render(tmp, executed, res, tables, manifest)
-        if pdf is not None:
-            progress(f"printing report.pdf ({pdf[0]}) with Chromium ...")
-            pdf_.write(tmp / "index.html", tmp / "report.pdf", *pdf)
-        manifest.update(status="ok", finished_at=now(), seconds=round(time.perf_counter() - t0, 1))
-        results.write_json(tmp / "manifest.json", manifest)
-        # 5. publish
-        log.close()
-        (tmp / "pid").unlink(missing_ok=True)
-        try:
-            final = publish(tmp, reports, rid, params_file.stem, manifest["scope"])
-        except OSError as exc:
-            raise PublishError(f"Could not publish run {rid} into {reports}: {exc}. "
-                               f"The previous report is untouched.") from exc
-        progress(f"published {final}/index.html ({manifest['seconds']:.0f} s)")
-        return RunOutcome(rid, final, "ok", 0, results=res)
-    finally:
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        shutil.rmtree(snap_dir, ignore_errors=True)
-        log.close()
-        if tmp.exists():  # a PublishError left it: keep nothing half-built beside the reports
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fail(tmp: Path, reports: Path, rid: str, manifest: dict[str, Any], book: Path, exc: BaseException,
-          t0: float, progress: Progress) -> NoReturn:
+def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
     """Keep the failed run under _failed/ with the error notebook rendered; exit 4."""
-    out_nb = tmp / book.name
+    out_nb = job.tmp / book.name
     lines = str(exc).strip().splitlines()
     reason = next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
-    manifest.update(status="failed", failed_notebook=book.stem, error=reason[:500], finished_at=now(),
-                    seconds=round(time.perf_counter() - t0, 1))
-    failed_dir = reports / "_failed" / rid
+    job.manifest.update(status="failed", failed_notebook=book.stem, error=reason[:500], finished_at=now(),
+                        seconds=round(time.perf_counter() - job.t0, 1))
+    failed_dir = job.reports / "_failed" / job.id
     try:
         if out_nb.exists():
             render(figures_as_html(nbformat.read(out_nb, as_version=4), "failed", inline_plotly_js()),
-                   tmp / f"{book.stem}.html", hide_input=False,
-                   title=f"FAILED {book.stem}")
-        results.write_json(tmp / "manifest.json", manifest)
-        (tmp / "pid").unlink(missing_ok=True)
-        failed_dir = keep_failed(tmp, reports, rid)
+                   job.tmp / f"{book.stem}.html", hide_input=False, title=f"FAILED {book.stem}")
+        results.write_json(job.tmp / "manifest.json", job.manifest)
+        (job.tmp / "pid").unlink(missing_ok=True)
+        failed_dir = keep_failed(job.tmp, job.reports, job.id)
     except Exception as render_exc:  # noqa: BLE001 - the notebook failure is the news
-        progress(f"(could not keep the failed run: {render_exc})")
+        job.progress(f"(could not keep the failed run: {render_exc})")
     raise NotebookError(
         f"Notebook {book.name} failed: {reason[:300]}. Nothing was published; the previous report is intact. "
         f"The executed notebook with the error is in {failed_dir}/{book.stem}.html (and .ipynb)."

@@ -27,6 +27,7 @@ import pandas as pd
 
 from twinimpact import config
 from twinimpact.sources import reference
+from twinimpact.contract import checks
 from twinimpact.contract.spec import CONTRACT
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
@@ -192,9 +193,7 @@ def open_source(params: Params) -> Source:
 def fingerprint(frame: pd.DataFrame, name: str) -> str:
     """The fingerprint of a typed contract table in memory: the one its validation in an
     engine gives (:func:`twinimpact.contract.checks.fingerprint`), whatever the row order or source."""
-    from twinimpact.contract.checks import fingerprint as of
-
-    return of(frame, name)
+    return checks.fingerprint(frame, name)
 
 
 def combined_fingerprint(fingerprints: dict[str, str]) -> str:
@@ -217,7 +216,6 @@ class Dataset:
     source: Source | None = None
     brands: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
-    identities: dict[str, str | None] = field(default_factory=dict)  # what their validation depended on
     reference: dict[str, pd.DataFrame] = field(default_factory=reference.load_all)
 
     @classmethod
@@ -307,17 +305,10 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     ``POSTS_IN_MEMORY``, which stay in the engine (:meth:`Dataset.table`). Raises
     :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be read
     or breaks the data contract; nothing is returned from data that fails. Inside a run,
-    the run's validated snapshot is read instead (:mod:`twinimpact.sources.snapshot`).
+    a notebook reads the run's validated snapshot instead (:mod:`twinimpact.sources.snapshot`).
     """
-    from twinimpact.contract import checks
-    from twinimpact.sources import snapshot
-
-    snap = snapshot.read(params, keep_source)
-    if snap is not None:
-        return snap
     source = open_source(params)
     counts: dict[str, int] = {}
-    idents: dict[str, str | None] = {}
     try:
         origins = {n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT}
         streamed = set()
@@ -328,14 +319,10 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
                 counts["posts"] = n_posts
         as_of = run_date(params)
 
-        def reuse(name: str, small: dict[str, str]) -> str | None:
-            idents[name] = identity(source, params, name)
-            return trusted(name, idents[name], small, counts[name])
-
         try:
             checked = checks.validate(source.tables, currencies=set(params.fx_rates),
                                       reporting_currency=params.reporting_currency, as_of=as_of, origins=origins,
-                                      large=streamed, reuse=reuse)
+                                      large=streamed)
         except checks.EngineFailure as failure:
             raise _read_failure(source, failure.table, failure.cause) from None
         frames = {n: _engine(source, n, lambda n=n: checks.to_frame(c.typed, n))
@@ -350,7 +337,7 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
         if not keep_source:
             source.close()
     return Dataset(frames, prints, source.description, as_of, source if keep_source else None, list(params.brands),
-                   counts, idents)
+                   counts)
 
 
 def _read_failure(source: Source, name: str, exc: BaseException) -> DataError:
@@ -368,53 +355,6 @@ def _engine(source: Source, name: str, work: Any) -> Any:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
         raise _read_failure(source, name, exc) from None
-
-
-TRUST_ENV = "TWINIMPACT_VALIDATED"
-
-
-def identity(source: Source, params: Params, name: str) -> str | None:
-    """What a large table's validation depends on, cheap to recompute: its file (path,
-    size, modification time), the run date and the currencies. ``None`` for a database
-    URL, whose content cannot be pinned this cheaply (it is validated every time)."""
-    if source.kind == "folder":
-        files = [p for p in (Path(source.description) / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz"))
-                 if p.is_file()]
-    elif source.kind == "duckdb":
-        files = [Path(source.description)]
-    else:
-        return None
-    stats = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
-    text = repr((name, stats, run_date(params).isoformat(), sorted(params.fx_rates), params.reporting_currency))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def trusted(name: str, ident: str | None, small_prints: dict[str, str], rows: int) -> str | None:
-    """The fingerprint a run's own validation left in the environment for this very table,
-    if everything it depended on is unchanged (so its notebooks do not validate again)."""
-    import json
-
-    token = os.environ.get(TRUST_ENV)
-    if not token or ident is None:
-        return None
-    try:
-        t = json.loads(token)
-    except ValueError:
-        return None
-    entry = t.get("tables", {}).get(name, {})
-    if entry.get("identity") == ident and entry.get("rows") == rows and t.get("small") == small_prints:
-        return entry.get("sha256")
-    return None
-
-
-def trust_token(dataset: "Dataset", source_idents: dict[str, str | None]) -> str:
-    """The environment value a runner sets so its notebooks can reuse its validation."""
-    import json
-
-    small = {n: f for n, f in dataset.fingerprints.items() if n not in dataset.counts}
-    return json.dumps({"small": small, "tables": {
-        n: {"identity": source_idents.get(n), "rows": dataset.counts[n], "sha256": dataset.fingerprints[n]}
-        for n in dataset.counts}})
 
 
 def _expected(source: Source, name: str) -> str:

@@ -1,16 +1,24 @@
-"""One load per run: the runner validates the data once and hands its notebooks a
-**snapshot**, the validated tables as Parquet files in a working folder beside the run
-(never published), named by the environment variable ``TWINIMPACT_SNAPSHOT``. A notebook
-whose parameters name the same data reads the snapshot instead of loading and validating
-again; a notebook opened by hand (no variable) loads and validates on its own.
+"""The one channel from a run to its notebooks: the **snapshot**.
+
+The runner validates the data once and writes the validated tables as Parquet files into a
+working folder beside the run (never published), with ``snapshot.json`` describing them:
+what the snapshot's validity depends on (:func:`key`), the tables' fingerprints and counts,
+the identities of large tables left in their source, and how the run wants its notebooks
+to behave (``static``: what-if cells draw their charts once). The runner passes the
+notebooks one environment variable, :data:`RUN_FILE_ENV`, naming that file; nothing else
+about a run travels through the environment.
+
+A notebook reads the file once (:func:`current`); :func:`read` then gives it the run's
+``Dataset`` when the notebook's parameters name the same data, and ``None`` otherwise (a
+notebook opened by hand, or on other data, loads and validates on its own).
 
 The snapshot holds data, never where it came from: a database URL stays in its variable.
-Tables kept in the engine because of their size (posts beyond
-``TWINIMPACT_POSTS_IN_MEMORY``) are not copied from files (a folder or a DuckDB file): the
-notebooks read them from the source, reusing the run's validation
-(:func:`twinimpact.sources.data.trusted`). From a database URL (PostgreSQL, Spark, ...) they are
-copied once, typed, as Parquet into the snapshot, and the notebooks read that copy with
-DuckDB: no notebook connects to the database or starts a Spark session.
+Tables kept in the engine because of their size (posts beyond ``POSTS_IN_MEMORY``) are not
+copied from files (a folder or a DuckDB file): the notebooks read them from the source when
+the file is still the one the run validated (its path, size and modification time). From a
+database URL (PostgreSQL, Spark, ...) they are copied once, typed, as Parquet into the
+snapshot, and the notebooks read that copy with DuckDB: no notebook connects to the
+database or starts a Spark session.
 """
 
 from __future__ import annotations
@@ -18,24 +26,45 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from twinimpact.sources.data import Dataset, Source
-    from twinimpact.params import Params
+from twinimpact.config import CHUNK_ROWS
+from twinimpact.contract.schemas import Origin
+from twinimpact.params import Params
+from twinimpact.sources.data import Dataset, Source, duckdb_connect, open_source, run_date
 
-SNAPSHOT_ENV = "TWINIMPACT_SNAPSHOT"
+#: The one environment variable a run sets for its notebooks: the path of its snapshot.json.
+RUN_FILE_ENV = "TWINIMPACT_RUN_FILE"
+FILE_NAME = "snapshot.json"
 
 
-def key(params: "Params", as_of: date) -> str:
+@dataclass(frozen=True)
+class RunState:
+    """What a notebook learns about the run it is part of, read from the snapshot's file."""
+
+    path: Path  # the snapshot.json file
+    static: bool  # what-if cells draw their charts once (no sliders)
+    meta: dict[str, Any]
+
+
+def current() -> RunState | None:
+    """The run this process is part of, from the file :data:`RUN_FILE_ENV` names; ``None``
+    outside a run (a notebook opened by hand) or when the file is gone."""
+    name = os.environ.get(RUN_FILE_ENV)
+    if not name or not Path(name).is_file():
+        return None
+    meta = json.loads(Path(name).read_text(encoding="utf-8"))
+    return RunState(Path(name), bool(meta.get("static")), meta)
+
+
+def key(params: Params, as_of: date) -> str:
     """What a snapshot's validity depends on: the data named, its scope, the currencies
     with a rate and the run date (a hash: the URL of a source is never in it)."""
-    from twinimpact.sources.data import run_date
-
     text = json.dumps({"data_dir": params.data_dir, "source_env": params.source_env,
                        "brands": sorted(params.brands), "currencies": sorted(params.fx_rates),
                        "reporting_currency": params.reporting_currency, "as_of": as_of.isoformat(),
@@ -43,47 +72,71 @@ def key(params: "Params", as_of: date) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write(dataset: "Dataset", params: "Params", folder: Path,
+def identity(source: Source, name: str) -> str | None:
+    """What a large table left in its source is, cheap to recompute: its file's path, size
+    and modification time. ``None`` for a database URL (its tables are copied instead)."""
+    if source.kind == "folder":
+        files = [p for p in (Path(source.description) / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz"))
+                 if p.is_file()]
+    elif source.kind == "duckdb":
+        files = [Path(source.description)]
+    else:
+        return None
+    stats = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    return hashlib.sha256(repr((name, stats)).encode()).hexdigest()
+
+
+def write(dataset: Dataset, params: Params, folder: Path, *, static: bool = True,
           progress: Callable[[str], None] | None = None) -> Path:
     """Write the validated in-memory tables and what describes them into ``folder``; large
-    tables of a database URL are copied there too (see the module's doc)."""
+    tables of a database URL are copied there too (see the module's doc). Returns the path
+    of ``snapshot.json``, the value of :data:`RUN_FILE_ENV` for the run's notebooks."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in dataset.frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    copied = []
+    copied: list[str] = []
+    identities: dict[str, str | None] = {}
     source = dataset.source
-    if source is not None and source.kind == "url":
+    if source is not None:
         for name, rows in dataset.counts.items():
-            if progress:
-                progress(f"copying {rows:,} validated {name} rows for the notebooks ...")
-            _copy(dataset.table(name), folder / f"{name}.parquet")
-            copied.append(name)
-    meta = {"key": key(params, dataset.as_of), "fingerprints": dataset.fingerprints, "as_of": dataset.as_of.isoformat(),
-            "source_description": dataset.source_description, "brands": dataset.brands, "counts": dataset.counts,
-            "identities": dataset.identities, "tables": sorted(dataset.frames), "copied": copied}
-    (folder / "snapshot.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return folder
+            identities[name] = identity(source, name)
+            if source.kind == "url":
+                if progress:
+                    progress(f"copying {rows:,} validated {name} rows for the notebooks ...")
+                _copy(dataset.table(name), folder / f"{name}.parquet")
+                copied.append(name)
+    meta = {"key": key(params, dataset.as_of), "static": static, "fingerprints": dataset.fingerprints,
+            "as_of": dataset.as_of.isoformat(), "source_description": dataset.source_description,
+            "brands": dataset.brands, "counts": dataset.counts, "identities": identities,
+            "tables": sorted(dataset.frames), "copied": copied}
+    path = folder / FILE_NAME
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return path
 
 
-def read(params: "Params", keep_source: bool) -> "Dataset | None":
-    """The run's snapshot when ``TWINIMPACT_SNAPSHOT`` names one made for the same data and
-    scope; ``None`` otherwise (the caller then loads and validates)."""
-    from twinimpact.sources.data import Dataset, open_source, run_date
-
-    folder = os.environ.get(SNAPSHOT_ENV)
-    if not folder or not (Path(folder) / "snapshot.json").is_file():
+def read(state: RunState | None, params: Params, keep_source: bool) -> Dataset | None:
+    """The run's validated data when ``state`` is a run's snapshot made for the same data
+    and scope (and large tables left in their files are unchanged); ``None`` otherwise, and
+    the caller then loads and validates."""
+    if state is None:
         return None
-    meta = json.loads((Path(folder) / "snapshot.json").read_text(encoding="utf-8"))
+    meta, folder = state.meta, state.path.parent
     if meta.get("key") != key(params, run_date(params)):
         return None
-    frames = {name: pd.read_parquet(Path(folder) / f"{name}.parquet") for name in meta["tables"]}
     source = None
-    if keep_source and meta.get("copied"):  # large tables of a database, copied by the run
-        source = _open_copies(Path(folder), meta["copied"])
-    elif keep_source and meta["counts"]:  # large tables stay in the engine
+    if meta.get("copied"):  # large tables of a database, copied by the run
+        source = _open_copies(folder, meta["copied"]) if keep_source else None
+    elif meta["counts"]:  # large tables stay in their files: only if those are unchanged
         source = open_source(params)
+        if any(identity(source, n) != meta["identities"].get(n) for n in meta["counts"]):
+            source.close()
+            return None
+        if not keep_source:
+            source.close()
+            source = None
+    frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
     return Dataset(frames, meta["fingerprints"], meta["source_description"], date.fromisoformat(meta["as_of"]),
-                   source, list(meta["brands"]), dict(meta["counts"]), dict(meta["identities"]))
+                   source, list(meta["brands"]), dict(meta["counts"]))
 
 
 def _copy(expr: Any, path: Path) -> None:
@@ -92,7 +145,7 @@ def _copy(expr: Any, path: Path) -> None:
 
     writer = None
     try:
-        for batch in expr.to_pyarrow_batches(chunk_size=500_000):
+        for batch in expr.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
             if writer is None:
                 writer = pq.ParquetWriter(str(path), batch.schema)
             writer.write_batch(batch)
@@ -103,9 +156,7 @@ def _copy(expr: Any, path: Path) -> None:
             writer.close()
 
 
-def _open_copies(folder: Path, names: list[str]) -> "Source":
-    from twinimpact.sources.data import Origin, Source, duckdb_connect
-
+def _open_copies(folder: Path, names: list[str]) -> Source:
     con = duckdb_connect()
     source = Source("folder", "the run's validated copy", con)
     for name in names:
