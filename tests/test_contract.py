@@ -1,6 +1,6 @@
 """Every rule of docs/DATA_CONTRACT.md, each broken once in a copy of the tiny fixture: the
 error names the table, the column, the rule, how many rows and which ones. Every test runs
-twice: on pandas frames in memory (pandera) and compiled to the engine (DuckDB through
+twice: on pandas frames in memory and compiled to the engine (DuckDB through
 ibis), and both must give the same messages."""
 
 from __future__ import annotations

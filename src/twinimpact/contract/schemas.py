@@ -8,8 +8,9 @@ the tests hold the two to the same messages. Two steps, one loop over the contra
 1. **types**: raw frames (text from CSV, native types from Parquet or a database) become
    the contract's types; a value that does not parse is an issue under the column's
    ``type`` rule, not a crash;
-2. **rules**: every ``not_empty``, ``unique`` and ``row`` rule of :data:`contract.RULES`
-   becomes one pandera check, named by the rule's id, and pandera evaluates them all.
+2. **rules**: every ``not_empty``, ``unique`` and ``row`` rule of
+   :data:`twinimpact.contract.spec.RULES` is evaluated on the frame (:func:`passes`), each
+   as one vectorised mask.
 
 Failures are :class:`Issue` objects naming the table, the column, the rule (its sentence
 and its id), how many rows break it and the first few keys or CSV line numbers; a
@@ -20,18 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from twinimpact.contract.spec import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
 from twinimpact.errors import DataError
 from twinimpact.contract.hints import header_hint, value_hint
-
-if TYPE_CHECKING:  # pandera is imported when frames in memory are validated, not on import
-    import pandera.pandas as pa
-    from pandera.errors import SchemaErrors
 
 
 # --- issues: what is wrong, where ----------------------------------------------------
@@ -231,42 +226,21 @@ def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
     return ok.astype("boolean").fillna(True).astype(bool)
 
 
-def build_schema(table: Table, ctx: Context, check_unique: bool = True) -> "pa.DataFrameSchema":
-    """The pandera schema of one typed contract table: one named check per rule."""
-    import pandera.pandas as pa
-
-    checks = [pa.Check(lambda df, r=rule: passes(r, df, ctx), error=rule.id)
-              for rule in RULES[table.name]
-              if rule.kind in ("not_empty", "row") or (rule.kind == "unique" and check_unique)]
-    columns = {c.name: pa.Column(nullable=True, required=True, coerce=False) for c in table.columns}
-    return pa.DataFrameSchema(columns, checks=checks, name=table.name, strict=False)
-
-
-def _issues_from_pandera(err: "SchemaErrors", frame: pd.DataFrame, table: Table, origin: Origin | None,
-                         unparsed: dict[str, set[int]], ctx: Context) -> list[Issue]:
-    fc = err.failure_cases
-    issues: list[Issue] = []
-    for rule_id, grp in fc.groupby(fc["check"].astype(str), sort=False):
-        rule = RULES_BY_ID[rule_id]
-        idx = pd.Index(grp["index"].dropna().astype(int).unique())
-        idx = idx.difference(pd.Index(sorted(unparsed.get(rule.column or "", ())), dtype=idx.dtype))
-        if idx.empty:  # only rows already reported as unparseable
-            continue
-        issues.append(_issue(rule, len(idx), _where(frame, idx.sort_values(), table, origin), origin, ctx))
-    order = {r.id: i for i, r in enumerate(RULES[table.name])}
-    return sorted(issues, key=lambda i: order[i.rule_id])
-
-
 def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Origin | None = None,
                    unparsed: dict[str, set[int]] | None = None, check_unique: bool = True) -> list[Issue]:
-    """Every rule of one typed table, as issues (empty = clean)."""
-    from pandera.errors import SchemaErrors
-
-    try:
-        build_schema(table, ctx, check_unique).validate(frame, lazy=True)
-    except SchemaErrors as err:
-        return _issues_from_pandera(err, frame, table, origin, unparsed or {}, ctx)
-    return []
+    """Every rule of one typed table, as issues in the contract's order (empty = clean).
+    Rows already reported as values that do not parse are not reported again under the
+    same column's other rules."""
+    unparsed = unparsed or {}
+    issues: list[Issue] = []
+    for rule in RULES[table.name]:
+        if rule.kind not in ("not_empty", "row") and not (rule.kind == "unique" and check_unique):
+            continue
+        broken = frame.index[~passes(rule, frame, ctx).to_numpy()]
+        broken = broken.difference(pd.Index(sorted(unparsed.get(rule.column or "", ())), dtype=broken.dtype))
+        if len(broken):
+            issues.append(_issue(rule, len(broken), _where(frame, broken.sort_values(), table, origin), origin, ctx))
+    return issues
 
 
 def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_currency: str, as_of: date) -> Context:

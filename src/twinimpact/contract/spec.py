@@ -382,9 +382,6 @@ def lookups(campaigns: Any) -> tuple[dict[str, set[str]], dict[str, dict[str, fl
     return {PHOTOGRAPHED: {k for k, v in days.items() if v > 0}}, {CAMPAIGN_SHOOT_DAYS: days}
 
 
-#: The tables a run needs; the others are optional (see :attr:`Table.optional`).
-REQUIRED = tuple(n for n, t in CONTRACT.items() if not t.optional)
-
 #: Every rule of the contract, table by table.
 RULES: dict[str, list[Rule]] = {name: column_rules(table) for name, table in CONTRACT.items()}
 RULES_BY_ID: dict[str, Rule] = {r.id: r for rules in RULES.values() for r in rules}

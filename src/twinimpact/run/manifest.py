@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from twinimpact.params import Params
 
 PACKAGES = ("twinimpact", "pandas", "numpy", "scipy", "statsmodels", "plotly", "papermill", "nbconvert",
-            "nbclient", "ipykernel", "ibis-framework", "duckdb", "sqlglot", "pyarrow", "pandera", "pydantic")
+            "nbclient", "ipykernel", "ibis-framework", "duckdb", "sqlglot", "pyarrow", "pydantic")
 
 
 def package_versions() -> dict[str, str | None]:

@@ -73,10 +73,6 @@ def point_latest(reports: Path, run_dir: Path, name: str = "latest") -> None:
     os.replace(tmp, reports / name)
 
 
-#: What a published run covers: every notebook (``complete``), a run of a sweep (complete,
-#: but one of several parameter sets), or a subset of the notebooks (``partial``).
-SCOPES = ("complete", "sweep", "partial")
-
 
 def latest_name(params_name: str) -> str:
     """The link to the newest complete run of one parameters file: ``latest-<name>``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -35,10 +36,11 @@ def regulations(folder: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-#: The reference tables every analysis may read, by name.
-TABLES = ("occupations", "exposure", "benchmarks", "regulations")
+#: The reference tables every analysis may read, by name, with the reader of each.
+TABLES: dict[str, Callable[[Path | None], pd.DataFrame]] = {
+    "occupations": occupations, "exposure": exposure, "benchmarks": benchmarks, "regulations": regulations}
 
 
 def load_all(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every reference table, read once for a run."""
-    return {name: globals()[name](folder) for name in TABLES}
+    return {name: read(folder) for name, read in TABLES.items()}

@@ -83,8 +83,11 @@ def session(url: str) -> Any:
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-    if "warehouse" in query:
-        builder = builder.config("spark.sql.warehouse.dir", str(Path(query["warehouse"]).expanduser().absolute()))
+    # Spark writes what ibis creates into its warehouse: a named folder, else a temporary one
+    # (never the working directory's spark-warehouse/)
+    warehouse = Path(query["warehouse"]).expanduser() if "warehouse" in query else \
+        Path(tempfile.gettempdir()) / "twinimpact-spark-warehouse"
+    builder = builder.config("spark.sql.warehouse.dir", str(warehouse.absolute()))
     with _quiet_start() as log:
         try:
             spark = builder.getOrCreate()
