@@ -14,7 +14,7 @@ PARAMS ?= notebooks/params/default.yaml
 PAPER  ?= A4
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: help venv report pdf test lab bench sample docs clean regression
+.PHONY: help venv report pdf test test-all lab bench sample docs clean regression
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  \033[1m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,8 +35,15 @@ report: $(STAMP) ## run every notebook on the bundled sample and publish reports
 pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder (needs Chromium); PAPER=A4|letter
 	$(BIN)/twinimpact run -p $(PARAMS) --pdf --paper $(PAPER)
 
-test: $(STAMP) ## run the tests: units, contract rules, CLI, notebooks (papermill and nbval)
-	$(BIN)/python -m pytest
+# Test files run side by side on the machine's cores (pytest-xdist), each file in one process;
+# a line per file says when it is done.
+XDIST := -n auto --maxprocesses 4 --dist loadfile
+
+test: $(STAMP) ## the tests a change needs (about 4 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
+	$(BIN)/python -m pytest $(XDIST) -m "not slow" tests
+
+test-all: $(STAMP) ## every test (what CI runs): adds coverage over seeds, Spark, PostgreSQL, the PDF, nbval over notebooks/
+	$(BIN)/python -m pytest $(XDIST) tests notebooks
 
 $(LAB_STAMP): $(STAMP)
 	$(PIP) -e ".[test,lab]"

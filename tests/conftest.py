@@ -3,7 +3,11 @@ output comparison settings."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -57,6 +61,31 @@ def tiny_duckdb_file(path: Path) -> Path:
     return path
 
 
+def twinimpact_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m twinimpact ARGS`` in a child process, as a user or a scheduler runs it."""
+    return subprocess.run([sys.executable, "-m", "twinimpact", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """One real run of the whole workbook on the sample (``notebooks/params/test.yaml``),
+    shared by every test that reads a complete report: made once per test session, also
+    when pytest-xdist spreads the tests over several processes (they take turns on a lock
+    and the first one runs it)."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = root / "published-run"
+    with open(root / "published-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "progress.txt").is_file():
+            out.mkdir(exist_ok=True)
+            proc = twinimpact_cli("run", "-p", str(config.PARAMS_DIR / "test.yaml"), "--out", str(out))
+            assert proc.returncode == 0, proc.stderr
+            (out / "progress.txt").write_text(proc.stdout + proc.stderr)
+    return out
+
+
 @pytest.fixture
 def tiny_raw() -> dict[str, pd.DataFrame]:
     return read_folder(TINY)
@@ -74,3 +103,63 @@ def sample_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "sample"
     shutil.copytree(config.SAMPLE_DIR, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def printed(published: Path) -> Path:
+    """The shared run's report printed to PDF by headless Chromium, as ``run --pdf`` does."""
+    from twinimpact.run import pdf
+
+    return pdf.write(published / "latest" / "index.html", published / "report.pdf", "A4")
+
+
+# --- a progress line per test file when pytest-xdist runs the files side by side ---------
+# (without xdist pytest prints one line per file itself)
+_FILES: dict[str, dict] = {}
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    if not _FILES:
+        for nodeid in ids:
+            entry = _FILES.setdefault(_file_of(nodeid), {"total": 0, "done": 0, "outcomes": {}, "start": None})
+            entry["total"] += 1
+
+
+def pytest_runtest_logstart(nodeid, location):
+    import time
+
+    entry = _FILES.get(_file_of(nodeid))
+    if entry is not None and entry["start"] is None:
+        entry["start"] = time.monotonic()
+
+
+def pytest_runtest_logreport(report):
+    import time
+
+    entry = _FILES.get(_file_of(report.nodeid))
+    if entry is None:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
+        entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + 1
+    if report.when == "teardown":
+        entry["done"] += 1
+        if entry["done"] == entry["total"]:
+            counts = ", ".join(f"{n} {k}" for k, n in sorted(entry["outcomes"].items()))
+            reporter = _REPORTER.get("tr")
+            if reporter is not None:
+                reporter.write("\n")
+                reporter.write_line(f"{_file_of(report.nodeid)}: {counts} ({time.monotonic() - entry['start']:.0f} s)")
+
+
+_REPORTER: dict = {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        _REPORTER["tr"] = config.pluginmanager.get_plugin("terminalreporter")

@@ -55,23 +55,37 @@ def test_each_notebook_declares_its_modules_parameters_and_calls_analyse_with_th
     assert f"{module.__name__.rsplit('.', 1)[-1]}.analyse(data, params)" in source
 
 
+#: Outputs that repeat a parameter under another name (or the inputs behind a range): a
+#: parameter that changed only these changed nothing that was computed.
+ECHOES = {"target_twin_share", "low_multiplier", "high_multiplier", "ranges", "baseline", "note", "income_note",
+          "npv_against", "savings_headline", "headline_rule"}
+
+
+def _echo(name: str) -> bool:
+    return name in Params.model_fields or name in ECHOES
+
+
 def digest(obj: Any) -> str:
-    """A fingerprint of everything an analysis returns: frames, arrays, numbers, nested results."""
+    """A fingerprint of what an analysis computed: frames, arrays, numbers and nested results,
+    without the fields, keys and columns that only repeat its parameters (:data:`ECHOES`)."""
     h = hashlib.sha256()
 
     def feed(o: Any) -> None:
         if is_dataclass(o) and not isinstance(o, type):
             for f in fields(o):
-                h.update(f.name.encode())
-                feed(getattr(o, f.name))
+                if not _echo(f.name):
+                    h.update(f.name.encode())
+                    feed(getattr(o, f.name))
         elif isinstance(o, pd.DataFrame):
-            h.update(o.to_csv(index=False, float_format="%.12g").encode())
+            kept = o[[c for c in o.columns if not _echo(str(c))]]
+            h.update(kept.to_csv(index=False, float_format="%.12g").encode())
         elif isinstance(o, np.ndarray):
             h.update(np.ascontiguousarray(o).tobytes())
         elif isinstance(o, dict):
             for k, v in o.items():
-                h.update(str(k).encode())
-                feed(v)
+                if not _echo(str(k)):
+                    h.update(str(k).encode())
+                    feed(v)
         elif isinstance(o, (list, tuple)):
             for v in o:
                 feed(v)

@@ -22,16 +22,12 @@ from twinimpact.contract.spec import CONTRACT
 from twinimpact.results import TEMPLATE
 from twinimpact.words import summary
 from tests.conftest import TINY_PARAMS, tiny_duckdb_file
+from tests.conftest import twinimpact_cli as twinimpact
 
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 CHROMIUM = pdf.chromium()
 #: Screenshots the browser tests keep for a person to look at (CI can collect the folder).
 ARTIFACTS = Path(os.environ.get("TWINIMPACT_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
-
-
-def twinimpact(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "twinimpact", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
 
 
 def _keys(d: dict, prefix: str = "") -> set[str]:
@@ -40,17 +36,6 @@ def _keys(d: dict, prefix: str = "") -> set[str]:
         out.add(prefix + k)
         if isinstance(v, dict):
             out |= _keys(v, prefix + k + ".")
-    return out
-
-
-# --- one real run of the whole workbook on the sample, shared by the tests below ---------
-@pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    print_pdf = ["--pdf"] if CHROMIUM else []  # report.pdf beside the pages, printed by Chromium
-    proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(out), *print_pdf)
-    assert proc.returncode == 0, proc.stderr
-    (out / "progress.txt").write_text(proc.stdout + proc.stderr)
     return out
 
 
@@ -95,13 +80,11 @@ def test_report_html_loads_nothing_from_the_network_and_hides_code(published: Pa
 
 def test_a_run_folder_is_small_and_holds_plotly_js_once(published: Path):
     run = (published / "latest").resolve()
-    files = [p for p in run.rglob("*") if p.is_file() and p.name != "report.pdf"]
+    files = [p for p in run.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     assert size <= 8 * 1024 * 1024, f"{size / 1e6:.1f} MB"
     large = [p.name for p in files if p.stat().st_size > 1_000_000]
     assert large == ["index.html"], large  # only the executive page carries the 4.6 MB library
-    if (run / "report.pdf").exists():  # printed with --pdf: vector charts, a few pages of tables
-        assert (run / "report.pdf").stat().st_size < 3_000_000
 
 
 def test_runs_index_lists_the_run(published: Path):
@@ -370,14 +353,15 @@ def test_no_page_shows_code_names_nan_or_raw_floats(published: Path):
         assert not re.findall(r"\b\d+\.\d{5,}\b", text), page.name  # a float nobody formatted
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: Path):
+def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: Path, printed: Path):
     import unicodedata
 
     from pypdf import PdfReader
 
     latest = published / "latest"
-    reader = PdfReader(latest / "report.pdf")
+    reader = PdfReader(printed)
     # NFKC: the PDF's fonts print "fi" and "ff" as ligatures
     text = unicodedata.normalize("NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages))
     res = json.loads((latest / "results.json").read_text())
@@ -389,10 +373,12 @@ def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: P
     assert "The bottom line" in text and "Main risks" in text and "Appendix" in text
     width = float(reader.pages[0].mediabox.width)
     assert 590 < width < 600  # A4 (595 pt) by default
+    assert printed.stat().st_size < 3_000_000  # vector charts, a few pages of tables
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_the_first_page_in_a_browser_and_printed(published: Path, tmp_path: Path):
+def test_the_first_page_in_a_browser_and_printed(published: Path, printed: Path, tmp_path: Path):
     """Headless Chromium shows the bottom line and the notice; screenshots of the first page
     and of a printed page are kept under tests/artifacts/ for a person to look at."""
     import shutil
@@ -411,7 +397,7 @@ def test_the_first_page_in_a_browser_and_printed(published: Path, tmp_path: Path
     assert shot.is_file() and shot.stat().st_size > 10_000
     if shutil.which("pdftoppm"):  # poppler draws one printed page of the report's PDF
         subprocess.run(["pdftoppm", "-r", "80", "-f", "2", "-l", "2", "-png", "-singlefile",
-                        str(published / "latest" / "report.pdf"), str(ARTIFACTS / "printed-page-2")], check=True)
+                        str(printed), str(ARTIFACTS / "printed-page-2")], check=True)
         assert (ARTIFACTS / "printed-page-2.png").stat().st_size > 10_000
 
 
@@ -422,6 +408,7 @@ def test_pdf_without_chromium_exits_2_before_anything_runs(tmp_path: Path):
     assert not list((tmp_path / "r").glob("2*"))  # no run folder
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_every_chart_renders_in_a_real_browser_offline(published: Path, tmp_path: Path):
     index = published / "latest" / "index.html"

@@ -11,6 +11,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from twinimpact import config, sample
@@ -187,11 +188,30 @@ def test_cost_function_refuses_data_it_cannot_fit(tiny_costs):
 
 
 def test_like_for_like_prices_the_same_campaign_in_every_mode():
+    """Campaigns whose running cost follows a planted power law exactly, per mode, with a
+    market uplift: the fit must price a 300-asset campaign in Germany, in every mode, at
+    the planted cost (worked out here from the planted numbers, not from the fit)."""
+    planted = {"traditional": (1000.0, 0.9), "hybrid": (600.0, 0.8), "twin": (200.0, 0.7)}  # scale, exponent
+    uplift = {"FR": 1.0, "DE": 1.2}
+    rows = [{"production_mode": mode, "market": market, "assets_delivered": n,
+             "running_total": scale * n ** power * uplift[market]}
+            for mode, (scale, power) in planted.items() for market in uplift for n in (40, 90, 200, 450, 1000)]
+    fit = cost_function.fit_cost_function(pd.DataFrame(rows))
+    assert fit.smearing == pytest.approx(1.0)  # no noise: nothing to retransform
+    pred = fit.predict(300, market="DE").set_index("production_mode")
+    hand = {"traditional": 1000 * 300 ** 0.9 * 1.2, "hybrid": 600 * 300 ** 0.8 * 1.2, "twin": 200 * 300 ** 0.7 * 1.2}
+    for mode, cost_300 in hand.items():
+        assert pred.loc[mode, "running_cost"] == pytest.approx(cost_300, rel=1e-9), mode
+        assert pred.loc[mode, "cost_per_asset"] == pytest.approx(cost_300 / 300, rel=1e-9), mode
+    grid = cost_function.like_for_like(fit, pd.Series([40, 1000]), sizes=3)  # 40, 200, 1000 assets
+    mixed = grid[grid["assets"] == 200].set_index("production_mode")["running_cost"]  # the campaigns' market mix
+    assert mixed["twin"] == pytest.approx(200 * 200 ** 0.7 * (1.0 + 1.2) / 2, rel=1e-9)
+    assert mixed["traditional"] == pytest.approx(1000 * 200 ** 0.9 * 1.1, rel=1e-9)
+
+
+def test_like_for_like_intervals_hold_the_sample_fit():
     ds = data.load(Params(as_of="2026-11-28"))
     fit = cost_function.fit_cost_function(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates))
     pred = fit.predict(300, market="DE").set_index("production_mode")
-    a, ci_lo, ci_hi = fit.alpha("twin")
-    b = fit.beta("twin")[0]
-    assert pred.loc["twin", "running_cost"] == pytest.approx(math.exp(a + b * math.log(300)) * fit.smearing)
-    assert pred.loc["twin", "ci_low"] < pred.loc["twin", "running_cost"] < pred.loc["twin", "ci_high"]
+    assert (pred["ci_low"] < pred["running_cost"]).all() and (pred["running_cost"] < pred["ci_high"]).all()
     assert pred.loc["twin", "cost_per_asset"] < pred.loc["traditional", "cost_per_asset"]

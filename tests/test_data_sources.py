@@ -172,6 +172,7 @@ def test_a_runs_validation_of_a_large_file_is_reused_only_while_the_file_is_unch
 PG_URL = os.environ.get("TWINIMPACT_TEST_PG_URL")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="no PostgreSQL: set TWINIMPACT_TEST_PG_URL (.ci/run starts one)")
 def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
     import ibis

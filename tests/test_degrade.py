@@ -112,7 +112,7 @@ def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing
         def __exit__(self, *exc):
             return None
 
-        def run_all(self, books, out_dir, parameters, progress):
+        def run_all(self, books, out_dir, parameters, progress, run_file=None):
             return [(books[0], 0.1, OSError(28, "No space left on device"))]
 
     monkeypatch.setattr(report, "Workers", DiskFull)

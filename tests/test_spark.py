@@ -24,7 +24,7 @@ from twinimpact.contract.schemas import ContractViolation
 from tests.conftest import TINY, TINY_FX
 
 WHY_NOT = spark.available()
-pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=f"Spark tests skipped: {WHY_NOT}")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(WHY_NOT is not None, reason=f"Spark tests skipped: {WHY_NOT}")]
 PARAMS = dict(fx_rates=TINY_FX, as_of="2026-11-28")
 
 

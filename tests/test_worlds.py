@@ -26,7 +26,7 @@ def conclusions_of(folder: Path, **params) -> dict:
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory) -> dict[str, Path]:
     out = {}
-    for name in ("no-effect", "costly-twin"):
+    for name in ("costly-twin",):
         folder = tmp_path_factory.mktemp(name)
         sample.write_sample(folder, seed=20250331, n_posts=30_000, spec=sample.world(name))
         out[name] = folder
@@ -42,11 +42,25 @@ def test_the_bundled_sample_concludes_what_was_planted():
     assert "fewer engagements per impression than comparable unlabelled posts" in c["engagement_ai_label"]["statement"]
 
 
-def test_with_no_imagery_or_label_effect_every_engagement_entry_finds_no_difference(worlds):
-    c = conclusions_of(worlds["no-effect"])
-    assert [c[k]["direction"] for k in ENGAGEMENT_KEYS] == ["no detectable difference"] * 3
-    assert all("showed no detectable difference" in c[k]["statement"] for k in ENGAGEMENT_KEYS)
-    assert c["cost_twin_vs_traditional"]["direction"] == "lower"  # costs were left as in the default world
+#: Seeds of the no-effect world: 8 worlds x 3 entries = 24 verdicts where nothing was planted.
+NO_EFFECT_SEEDS = tuple(range(101, 109))
+
+
+@pytest.mark.slow
+def test_with_no_imagery_or_label_effect_the_entries_rarely_find_a_difference_over_seeds(tmp_path: Path):
+    """Nothing planted: each 95% interval should say "no detectable difference" about 95% of
+    the time. Over 24 verdicts at most 3 may find one (3% chance at the nominal rate)."""
+    verdicts = []
+    for seed in NO_EFFECT_SEEDS:
+        folder = tmp_path / f"no-effect-{seed}"
+        sample.write_sample(folder, seed=seed, n_posts=30_000, spec=sample.world("no-effect"))
+        p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=200)
+        c = engagement.analyse(data.load(p, keep_source=True), p).conclusions
+        verdicts += [c[k]["direction"] for k in ENGAGEMENT_KEYS]
+        assert all(("showed no detectable difference" in c[k]["statement"]) == (c[k]["direction"] ==
+                                                                              "no detectable difference")
+                   for k in ENGAGEMENT_KEYS)
+    assert len(verdicts) == 24 and verdicts.count("no detectable difference") >= 21, verdicts
 
 
 def test_when_twins_cost_more_the_cost_and_npv_conclusions_flip(worlds):
@@ -57,7 +71,7 @@ def test_when_twins_cost_more_the_cost_and_npv_conclusions_flip(worlds):
     assert "loses" in c["npv_adoption"]["statement"]
 
 
-def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty(worlds):
+def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty():
     base = Params(as_of="2026-11-28", n_draws=2000)
     valued = Params(as_of="2026-11-28", n_draws=2000, value_per_engagement=0.5)
     ds = data.load(base, keep_source=True)

@@ -15,7 +15,8 @@ import copy
 import json
 import math
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, NotRequired, TypedDict, Union, get_args, get_origin, get_type_hints
 
 import numpy as np
 import pandas as pd
@@ -23,27 +24,306 @@ import pandas as pd
 from twinimpact.config import RESULTS_MIME, TABLE_MIME
 from twinimpact.contract.spec import BREACHES, PRODUCTION_MODES
 
-_CI = {"estimate": None, "ci_low": None, "ci_high": None}
-_PCT = {"p10": None, "p50": None, "p90": None}
-_MODES = dict.fromkeys(PRODUCTION_MODES)
+# --- the blocks of results.json, each key declared once ------------------------------------
+# Every block a notebook emits is one of these TypedDicts; TEMPLATE is built from them, so
+# every key any reader uses is promised (null until a capability fills it). A field typed
+# ``dict[str, ...]`` is a map keyed by data (roles, models, drivers): its keys are open.
+# The declaration order is the order of results.json.
+
+class Interval(TypedDict):
+    """An estimate with its 95% interval (a rate ratio, a difference)."""
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class Percentiles(TypedDict):
+    """P10/P50/P90 over Monte Carlo draws."""
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+#: One number per production mode (the contract's modes).
+ByMode = TypedDict("ByMode", {mode: float | None for mode in PRODUCTION_MODES})  # type: ignore[misc]
+
+
+class RunBlock(TypedDict):
+    id: str | None
+    params_name: str | None
+    reporting_currency: str | None
+    data_fingerprint: str | None
+    status: str | None
+
+
+class DataBlock(TypedDict):
+    rows: dict[str, int] | None  # rows per contract table
+    first_post: str | None
+    last_post: str | None
+    brands: list[str] | None
+
+
+class CostBlock(TypedDict):
+    """Production cost, reporting currency."""
+    cost_per_asset: ByMode  # pooled over the campaigns of each mode, per asset
+    break_even_assets: float | None  # assets per season
+    savings_per_asset: Percentiles  # per asset, twin against traditional
+    savings_per_season: Percentiles
+    assets_per_season: float | None
+    savings_headline: str | None
+    twin_minus_traditional_per_asset: Interval | None  # campaign bootstrap
+    zero_asset_campaigns: list[str] | None
+    drivers: dict[str, float | None] | None  # driver name -> observed value
+    driver_ranges: dict[str, list[float]] | None  # driver name -> [low, high] multipliers
+
+
+class ModelIncome(TypedDict):
+    """Per model and year, net of agency commission, reporting currency."""
+    traditional_per_model: float | None
+    twin_per_model: float | None
+    twin_models_per_model: float | None
+    gainers: int | None
+    losers: int | None
+    model_pay_per_asset: dict[str, float] | None  # mode -> pay per asset
+    twin_fee_per_asset: float | None
+    agency_commission: float | None
+    note: str | None
+
+
+class LaborIntervals(TypedDict):
+    """Hours (and FTE) at the adoption share, P10/P50/P90."""
+    displaced_hours: Percentiles
+    redeployed_hours: Percentiles
+    new_hours: Percentiles
+    net_hours: Percentiles
+    net_fte: Percentiles
+
+
+class LaborBlock(TypedDict):
+    hours_per_asset: ByMode  # paid hours per asset
+    hours_change_by_role: dict[str, float] | None  # role -> net hours
+    model_income: ModelIncome
+    year: int | None
+    assets: float | None
+    adoption_share: float | None  # 0-1
+    fte_change: float | None
+    displaced_hours: float | None
+    redeployed_hours: float | None
+    new_hours: float | None
+    baseline: str | None
+    moved_assets: dict[str, float] | None  # mode -> assets moved to twins
+    intervals: LaborIntervals
+
+
+class Pretrend(TypedDict):
+    chi2: float | None
+    df: int | None
+    p_value: float | None
+    covariance: str | None
+
+
+class Inference(TypedDict):
+    clusters: int | None
+    method: str | None
+    statistic: float | None
+    p_value: float | None
+    patterns: int | None
+
+
+class AdoptionStudy(TypedDict):
+    estimate: float | None  # rate ratio after adoption
+    ci_low: NotRequired[float | None]
+    ci_high: NotRequired[float | None]
+    pretrend: Pretrend
+    inference: Inference
+
+
+class Fits(TypedDict):
+    """The three rate ratios of one count model."""
+    irr_twin_vs_human: Interval
+    irr_synthetic_vs_human: Interval
+    irr_ai_label: Interval
+
+
+class NegbinFits(Fits):
+    rows: int | None  # posts the negative binomial was fitted on
+
+
+class Overdispersion(TypedDict):
+    pearson_dispersion: float | None
+    negbin_alpha: float | None
+
+
+class Power(TypedDict):
+    se_log_irr: float | None
+    mde_irr_drop: float | None
+    mde_irr_rise: float | None
+    labelled_posts: int | None
+    posts_needed_for: float | None
+    labelled_posts_needed: int | None
+
+
+class EngagementBlock(TypedDict):
+    """Rate ratios of engagements per impression (the lead fit's, then each fit's)."""
+    irr_twin_vs_human: Interval
+    irr_synthetic_vs_human: Interval
+    irr_ai_label: Interval
+    posts: int | None
+    not_available: NotRequired[str]  # why nothing was fitted
+    headline_fit: str | None
+    headline_rule: str | None
+    outcome: str | None
+    overdispersion: Overdispersion
+    poisson: Fits
+    negbin: NegbinFits | None
+    did_after_adoption: AdoptionStudy
+    power: Power
+    cells: int | None
+
+
+class Distance(TypedDict):
+    roster: float | None
+    twin_assets: float | None
+    twin_roster: float | None
+
+
+class Representation(TypedDict):
+    size_range: Distance
+    age_band: Distance
+
+
+#: Twin assets per kind of rights finding (the contract's breaches).
+Findings = TypedDict("Findings", {breach: int | None for breach in BREACHES})  # type: ignore[misc]
+
+
+class RightsBlock(TypedDict):
+    findings: Findings
+    underpaid_total: float | None  # reporting currency
+    watermark_rate: float | None  # 0-1
+    twin_assets: int | None
+    assets_with_findings: int | None
+    consent_coverage: float | None  # 0-1
+    ai_label_share: float | None  # 0-1
+    owed_by_model: dict[str, float] | None  # model -> reporting currency
+    representation_distance: Representation
+
+
+class EngagementValue(TypedDict):
+    value_per_engagement: float | None  # reporting currency
+    not_valued: NotRequired[str]  # why engagement is left out of the NPV
+
+
+class ScenariosBlock(TypedDict):
+    npv: Percentiles  # reporting currency
+    not_available: NotRequired[str]  # why the path cannot be valued
+    npv_against: str | None
+    horizon_years: int | None
+    discount_rate: float | None
+    start_twin_share: float | None
+    target_twin_share: float | None
+    base_year: int | None
+    final_year_net_fte: float | None
+    final_year_net_fte_p10_p90: list[float] | None
+    cumulative_model_twin_fees: float | None
+    cumulative_model_photo_pay_lost: float | None
+    probability_npv_positive: float | None
+    probability_npv_negative: float | None
+    engagement: EngagementValue
+    driver_ranges: dict[str, list[float]] | None
+
+
+class Counted(TypedDict):
+    models: int | None
+    gainers: NotRequired[Percentiles]  # models without a twin gain nothing from twins
+    losers: Percentiles
+
+
+class BetterAndWorseOff(TypedDict):
+    models_without_twin: Counted
+    twin_models: Counted
+
+
+class ModelsBlock(TypedDict):
+    bookings: bool | None
+    income_by_model: dict[str, dict[str, float]] | None  # model -> photographed / twin_fees
+    not_available: NotRequired[str]  # without bookings
+    income_note: str | None
+    base_year: int | None
+    moved_share_of_photographed_work: float | None
+    better_and_worse_off: BetterAndWorseOff
+    break_even_twin_fee_per_asset: float | None
+
+
+class Conclusion(TypedDict):
+    direction: str | None
+    statement: str | None
+
+
+class Conclusions(TypedDict):
+    engagement_twin_vs_human: Conclusion
+    engagement_synthetic_vs_human: Conclusion
+    engagement_ai_label: Conclusion
+    cost_twin_vs_traditional: Conclusion
+    npv_adoption: Conclusion
+
+
+class Results(TypedDict):
+    """results.json: one block per concern."""
+    run: RunBlock
+    data: DataBlock
+    cost: CostBlock
+    labor: LaborBlock
+    engagement: EngagementBlock
+    rights: RightsBlock
+    scenarios: ScenariosBlock
+    models: ModelsBlock
+    conclusions: Conclusions
+
+
+def _is_block(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, dict) and hasattr(kind, "__annotations__") \
+        and hasattr(kind, "__total__")
+
+
+def template_of(kind: Any) -> dict[str, Any]:
+    """Every promised key of a block (``NotRequired`` ones are declared, not promised),
+    nested blocks as their own templates, every value null."""
+    return {k: template_of(t) if _is_block(t) else None for k, (t, promised) in _fields(kind).items() if promised}
+
+
+def _fields(kind: Any) -> dict[str, tuple[Any, bool]]:
+    """A block's fields: each one's type and whether it is promised (not ``NotRequired``)."""
+    out = {}
+    for k, t in get_type_hints(kind, include_extras=True).items():
+        optional = get_origin(t) is NotRequired
+        out[k] = (get_args(t)[0] if optional else t, not optional)
+    return out
+
+
+def declared(path: tuple[str, ...], kind: Any = None) -> bool:
+    """Whether the keys ``path`` (e.g. ``("cost", "drivers", "shoot_day_cost")``) are declared
+    by the blocks: every step a declared field, or inside a map field (``dict[str, ...]``)."""
+    kind = Results if kind is None else kind
+    for i, key in enumerate(path):
+        kind = _unwrap(kind)
+        if _is_block(kind):
+            fields = _fields(kind)
+            if key not in fields:
+                return False
+            kind = fields[key][0]
+        else:
+            return get_origin(kind) is dict  # a map: any key below it is data
+    return True
+
+
+def _unwrap(kind: Any) -> Any:
+    """``X | None`` as ``X``."""
+    args = [a for a in get_args(kind) if a is not type(None)] if get_origin(kind) in (Union, UnionType) else []
+    return args[0] if len(args) == 1 else kind
+
 
 #: Every key results.json promises; capabilities fill them, the rest stay null.
-TEMPLATE: dict[str, Any] = {
-    "run": {"id": None, "params_name": None, "reporting_currency": None, "data_fingerprint": None, "status": None},
-    "data": {"rows": None, "first_post": None, "last_post": None, "brands": None},
-    "cost": {"cost_per_asset": dict(_MODES), "break_even_assets": None, "savings_per_asset": dict(_PCT)},
-    "labor": {"hours_per_asset": dict(_MODES), "hours_change_by_role": None,
-              "model_income": {"traditional_per_model": None, "twin_per_model": None}},
-    "engagement": {"irr_twin_vs_human": dict(_CI), "irr_synthetic_vs_human": dict(_CI),
-                   "irr_ai_label": dict(_CI), "posts": None},
-    "rights": {"findings": dict.fromkeys(BREACHES),
-               "underpaid_total": None, "watermark_rate": None},
-    "scenarios": {"npv": dict(_PCT), "horizon_years": None},
-    "models": {"bookings": None, "income_by_model": None, "break_even_twin_fee_per_asset": None},
-    "conclusions": {k: {"direction": None, "statement": None} for k in (
-        "engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label", "cost_twin_vs_traditional",
-        "npv_adoption")},
-}
+TEMPLATE: dict[str, Any] = template_of(Results)
 
 
 def jsonable(value: Any) -> Any:

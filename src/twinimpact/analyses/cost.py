@@ -21,6 +21,7 @@ from twinimpact.analyses.cost_function import CostFunction, fit_cost_function, l
 from twinimpact.errors import DataError
 from twinimpact.analyses.money import rates_for
 from twinimpact.analyses.montecarlo import multipliers, percentiles
+from twinimpact.results import CostBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -32,6 +33,8 @@ PARAMETERS = ("seed", "n_draws", "twins_per_season", "twin_life_seasons", "asset
 CURVE_POINTS = 101
 CURVE_PAST_BREAK_EVEN = 3.0
 CURVE_MIN_ASSETS = 10.0
+
+
 def campaign_costs(campaigns: pd.DataFrame, cost_lines: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
     """One row per campaign with its spend in the reporting currency.
 
@@ -221,7 +224,7 @@ def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], ass
 # --- the results block -------------------------------------------------------------------
 def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, assets_per_season: float | None,
                twins_per_season: int, twin_life_seasons: int, ranges: dict[str, tuple[float, float]] | None = None,
-               difference: dict[str, Any] | None = None) -> dict[str, Any]:
+               difference: dict[str, Any] | None = None) -> CostBlock:
     """``cost`` in results.json (docs/DESIGN.md keys plus the inputs that produced them)."""
     d = drivers.as_dict()
     be = break_even_assets(d, twins_per_season, twin_life_seasons) if drivers.complete else None
@@ -261,7 +264,7 @@ class CostAnalysis:
     drivers_table: pd.DataFrame
     reconciliation: pd.DataFrame
     conclusions: dict[str, dict[str, Any]]
-    block: dict[str, Any]
+    block: CostBlock  # results.json's cost block
 
 
 def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
@@ -271,6 +274,25 @@ def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
     ``fx_rates`` and :data:`PARAMETERS`; returns what the production-cost notebook shows,
     with the ``cost`` block of results.json and the ``cost_twin_vs_traditional`` conclusion.
     Driver ranges come from the campaigns' spread unless ``driver_ranges`` sets them.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads ``campaigns``, ``cost_lines``,
+        ``twin_usage``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: money in the reporting
+        currency (``fx_rates`` converts each campaign's currency); unit costs per asset, per shoot
+        day or per twin.
+
+    Returns
+    -------
+    CostAnalysis
+        The campaigns' costs, per-category and per-season roll-ups, the drivers and their ranges,
+        break-even (assets per season), the Monte Carlo of savings, the fitted cost function and
+        like-for-like curve, the savings reconciliation; ``block`` is results.json's ``cost``
+        (:class:`~twinimpact.results.CostBlock`) and ``conclusions`` its
+        ``cost_twin_vs_traditional`` entry.
     """
     from twinimpact.analyses import savings
     from twinimpact.words import statements

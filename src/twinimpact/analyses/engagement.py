@@ -21,6 +21,7 @@ from twinimpact.contract.spec import AI_IMAGERY
 from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
                           fit_poisson, sample_rows)
 from twinimpact.analyses.event_study import adoption_dates, event_study
+from twinimpact.results import EngagementBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -132,7 +133,7 @@ class EngagementAnalysis:
     did: dict[str, Any]
     messages: list[str]
     conclusions: dict[str, dict[str, Any]]
-    block: dict[str, Any]
+    block: EngagementBlock  # results.json's engagement block
     why_not: str = ""  # set when the posts cannot carry the model: what is missing
 
     @property
@@ -159,7 +160,26 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     Poisson fit on covariate cells, the negative binomial on (up to ``nb_max_rows``) posts,
     the headline chosen by :data:`HEADLINE_RULE`, power, rates against the reference
     benchmarks and the before/after-adoption study; with the ``engagement`` block of
-    results.json and the three engagement conclusions."""
+    results.json and the three engagement conclusions.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads ``posts`` (in the engine) and ``campaigns``,
+        and the reference ``benchmarks``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: rate ratios of
+        engagements per impression (dimensionless, 1 = no difference) with cluster-robust 95%
+        intervals.
+
+    Returns
+    -------
+    EngagementAnalysis
+        The covariate cells, both fits and the lead one, power, platform rates, benchmark bands, the
+        before/after-adoption study; ``block`` is results.json's ``engagement``
+        (:class:`~twinimpact.results.EngagementBlock`) and ``conclusions`` the three engagement
+        entries.
+    """
     posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
     cells = aggregate_cells(posts, outcome, width)
     try:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from twinimpact.contract.spec import PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from twinimpact.analyses.money import rates_for, to_reporting
+from twinimpact.results import LaborBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -313,7 +314,7 @@ class LaborAnalysis:
     income_summary: dict[str, Any]
     intervals: dict[str, dict[str, float]]
     hours_ranges: dict[str, tuple[float, float]]
-    block: dict[str, Any]
+    block: LaborBlock  # results.json's labor block
 
 
 def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
@@ -341,7 +342,24 @@ def hours_draws(staffing: pd.DataFrame, campaigns: pd.DataFrame, hpa: dict[str, 
 def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
     """Every creative-labour calculation: hours and pay by role and mode, the adoption
     scenario for ``labor_year`` (0 = the latest year), wages and exposure measures from the
-    dataset's reference tables, and models' income; with the ``labor`` block of results.json."""
+    dataset's reference tables, and models' income; with the ``labor`` block of results.json.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads ``campaigns``, ``staffing`` and the
+        reference ``occupations`` and ``exposure``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: paid hours per asset,
+        pay in the reporting currency, FTE at ``annual_hours`` per full-time post.
+
+    Returns
+    -------
+    LaborAnalysis
+        Hours and pay by role and mode, the adoption scenario by role (displaced, redeployed, new
+        hours), wage and exposure context and models' roster-average income; ``block`` is
+        results.json's ``labor`` (:class:`~twinimpact.results.LaborBlock`).
+    """
     campaigns, staffing, fx = dataset["campaigns"], dataset["staffing"], params.fx_rates
     detail = staffing_detail(staffing, campaigns, fx)
     hpa = hours_per_asset(staffing, campaigns)

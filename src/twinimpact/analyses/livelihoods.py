@@ -18,6 +18,7 @@ import pandas as pd
 
 from twinimpact.analyses import labor
 from twinimpact.analyses.money import to_reporting
+from twinimpact.results import ModelsBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -193,12 +194,30 @@ class LivelihoodsAnalysis:
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     around_adoption: pd.DataFrame = field(default_factory=pd.DataFrame)
     projection: Projection | None = None
-    block: dict[str, Any] = field(default_factory=dict)
+    block: ModelsBlock = field(default_factory=dict)  # type: ignore[assignment]
 
 
 def analyse(dataset: "Dataset", params: "Params") -> LivelihoodsAnalysis:
     """Per-model income (whole period and by year), bookings around each brand's adoption,
-    and gainers and losers at the adoption share; with the ``models`` block of results.json."""
+    and gainers and losers at the adoption share; with the ``models`` block of results.json.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads the optional ``bookings`` with
+        ``campaigns``, ``models`` and ``twin_usage``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: income in the
+        reporting currency, gross of agency commission unless named net.
+
+    Returns
+    -------
+    LivelihoodsAnalysis
+        Per-model income by year and over the period, bookings around adoption and the gainers and
+        losers at the adoption share; ``block`` is results.json's ``models``
+        (:class:`~twinimpact.results.ModelsBlock`). Without bookings ``available`` is False and
+        ``why_not`` says so.
+    """
     if not dataset.has("bookings"):
         return LivelihoodsAnalysis(False, NEEDS_BOOKINGS, block={"income_by_model": {}, "bookings": False,
                                                                  "not_available": NEEDS_BOOKINGS})

@@ -11,6 +11,7 @@ import pandas as pd
 
 from twinimpact.contract.spec import CONTRACT
 from twinimpact.sources.engine import as_table
+from twinimpact.results import DataBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -65,7 +66,7 @@ def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any
     }
 
 
-def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> dict[str, Any]:
+def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> DataBlock:
     """The ``data`` block of results.json."""
     return {"rows": row_counts, "first_post": fresh["first_post"], "last_post": fresh["last_post"],
             "brands": sorted(brands)}
@@ -86,13 +87,29 @@ class OverviewAnalysis:
     posts_by_brand_platform: pd.DataFrame
     posts_by_month_imagery: pd.DataFrame
     fresh: dict[str, Any]
-    block: dict[str, Any]
+    block: DataBlock  # results.json's data block
 
 
 def analyse(dataset: "Dataset", params: "Params") -> OverviewAnalysis:
     """Row counts and fingerprints, coverage by brand and mode, posts counted in the engine
     by brand, platform, month and imagery, and freshness against the run date; with the
-    ``data`` block of results.json."""
+    ``data`` block of results.json.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads every contract table (posts counted in the
+        engine).
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: rows, dates and
+        shares.
+
+    Returns
+    -------
+    OverviewAnalysis
+        Row counts with fingerprints, coverage by brand and mode, post counts and freshness;
+        ``block`` is results.json's ``data`` (:class:`~twinimpact.results.DataBlock`).
+    """
     posts, campaigns = dataset.table("posts"), dataset["campaigns"]
     counts = dataset.row_counts()
     fresh = freshness(posts, campaigns, dataset.as_of)

@@ -15,6 +15,7 @@ from twinimpact.contract.spec import AI_IMAGERY, BREACHES, CONSENT_BREACHES
 from twinimpact.sources.engine import as_table
 from twinimpact.analyses.money import to_reporting
 from twinimpact.analyses.regulation import checklist
+from twinimpact.results import RightsBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -202,14 +203,31 @@ class RightsAnalysis:
     checklist: pd.DataFrame
     size: pd.DataFrame
     age: pd.DataFrame
-    block: dict[str, Any]
+    block: RightsBlock  # results.json's rights block
 
 
 def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
     """Every rights calculation: the consent audit, money owed, compliance by quarter, brand,
     market and platform, the regulation checklist (the dataset's reference regulations) and
     representation against the target mixes; with the ``rights`` block of results.json.
-    Posts are counted in the engine."""
+    Posts are counted in the engine.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads ``twin_usage``, ``models``, ``campaigns``
+        and ``posts`` (counted in the engine), and the reference ``regulations``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: money owed in the
+        reporting currency; shares 0-1.
+
+    Returns
+    -------
+    RightsAnalysis
+        The findings by asset and kind, money owed by model, compliance tables, the regulation
+        checklist and representation against the target mixes; ``block`` is results.json's
+        ``rights`` (:class:`~twinimpact.results.RightsBlock`).
+    """
     usage, models, campaigns, fx = dataset["twin_usage"], dataset["models"], dataset["campaigns"], params.fx_rates
     posts = ai_post_counts(dataset.table("posts"))
     findings = audit(usage, models, campaigns, fx)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from twinimpact.analyses import cost, drivers as driver_model, labor, montecarlo
 from twinimpact.errors import DataError
+from twinimpact.results import ScenariosBlock
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -126,7 +127,7 @@ class ScenarioAnalysis:
     start_share: float
     base_year: int
     conclusions: dict[str, dict[str, Any]]
-    block: dict[str, Any]
+    block: ScenariosBlock  # results.json's scenarios block
     why_not: str = ""  # set when the data cannot carry the scenarios: what is missing
 
     @property
@@ -153,6 +154,22 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     The base year is ``labor_year`` (0 = the latest year in the data), and each brand moves
     as in the labour analysis, so the final year's labour figures equal the labour
     notebook's when volume does not grow.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables; this analysis reads ``campaigns``, ``cost_lines``, ``staffing``,
+        ``twin_usage``, ``models`` and ``posts``.
+    params
+        The run's parameters: money and scope, and :data:`PARAMETERS`. Units: money in the reporting
+        currency, discounted at ``discount_rate`` a year; FTE.
+
+    Returns
+    -------
+    ScenarioAnalysis
+        The adoption path year by year, the NPV draws and their P10/P50/P90; ``block`` is
+        results.json's ``scenarios`` (:class:`~twinimpact.results.ScenariosBlock`) and
+        ``conclusions`` its ``npv_adoption`` entry.
     """
     return scaled(dataset, params, {})
 

@@ -1,17 +1,23 @@
 """What-if controls for JupyterLab: sliders for the adoption share, the horizon, the
 discount rate and the main cost drivers that redraw a notebook's charts from the same
-analysis functions the report uses. In a run (its snapshot says ``static``), outside
+analysis functions the report uses. In a run of ``twinimpact run`` (its snapshot says
+``static``), in a papermill call of your own with ``TWINIMPACT_STATIC=1``, outside
 a notebook kernel or without ipywidgets, the same cell draws its charts once, at the
 parameters' values, and says why there are no controls: nothing breaks.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from twinimpact.sources import snapshot
+
+#: A user's switch for notebooks executed outside ``twinimpact run`` (papermill called by a
+#: scheduler): charts are drawn once, without controls. The runner itself never sets it.
+STATIC_ENV = "TWINIMPACT_STATIC"
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -43,7 +49,7 @@ class Control:
 def interactive() -> tuple[bool, str]:
     """Whether live controls can be shown here, and if not, why."""
     state = snapshot.current()
-    if state is not None and state.static:
+    if (state is not None and state.static) or os.environ.get(STATIC_ENV):
         return False, "this run draws the charts once, at its parameters' values"
     try:
         import ipywidgets  # noqa: F401
