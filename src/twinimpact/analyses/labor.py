@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.contract.spec import PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
+from twinimpact.contract.spec import MOVABLE_MODES, PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from twinimpact.analyses.money import rates_for, to_reporting
 from twinimpact.results import LaborBlock
 
@@ -113,7 +113,7 @@ def moved_assets(mix: pd.DataFrame, target_share: float, fraction: float = 1.0) 
     moved = fraction * (target_share - share).clip(lower=0) * total
     pool = mix["traditional"] + mix["hybrid"]
     out = {}
-    for mode in ("traditional", "hybrid"):
+    for mode in MOVABLE_MODES:
         out[mode] = float((moved * (mix[mode] / pool).where(pool > 0, 0.0)).sum())
     return out
 
@@ -146,7 +146,7 @@ def shift_from_mix(rates: pd.DataFrame, baseline: dict[str, float], moved: dict[
         fallback = next((rate[m] for m in PRODUCTION_MODES if np.isfinite(rate[m])), 0.0)
         rate = {m: v if np.isfinite(v) else fallback for m, v in rate.items()}
         base = sum(baseline.get(m, 0.0) * h[m] for m in PRODUCTION_MODES)
-        parts = {m: moved.get(m, 0.0) * h[m] for m in ("traditional", "hybrid")}
+        parts = {m: moved.get(m, 0.0) * h[m] for m in MOVABLE_MODES}
         displaced = sum(parts.values())
         r = redeploy_share.get(role, 0.0)
         redeployed, lost = r * displaced, (1 - r) * displaced
@@ -179,7 +179,7 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
         mult[m] = draws[key] / pooled if key in draws and pooled > 0 else np.ones(n)
     disp = np.zeros(n)
     redep = np.zeros(n)
-    for m in ("traditional", "hybrid"):
+    for m in MOVABLE_MODES:
         hours = scen.moved.get(m, 0.0) * by[m]
         disp += mult[m] * float(hours.sum())
         redep += mult[m] * float(sum(redeploy_share.get(role, 0.0) * v for role, v in hours.items()))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact.contract.spec import MOVABLE_MODES
 from twinimpact.analyses import cost, drivers as driver_model, labor, montecarlo
 from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
@@ -256,4 +257,4 @@ def _model_pay_per_asset(rates: pd.DataFrame, campaigns: pd.DataFrame) -> dict[s
     assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
     pay = rates[rates["role"] == "model"].set_index("production_mode")["pay"]
     return {m: float(pay.get(m, 0.0)) / float(assets[m]) if assets.get(m, 0) else 0.0
-            for m in ("traditional", "hybrid")}
+            for m in MOVABLE_MODES}

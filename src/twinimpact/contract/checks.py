@@ -29,17 +29,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from twinimpact.contract.spec import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
+from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
+                                      Context, Rule, Table, lookups, rule_text)
 from twinimpact.contract.hints import header_hint, value_hint
 from twinimpact.contract.schemas import Issue, Origin
 
-TRUE = ("true", "t", "1", "yes")
-FALSE = ("false", "f", "0", "no")
 IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
               "date": "date", "timestamp": "timestamp('UTC')"}
 _DATE_TEXT = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
 NULL_TEXT = "\\N"
-FIRST = 5  # offending rows named per rule
 
 
 class ExprRows:
@@ -114,7 +112,7 @@ def parse(raw: Any, column: Column, trim: bool = True) -> tuple[Any, Any]:
         return whole.ifelse(num.cast("int64"), ibis.null("int64")), text.notnull() & ~whole
     if kind == "bool":
         low = text.lower()
-        value = low.isin(TRUE).ifelse(True, low.isin(FALSE).ifelse(False, ibis.null("boolean")))
+        value = low.isin(TRUE_TEXT).ifelse(True, low.isin(FALSE_TEXT).ifelse(False, ibis.null("boolean")))
         return value, text.notnull() & value.isnull()
     if kind == "date":
         value = text.re_search(_DATE_TEXT).ifelse(text.try_cast("date"), ibis.null("date"))
@@ -351,7 +349,7 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Ch
             found = w.semi_join(repeats, rule.column)
         else:
             found = w.filter(_breaks(rule, w, ctx))
-        first = found.order_by(order).select(*keep).limit(FIRST).execute()
+        first = found.order_by(order).select(*keep).limit(FIRST_ROWS).execute()
         issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
         if rule.kind == "type" and len(first):
             issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))

@@ -24,7 +24,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from twinimpact.contract.spec import CONTRACT, RULES, RULES_BY_ID, Column, Context, Rule, Table, lookups, rule_text
+from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
+                                      Context, Rule, Table, lookups, rule_text)
 from twinimpact.errors import DataError
 from twinimpact.contract.hints import header_hint, value_hint
 
@@ -88,7 +89,7 @@ def _issue(rule: Rule, rows: int, where: list[str], origin: "Origin | None", ctx
                  rule.id)
 
 
-def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | None, limit: int = 5) -> list[str]:
+def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | None, limit: int = FIRST_ROWS) -> list[str]:
     """The first few offending rows: CSV line numbers and/or keys."""
     index = pd.Index(index).unique()[:limit]
     lines = origin is not None and origin.line_numbers
@@ -103,8 +104,6 @@ def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | 
 
 
 # --- step 1: types ---------------------------------------------------------------------
-_TRUE = {"true", "t", "1", "yes"}
-_FALSE = {"false", "f", "0", "no"}
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -132,8 +131,8 @@ def _coerce(series: pd.Series, column: Column, blank: pd.Series) -> pd.Series:
             return series.astype("boolean")
         text = series.astype("string").str.strip().str.lower()
         out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-        out[text.isin(_TRUE).fillna(False).astype(bool)] = True
-        out[text.isin(_FALSE).fillna(False).astype(bool)] = False
+        out[text.isin(TRUE_TEXT).fillna(False).astype(bool)] = True
+        out[text.isin(FALSE_TEXT).fillna(False).astype(bool)] = False
         return out
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(series):

@@ -26,6 +26,8 @@ Kind = Literal["str", "int", "float", "bool", "date", "timestamp", "enum"]
 
 # --- enumerations (closed: any other value is a validation error) ------------------------
 PRODUCTION_MODES = ("traditional", "hybrid", "twin")
+#: The modes whose assets move to twins when a brand adopts (every mode but ``twin``).
+MOVABLE_MODES = tuple(m for m in PRODUCTION_MODES if m != "twin")
 COST_CATEGORIES = (
     "model_fees", "photographer", "hair_makeup", "styling", "studio_location", "travel",
     "post_production", "twin_creation", "twin_licensing", "generation_compute", "ai_review",
@@ -385,3 +387,10 @@ def lookups(campaigns: Any) -> tuple[dict[str, set[str]], dict[str, dict[str, fl
 #: Every rule of the contract, table by table.
 RULES: dict[str, list[Rule]] = {name: column_rules(table) for name, table in CONTRACT.items()}
 RULES_BY_ID: dict[str, Rule] = {r.id: r for rules in RULES.values() for r in rules}
+
+
+#: How a bool column may be spelt in text (any case); anything else breaks its type rule.
+TRUE_TEXT = ("true", "t", "1", "yes")
+FALSE_TEXT = ("false", "f", "0", "no")
+#: Offending rows (keys or lines) a broken rule names.
+FIRST_ROWS = 5
