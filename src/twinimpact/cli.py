@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from twinimpact import __version__, config
-from twinimpact.errors import TwinImpactError
+from twinimpact.errors import ParamsError, TwinImpactError
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
                 5: "publish failed"}
@@ -109,8 +109,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from twinimpact.run.report import run
 
     if args.workers is not None and args.workers < 1:
-        from twinimpact.errors import ParamsError
-
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
                   workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None)
@@ -132,7 +130,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from twinimpact.errors import ParamsError
     from twinimpact.sample import world, write_sample
 
     if args.posts < 1 or args.seed < 0:
@@ -164,7 +161,6 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 
 def _cmd_prune(args: argparse.Namespace) -> int:
-    from twinimpact.errors import ParamsError
     from twinimpact.run.publish import prune
 
     if args.keep is None and args.older_than is None:
@@ -181,8 +177,6 @@ def _cmd_prune(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from twinimpact.errors import ParamsError
-
     if args.workers < 1:
         raise ParamsError("--workers must be 1 or more.")
     missing = [f for f in args.files if not Path(f).is_file()]

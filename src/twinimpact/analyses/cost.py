@@ -22,6 +22,8 @@ from twinimpact.errors import DataError
 from twinimpact.analyses.money import rates_for
 from twinimpact.analyses.montecarlo import multipliers, percentiles
 from twinimpact.results import CostBlock
+from twinimpact.analyses import savings
+from twinimpact.words import statements
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -294,9 +296,6 @@ def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
         (:class:`~twinimpact.results.CostBlock`) and ``conclusions`` its
         ``cost_twin_vs_traditional`` entry.
     """
-    from twinimpact.analyses import savings
-    from twinimpact.words import statements
-
     campaigns = dataset["campaigns"]
     costs = campaign_costs(campaigns, dataset["cost_lines"], params.fx_rates)
     drivers = observed_drivers(costs, dataset["twin_usage"])

@@ -32,6 +32,7 @@ import pandas as pd
 
 from twinimpact.contract.spec import ENGAGEMENT_COUNTS, PLATFORMS
 from twinimpact.errors import DataError
+from twinimpact.contract.checks import md5_hex
 
 OUTCOMES = ("engagements", *ENGAGEMENT_COUNTS)
 REFERENCE_LEVELS = {"imagery": "human", "platform": "instagram", "format": "image"}
@@ -109,8 +110,6 @@ def sample_rows(posts, max_rows: int, seed: int, outcome: str = "engagements",
         # a deterministic pseudo-random sample, the same on every engine: rank by the md5 of
         # the post id and the seed; only posts whose digest falls below a threshold (about
         # 1.2x the rows needed, never fewer than all of them) are sorted
-        from twinimpact.contract.checks import md5_hex
-
         t = t.mutate(_k=md5_hex(t.post_id + f":{seed}"))
         share = min(1.0, 1.2 * max_rows / n + 1000 / n)
         if share < 1.0:  # hex digests of one length compare as text the way their numbers do

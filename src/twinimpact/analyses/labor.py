@@ -23,6 +23,8 @@ import pandas as pd
 from twinimpact.contract.spec import MOVABLE_MODES, PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from twinimpact.analyses.money import rates_for, to_reporting
 from twinimpact.results import LaborBlock
+from twinimpact.analyses.cost import draw_drivers
+from twinimpact.analyses.drivers import spread_ranges
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -330,9 +332,6 @@ def hours_draws(staffing: pd.DataFrame, campaigns: pd.DataFrame, hpa: dict[str, 
                 ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
     """Draws of each mode's hours per asset for the labour intervals, within its campaigns'
     P10-P90 spread (or the parameters' range): the same draws the scenarios use."""
-    from twinimpact.analyses.cost import draw_drivers
-    from twinimpact.analyses.drivers import spread_ranges
-
     observed = {f"{m}_hours_per_asset": hpa.get(m) for m in PRODUCTION_MODES}
     ranges = {**spread_ranges(campaign_hours(staffing, campaigns), observed),
               **{k: v for k, v in params.driver_ranges.items() if k in observed}}

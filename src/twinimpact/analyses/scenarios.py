@@ -18,6 +18,8 @@ from twinimpact.contract.spec import MOVABLE_MODES
 from twinimpact.analyses import cost, drivers as driver_model, labor, montecarlo
 from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
+from twinimpact.analyses.count_model import aggregate_cells, build_design, fit_poisson
+from twinimpact.words import statements
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -99,8 +101,6 @@ def engagement_value_draws(dataset: "Dataset", params: "Params", base_year: int,
     year's engagements per asset delivered and the rate ratios drawn from the Poisson fit's
     sampling distribution (normal on the log scale, with their covariance). A moved asset
     becomes labelled twin imagery instead of unlabelled human imagery."""
-    from twinimpact.analyses.count_model import aggregate_cells, build_design, fit_poisson
-
     posts = dataset.table("posts")
     fit = fit_poisson(build_design(aggregate_cells(posts, "engagements", ENGAGEMENT_BIN_WIDTH)))
     names = ["imagery[twin]", "ai_label"]
@@ -178,8 +178,6 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
 def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> ScenarioAnalysis:
     """:func:`analyse` with drivers' observed values multiplied by ``scale`` (a what-if:
     ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values."""
-    from twinimpact.words import statements
-
     campaigns, fx = dataset["campaigns"], params.fx_rates
     costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
     drivers = driver_model.observed_drivers(costs, dataset["twin_usage"])

@@ -33,6 +33,7 @@ from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, R
                                       Context, Rule, Table, lookups, rule_text)
 from twinimpact.contract.hints import header_hint, value_hint
 from twinimpact.contract.schemas import Issue, Origin
+from twinimpact.contract.schemas import ContractViolation, coerce_table
 
 IBIS_TYPES = {"str": "string", "enum": "string", "int": "int64", "float": "float64", "bool": "boolean",
               "date": "date", "timestamp": "timestamp('UTC')"}
@@ -238,8 +239,6 @@ class EngineFailure(Exception):
 def to_frame(expr: Any, name: str) -> Any:
     """A checked table as a pandas frame of the contract's dtypes, in a canonical row order
     (by key, else by every column) so that results never depend on the source's order."""
-    from twinimpact.contract.schemas import coerce_table
-
     table = CONTRACT[name]
     frame, _, _ = coerce_table(expr.to_pandas(), table)
     order = [table.key] if table.key else table.column_names
@@ -378,8 +377,6 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     """Every rule of every contract table, each table checked in its own engine; raises
     :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
     Tables named in ``large`` are checked last."""
-    from twinimpact.contract.schemas import ContractViolation
-
     origins = origins or {}
     issues: list[Issue] = []
     tables = {n: t for n, t in tables.items() if n in CONTRACT}

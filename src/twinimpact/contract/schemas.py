@@ -28,6 +28,7 @@ from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, R
                                       Context, Rule, Table, lookups, rule_text)
 from twinimpact.errors import DataError
 from twinimpact.contract.hints import header_hint, value_hint
+from twinimpact.contract.hints import record_lines
 
 
 # --- issues: what is wrong, where ----------------------------------------------------
@@ -65,8 +66,6 @@ class Origin:
 
     def line(self, row: int) -> int:
         """The file line a CSV record starts on (header = line 1), counting quoted newlines."""
-        from twinimpact.contract.hints import record_lines
-
         starts = record_lines(self.description)
         return starts[row] if row < len(starts) else row + 2
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from twinimpact.sources import snapshot
+from twinimpact import charts
+from twinimpact.analyses import cost, scenarios
 
 #: A user's switch for notebooks executed outside ``twinimpact run`` (papermill called by a
 #: scheduler): charts are drawn once, without controls. The runner itself never sets it.
@@ -127,9 +129,6 @@ def scenario_controls(params: "Params") -> list[Control]:
 def scenario_figures(dataset: "Dataset", params: "Params", **values: float) -> list["go.Figure"]:
     """The NPV distribution and the yearly savings at the given adoption share, horizon,
     discount rate and driver multipliers (:func:`twinimpact.analyses.scenarios.scaled`)."""
-    from twinimpact import charts
-    from twinimpact.analyses import scenarios
-
     scale = {d: float(values.pop(d)) for d in MAIN_DRIVERS if d in values}
     p = params.model_copy(update=values)
     sa = scenarios.scaled(dataset, p, scale)
@@ -151,9 +150,6 @@ def break_even_controls(params: "Params") -> list[Control]:
 def break_even_figures(drivers: dict[str, float], volume: float | None, currency: str, twins_per_season: int,
                        twin_life_seasons: int, **scale: float) -> list["go.Figure"]:
     """The break-even chart with the drivers scaled (:func:`twinimpact.analyses.cost.break_even_assets`)."""
-    from twinimpact import charts
-    from twinimpact.analyses import cost
-
     d = _scaled(drivers, scale)
     be = cost.break_even_assets(d, int(twins_per_season), int(twin_life_seasons))
     top = max(volume or 0, (be or 0) * cost.CURVE_PAST_BREAK_EVEN, cost.CURVE_MIN_ASSETS)

@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from twinimpact import config
+from twinimpact.words import executive
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -177,8 +178,6 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
     chapter without its ``appendix`` cells, then the appendix: those cells, the notebooks
     marked as appendix as a whole (the data overview) and ``appendix_md`` (the run's
     details)."""
-    from twinimpact.words import executive
-
     nb = nbformat.v4.new_notebook()
     cleaned = [(name, clean_for_report(book)) for name, book in executed]
     chapters = [(name, book) for name, book in cleaned if not _is_appendix_notebook(book)]

@@ -34,6 +34,7 @@ from twinimpact.params import Params
 from twinimpact.contract.hints import read_error
 from twinimpact.sources.redaction import redact
 from twinimpact.contract.schemas import Origin
+from twinimpact.sources import spark
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
 #: Above this many posts, posts stay in the engine (validated and fingerprinted there, never
@@ -154,8 +155,6 @@ def open_source(params: Params) -> Source:
                 f"Environment variable {name} is not set or empty. Set it to an ibis connection URL "
                 f"(e.g. duckdb:///path/file.duckdb or postgres://user@host/db) and run again."
             )
-        from twinimpact.sources import spark
-
         try:
             if spark.is_spark(url):
                 con, tables = spark.connect(url, list(CONTRACT))
@@ -251,9 +250,7 @@ class Dataset:
         import ibis
 
         if self.source is not None and name in self.source.tables:
-            from twinimpact.contract.checks import trims, typed
-
-            expr = typed(self.source.tables[name], name, trims(self.source.origins.get(name)))
+            expr = checks.typed(self.source.tables[name], name, checks.trims(self.source.origins.get(name)))
             if self.brands and "brand" in expr.columns:
                 expr = expr.filter(expr.brand.isin(self.brands))
             return expr

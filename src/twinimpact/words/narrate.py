@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from twinimpact.words.labels import label, value_label
+
 
 def esc(value: Any) -> str:
     """A data value made safe for Markdown/HTML (no tags, no Markdown emphasis)."""
@@ -50,8 +52,6 @@ def table(frame: Any, money_cols: tuple[str, ...] = (), currency: str = "", pct_
     """A frame for reading: readable column headings (:func:`twinimpact.words.labels.label`),
     category codes in words, no index, thousands separators, money and shares formatted,
     every text cell HTML-escaped."""
-    from twinimpact.words.labels import label, value_label
-
     frame = frame.copy()
     for col in frame.columns:
         if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col].dtype):
