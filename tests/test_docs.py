@@ -26,7 +26,7 @@ def tracked_files() -> list[Path]:
 
 def test_the_contract_page_is_generated_from_the_code():
     assert docs.CONTRACT_PAGE.read_text(encoding="utf-8") == docs.contract_markdown(), (
-        "docs/DATA_CONTRACT.md differs from src/twinimpact/contract.py: run `make docs`")
+        "docs/DATA_CONTRACT.md differs from src/twinimpact/contract/spec.py: run `make docs`")
 
 
 def test_every_rule_id_is_on_the_contract_page():
@@ -84,3 +84,59 @@ def test_nothing_refers_to_documents_outside_the_repository():
                 if path.parent.name != "docs" and not before.endswith("docs/"):
                     bad.append(f"{path.relative_to(ROOT)} names {name} without its folder docs/")
     assert not bad, bad
+
+
+# --- docstrings: a frame or a mapping says what it holds ------------------------------------
+PACKAGE = ROOT / "src" / "twinimpact"
+
+
+def _public_functions(tree):
+    """Module-level functions and methods of module-level classes, not starting with _."""
+    import ast
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    yield f"{node.name}.{item.name}", item
+
+
+def _documented_names(doc: str) -> list[str]:
+    section = doc.split("Parameters\n----------\n", 1)[1].split("\n\n")[0]
+    return [n.strip() for line in section.splitlines() if line and not line.startswith(" ") for n in line.split(",")]
+
+
+def undocumented(root: Path) -> list[str]:
+    """Public functions taking a frame, a mapping or a Dataset whose docstring has no
+    numpydoc Parameters section, or lists a name the signature does not have."""
+    import ast
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for name, fn in _public_functions(ast.parse(path.read_text(encoding="utf-8"))):
+            args = fn.args.args + fn.args.kwonlyargs
+            kinds = " ".join(ast.unparse(a.annotation) for a in args if a.annotation)
+            doc = ast.get_docstring(fn) or ""
+            where = f"{path.relative_to(root)}:{fn.lineno} {name}"
+            if "Parameters\n----------" in doc:
+                names = {a.arg for a in args} | ({f"**{fn.args.kwarg.arg}"} if fn.args.kwarg else set())
+                wrong = [n for n in _documented_names(doc) if n not in names]
+                if wrong:
+                    found.append(f"{where}: documents {wrong}, which it does not take")
+            elif any(k in kinds for k in ("DataFrame", "dict", "Dataset")):
+                found.append(f"{where}: takes a frame or a mapping and has no Parameters section")
+    return found
+
+
+def test_every_public_function_taking_frames_or_mappings_documents_its_parameters():
+    assert undocumented(PACKAGE) == []
+
+
+def test_a_function_without_its_parameters_documented_is_caught(tmp_path: Path):
+    (tmp_path / "m.py").write_text(
+        'import pandas as pd\n\n\ndef spend(costs: pd.DataFrame) -> float:\n    """Total spend."""\n\n\n'
+        'def owed(x: dict) -> float:\n    """Owed.\n\n    Parameters\n    ----------\n    y\n        Wrong name.\n    """\n')
+    assert [f.split(": ", 1)[1] for f in undocumented(tmp_path)] == [
+        "takes a frame or a mapping and has no Parameters section", "documents ['y'], which it does not take"]

@@ -272,7 +272,19 @@ def format_validation_error(err: ValidationError, where: str) -> str:
 
 
 def parse_params(values: dict[str, Any], where: str = "parameters") -> Params:
-    """Validate a mapping of parameters, raising :class:`ParamsError` with a clear message."""
+    """Validate a mapping of parameters, raising :class:`ParamsError` with a clear message.
+
+    Parameters
+    ----------
+    values
+        Parameter name -> value (from YAML, a notebook or the command line).
+    where
+        Where they came from, for the messages (a file name).
+
+    Returns
+    -------
+    Params
+    """
     try:
         return Params.model_validate(values)
     except ValidationError as err:
@@ -325,6 +337,17 @@ def from_namespace(namespace: dict[str, Any], where: str = "the notebook's param
     """Validate the parameters a notebook defines (its globals) through :class:`Params`.
 
     Only names that are fields of :class:`Params` are taken; the rest keep their defaults.
+
+    Parameters
+    ----------
+    namespace
+        A notebook's ``globals()``.
+    where
+        Where they came from, for the messages.
+
+    Returns
+    -------
+    Params
     """
     values = {name: namespace[name] for name in Params.model_fields if name in namespace}
     return parse_params(values, where=where)

@@ -349,14 +349,30 @@ def jsonable(value: Any) -> Any:
 
 
 def emit(name: str, block: dict[str, Any]) -> None:
-    """Hand a results block (e.g. ``"cost"``) to the runner from inside a notebook."""
+    """Hand a results block (e.g. ``"cost"``) to the runner from inside a notebook.
+
+    Parameters
+    ----------
+    name
+        The block's name in results.json (``cost``, ``conclusions`` ...).
+    block
+        The block (JSON-able after :func:`jsonable`).
+    """
     from IPython.display import display
 
     display({RESULTS_MIME: {"name": name, "block": jsonable(block)}}, raw=True)
 
 
 def emit_table(name: str, frame: pd.DataFrame) -> None:
-    """Hand a key table to the runner; it lands as ``tables/<name>.csv`` and a sheet of tables.xlsx."""
+    """Hand a key table to the runner; it lands as ``tables/<name>.csv`` and a sheet of tables.xlsx.
+
+    Parameters
+    ----------
+    name
+        The table's file name, without extension.
+    frame
+        The table.
+    """
     from IPython.display import display
 
     payload = json.loads(frame.to_json(orient="split", index=False, date_format="iso"))
@@ -382,7 +398,17 @@ def collect(nb: Any) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
 
 
 def merge_block(blocks: dict[str, Any], name: str, block: Any) -> None:
-    """Add one block: a block already there with the same name is updated key by key."""
+    """Add one block: a block already there with the same name is updated key by key.
+
+    Parameters
+    ----------
+    blocks
+        Name -> block collected so far (changed in place).
+    name
+        The block's name.
+    block
+        The block.
+    """
     if isinstance(blocks.get(name), dict) and isinstance(block, dict):
         blocks[name].update(block)
     else:
@@ -390,7 +416,20 @@ def merge_block(blocks: dict[str, Any], name: str, block: Any) -> None:
 
 
 def merge(blocks: dict[str, Any], template: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The template with emitted values laid over it: promised keys always present."""
+    """The template with emitted values laid over it: promised keys always present.
+
+    Parameters
+    ----------
+    blocks
+        Name -> block from the notebooks.
+    template
+        The keys promised (:data:`TEMPLATE` by default).
+
+    Returns
+    -------
+    dict
+        results.json (:class:`Results`), plain JSON values.
+    """
     out = copy.deepcopy(TEMPLATE if template is None else template)
 
     def lay(dst: dict[str, Any], src: dict[str, Any]) -> None:
@@ -409,10 +448,28 @@ def merge(blocks: dict[str, Any], template: dict[str, Any] | None = None) -> dic
 
 
 def dumps(results: dict[str, Any]) -> str:
-    """Strict JSON text (refuses NaN/Infinity rather than writing them)."""
+    """Strict JSON text (refuses NaN/Infinity rather than writing them).
+
+    Parameters
+    ----------
+    results
+        results.json.
+
+    Returns
+    -------
+    str
+    """
     return json.dumps(jsonable(results), indent=2, allow_nan=False, sort_keys=False) + "\n"
 
 
 def write_json(path: Path, obj: dict[str, Any]) -> None:
-    """Write a mapping as indented JSON (the manifest and other run records)."""
+    """Write a mapping as indented JSON (the manifest and other run records).
+
+    Parameters
+    ----------
+    path
+        The file.
+    obj
+        A JSON-able mapping.
+    """
     path.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")

@@ -77,7 +77,18 @@ def campaign_costs(campaigns: pd.DataFrame, cost_lines: pd.DataFrame, fx_rates: 
 
 
 def category_columns(costs: pd.DataFrame) -> list[str]:
-    """The cost categories present as columns of :func:`campaign_costs`, in contract order."""
+    """The cost categories present as columns of :func:`campaign_costs`, in contract order.
+
+    Parameters
+    ----------
+    costs
+        :func:`campaign_costs`.
+
+    Returns
+    -------
+    list of str
+        Category column names.
+    """
     return [c for c in COST_CATEGORIES if c in costs.columns]
 
 
@@ -87,7 +98,18 @@ def pooled_cost_per_asset(costs: pd.DataFrame) -> dict[str, float | None]:
         cost_per_asset[mode] = sum(total over the mode's campaigns) / sum(assets_delivered)
 
     (a volume-weighted mean, not the mean of campaign ratios; ``None`` for a mode with no
-    assets). This is ``cost.cost_per_asset`` in results.json (docs/DESIGN.md)."""
+    assets). This is ``cost.cost_per_asset`` in results.json (docs/DESIGN.md).
+
+    Parameters
+    ----------
+    costs
+        :func:`campaign_costs` (spend in the reporting currency).
+
+    Returns
+    -------
+    dict
+        Mode -> reporting currency per asset, or None.
+    """
     out: dict[str, float | None] = {}
     for mode in PRODUCTION_MODES:
         rows = costs[costs["production_mode"] == mode]
@@ -98,7 +120,21 @@ def pooled_cost_per_asset(costs: pd.DataFrame) -> dict[str, float | None]:
 
 def rollup(costs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Campaigns, spend (reporting currency), assets, looks and the pooled cost per asset
-    (spend / assets) and per look (spend / looks) by the columns ``by``."""
+    (spend / assets) and per look (spend / looks) by the columns ``by``.
+
+    Parameters
+    ----------
+    costs
+        :func:`campaign_costs` (reporting currency).
+    by
+        Columns of ``costs`` to group by (e.g. ``["brand", "production_mode"]``).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``campaigns``, ``spend``, ``assets``, ``looks``,
+        ``zero_asset_campaigns``, ``cost_per_asset`` and ``cost_per_look`` (reporting currency).
+    """
     g = costs.groupby(by, observed=True).agg(campaigns=("campaign_id", "size"), spend=("total", "sum"),
                                              assets=("assets_delivered", "sum"), looks=("looks", "sum"),
                                              zero_asset_campaigns=("zero_assets", "sum")).reset_index()
@@ -110,7 +146,18 @@ def rollup(costs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def category_per_asset(costs: pd.DataFrame) -> pd.DataFrame:
     """Pooled cost per asset of each category by mode: the category's spend over the mode's
     campaigns divided by their assets (reporting currency per asset). Long frame with
-    columns ``production_mode``, ``category``, ``per_asset``; categories with no spend left out."""
+    columns ``production_mode``, ``category``, ``per_asset``; categories with no spend left out.
+
+    Parameters
+    ----------
+    costs
+        :func:`campaign_costs` (reporting currency).
+
+    Returns
+    -------
+    DataFrame
+        ``production_mode``, ``category``, ``per_asset`` (reporting currency per asset).
+    """
     cats = category_columns(costs)
     rows = []
     for mode in PRODUCTION_MODES:
@@ -129,6 +176,19 @@ def twin_fixed_per_season(d: dict[str, Any], twins_per_season: int, twin_life_se
     """Twin building charged to one season, reporting currency per season::
 
         twins_per_season * twin_creation_cost / twin_life_seasons
+
+    Parameters
+    ----------
+    d
+        Driver name -> value (reporting currency per twin for ``twin_creation_cost``), or
+        arrays of draws.
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    float or ndarray
+        Reporting currency per season.
     """
     return twins_per_season * d["twin_creation_cost"] / twin_life_seasons
 
@@ -139,7 +199,23 @@ def savings_per_asset(d: dict[str, Any], assets_per_season: float, twins_per_sea
 
         traditional_per_asset - twin_variable_per_asset - twin_fixed_per_season / assets_per_season
 
-    Reporting currency per asset; works element-wise on arrays of draws."""
+    Reporting currency per asset; works element-wise on arrays of draws.
+
+    Parameters
+    ----------
+    d
+        Driver name -> value (reporting currency per asset, per shoot day or per twin), or
+        arrays of draws.
+    assets_per_season
+        The season's volume (assets).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    float or ndarray
+        Reporting currency per asset (negative: twins cost more).
+    """
     fixed = twin_fixed_per_season(d, twins_per_season, twin_life_seasons)
     return traditional_per_asset(d) - twin_variable_per_asset(d) - fixed / assets_per_season
 
@@ -151,6 +227,18 @@ def break_even_assets(d: dict[str, Any], twins_per_season: int, twin_life_season
 
     ``None`` when twin production never catches up (its variable cost per asset is not
     below traditional); 0 when there is no fixed twin cost to recover.
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    float or None
+        Assets per season; None when twin production never breaks even.
     """
     margin = traditional_per_asset(d) - twin_variable_per_asset(d)
     fixed = twin_fixed_per_season(d, twins_per_season, twin_life_seasons)
@@ -163,7 +251,23 @@ def break_even_curve(d: dict[str, Any], twins_per_season: int, twin_life_seasons
                      max_assets: float) -> pd.DataFrame:
     """Season cost of each mode at 0..``max_assets`` assets (:data:`CURVE_POINTS` points):
     traditional ``n * traditional_per_asset``, twin ``fixed + n * twin_variable_per_asset``.
-    Long frame: ``assets``, ``production_mode``, ``season_cost`` (reporting currency)."""
+    Long frame: ``assets``, ``production_mode``, ``season_cost`` (reporting currency).
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+    max_assets
+        The largest season volume on the curve (assets).
+
+    Returns
+    -------
+    DataFrame
+        Long: ``assets``, ``production_mode`` (traditional, twin) and ``season_cost``
+        (reporting currency per season).
+    """
     n = np.linspace(0, max_assets, CURVE_POINTS)
     trad = n * traditional_per_asset(d)
     twin = twin_fixed_per_season(d, twins_per_season, twin_life_seasons) + n * twin_variable_per_asset(d)
@@ -173,7 +277,18 @@ def break_even_curve(d: dict[str, Any], twins_per_season: int, twin_life_seasons
 
 
 def typical_assets_per_season(campaigns: pd.DataFrame) -> float | None:
-    """Mean over (brand, season) of the assets delivered that season; ``None`` without data."""
+    """Mean over (brand, season) of the assets delivered that season; ``None`` without data.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+
+    Returns
+    -------
+    float or None
+        Assets per (brand, season), averaged.
+    """
     per = campaigns.groupby(["brand", "season"])["assets_delivered"].sum()
     return float(per.mean()) if len(per) and per.mean() > 0 else None
 
@@ -186,6 +301,24 @@ def tornado(d: dict[str, float], ranges: dict[str, tuple[float, float]], assets_
     others held at their observed values. Returns one row per driver with the savings at
     each end, the ``base`` savings and ``swing`` = ``|savings_at_high - savings_at_low|``
     (reporting currency per asset), largest swing first.
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    ranges
+        Driver name -> (low, high) multipliers of its observed value.
+    assets_per_season
+        The season's volume (assets).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    DataFrame
+        One row per driver: ``driver``, ``label``, ``low_multiplier``, ``high_multiplier``,
+        ``savings_at_low``, ``savings_at_high``, ``base`` and ``swing`` (reporting currency per
+        asset), the widest swing first.
     """
     base = float(savings_per_asset(d, assets_per_season, twins_per_season, twin_life_seasons))
     rows = []
@@ -207,7 +340,22 @@ def draw_drivers(d: dict[str, float | None], ranges: dict[str, tuple[float, floa
     each driver present in ``d`` is its observed value times multipliers of
     :func:`twinimpact.analyses.montecarlo.multipliers` within its range. Each driver has its own
     random stream, seeded by ``(seed, its place in the list of drivers)``, so a driver's
-    draws are the same in every analysis that draws it, whatever else is drawn."""
+    draws are the same in every analysis that draws it, whatever else is drawn.
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency, hours per asset); a driver set to None is not drawn.
+    ranges
+        Driver name -> (low, high) multipliers; a driver without a range stays at its value.
+    n_draws, seed
+        How many joint draws, and the run's seed.
+
+    Returns
+    -------
+    dict
+        Driver name -> array of ``n_draws`` values in the driver's unit.
+    """
     names = [*DRIVER_LABELS, *HOURS_LABELS]
     return {name: d[name] * multipliers(np.random.default_rng([seed, i]), *ranges.get(name, (1.0, 1.0)), n_draws)
             for i, name in enumerate(names) if d.get(name) is not None}
@@ -217,7 +365,27 @@ def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], ass
                 twins_per_season: int, twin_life_seasons: int, n_draws: int, seed: int) -> pd.DataFrame:
     """Savings per asset and per season (reporting currency) over ``n_draws`` joint draws of
     the drivers (:func:`draw_drivers`), at ``assets_per_season`` assets a season.
-    Vectorised: 100k draws take milliseconds."""
+    Vectorised: 100k draws take milliseconds.
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    ranges
+        Driver name -> (low, high) multipliers of its observed value.
+    assets_per_season
+        The season's volume (assets).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+    n_draws, seed
+        How many joint draws, and the run's seed.
+
+    Returns
+    -------
+    DataFrame
+        ``savings_per_asset`` (reporting currency per asset) and ``savings_per_season``
+        (reporting currency per season), one row per draw.
+    """
     draws = draw_drivers(d, ranges, n_draws, seed)
     per_asset = savings_per_asset(draws, assets_per_season, twins_per_season, twin_life_seasons)
     return pd.DataFrame({"savings_per_asset": per_asset, "savings_per_season": per_asset * assets_per_season})
@@ -227,7 +395,30 @@ def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], ass
 def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, assets_per_season: float | None,
                twins_per_season: int, twin_life_seasons: int, ranges: dict[str, tuple[float, float]] | None = None,
                difference: dict[str, Any] | None = None) -> CostBlock:
-    """``cost`` in results.json (docs/DESIGN.md keys plus the inputs that produced them)."""
+    """``cost`` in results.json (docs/DESIGN.md keys plus the inputs that produced them).
+
+    Parameters
+    ----------
+    costs
+        :func:`campaign_costs` (reporting currency).
+    drivers
+        The observed drivers.
+    mc
+        :func:`monte_carlo`, or None when the drivers are incomplete.
+    assets_per_season
+        The season's volume (assets).
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+    ranges
+        Driver name -> (low, high) multipliers used.
+    difference
+        Twin minus traditional cost per asset with its bootstrap interval (reporting currency).
+
+    Returns
+    -------
+    CostBlock
+        results.json's ``cost``.
+    """
     d = drivers.as_dict()
     be = break_even_assets(d, twins_per_season, twin_life_seasons) if drivers.complete else None
     return {

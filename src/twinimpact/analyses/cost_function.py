@@ -96,6 +96,19 @@ def fit_cost_function(costs: pd.DataFrame, min_campaigns: int = 3) -> CostFuncti
     Campaigns with zero assets or zero spend are left out (counted in ``dropped``); a mode
     with fewer than ``min_campaigns`` campaigns, or whose campaigns all have the same
     size, is left out of the fit. Raises ``DataError`` if nothing can be fitted.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (``running_total`` in the reporting
+        currency, ``assets_delivered``, ``market``, ``production_mode``).
+    min_campaigns
+        Campaigns a mode needs to be fitted.
+
+    Returns
+    -------
+    CostFunction
+        The fit, its reference market, modes, smearing factor and counts.
     """
     import statsmodels.formula.api as smf
 

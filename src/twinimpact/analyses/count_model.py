@@ -165,7 +165,21 @@ def independent_columns(X: np.ndarray, weights: np.ndarray, keep: list[int] | No
 
 
 def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
-    """Dummies with stated reference levels; collinear columns dropped with a message."""
+    """Dummies with stated reference levels; collinear columns dropped with a message.
+
+    Parameters
+    ----------
+    cells
+        Covariate cells: the model's columns, engagements ``y``, impressions ``exposure`` and
+        ``cluster`` (the campaign) per cell.
+    tol
+        Tolerance of the rank test that drops collinear columns.
+
+    Returns
+    -------
+    Design
+        The design matrix, its column names, outcome, offset, clusters and messages.
+    """
     if cells.empty or cells["exposure"].sum() <= 0:
         raise EngagementError("No posts with impressions: the engagement model has nothing to fit.")
     messages: list[str] = []

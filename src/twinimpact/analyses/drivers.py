@@ -73,6 +73,19 @@ def observed_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None = None
     as post-production per asset; twin creation spend per twin built, a twin being a model
     whose twin appears in ``twin_usage`` (or, without usage, one twin per creation line).
     Hybrid: running spend (twin building excluded) per asset of hybrid campaigns.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+    twin_usage
+        The contract's twin_usage table (which models' twins were used), or None.
+
+    Returns
+    -------
+    Drivers
+        Each driver pooled over its campaigns (reporting currency per asset, per shoot day or
+        per twin; assets per shoot day); None where no campaign of the mode is present.
     """
     notes: list[str] = []
     cats = [c for c in COST_CATEGORIES if c in costs.columns]
@@ -117,7 +130,18 @@ def observed_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None = None
 def campaign_drivers(costs: pd.DataFrame) -> pd.DataFrame:
     """Each cost driver computed for one campaign at a time (campaigns x drivers, NaN where a
     driver does not apply): the data's campaign-to-campaign spread of unit costs. Twin
-    creation is spend per creating campaign (the twins a campaign built are not recorded)."""
+    creation is spend per creating campaign (the twins a campaign built are not recorded).
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+
+    Returns
+    -------
+    DataFrame
+        ``campaign_id`` and one column per driver, in the driver's unit.
+    """
     cats = [c for c in COST_CATEGORIES if c in costs.columns]
     c = costs[~costs["zero_assets"]]
     assets = c["assets_delivered"].astype(float)
@@ -149,7 +173,22 @@ def spread_ranges(per_campaign: pd.DataFrame, pooled: dict[str, float | None], l
 
     (1, 1), no variation, where the pooled value is missing or zero or fewer than two
     campaigns carry the driver. Drivers in :data:`SPREAD_AROUND_MEAN` are divided by the
-    campaigns' mean instead of the pooled value."""
+    campaigns' mean instead of the pooled value.
+
+    Parameters
+    ----------
+    per_campaign
+        :func:`campaign_drivers`.
+    pooled
+        Driver name -> pooled value (the same units).
+    low_q, high_q
+        The quantiles of the campaign-level values that bound the range (0-1).
+
+    Returns
+    -------
+    dict
+        Driver name -> (low, high) multipliers of the pooled value.
+    """
     out: dict[str, tuple[float, float]] = {}
     for name, value in pooled.items():
         values = per_campaign[name].dropna() if name in per_campaign else pd.Series(dtype=float)
@@ -165,7 +204,22 @@ def spread_ranges(per_campaign: pd.DataFrame, pooled: dict[str, float | None], l
 def drivers_table(values: dict[str, float | None], ranges: dict[str, tuple[float, float]],
                   overridden: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """The drivers for reading: meaning, unit, observed value and the range each one moves in
-    (multipliers, and where the range comes from)."""
+    (multipliers, and where the range comes from).
+
+    Parameters
+    ----------
+    values
+        Driver name -> observed value (reporting currency, hours).
+    ranges
+        Driver name -> (low, high) multipliers.
+    overridden
+        Drivers whose range the parameters set.
+
+    Returns
+    -------
+    DataFrame
+        ``driver``, ``meaning``, ``unit``, ``observed``, ``low``, ``high``, ``range_from``.
+    """
     labels = {**DRIVER_LABELS, **HOURS_LABELS}
     return pd.DataFrame([{"driver": k, "meaning": labels[k], "unit": DRIVER_UNITS[k], "observed": v,
                           "low": ranges.get(k, (1.0, 1.0))[0], "high": ranges.get(k, (1.0, 1.0))[1],
@@ -176,7 +230,22 @@ def drivers_table(values: dict[str, float | None], ranges: dict[str, tuple[float
 def cost_ranges(costs: pd.DataFrame, observed: dict[str, float | None],
                 overrides: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """Each cost driver's range: its campaigns' spread (:func:`spread_ranges`), unless the
-    parameters' ``driver_ranges`` set it (the cost and scenario analyses use the same)."""
+    parameters' ``driver_ranges`` set it (the cost and scenario analyses use the same).
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+    observed
+        Driver name -> pooled value.
+    overrides
+        The parameters' ``driver_ranges``: driver name -> (low, high) multipliers.
+
+    Returns
+    -------
+    dict
+        Driver name -> (low, high) multipliers.
+    """
     return {**spread_ranges(campaign_drivers(costs), observed), **overrides}
 
 
@@ -185,7 +254,19 @@ def traditional_per_asset(d: dict[str, Any]) -> Any:
 
         shoot_day_cost / assets_per_shoot_day + traditional_post_per_asset
 
-    ``d`` maps driver names (:data:`DRIVER_LABELS`) to numbers or to arrays of draws."""
+    ``d`` maps driver names (:data:`DRIVER_LABELS`) to numbers or to arrays of draws.
+
+    Parameters
+    ----------
+    d
+        Driver name -> value or array of draws (reporting currency per shoot day and per asset;
+        assets per shoot day).
+
+    Returns
+    -------
+    float or ndarray
+        Reporting currency per asset.
+    """
     return d["shoot_day_cost"] / d["assets_per_shoot_day"] + d["traditional_post_per_asset"]
 
 
@@ -193,6 +274,16 @@ def twin_variable_per_asset(d: dict[str, Any]) -> Any:
     """Twin cost per asset before building the twins, reporting currency::
 
         licensing + compute + review + compliance + twin post-production (each per asset)
+
+    Parameters
+    ----------
+    d
+        Driver name -> value or array of draws (reporting currency per asset).
+
+    Returns
+    -------
+    float or ndarray
+        Reporting currency per asset.
     """
     return (d["licensing_per_asset"] + d["compute_per_asset"] + d["review_per_asset"]
             + d["compliance_per_asset"] + d["twin_post_per_asset"])

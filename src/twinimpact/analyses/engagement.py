@@ -78,7 +78,21 @@ def _z(p: float) -> float:
 
 
 def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Pooled engagements per impression by ``by`` (from cells: exact sums)."""
+    """Pooled engagements per impression by ``by`` (from cells: exact sums).
+
+    Parameters
+    ----------
+    cells
+        Covariate cells (:func:`twinimpact.analyses.count_model.aggregate_cells`): ``posts``,
+        engagements ``y`` and impressions ``exposure`` per cell.
+    by
+        Cell columns to pool by (e.g. ``["platform"]``).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``posts``, ``engagements``, ``impressions`` and ``per_impression``.
+    """
     g = cells.groupby(by, observed=True).agg(posts=("posts", "sum"), engagements=("y", "sum"),
                                               impressions=("exposure", "sum")).reset_index()
     g["per_impression"] = g["engagements"] / g["impressions"]
@@ -99,7 +113,18 @@ def per_follower_medians(posts, by: str = "platform", outcome: str = "engagement
 
 def benchmark_bands(bench: pd.DataFrame) -> pd.DataFrame:
     """Per-platform benchmark values from data/reference/benchmarks.csv (per impression and
-    per follower), with their sources."""
+    per follower), with their sources.
+
+    Parameters
+    ----------
+    bench
+        The reference table ``benchmarks`` (value or low/high range, unit, source).
+
+    Returns
+    -------
+    DataFrame
+        One row per platform and kind (per impression, per follower): the band and its source.
+    """
     rows = []
     for _, r in bench.iterrows():
         for kind in ("engagement_per_impression_", "engagement_per_follower_"):
@@ -144,7 +169,22 @@ class EngagementAnalysis:
 
 def unavailable(why: str, cells: pd.DataFrame, bench: pd.DataFrame) -> EngagementAnalysis:
     """The engagement analysis when the posts cannot carry the model: every estimate null,
-    every conclusion saying so, nothing shown as a number that was not measured."""
+    every conclusion saying so, nothing shown as a number that was not measured.
+
+    Parameters
+    ----------
+    why
+        The reason nothing can be fitted, in words.
+    cells
+        The covariate cells there are (possibly none).
+    bench
+        The reference table ``benchmarks``.
+
+    Returns
+    -------
+    EngagementAnalysis
+        Null estimates, the reason in every conclusion and in ``why_not``.
+    """
     empty = {"estimate": None, "ci_low": None, "ci_high": None}
     block = {**{k: dict(empty) for k in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label")},
              "posts": int(cells["posts"].sum()) if len(cells) else 0, "not_available": why}

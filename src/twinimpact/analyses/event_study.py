@@ -28,7 +28,18 @@ MAX_PATTERNS = 9_999
 
 
 def adoption_dates(campaigns: pd.DataFrame) -> dict[str, pd.Timestamp]:
-    """Each brand's first twin or hybrid campaign start (brands that never adopt are absent)."""
+    """Each brand's first twin or hybrid campaign start (brands that never adopt are absent).
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+
+    Returns
+    -------
+    dict
+        Brand -> the start date of its first twin or hybrid campaign.
+    """
     ai = campaigns[campaigns["production_mode"] != "traditional"]
     return {b: pd.Timestamp(d) for b, d in ai.groupby("brand")["start_date"].min().items()}
 
@@ -47,6 +58,24 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
     there are fewer than :data:`FEW_CLUSTERS` brands; and the joint Wald test that the
     months before adoption are all 1 (:func:`pretrend_test`). The monthly intervals are
     clustered by campaign, which is too narrow when treatment varies by brand.
+
+    Parameters
+    ----------
+    cells
+        Covariate cells with ``brand`` and ``month``
+        (:func:`twinimpact.analyses.count_model.aggregate_cells`).
+    adoption
+        :func:`adoption_dates`.
+    window
+        Months before and after adoption shown (the ends are binned).
+    seed
+        The run's seed (the wild bootstrap).
+
+    Returns
+    -------
+    tuple
+        (``rel_month``, ``irr``, ``ci_low``, ``ci_high`` by month relative to adoption; the
+        before/after study, results.json's ``engagement.did_after_adoption``; messages).
     """
     empty = {"estimate": None, "ci_low": None, "ci_high": None, "pretrend": {}, "inference": {}}
     if not adoption:

@@ -59,7 +59,18 @@ def hours_per_asset(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str
 
         hours_per_asset[mode] = sum(staffing hours of the mode's campaigns) / sum(assets_delivered)
 
-    ``None`` for a mode with no assets; ``labor.hours_per_asset`` in results.json."""
+    ``None`` for a mode with no assets; ``labor.hours_per_asset`` in results.json.
+
+    Parameters
+    ----------
+    staffing, campaigns
+        Contract tables.
+
+    Returns
+    -------
+    dict
+        Mode -> paid hours per asset, or None.
+    """
     hours = staffing.merge(campaigns[["campaign_id", "production_mode"]], on="campaign_id").groupby(
         "production_mode")["hours"].sum()
     assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
@@ -70,7 +81,21 @@ def hours_per_asset(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str
 def role_hours_per_asset(detail: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """By mode and role: hours, pay and people summed; ``hours_per_asset`` = the role's hours
     over the mode's assets delivered; ``hourly_rate`` = pay / hours (hours-weighted mean,
-    reporting currency per hour). ``detail`` is :func:`staffing_detail`."""
+    reporting currency per hour). ``detail`` is :func:`staffing_detail`.
+
+    Parameters
+    ----------
+    detail
+        :func:`staffing_detail` (pay in the reporting currency).
+    campaigns
+        The contract's campaigns table.
+
+    Returns
+    -------
+    DataFrame
+        ``production_mode``, ``role``, ``hours``, ``pay``, ``people``, ``hours_per_asset``,
+        ``hourly_rate`` (reporting currency per hour).
+    """
     assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
     g = detail.groupby(["production_mode", "role"]).agg(hours=("hours", "sum"), pay=("pay", "sum"),
                                                         people=("people", "sum")).reset_index()
@@ -80,7 +105,18 @@ def role_hours_per_asset(detail: pd.DataFrame, campaigns: pd.DataFrame) -> pd.Da
 
 
 def pay_by_role(detail: pd.DataFrame) -> pd.DataFrame:
-    """Hours and pay by role and engagement type (employee, freelance, agency)."""
+    """Hours and pay by role and engagement type (employee, freelance, agency).
+
+    Parameters
+    ----------
+    detail
+        :func:`staffing_detail` (pay in the reporting currency).
+
+    Returns
+    -------
+    DataFrame
+        ``role``, ``engagement``, ``hours`` and ``pay`` (reporting currency).
+    """
     return detail.groupby(["role", "engagement"]).agg(hours=("hours", "sum"), pay=("pay", "sum"),
                                                       people=("people", "sum")).reset_index()
 
@@ -97,7 +133,20 @@ class Scenario:
 
 
 def mix_by_brand(campaigns: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Assets delivered in ``year`` by brand and production mode (one column per mode)."""
+    """Assets delivered in ``year`` by brand and production mode (one column per mode).
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+    year
+        The year of the campaigns' start dates.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by brand, one column of assets per production mode.
+    """
     years = pd.to_datetime(campaigns["start_date"]).dt.year
     c = campaigns[years == year]
     wide = c.pivot_table(index="brand", columns="production_mode", values="assets_delivered", aggfunc="sum",
@@ -109,7 +158,22 @@ def moved_assets(mix: pd.DataFrame, target_share: float, fraction: float = 1.0) 
     """Assets each mode gives up when every brand moves ``fraction`` of the way from its own
     twin share ``w_b`` to ``target_share`` (a brand already at or above it moves nothing).
     A brand's moved assets ``fraction * max(0, target - w_b) * A_b`` come from its traditional
-    and hybrid assets in proportion to them."""
+    and hybrid assets in proportion to them.
+
+    Parameters
+    ----------
+    mix
+        :func:`mix_by_brand`.
+    target_share
+        The twin share every brand moves to (0-1).
+    fraction
+        How far of the way each brand moves (0-1; a scenario year's step).
+
+    Returns
+    -------
+    dict
+        ``traditional`` and ``hybrid`` -> assets moved to twins.
+    """
     total = mix.sum(axis=1)
     share = (mix["twin"] / total).where(total > 0, 0.0)
     moved = fraction * (target_share - share).clip(lower=0) * total
@@ -138,6 +202,27 @@ def shift_from_mix(rates: pd.DataFrame, baseline: dict[str, float], moved: dict[
     that mode (its traditional rate where the mode has none); redeployed hours stay paid.
     With ``baseline = {"traditional": A}`` and ``moved = {"traditional": s * A}`` this is the
     all-traditional case.
+
+    Parameters
+    ----------
+    rates
+        :func:`role_hours_per_asset`.
+    baseline
+        Mode -> assets of the year.
+    moved
+        Mode -> assets moved to twins (:func:`moved_assets`).
+    redeploy_share
+        Role -> share of its displaced hours redeployed to other paid work (0-1).
+    annual_hours
+        Paid hours of one full-time post a year.
+    year, adoption_share
+        For the scenario's labels.
+
+    Returns
+    -------
+    Scenario
+        ``table``: by role, baseline, displaced, redeployed, new and net hours, net FTE and pay
+        (reporting currency); ``moved``: the assets moved.
     """
     by = {m: rates[rates["production_mode"] == m].set_index("role") for m in PRODUCTION_MODES}
     roles = [r for r in ROLES if any(r in by[m].index for m in PRODUCTION_MODES)]
@@ -171,7 +256,27 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
                     redeploy_share: dict[str, float]) -> dict[str, dict[str, float]]:
     """P10, P50 and P90 of displaced, redeployed, new and net hours (and net FTE) when each
     mode's hours per asset move by the drawn multipliers (``draws[<mode>_hours_per_asset]``
-    over its observed value): every role of a mode scales together."""
+    over its observed value): every role of a mode scales together.
+
+    Parameters
+    ----------
+    scen
+        :func:`shift_from_mix` at the observed hours.
+    rates
+        :func:`role_hours_per_asset`.
+    draws
+        ``<mode>_hours_per_asset`` -> drawn values (hours per asset).
+    annual_hours
+        Paid hours of one full-time post a year.
+    redeploy_share
+        Role -> redeployed share (0-1).
+
+    Returns
+    -------
+    dict
+        ``displaced_hours``, ``redeployed_hours``, ``new_hours``, ``net_hours`` (hours a year)
+        and ``net_fte`` -> ``p10``, ``p50``, ``p90``.
+    """
     by = {m: rates[rates["production_mode"] == m].set_index("role")["hours_per_asset"] for m in PRODUCTION_MODES}
     n = len(next(iter(draws.values()))) if draws else 1
     mult = {}
@@ -197,7 +302,20 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
 
 def year_assets(campaigns: pd.DataFrame, year: int = 0) -> tuple[int, float]:
     """The year analysed (``year``, or the latest campaign start year when 0) and the assets
-    delivered by campaigns starting that year."""
+    delivered by campaigns starting that year.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+    year
+        A year, or 0 for the latest.
+
+    Returns
+    -------
+    tuple
+        (year, assets delivered that year).
+    """
     years = pd.to_datetime(campaigns["start_date"]).dt.year
     y = int(years.max()) if not year else int(year)
     return y, float(campaigns.loc[years == y, "assets_delivered"].sum())
@@ -207,7 +325,23 @@ def year_assets(campaigns: pd.DataFrame, year: int = 0) -> tuple[int, float]:
 def wage_context(rates: pd.DataFrame, occupations: pd.DataFrame, fx_rates: dict[str, float]) -> pd.DataFrame:
     """Each role's rate in the data (traditional, else twin) next to its SOC code's BLS
     May 2024 hourly wages (P10, median, P90), all in the reporting currency when the
-    parameters hold a USD rate."""
+    parameters hold a USD rate.
+
+    Parameters
+    ----------
+    rates
+        :func:`role_hours_per_asset`.
+    occupations
+        The reference table ``occupations`` (BLS OEWS wages in USD per hour).
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    DataFrame
+        By role: the data's hourly rate and the BLS P10, median and P90 hourly wages
+        (reporting currency per hour), with the SOC code and whether it is a proxy.
+    """
     order = {m: i for i, m in enumerate(PRODUCTION_MODES)}
     own = rates.sort_values("production_mode", key=lambda s: s.map(order))
     own = own.drop_duplicates("role")[["role", "hourly_rate"]]
@@ -224,7 +358,20 @@ def wage_context(rates: pd.DataFrame, occupations: pd.DataFrame, fx_rates: dict[
 def exposure_comparison(exposure: pd.DataFrame, roles: list[str] | None = None) -> pd.DataFrame:
     """Roles x measures: the percentile of each published exposure index among all
     occupations (the Microsoft score x 100, which has no published percentile), side by side,
-    and how far apart each role's ranks on the measures lie."""
+    and how far apart each role's ranks on the measures lie.
+
+    Parameters
+    ----------
+    exposure
+        The reference table ``exposure`` (one row per role and measure).
+    roles
+        The roles to show (all when None).
+
+    Returns
+    -------
+    DataFrame
+        Roles x measures (percentiles 0-100) and the spread of each role's ranks.
+    """
     e = exposure.copy()
     if roles:
         e = e[e["role"].isin(roles)]
@@ -240,7 +387,18 @@ def exposure_comparison(exposure: pd.DataFrame, roles: list[str] | None = None) 
 
 def exposure_ranks(comparison: pd.DataFrame) -> pd.DataFrame:
     """Each role's rank on each measure among the roles shown (1 = most exposed): the one
-    scale on which indices built on different units can be compared."""
+    scale on which indices built on different units can be compared.
+
+    Parameters
+    ----------
+    comparison
+        :func:`exposure_comparison`.
+
+    Returns
+    -------
+    DataFrame
+        Roles x measures: rank among the roles shown (1 = most exposed).
+    """
     measures = [c for c in comparison.columns if c not in ("role", "rank_spread")]
     ranks = comparison.set_index("role")[measures].rank(ascending=False, method="min")
     return ranks.reset_index()
@@ -262,6 +420,28 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
     campaign, so this is split equally across the roster. Twin fees: twin production's fee
     per asset (fees paid in twin campaigns over their assets), split across twin models in
     proportion to their observed fees (equally when none was used yet).
+
+    Parameters
+    ----------
+    detail
+        :func:`staffing_detail` (pay in the reporting currency).
+    campaigns, models, twin_usage
+        Contract tables.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+    assets
+        The year's assets.
+    adoption_share
+        The twin share of the scenario (0-1).
+    agency_commission
+        The agency's share of a model's pay (0-1).
+
+    Returns
+    -------
+    tuple
+        (roster: one row per model with ``baseline_income``, ``scenario_photo_income``,
+        ``scenario_twin_income``, ``scenario_income`` and ``change``, reporting currency per
+        year; summary: results.json's ``labor.model_income``).
     """
     trad = detail[(detail["production_mode"] == "traditional") & (detail["role"] == "model")]
     t_assets = campaigns.loc[campaigns["production_mode"] == "traditional", "assets_delivered"].sum()
@@ -321,7 +501,19 @@ class LaborAnalysis:
 
 def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """Each campaign's paid hours per asset, in the column of its mode
-    (``traditional_hours_per_asset`` ...): the data's spread of hours per asset."""
+    (``traditional_hours_per_asset`` ...): the data's spread of hours per asset.
+
+    Parameters
+    ----------
+    staffing, campaigns
+        Contract tables.
+
+    Returns
+    -------
+    DataFrame
+        One column per mode (``traditional_hours_per_asset`` ...), a campaign's hours per
+        asset in its mode's column and NaN in the others.
+    """
     hours = staffing.groupby("campaign_id")["hours"].sum()
     c = campaigns[campaigns["assets_delivered"] > 0].set_index("campaign_id")
     per = hours.reindex(c.index).fillna(0.0) / c["assets_delivered"].astype(float)
@@ -331,7 +523,22 @@ def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
 def hours_draws(staffing: pd.DataFrame, campaigns: pd.DataFrame, hpa: dict[str, float | None], params: "Params"
                 ) -> tuple[dict[str, np.ndarray], dict[str, tuple[float, float]]]:
     """Draws of each mode's hours per asset for the labour intervals, within its campaigns'
-    P10-P90 spread (or the parameters' range): the same draws the scenarios use."""
+    P10-P90 spread (or the parameters' range): the same draws the scenarios use.
+
+    Parameters
+    ----------
+    staffing, campaigns
+        Contract tables.
+    hpa
+        :func:`hours_per_asset`.
+    params
+        The run's parameters (``driver_ranges``, ``n_draws``, ``seed``).
+
+    Returns
+    -------
+    tuple
+        (``<mode>_hours_per_asset`` -> drawn hours per asset, the ranges used as multipliers).
+    """
     observed = {f"{m}_hours_per_asset": hpa.get(m) for m in PRODUCTION_MODES}
     ranges = {**spread_ranges(campaign_hours(staffing, campaigns), observed),
               **{k: v for k, v in params.driver_ranges.items() if k in observed}}

@@ -34,7 +34,24 @@ def income_by_model_year(bookings: pd.DataFrame, usage: pd.DataFrame, campaigns:
                          models: pd.DataFrame, fx: dict[str, float], commission: float) -> pd.DataFrame:
     """Every model of the roster by year: days photographed, photographed income and twin
     fees (gross and net of commission), twin assets. A model with neither in a year has no
-    row for it; the whole-period totals are :func:`income_totals`."""
+    row for it; the whole-period totals are :func:`income_totals`.
+
+    Parameters
+    ----------
+    bookings, usage, campaigns, models
+        Contract tables (``usage`` is twin_usage).
+    fx
+        Units of the reporting currency per unit of each currency.
+    commission
+        The agency's share of a model's pay (0-1).
+
+    Returns
+    -------
+    DataFrame
+        ``model_id``, ``year``, ``shoot_days``, ``bookings``, ``photographed`` and
+        ``twin_fees`` (gross, reporting currency), ``twin_assets``, and
+        ``photographed_net``, ``twin_fees_net`` (net of commission).
+    """
     camp = campaigns[["campaign_id", "currency", "start_date"]]
     b = bookings.merge(camp, on="campaign_id")
     b = b.assign(year=pd.to_datetime(b["start_date"]).dt.year,
@@ -54,7 +71,20 @@ def income_by_model_year(bookings: pd.DataFrame, usage: pd.DataFrame, campaigns:
 
 
 def income_totals(by_year: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
-    """Whole period per model of the roster (zeros for a model never booked or used)."""
+    """Whole period per model of the roster (zeros for a model never booked or used).
+
+    Parameters
+    ----------
+    by_year
+        :func:`income_by_model_year`.
+    models
+        The contract's models table (the roster).
+
+    Returns
+    -------
+    DataFrame
+        One row per model of the roster: the same sums over the period (reporting currency).
+    """
     cols = ["shoot_days", "bookings", "photographed", "twin_assets", "twin_fees", "photographed_net", "twin_fees_net"]
     tot = by_year.groupby("model_id")[cols].sum().reindex(models["model_id"]).fillna(0.0)
     tot = tot.reset_index().merge(models[["model_id", "has_twin"]], on="model_id")
@@ -67,7 +97,18 @@ def income_totals(by_year: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """Per model, shoot days a year for brands before and after each brand's first twin
     campaign (days over the years each period spans in the data): who lost bookings once
-    their brands adopted twins."""
+    their brands adopted twins.
+
+    Parameters
+    ----------
+    bookings, campaigns
+        Contract tables.
+
+    Returns
+    -------
+    DataFrame
+        Per model: shoot days a year before and after its brands adopted.
+    """
     camps = campaigns.assign(start=pd.to_datetime(campaigns["start_date"]))
     first_twin = camps[camps["production_mode"] == "twin"].groupby("brand")["start"].min()
     b = bookings.merge(camps[["campaign_id", "brand", "start"]], on="campaign_id")
@@ -109,7 +150,32 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
     (each booking day lost with probability ``f``; the moved assets multinomial over the
     shares): the counts of models better and worse off come with their P10 to P90. The
     break-even fee is, for the median twin model, the fee per twin asset that would keep
-    their income whole: photographed income lost over the twin assets they would gain."""
+    their income whole: photographed income lost over the twin assets they would gain.
+
+    Parameters
+    ----------
+    totals_year
+        :func:`income_totals` of the base year.
+    models, campaigns
+        Contract tables.
+    fx
+        Units of the reporting currency per unit of each currency.
+    year
+        The base year.
+    adoption_share
+        The twin share every brand moves to (0-1).
+    commission
+        The agency's share of a model's pay (0-1).
+    n_draws, seed
+        Draws of who keeps which booking, and the run's seed.
+
+    Returns
+    -------
+    Projection
+        Each model's net income now and at the adoption share (reporting currency a year), the
+        counts better and worse off with P10/P50/P90, the moved share and the break-even fee
+        (reporting currency per twin asset).
+    """
     mix = labor.mix_by_brand(campaigns, year)
     moved = labor.moved_assets(mix, adoption_share, 1.0)
     photographed_assets = float(mix[["traditional", "hybrid"]].to_numpy().sum())
@@ -167,7 +233,22 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
 def representation_by_season(bookings: pd.DataFrame, usage: pd.DataFrame, campaigns: pd.DataFrame,
                              models: pd.DataFrame, column: str, target: dict[str, float]) -> pd.DataFrame:
     """Per season, the ``column`` mix (size or age) of photographed models (weighted by
-    shoot days) beside the twin assets' mix and the target: like with like."""
+    shoot days) beside the twin assets' mix and the target: like with like.
+
+    Parameters
+    ----------
+    bookings, usage, campaigns, models
+        Contract tables.
+    column
+        ``size_range`` or ``age_band``.
+    target
+        Level -> target share (0-1).
+
+    Returns
+    -------
+    DataFrame
+        Per season and level: photographed (by shoot days), twin-asset and target shares (0-1).
+    """
     m = models[["model_id", column]]
     season = campaigns[["campaign_id", "season"]]
     photo = bookings.merge(season, on="campaign_id").merge(m, on="model_id")
@@ -243,7 +324,18 @@ def analyse(dataset: "Dataset", params: "Params") -> LivelihoodsAnalysis:
 def photographed_representation(dataset: "Dataset", params: "Params") -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Size and age mixes of photographed and twin imagery per season beside the targets
     (``target_size_mix``, ``target_age_mix``: the rights notebook's parameters); None
-    without bookings."""
+    without bookings.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters (``target_size_mix``, ``target_age_mix``).
+
+    Returns
+    -------
+    tuple or None
+        (sizes, ages) by season: :func:`representation_by_season`; None without bookings.
+    """
     if not dataset.has("bookings"):
         return None
     b, u, c, m = (dataset[n] for n in ("bookings", "twin_usage", "campaigns", "models"))

@@ -20,6 +20,18 @@ def rates_for(currencies: pd.Series, fx_rates: dict[str, float]) -> pd.Series:
     DataError
         A currency has no rate in ``fx_rates`` (exit 3); the message names the codes and
         the parameter to add them to.
+
+    Parameters
+    ----------
+    currencies
+        ISO 4217 codes, one per row.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    Series
+        The rate of each row (same index).
     """
     missing = sorted(set(currencies.dropna()) - set(fx_rates))
     if missing:
@@ -31,5 +43,20 @@ def rates_for(currencies: pd.Series, fx_rates: dict[str, float]) -> pd.Series:
 
 
 def to_reporting(amounts: pd.Series, currencies: pd.Series, fx_rates: dict[str, float]) -> pd.Series:
-    """``amounts`` (each in its row's currency) in the reporting currency."""
+    """``amounts`` (each in its row's currency) in the reporting currency.
+
+    Parameters
+    ----------
+    amounts
+        Money, each in its row's currency.
+    currencies
+        ISO 4217 codes, one per row.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    Series
+        The amounts in the reporting currency.
+    """
     return amounts.astype(float) * rates_for(currencies, fx_rates).to_numpy()

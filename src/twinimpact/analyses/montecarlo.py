@@ -21,7 +21,20 @@ def multipliers(rng: np.random.Generator, low: float, high: float, n: int) -> np
 
 def percentiles(values: pd.Series | np.ndarray, axis: int | None = None) -> dict[str, Any]:
     """P10, P50 and P90 of draws (numpy's linear interpolation); along ``axis`` for a matrix
-    of draws (e.g. draws x years gives one value per year)."""
+    of draws (e.g. draws x years gives one value per year).
+
+    Parameters
+    ----------
+    values
+        Draws (any unit), a vector or a matrix.
+    axis
+        The axis of the draws for a matrix.
+
+    Returns
+    -------
+    dict
+        ``p10``, ``p50``, ``p90`` in the draws' unit (arrays along the other axis for a matrix).
+    """
     if axis is not None:
         p10, p50, p90 = np.percentile(np.asarray(values, dtype=float), [10, 50, 90], axis=axis)
         return {"p10": p10, "p50": p50, "p90": p90}

@@ -22,7 +22,20 @@ PARAMETERS: tuple[str, ...] = ()
 
 
 def table_summary(row_counts: dict[str, int], fingerprints: dict[str, str]) -> pd.DataFrame:
-    """One row per table: rows and the first 12 hex digits of its sha256."""
+    """One row per table: rows and the first 12 hex digits of its sha256.
+
+    Parameters
+    ----------
+    row_counts
+        Table -> rows.
+    fingerprints
+        Table -> sha256 of its content.
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``rows``, ``columns``, ``sha256`` (12 hex digits).
+    """
     return pd.DataFrame([
         {"table": name, "rows": rows, "columns": len(CONTRACT[name].columns), "sha256": fingerprints.get(name, "")[:12]}
         for name, rows in row_counts.items()
@@ -30,7 +43,18 @@ def table_summary(row_counts: dict[str, int], fingerprints: dict[str, str]) -> p
 
 
 def campaign_coverage(campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Campaigns and assets delivered by brand and production mode."""
+    """Campaigns and assets delivered by brand and production mode.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+
+    Returns
+    -------
+    DataFrame
+        ``brand``, ``production_mode``, ``campaigns``, ``assets``, ``first_start``, ``last_start``.
+    """
     return (campaigns.groupby(["brand", "production_mode"])
             .agg(campaigns=("campaign_id", "size"), assets=("assets_delivered", "sum"),
                  first_start=("start_date", "min"), last_start=("start_date", "max"))
@@ -38,7 +62,20 @@ def campaign_coverage(campaigns: pd.DataFrame) -> pd.DataFrame:
 
 
 def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
-    """Posts counted by ``by`` in the engine (columns of posts, or ``month`` YYYY-MM)."""
+    """Posts counted by ``by`` in the engine (columns of posts, or ``month`` YYYY-MM).
+
+    Parameters
+    ----------
+    posts
+        The posts table: an ibis expression in its engine, or a frame.
+    by
+        Columns of posts to count by; ``month`` for the month posted.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns and ``posts``, sorted.
+    """
     t = as_table(posts)
     keys = ["ym" if b == "month" else b for b in by]
     if "month" in by:  # YYYYMM in the engine (cheaper than text on millions of rows), text here
@@ -51,7 +88,23 @@ def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
 
 
 def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any]:
-    """Date span of the data and days from its newest post to the run date."""
+    """Date span of the data and days from its newest post to the run date.
+
+    Parameters
+    ----------
+    posts
+        The posts table (ibis expression or frame).
+    campaigns
+        The contract's campaigns table.
+    as_of
+        The run date.
+
+    Returns
+    -------
+    dict
+        ``first_post``, ``last_post``, ``first_campaign``, ``last_campaign`` (ISO dates or
+        None) and ``days_since_last_post``.
+    """
     t = as_table(posts)
     span = t.aggregate(first=t.posted_at.min(), last=t.posted_at.max(), n=t.count()).to_pandas().iloc[0]
     has = int(span["n"]) > 0
@@ -67,13 +120,41 @@ def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any
 
 
 def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> DataBlock:
-    """The ``data`` block of results.json."""
+    """The ``data`` block of results.json.
+
+    Parameters
+    ----------
+    row_counts
+        Table -> rows.
+    fresh
+        :func:`freshness`.
+    brands
+        The brands present.
+
+    Returns
+    -------
+    DataBlock
+        results.json's ``data``.
+    """
     return {"rows": row_counts, "first_post": fresh["first_post"], "last_post": fresh["last_post"],
             "brands": sorted(brands)}
 
 
 def brands_present(campaigns: pd.DataFrame, posts: Any) -> list[str]:
-    """Every brand in the campaigns or the posts, sorted."""
+    """Every brand in the campaigns or the posts, sorted.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+    posts
+        The posts table (ibis expression or frame).
+
+    Returns
+    -------
+    list of str
+        The brands, sorted.
+    """
     t = as_table(posts)
     return sorted(set(campaigns["brand"]) | set(t.select("brand").distinct().to_pandas()["brand"]))
 

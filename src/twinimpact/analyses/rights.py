@@ -29,7 +29,22 @@ UNDERPAID_TOLERANCE = 0.01  # reporting-currency units, as docs/DATA_CONTRACT.md
 def usage_with_terms(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFrame,
                      fx_rates: dict[str, float]) -> pd.DataFrame:
     """Each twin asset with its model's consent terms, its campaign, and both fees in the
-    reporting currency (paid: campaign currency; contracted: the model's currency)."""
+    reporting currency (paid: campaign currency; contracted: the model's currency).
+
+    Parameters
+    ----------
+    twin_usage, models, campaigns
+        Contract tables.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    DataFrame
+        One row per twin asset with its model's consent terms, its campaign's brand, market,
+        currency and start, ``paid_rep`` (fee paid) and ``contracted_rep`` (fee due), both in
+        the reporting currency.
+    """
     m = models.rename(columns={"currency": "model_currency"})
     c = campaigns[["campaign_id", "brand", "market", "currency", "start_date"]].rename(
         columns={"currency": "campaign_currency"})
@@ -52,6 +67,20 @@ def audit(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFram
     - ``missing_watermark``: ``watermarked`` is false;
     - ``underpaid``: fee paid below the contracted fee, both in the reporting currency, by
       more than 0.01; ``amount_owed`` is the difference.
+
+    Parameters
+    ----------
+    twin_usage, models, campaigns
+        Contract tables.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding: ``asset_id``, ``model_id``, ``campaign_id``, ``brand``,
+        ``market``, ``used_on``, ``use``, ``breach``, ``detail`` (what was found) and
+        ``amount_owed`` (reporting currency; NaN but for ``underpaid``).
     """
     u = usage_with_terms(twin_usage, models, campaigns, fx_rates)
     has_twin = u["has_twin"].fillna(False).astype(bool)
@@ -94,14 +123,36 @@ def audit(twin_usage: pd.DataFrame, models: pd.DataFrame, campaigns: pd.DataFram
 
 
 def finding_counts(findings: pd.DataFrame) -> dict[str, int]:
-    """Findings of each breach kind (every kind present, 0 when none)."""
+    """Findings of each breach kind (every kind present, 0 when none).
+
+    Parameters
+    ----------
+    findings
+        :func:`audit`.
+
+    Returns
+    -------
+    dict
+        Breach kind -> findings.
+    """
     counts = findings["breach"].value_counts()
     return {b: int(counts.get(b, 0)) for b in BREACHES}
 
 
 def owed_by_model(findings: pd.DataFrame) -> pd.DataFrame:
     """Per model: underpaid assets and ``owed`` = sum of (contracted - paid) over them, in the
-    reporting currency, largest first (from :func:`audit`'s ``underpaid`` findings)."""
+    reporting currency, largest first (from :func:`audit`'s ``underpaid`` findings).
+
+    Parameters
+    ----------
+    findings
+        :func:`audit`.
+
+    Returns
+    -------
+    DataFrame
+        ``model_id``, ``assets`` and ``owed`` (reporting currency).
+    """
     under = findings[findings["breach"] == "underpaid"]
     g = under.groupby("model_id").agg(assets=("asset_id", "size"), owed=("amount_owed", "sum")).reset_index()
     return g.sort_values(["owed", "model_id"], ascending=[False, True]).reset_index(drop=True)
@@ -116,7 +167,22 @@ def _quarter(dates: pd.Series) -> pd.Series:
 def usage_compliance(twin_usage: pd.DataFrame, campaigns: pd.DataFrame, findings: pd.DataFrame,
                      by: list[str]) -> pd.DataFrame:
     """Per group: twin assets, watermark rate, and consent coverage (share of assets used
-    by a consenting model inside its window and scope)."""
+    by a consenting model inside its window and scope).
+
+    Parameters
+    ----------
+    twin_usage, campaigns
+        Contract tables.
+    findings
+        :func:`audit`.
+    by
+        Columns to group by (``quarter``, ``brand``, ``market``).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``assets``, ``watermark_rate`` and ``consent_coverage`` (0-1).
+    """
     u = twin_usage.merge(campaigns[["campaign_id", "brand", "market"]], on="campaign_id", how="left")
     u["quarter"] = _quarter(u["used_on"])
     consent_breaches = findings[findings["breach"].isin(CONSENT_BREACHES)]
@@ -142,7 +208,22 @@ def ai_post_counts(posts: Any) -> pd.DataFrame:
 def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group: AI-imagery posts (twin or synthetic) and the share carrying ``ai_label``.
     A post's market is its campaign's; posts without a campaign count as market 'none'.
-    ``posts`` is a posts table (ibis or frame) or :func:`ai_post_counts` of one."""
+    ``posts`` is a posts table (ibis or frame) or :func:`ai_post_counts` of one.
+
+    Parameters
+    ----------
+    posts
+        The posts table (ibis or frame) or :func:`ai_post_counts` of one.
+    campaigns
+        The contract's campaigns table.
+    by
+        Columns to group by (``quarter``, ``platform``, ``brand``, ``market``).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``ai_posts`` and ``label_share`` (0-1).
+    """
     counts = posts if isinstance(posts, pd.DataFrame) and "day" in posts.columns else ai_post_counts(posts)
     p = counts.merge(campaigns[["campaign_id", "market"]], on="campaign_id", how="left")
     p["market"] = p["market"].fillna("none")
@@ -155,7 +236,20 @@ def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.D
 
 # --- representation ----------------------------------------------------------------------
 def mix(values: pd.Series, weights: pd.Series | None = None) -> pd.Series:
-    """Shares of each category (optionally weighted), 'not stated' for missing values."""
+    """Shares of each category (optionally weighted), 'not stated' for missing values.
+
+    Parameters
+    ----------
+    values
+        One category per row.
+    weights
+        A weight per row (e.g. assets), or None for a count.
+
+    Returns
+    -------
+    Series
+        Category -> share (0-1).
+    """
     v = values.fillna("not stated").astype(str)
     w = pd.Series(1.0, index=v.index) if weights is None else weights.astype(float)
     return w.groupby(v).sum() / w.sum()
@@ -165,7 +259,23 @@ def representation(models: pd.DataFrame, twin_usage: pd.DataFrame, column: str,
                    target: dict[str, float]) -> pd.DataFrame:
     """Shares by ``column`` (size_range or age_band) of the whole roster, the twin roster
     and the published twin assets, against the target mix; and each group's distance
-    from the target (total variation: half the sum of absolute differences, 0 = on target)."""
+    from the target (total variation: half the sum of absolute differences, 0 = on target).
+
+    Parameters
+    ----------
+    models, twin_usage
+        Contract tables.
+    column
+        ``size_range`` or ``age_band``.
+    target
+        Level -> target share (0-1).
+
+    Returns
+    -------
+    DataFrame
+        One row per level: the shares of the roster, the twin roster, the twin assets and the
+        target (0-1).
+    """
     roster = mix(models[column])
     twins = mix(models.loc[models["has_twin"].astype(bool), column])
     used = twin_usage.merge(models[["model_id", column]], on="model_id", how="left")
@@ -182,6 +292,16 @@ def distance_from_target(rep: pd.DataFrame) -> dict[str, float]:
     """Total variation distance of each group's mix from the target, 0 (on target) to 1::
 
         d(group) = 0.5 * sum over levels |share_group(level) - share_target(level)|
+
+    Parameters
+    ----------
+    rep
+        :func:`representation`.
+
+    Returns
+    -------
+    dict
+        Group (``roster``, ``twin_roster``, ``twin_assets``) -> distance (0-1).
     """
     return {g: float(0.5 * np.abs(rep[g] - rep["target"]).sum()) for g in ("roster", "twin_roster", "twin_assets")}
 

@@ -26,7 +26,24 @@ def pooled_difference(costs: pd.DataFrame, seed: int, mode: str = "twin", refere
                       draws: int = BOOTSTRAP_DRAWS) -> dict[str, float | None]:
     """Pooled cost per asset of ``mode`` minus ``reference`` (reporting currency per asset),
     with a 95% percentile interval from resampling each mode's campaigns with replacement
-    (``draws`` times, seeded). ``None`` values when a mode has no campaign with assets."""
+    (``draws`` times, seeded). ``None`` values when a mode has no campaign with assets.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+    seed
+        The run's seed.
+    mode, reference
+        The production modes compared.
+    draws
+        Bootstrap resamples.
+
+    Returns
+    -------
+    dict
+        ``estimate``, ``ci_low``, ``ci_high`` in reporting currency per asset.
+    """
     rng = np.random.default_rng(seed)
     per_mode = []
     for m in (mode, reference):
@@ -46,7 +63,20 @@ def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: floa
 
         (A_trad * (c_trad - c_twin) + A_hyb * (c_hyb - c_twin)) / (A_trad + A_hyb)
 
-    with ``c`` the per-asset costs of the driver model (twin building excluded)."""
+    with ``c`` the per-asset costs of the driver model (twin building excluded).
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    traditional_assets, hybrid_assets
+        Assets of each mode that move to twins.
+
+    Returns
+    -------
+    float or None
+        Reporting currency per moved asset; None without the drivers it needs.
+    """
     moved = traditional_assets + hybrid_assets
     if moved <= 0 or (hybrid_assets > 0 and d.get("hybrid_per_asset") is None) or \
             any(d.get(k) is None for k in CORE_DRIVERS):
@@ -60,7 +90,32 @@ def reconciliation(pooled: dict[str, float | None], d: dict[str, Any], volume: f
                    mc_p50: float | None, fit: CostFunction | None, typical_assets: float | None,
                    mix: tuple[float, float] | None) -> pd.DataFrame:
     """Every savings-per-asset figure of the workbook, with why it differs from the headline
-    (reporting currency per asset, traditional minus twin unless said)."""
+    (reporting currency per asset, traditional minus twin unless said).
+
+    Parameters
+    ----------
+    pooled
+        Mode -> pooled cost per asset (reporting currency).
+    d
+        Observed drivers.
+    volume
+        The season volume the headline is computed at (assets).
+    base_savings
+        Savings per asset of the driver model at ``volume`` (reporting currency).
+    mc_p50
+        The Monte Carlo median of savings per asset (reporting currency).
+    fit
+        The fitted cost function, or None.
+    typical_assets
+        A typical campaign's size (assets), for the like-for-like figure.
+    mix
+        (traditional, hybrid) assets moved from today's mix, or None.
+
+    Returns
+    -------
+    DataFrame
+        ``figure``, ``value`` (reporting currency per asset) and ``why it differs``.
+    """
     rows: list[dict[str, Any]] = []
     trad, twin = pooled.get("traditional"), pooled.get("twin")
     rows.append({"figure": "pooled observed", "value": trad - twin if trad is not None and twin is not None else None,

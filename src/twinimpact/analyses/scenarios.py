@@ -37,7 +37,20 @@ ENGAGEMENT_BIN_WIDTH = 0.1
 
 def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
     """Share (0-1) of the assets of campaigns starting in ``year`` that were made in twin
-    campaigns (hybrid campaigns count as not twin); 0 when the year has no assets."""
+    campaigns (hybrid campaigns count as not twin); 0 when the year has no assets.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+    year
+        The base year.
+
+    Returns
+    -------
+    float
+        Twin share of the year's assets (0-1).
+    """
     y = pd.to_datetime(campaigns["start_date"]).dt.year == year
     total = campaigns.loc[y, "assets_delivered"].sum()
     twin = campaigns.loc[y & (campaigns["production_mode"] == "twin"), "assets_delivered"].sum()
@@ -50,6 +63,23 @@ def adoption_path(mix: pd.DataFrame, target_share: float, horizon_years: int, vo
     (:func:`twinimpact.analyses.labor.moved_assets`) while volume grows at ``volume_growth``::
 
         assets_t = assets * (1 + g)^t       moved_t(mode) = (1 + g)^t * moved(mode, fraction t / H)
+
+    Parameters
+    ----------
+    mix
+        Assets by brand and mode in the base year (:func:`twinimpact.analyses.labor.mix_by_brand`).
+    target_share
+        The twin share every brand moves to (0-1).
+    horizon_years
+        Years of the path.
+    volume_growth
+        Yearly growth of the assets (0.05 = 5% a year).
+
+    Returns
+    -------
+    DataFrame
+        One row per year: ``year`` (1..H), ``fraction`` of the way, ``assets``,
+        ``moved_traditional``, ``moved_hybrid`` and ``twin_share`` reached (0-1).
     """
     total = float(mix.to_numpy().sum())
     twin_now = float(mix["twin"].sum())
@@ -82,6 +112,20 @@ def savings_draws(d: dict[str, np.ndarray], path: pd.DataFrame, twins_per_season
     seasons of ``twins_per_season`` twins at ``twin_creation_cost / twin_life_seasons``.
     Drivers are drawn once per draw and held across years (uncertainty about the unit
     costs, not year-to-year noise).
+
+    Parameters
+    ----------
+    d
+        Drawn drivers (reporting currency per asset, per shoot day or per twin).
+    path
+        :func:`adoption_path`.
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    ndarray
+        Draws x years, reporting currency a year.
     """
     twin = cost.twin_variable_per_asset(d)
     trad_margin = cost.traditional_per_asset(d) - twin
@@ -100,7 +144,23 @@ def engagement_value_draws(dataset: "Dataset", params: "Params", base_year: int,
     currency): ``value_per_engagement * E * (IRR_twin * IRR_label - 1)`` with ``E`` the base
     year's engagements per asset delivered and the rate ratios drawn from the Poisson fit's
     sampling distribution (normal on the log scale, with their covariance). A moved asset
-    becomes labelled twin imagery instead of unlabelled human imagery."""
+    becomes labelled twin imagery instead of unlabelled human imagery.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters (``value_per_engagement`` in the reporting currency).
+    base_year, base_assets
+        The base year and its assets.
+    n_draws
+        Draws of the rate ratios.
+
+    Returns
+    -------
+    tuple
+        (per moved asset, the engagement value gained or lost, reporting currency, one value
+        per draw; results.json's ``scenarios.engagement``).
+    """
     posts = dataset.table("posts")
     fit = fit_poisson(build_design(aggregate_cells(posts, "engagements", ENGAGEMENT_BIN_WIDTH)))
     names = ["imagery[twin]", "ai_label"]
@@ -138,7 +198,20 @@ class ScenarioAnalysis:
 
 
 def unavailable(why: str, params: "Params") -> ScenarioAnalysis:
-    """The scenarios when the data cannot carry them: every figure null, the reason stated."""
+    """The scenarios when the data cannot carry them: every figure null, the reason stated.
+
+    Parameters
+    ----------
+    why
+        The reason, in words.
+    params
+        The run's parameters.
+
+    Returns
+    -------
+    ScenarioAnalysis
+        Null figures; ``why_not`` and the conclusion say why.
+    """
     pct = {"p10": None, "p50": None, "p90": None}
     conclusion = {"direction": None, "statement": f"The adoption path cannot be valued: {why}"}
     block = {"npv": pct, "horizon_years": params.horizon_years, "not_available": why}
@@ -177,7 +250,20 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
 
 def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> ScenarioAnalysis:
     """:func:`analyse` with drivers' observed values multiplied by ``scale`` (a what-if:
-    ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values."""
+    ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values.
+
+    Parameters
+    ----------
+    dataset, params
+        As :func:`analyse`.
+    scale
+        Driver name -> multiplier of its observed value (the what-if sliders).
+
+    Returns
+    -------
+    ScenarioAnalysis
+        As :func:`analyse`.
+    """
     campaigns, fx = dataset["campaigns"], params.fx_rates
     costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
     drivers = driver_model.observed_drivers(costs, dataset["twin_usage"])

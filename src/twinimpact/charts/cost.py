@@ -12,7 +12,19 @@ from twinimpact.words.labels import words
 
 
 def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
-    """Stacked bars: pooled cost per asset by category, one bar per mode."""
+    """Stacked bars: pooled cost per asset by category, one bar per mode.
+
+    Parameters
+    ----------
+    per_asset
+        :func:`twinimpact.analyses.cost.category_per_asset` (reporting currency per asset).
+    currency
+        The reporting currency's code, for the axis and the title.
+
+    Returns
+    -------
+    Figure
+    """
     totals = per_asset.groupby("production_mode")["per_asset"].sum()
     modes = [m for m in PRODUCTION_MODES if m in totals.index]
     title = "Cost per finished asset by production mode and what it is made of"
@@ -34,7 +46,19 @@ def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def cost_per_asset_over_time(by_season: pd.DataFrame, currency: str) -> go.Figure:
-    """Pooled cost per asset by season, one line per mode."""
+    """Pooled cost per asset by season, one line per mode.
+
+    Parameters
+    ----------
+    by_season
+        :func:`twinimpact.analyses.cost.rollup` by season and mode (reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     order = season_order(by_season["season"])
     last = by_season[by_season["season"] == order[-1]].set_index("production_mode")["cost_per_asset"]
     first = by_season[by_season["season"] == order[0]].set_index("production_mode")["cost_per_asset"]
@@ -55,7 +79,23 @@ def cost_per_asset_over_time(by_season: pd.DataFrame, currency: str) -> go.Figur
 
 
 def cost_function(costs: pd.DataFrame, fitted: pd.DataFrame, currency: str, at_assets: float) -> go.Figure:
-    """Campaign running cost against assets (log-log) with the fitted cost function per mode."""
+    """Campaign running cost against assets (log-log) with the fitted cost function per mode.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+    fitted
+        :func:`twinimpact.analyses.cost_function.like_for_like`.
+    currency
+        The reporting currency's code.
+    at_assets
+        The campaign size the title prices (assets).
+
+    Returns
+    -------
+    Figure
+    """
     fig = base_figure("Like for like: running cost against campaign size, with the fitted cost function",
                "each dot a campaign; lines: fitted expected cost (market mix of the data)")
     for mode, color in MODE_COLORS.items():
@@ -82,7 +122,23 @@ def cost_function(costs: pd.DataFrame, fitted: pd.DataFrame, currency: str, at_a
 
 
 def break_even(curve: pd.DataFrame, n_star: float | None, currency: str, volume: float | None) -> go.Figure:
-    """Season cost of twin vs traditional production against assets per season."""
+    """Season cost of twin vs traditional production against assets per season.
+
+    Parameters
+    ----------
+    curve
+        :func:`twinimpact.analyses.cost.break_even_curve` (reporting currency per season).
+    n_star
+        Break-even assets per season, or None (never).
+    currency
+        The reporting currency's code.
+    volume
+        The typical season volume (assets), marked when given.
+
+    Returns
+    -------
+    Figure
+    """
     if n_star is None:
         title = "Twin production never catches up with traditional at these unit costs"
     else:
@@ -102,7 +158,19 @@ def break_even(curve: pd.DataFrame, n_star: float | None, currency: str, volume:
 
 
 def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
-    """Horizontal bars: savings per asset with each driver at its low and high multiplier."""
+    """Horizontal bars: savings per asset with each driver at its low and high multiplier.
+
+    Parameters
+    ----------
+    table
+        :func:`twinimpact.analyses.cost.tornado` (reporting currency per asset).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     t = table.iloc[::-1]
     base = float(table["base"].iloc[0])
     top = table.iloc[0]
@@ -121,7 +189,21 @@ def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str) -> go.Figure:
-    """Histogram of Monte Carlo savings per asset with P10, P50 and P90 marked."""
+    """Histogram of Monte Carlo savings per asset with P10, P50 and P90 marked.
+
+    Parameters
+    ----------
+    draws
+        Savings per asset over the Monte Carlo draws (reporting currency).
+    pct
+        Their ``p10``, ``p50``, ``p90``.
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     fig = base_figure(f"Twins {statements.signed_money_words(pct['p50'], currency)} per asset (P50); 80% of draws between "
                f"{currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
                f"Monte Carlo over the cost drivers, {len(draws):,} draws")

@@ -12,7 +12,19 @@ from twinimpact.charts.theme import base_figure
 
 
 def rates_vs_benchmarks(plat: pd.DataFrame, bands: pd.DataFrame) -> go.Figure:
-    """Engagements per impression by platform, with published per-impression benchmarks."""
+    """Engagements per impression by platform, with published per-impression benchmarks.
+
+    Parameters
+    ----------
+    plat
+        :func:`twinimpact.analyses.engagement.rates` by platform (engagements per impression).
+    bands
+        :func:`twinimpact.analyses.engagement.benchmark_bands`.
+
+    Returns
+    -------
+    Figure
+    """
     plat = plat.sort_values("per_impression", ascending=False)
     top = plat.iloc[0]
     fig = base_figure(f"{str(top['platform']).capitalize()} engages most per impression "
@@ -30,7 +42,19 @@ def rates_vs_benchmarks(plat: pd.DataFrame, bands: pd.DataFrame) -> go.Figure:
 
 
 def irr_forest(tables: dict[str, pd.DataFrame], terms: dict[str, str]) -> go.Figure:
-    """Forest plot of incidence-rate ratios with 95% intervals, one marker per model."""
+    """Forest plot of incidence-rate ratios with 95% intervals, one marker per model.
+
+    Parameters
+    ----------
+    tables
+        Fit name -> its rate-ratio table (``term``, ``irr``, ``ci_low``, ``ci_high``).
+    terms
+        Term -> the label shown.
+
+    Returns
+    -------
+    Figure
+    """
     first = next(iter(tables.values())).set_index("term")
     parts = []
     for term, label in terms.items():
@@ -56,7 +80,19 @@ def irr_forest(tables: dict[str, pd.DataFrame], terms: dict[str, str]) -> go.Fig
 
 
 def label_effect(by: pd.DataFrame, irr: dict[str, float | None]) -> go.Figure:
-    """Raw engagement per impression of AI imagery with and without the AI label."""
+    """Raw engagement per impression of AI imagery with and without the AI label.
+
+    Parameters
+    ----------
+    by
+        :func:`twinimpact.analyses.engagement.rates` by imagery and label.
+    irr
+        The label's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
+
+    Returns
+    -------
+    Figure
+    """
     sub = by[by["imagery"].isin(["twin", "synthetic"])].copy()
     sub["label"] = sub["ai_label"].map({True: "labelled", False: "unlabelled"})
     fig = base_figure(statements.label_title(irr), "bars: raw pooled rates by imagery and label; the rate ratio in "
@@ -71,7 +107,19 @@ def label_effect(by: pd.DataFrame, irr: dict[str, float | None]) -> go.Figure:
 
 
 def event_study(event: pd.DataFrame, did: dict[str, Any]) -> go.Figure:
-    """Engagement by month relative to each brand's first twin campaign."""
+    """Engagement by month relative to each brand's first twin campaign.
+
+    Parameters
+    ----------
+    event
+        :func:`twinimpact.analyses.event_study.event_study`'s monthly rate ratios.
+    did
+        Its before/after study (results.json's ``engagement.did_after_adoption``).
+
+    Returns
+    -------
+    Figure
+    """
     if event.empty:
         return base_figure("No adoption to study: no brand has a twin or hybrid campaign")
     fig = base_figure(statements.event_study_title(did),

@@ -12,7 +12,19 @@ from twinimpact.words.labels import words
 
 
 def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]) -> go.Figure:
-    """Grouped bars: hours per asset by role and mode."""
+    """Grouped bars: hours per asset by role and mode.
+
+    Parameters
+    ----------
+    rates
+        :func:`twinimpact.analyses.labor.role_hours_per_asset`.
+    pooled
+        Mode -> paid hours per asset (:func:`twinimpact.analyses.labor.hours_per_asset`).
+
+    Returns
+    -------
+    Figure
+    """
     t, w = pooled.get("traditional"), pooled.get("twin")
     title = "Hours of paid work per finished asset by role"
     if t and w:
@@ -28,7 +40,21 @@ def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]
 
 
 def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float, moved: float) -> go.Figure:
-    """Per role: displaced hours split into lost and redeployed, new twin work, and net."""
+    """Per role: displaced hours split into lost and redeployed, new twin work, and net.
+
+    Parameters
+    ----------
+    table
+        The scenario by role (:func:`twinimpact.analyses.labor.shift_from_mix`'s ``table``; hours a year).
+    share
+        The adoption share (0-1).
+    year, assets, moved
+        The year, its assets and the assets moved to twins.
+
+    Returns
+    -------
+    Figure
+    """
     t = table.set_index("role").reindex([r for r in ROLES if r in set(table["role"])]).reset_index()
     fig = base_figure(statements.labour_title(t, share, year, assets, moved),
                       "hours per year by role, against today's mix: displaced = lost + redeployed; net = new - lost")
@@ -46,7 +72,19 @@ def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float,
 
 
 def pay_by_engagement(pay: pd.DataFrame, currency: str) -> go.Figure:
-    """Stacked bars: pay by role and engagement type."""
+    """Stacked bars: pay by role and engagement type.
+
+    Parameters
+    ----------
+    pay
+        :func:`twinimpact.analyses.labor.pay_by_role` (reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     share_free = pay.loc[pay["engagement"] != "employee", "pay"].sum() / pay["pay"].sum()
     fig = base_figure(f"{share_free:.0%} of creative pay goes to freelancers and agencies, not employees",
                "total pay in the data by role and engagement type")
@@ -59,7 +97,19 @@ def pay_by_engagement(pay: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def wage_bands(wages: pd.DataFrame, currency: str) -> go.Figure:
-    """Each role's rate in the data against the BLS May 2024 P10-P90 band and median."""
+    """Each role's rate in the data against the BLS May 2024 P10-P90 band and median.
+
+    Parameters
+    ----------
+    wages
+        :func:`twinimpact.analyses.labor.wage_context` (reporting currency per hour).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     w = wages.dropna(subset=["median_hourly_wage"]).copy()
     above = int((w["hourly_rate"] > w["median_hourly_wage"]).sum())
     fig = base_figure(f"The brand pays above the US median wage in {above} of {len(w)} roles (freelance and agency "
@@ -78,7 +128,19 @@ def wage_bands(wages: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def exposure_heatmap(ranks: pd.DataFrame, values: pd.DataFrame) -> go.Figure:
-    """Roles x exposure measures: rank among these roles (colour) with the published value (text)."""
+    """Roles x exposure measures: rank among these roles (colour) with the published value (text).
+
+    Parameters
+    ----------
+    ranks
+        :func:`twinimpact.analyses.labor.exposure_ranks`.
+    values
+        :func:`twinimpact.analyses.labor.exposure_comparison` (the published values, shown as text).
+
+    Returns
+    -------
+    Figure
+    """
     measures = [c for c in ranks.columns if c != "role"]
     title = statements.exposure_title(ranks)
     fig = base_figure(title, "colour: rank among these roles (1 = most exposed); text: percentile among all occupations "
@@ -93,7 +155,21 @@ def exposure_heatmap(ranks: pd.DataFrame, values: pd.DataFrame) -> go.Figure:
 
 
 def model_income(income: pd.DataFrame, currency: str, share: float) -> go.Figure:
-    """Each model's yearly income change at the adoption share, twin models highlighted."""
+    """Each model's yearly income change at the adoption share, twin models highlighted.
+
+    Parameters
+    ----------
+    income
+        The roster of :func:`twinimpact.analyses.labor.model_income` (reporting currency a year).
+    currency
+        The reporting currency's code.
+    share
+        The adoption share (0-1).
+
+    Returns
+    -------
+    Figure
+    """
     gain = int((income["change"] > 1e-9).sum())
     fig = base_figure(f"At {share:.0%} adoption, {gain} of {len(income)} models earn more, {len(income) - gain} earn less",
                f"change in each model's yearly income (photographed days + twin fees, net of agency commission), "
@@ -111,7 +187,19 @@ def model_income(income: pd.DataFrame, currency: str, share: float) -> go.Figure
 
 def income_by_model(totals: pd.DataFrame, currency: str) -> go.Figure:
     """Each model's income over the whole period, photographed and from their twin (gross),
-    largest first: the distribution, not the average."""
+    largest first: the distribution, not the average.
+
+    Parameters
+    ----------
+    totals
+        :func:`twinimpact.analyses.livelihoods.income_totals` (reporting currency, gross).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     t = totals.sort_values(["total", "model_id"], ascending=[False, True])
     top = t.iloc[0]
     twin_share = float(t["twin_fees"].sum() / t["total"].sum()) if t["total"].sum() > 0 else 0.0

@@ -11,7 +11,17 @@ from twinimpact.words.labels import words
 
 
 def campaigns_by_season(campaigns: pd.DataFrame) -> go.Figure:
-    """Stacked bars of campaigns per season by production mode."""
+    """Stacked bars of campaigns per season by production mode.
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+
+    Returns
+    -------
+    Figure
+    """
     order = season_order(campaigns["season"])
     counts = campaigns.groupby(["season", "production_mode"]).size().unstack(fill_value=0).reindex(order, fill_value=0)
     twin_share = (counts.get("twin", 0) + counts.get("hybrid", 0)) / counts.sum(axis=1)
@@ -26,7 +36,17 @@ def campaigns_by_season(campaigns: pd.DataFrame) -> go.Figure:
 
 
 def posts_by_month(counts: pd.DataFrame) -> go.Figure:
-    """Posts per month by imagery type (stacked), from counts by month and imagery."""
+    """Posts per month by imagery type (stacked), from counts by month and imagery.
+
+    Parameters
+    ----------
+    counts
+        :func:`twinimpact.analyses.overview.post_counts` by month and imagery.
+
+    Returns
+    -------
+    Figure
+    """
     wide = counts.pivot_table(index="month", columns="imagery", values="posts", aggfunc="sum", fill_value=0)
     wide = wide.sort_index()
     ai = wide.reindex(columns=["twin", "synthetic"], fill_value=0).sum(axis=1) / wide.sum(axis=1)
@@ -42,7 +62,21 @@ def posts_by_month(counts: pd.DataFrame) -> go.Figure:
 
 
 def coverage_heatmap(counts: pd.DataFrame, rows: str, cols: str, value: str, title: str) -> go.Figure:
-    """An annotated heatmap of ``value`` by two categorical columns of a counts frame."""
+    """An annotated heatmap of ``value`` by two categorical columns of a counts frame.
+
+    Parameters
+    ----------
+    counts
+        A counts frame (e.g. :func:`twinimpact.analyses.overview.post_counts`).
+    rows, cols, value
+        Its columns shown as rows, as columns and as the cells' number.
+    title
+        The chart's title (a finding).
+
+    Returns
+    -------
+    Figure
+    """
     table = counts.pivot_table(index=rows, columns=cols, values=value, aggfunc="sum", fill_value=0)
     fig = base_figure(title)
     fig.add_heatmap(z=table.values, x=[str(c) for c in table.columns], y=[str(r) for r in table.index],

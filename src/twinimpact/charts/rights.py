@@ -11,7 +11,23 @@ from twinimpact.words.labels import words
 
 
 def findings_summary(counts: dict[str, int], assets: int, owed: float, currency: str) -> go.Figure:
-    """Bar per breach type."""
+    """Bar per breach type.
+
+    Parameters
+    ----------
+    counts
+        Breach kind -> findings.
+    assets
+        Twin assets audited.
+    owed
+        Money owed to models (reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     total = sum(counts.values())
     title = (f"{total} rights findings on {assets:,} twin assets; {currency} {owed:,.2f} owed to models"
              if total else f"No rights findings on {assets:,} twin assets")
@@ -24,7 +40,19 @@ def findings_summary(counts: dict[str, int], assets: int, owed: float, currency:
 
 
 def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure:
-    """Watermark rate, consent coverage and AI-label share by quarter."""
+    """Watermark rate, consent coverage and AI-label share by quarter.
+
+    Parameters
+    ----------
+    usage_q
+        :func:`twinimpact.analyses.rights.usage_compliance` by quarter.
+    labels_q
+        :func:`twinimpact.analyses.rights.label_compliance` by quarter.
+
+    Returns
+    -------
+    Figure
+    """
     total = usage_q["assets"].sum() if len(usage_q) else 0
     worst = usage_q.sort_values("consent_coverage").iloc[0] if len(usage_q) else None
     title = statements.compliance_title(
@@ -45,7 +73,21 @@ def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure
 
 
 def representation(rep: pd.DataFrame, column: str, distance: dict[str, float]) -> go.Figure:
-    """Shares of each level for the target, roster, twin roster and published twin assets."""
+    """Shares of each level for the target, roster, twin roster and published twin assets.
+
+    Parameters
+    ----------
+    rep
+        :func:`twinimpact.analyses.rights.representation`.
+    column
+        ``size_range`` or ``age_band``.
+    distance
+        :func:`twinimpact.analyses.rights.distance_from_target`.
+
+    Returns
+    -------
+    Figure
+    """
     fig = base_figure(statements.representation_title(column, distance),
                       "shares by group; distance = total variation from the target")
     colors = {"target": "#A0A4A8", "roster": "#3D5A80", "twin_roster": "#E0A43A", "twin_assets": "#C8553D"}

@@ -11,7 +11,23 @@ from twinimpact.charts.theme import MODE_COLORS, add_histogram, base_figure
 
 def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, start: float, target: float
                      ) -> go.Figure:
-    """Histogram of the NPV draws of the adoption path with P10, P50 and P90 marked."""
+    """Histogram of the NPV draws of the adoption path with P10, P50 and P90 marked.
+
+    Parameters
+    ----------
+    draws
+        NPV of the adoption path over the draws (reporting currency).
+    pct
+        Their ``p10``, ``p50``, ``p90``.
+    currency
+        The reporting currency's code.
+    horizon, start, target
+        Years of the path, and the twin share at its start and end (0-1).
+
+    Returns
+    -------
+    Figure
+    """
     import numpy as np
 
     negative = float((np.asarray(draws) < 0).mean())
@@ -27,7 +43,19 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
 
 
 def scenario_years(yearly: pd.DataFrame, currency: str) -> go.Figure:
-    """Yearly savings: P10-P90 band and P50 line."""
+    """Yearly savings: P10-P90 band and P50 line.
+
+    Parameters
+    ----------
+    yearly
+        The scenario's years (savings P10/P50/P90, reporting currency a year).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     last = yearly.iloc[-1]
     fig = base_figure(f"By year {int(last['year'])}, twins "
                       f"{statements.signed_money_words(last['savings_p50'], currency)} a year (P50)",
@@ -44,7 +72,17 @@ def scenario_years(yearly: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def scenario_jobs(yearly: pd.DataFrame) -> go.Figure:
-    """Creative FTE lost and created per year, and the net change."""
+    """Creative FTE lost and created per year, and the net change.
+
+    Parameters
+    ----------
+    yearly
+        The scenario's years (FTE lost, created and net).
+
+    Returns
+    -------
+    Figure
+    """
     last = yearly.iloc[-1]
     fig = base_figure(f"By year {int(last['year'])}: {last['lost_fte']:.1f} FTE of creative work lost, "
                       f"{last['redeployed_fte']:.1f} redeployed, {last['new_fte']:.1f} created; net "
@@ -60,7 +98,19 @@ def scenario_jobs(yearly: pd.DataFrame) -> go.Figure:
 
 
 def model_payouts(yearly: pd.DataFrame, currency: str) -> go.Figure:
-    """Per year: twin fees models gain against the photographed pay they lose."""
+    """Per year: twin fees models gain against the photographed pay they lose.
+
+    Parameters
+    ----------
+    yearly
+        The scenario's years (models' twin fees and photographed pay lost, reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
     fees, lost = yearly["model_twin_fees"].sum(), yearly["model_photo_pay_lost"].sum()
     fig = base_figure(f"Twin fees replace {fees / lost:.0%} of the photographed pay models lose"
                if lost > 0 else "Models' twin fees and photographed pay",

@@ -69,7 +69,20 @@ class ExprRows:
         return ~(x.isnan() | (x == float("inf")) | (x == float("-inf")))
 
     def lookup(self, name: str, mapping: dict[str, float]) -> Any:
-        """The number ``mapping`` holds for each row's ``name`` (null where it holds none)."""
+        """The number ``mapping`` holds for each row's ``name`` (null where it holds none).
+
+        Parameters
+        ----------
+        name
+            A column of the rows.
+        mapping
+            Its value -> a number.
+
+        Returns
+        -------
+        Any
+            A numeric ibis column (null where ``mapping`` holds none).
+        """
         import ibis
 
         if not mapping:
@@ -211,7 +224,18 @@ def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
 
 
 def fingerprint_of(values: dict[str, Any]) -> str:
-    """sha256 of a table's fingerprint aggregates."""
+    """sha256 of a table's fingerprint aggregates.
+
+    Parameters
+    ----------
+    values
+        The aggregates of :func:`fingerprint_parts`, evaluated.
+
+    Returns
+    -------
+    str
+        sha256 in hex.
+    """
     parts = [int(values.get(k) or 0) for k in ("_fp_rows", "_fp_a", "_fp_b")]
     return hashlib.sha256(("v2:" + ":".join(map(str, parts))).encode()).hexdigest()
 
@@ -376,7 +400,28 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
              ) -> dict[str, Checked]:
     """Every rule of every contract table, each table checked in its own engine; raises
     :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
-    Tables named in ``large`` are checked last."""
+    Tables named in ``large`` are checked last.
+
+    Parameters
+    ----------
+    tables
+        Table name -> ibis table in its engine (raw types: text from CSV, native otherwise).
+    currencies
+        The codes with an exchange rate.
+    reporting_currency
+        The reporting currency's code.
+    as_of
+        The run date (no date may lie after it).
+    origins
+        Table name -> where it came from (file, line numbers), for the messages.
+    large
+        Tables kept in the engine, checked last.
+
+    Returns
+    -------
+    dict
+        Table name -> :class:`Checked` (its typed expression and fingerprint).
+    """
     origins = origins or {}
     issues: list[Issue] = []
     tables = {n: t for n, t in tables.items() if n in CONTRACT}

@@ -157,6 +157,21 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
     Returns the typed frame, the issues of the ``present`` and ``type`` rules, and the rows
     of each column that failed to parse (they are empty in the typed frame and must not
     be reported again as empty).
+
+    Parameters
+    ----------
+    raw
+        A contract table as read (text from CSV, or native types).
+    table
+        Its contract.
+    origin
+        Where it came from, for the messages.
+
+    Returns
+    -------
+    tuple
+        (the frame in the contract's types, the issues of values that do not parse, column ->
+        rows that did not parse).
     """
     issues: list[Issue] = []
     unparsed: dict[str, set[int]] = {}
@@ -208,13 +223,41 @@ class FrameRows:
         return pd.Series(np.isfinite(values), index=self.frame.index)
 
     def lookup(self, name: str, mapping: dict[str, float]) -> pd.Series:
-        """The number ``mapping`` holds for each row's ``name`` (missing where it holds none)."""
+        """The number ``mapping`` holds for each row's ``name`` (missing where it holds none).
+
+        Parameters
+        ----------
+        name
+            A column of the rows.
+        mapping
+            Its value -> a number.
+
+        Returns
+        -------
+        Any
+            A numeric pandas Series (missing where ``mapping`` holds none).
+        """
         return self.frame[name].map(mapping).astype("Float64")
 
 
 def passes(rule: Rule, frame: pd.DataFrame, ctx: Context) -> pd.Series:
     """Whether each row passes ``rule``; a check that yields a missing value passes the row
-    (as a SQL filter on the same expression would keep it out of the breaking rows)."""
+    (as a SQL filter on the same expression would keep it out of the breaking rows).
+
+    Parameters
+    ----------
+    rule
+        A ``not_empty``, ``unique`` or ``row`` rule.
+    frame
+        The typed table.
+    ctx
+        What rules that look beyond one row need.
+
+    Returns
+    -------
+    Series
+        Bool per row.
+    """
     if rule.kind == "not_empty":
         return frame[rule.column].notna()
     if rule.kind == "unique":
@@ -228,7 +271,27 @@ def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Orig
                    unparsed: dict[str, set[int]] | None = None, check_unique: bool = True) -> list[Issue]:
     """Every rule of one typed table, as issues in the contract's order (empty = clean).
     Rows already reported as values that do not parse are not reported again under the
-    same column's other rules."""
+    same column's other rules.
+
+    Parameters
+    ----------
+    frame
+        The typed table.
+    table
+        Its contract.
+    ctx
+        What rules that look beyond one row need.
+    origin
+        Where it came from, for the messages.
+    unparsed
+        Column -> rows already reported as unparseable.
+    check_unique
+        Whether ``unique`` rules run here.
+
+    Returns
+    -------
+    list of Issue
+    """
     unparsed = unparsed or {}
     issues: list[Issue] = []
     for rule in RULES[table.name]:
@@ -242,7 +305,23 @@ def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Orig
 
 
 def context(typed: dict[str, pd.DataFrame], currencies: set[str], reporting_currency: str, as_of: date) -> Context:
-    """What the rules that look beyond one row need, from the typed tables at hand."""
+    """What the rules that look beyond one row need, from the typed tables at hand.
+
+    Parameters
+    ----------
+    typed
+        Table name -> typed frame.
+    currencies
+        The codes with an exchange rate.
+    reporting_currency
+        The reporting currency's code.
+    as_of
+        The run date.
+
+    Returns
+    -------
+    Context
+    """
     keys = {n: set(typed[n][t.key].dropna()) for n, t in CONTRACT.items() if t.key and n in typed}
     values: dict[str, dict[str, float]] = {}
     if "campaigns" in typed:
@@ -266,6 +345,26 @@ def validate_tables(
     Tables named in ``elsewhere`` are validated by the caller (in chunks) and skipped here;
     none of them may be the target of a foreign key. Raises :class:`ContractViolation`
     (exit 3) listing every broken rule.
+
+    Parameters
+    ----------
+    raw
+        Table name -> frame as read.
+    currencies
+        The codes with an exchange rate.
+    reporting_currency
+        The reporting currency's code.
+    as_of
+        The run date.
+    origins
+        Table name -> where it came from.
+    elsewhere
+        Tables the caller validates.
+
+    Returns
+    -------
+    dict
+        Table name -> frame in the contract's types.
     """
     origins = origins or {}
     issues: list[Issue] = []

@@ -134,7 +134,22 @@ class Rows(Protocol):
 
     def finite(self, name: str) -> Any: ...
 
-    def lookup(self, name: str, mapping: dict[str, float]) -> Any: ...
+    def lookup(self, name: str, mapping: dict[str, float]) -> Any:
+        """The number ``mapping`` holds for each row's ``name`` (missing where none).
+
+        Parameters
+        ----------
+        name
+            A column of the rows (e.g. ``campaign_id``).
+        mapping
+            Its value -> a number (e.g. a campaign's shoot days).
+
+        Returns
+        -------
+        Any
+            A numeric column of the evaluator's kind (an ibis or a pandas column).
+        """
+        ...
 
 
 Check = Callable[[Rows, Context], Any]

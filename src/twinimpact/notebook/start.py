@@ -15,6 +15,16 @@ def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
 
     Raises ``ParamsError`` or ``DataError`` with a readable message: a notebook stops at
     its first cell rather than computing on bad input.
+
+    Parameters
+    ----------
+    namespace
+        The notebook's ``globals()`` (its parameters cell's names).
+
+    Returns
+    -------
+    tuple
+        (the validated parameters, the run's validated data).
     """
     data.quiet_engine_warnings()
     params = from_namespace(namespace)

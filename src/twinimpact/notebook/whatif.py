@@ -128,7 +128,21 @@ def scenario_controls(params: "Params") -> list[Control]:
 
 def scenario_figures(dataset: "Dataset", params: "Params", **values: float) -> list["go.Figure"]:
     """The NPV distribution and the yearly savings at the given adoption share, horizon,
-    discount rate and driver multipliers (:func:`twinimpact.analyses.scenarios.scaled`)."""
+    discount rate and driver multipliers (:func:`twinimpact.analyses.scenarios.scaled`).
+
+    Parameters
+    ----------
+    dataset, params
+        The notebook's data and parameters.
+    **values
+        The sliders' values: ``adoption_share``, ``horizon_years``, ``discount_rate`` and
+        driver multipliers.
+
+    Returns
+    -------
+    list of Figure
+        The NPV distribution and the yearly savings.
+    """
     scale = {d: float(values.pop(d)) for d in MAIN_DRIVERS if d in values}
     p = params.model_copy(update=values)
     sa = scenarios.scaled(dataset, p, scale)
@@ -149,7 +163,26 @@ def break_even_controls(params: "Params") -> list[Control]:
 
 def break_even_figures(drivers: dict[str, float], volume: float | None, currency: str, twins_per_season: int,
                        twin_life_seasons: int, **scale: float) -> list["go.Figure"]:
-    """The break-even chart with the drivers scaled (:func:`twinimpact.analyses.cost.break_even_assets`)."""
+    """The break-even chart with the drivers scaled (:func:`twinimpact.analyses.cost.break_even_assets`).
+
+    Parameters
+    ----------
+    drivers
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    volume
+        The typical season volume (assets).
+    currency
+        The reporting currency's code.
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+    **scale
+        The sliders' values: driver multipliers and the twins' number and life.
+
+    Returns
+    -------
+    list of Figure
+        The break-even chart.
+    """
     d = _scaled(drivers, scale)
     be = cost.break_even_assets(d, int(twins_per_season), int(twin_life_seasons))
     top = max(volume or 0, (be or 0) * cost.CURVE_PAST_BREAK_EVEN, cost.CURVE_MIN_ASSETS)

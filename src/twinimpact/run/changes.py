@@ -52,7 +52,23 @@ def _findings(frame: pd.DataFrame | None) -> set[tuple[str, str]]:
 
 def compare(results: dict[str, Any], manifest: dict[str, Any], findings: pd.DataFrame | None,
             before: tuple[str, dict[str, Any], dict[str, Any], pd.DataFrame | None] | None) -> Changes:
-    """This run against ``before`` = (run id, results, manifest, findings) of the previous run."""
+    """This run against ``before`` = (run id, results, manifest, findings) of the previous run.
+
+    Parameters
+    ----------
+    results
+        This run's results.json.
+    manifest
+        This run's manifest.json (the tables' fingerprints).
+    findings
+        This run's rights findings table, or None.
+    before
+        :func:`read_previous` of the previous complete run, or None.
+
+    Returns
+    -------
+    Changes
+    """
     if before is None:
         return Changes(None)
     name, old_results, old_manifest, old_findings = before

@@ -209,6 +209,19 @@ class _WorkerKernel:
                 self._execute(code)
 
     def run(self, book: Path, out: Path, parameters: dict[str, Any], run_file: Path | None = None) -> None:
+        """Execute one notebook on this worker's kernel (reset first, told the run's snapshot).
+
+        Parameters
+        ----------
+        book
+            The notebook.
+        out
+            Where the executed notebook is written.
+        parameters
+            Its papermill parameters.
+        run_file
+            The run's snapshot.json, or None outside a run.
+        """
         import papermill
 
         try:
@@ -306,7 +319,26 @@ class Workers:
         """Run ``books`` (they do not depend on each other; the longest start first), each
         executed notebook written to ``out_dir``, each told the run's snapshot ``run_file``. Returns, in the books' order, each book with
         its seconds and its error (None when it ran). After the first failure no further
-        notebook starts; those already running finish."""
+        notebook starts; those already running finish.
+
+        Parameters
+        ----------
+        books
+            The notebooks.
+        out_dir
+            Where each executed notebook is written.
+        parameters
+            Notebook -> its papermill parameters.
+        progress
+            Where progress lines go.
+        run_file
+            The run's snapshot.json, named to every notebook by the one variable.
+
+        Returns
+        -------
+        list of tuple
+            (book, seconds, error or None), in the books' order.
+        """
         import threading
 
         total = len(books)

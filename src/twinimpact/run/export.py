@@ -12,7 +12,18 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells (and column names) that a spreadsheet would run as a formula get a leading
-    apostrophe (OWASP's CSV-injection advice)."""
+    apostrophe (OWASP's CSV-injection advice).
+
+    Parameters
+    ----------
+    frame
+        A table about to be written for a spreadsheet.
+
+    Returns
+    -------
+    DataFrame
+        A copy, formula-safe.
+    """
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -22,7 +33,15 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Each table as ``tables/<name>.csv`` and a sheet of ``tables.xlsx`` (formula-safe)."""
+    """Each table as ``tables/<name>.csv`` and a sheet of ``tables.xlsx`` (formula-safe).
+
+    Parameters
+    ----------
+    tables
+        Name -> table emitted by the notebooks.
+    folder
+        The run's working folder.
+    """
     if not tables:
         return
     (folder / "tables").mkdir(exist_ok=True)

@@ -51,7 +51,24 @@ def now() -> str:
 
 def new_manifest(run_id: str, started: datetime, params_name: str, params_file: str, params: "Params",
                  dataset: "Dataset") -> dict[str, Any]:
-    """The manifest of a run about to execute (status ``running``; the runner fills the rest)."""
+    """The manifest of a run about to execute (status ``running``; the runner fills the rest).
+
+    Parameters
+    ----------
+    run_id, started
+        The run's id and start (UTC).
+    params_name, params_file
+        The parameters file's name and path.
+    params
+        The run's parameters (no secret: a source is named by its variable).
+    dataset
+        The run's validated data (fingerprints, rows, source description).
+
+    Returns
+    -------
+    dict
+        manifest.json so far.
+    """
     return {
         "run_id": run_id, "status": "running", "started_at": started.isoformat(timespec="seconds"),
         "params_name": params_name, "params_file": params_file,

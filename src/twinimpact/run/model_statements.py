@@ -32,7 +32,18 @@ COLUMNS = ["record", "model_id", "campaign_id", "brand", "date", "shoot_days", "
 
 
 def statements(dataset: "Dataset", params: "Params") -> dict[str, pd.DataFrame]:
-    """Every model's rows (model id -> frame of :data:`COLUMNS`), models without any row left out."""
+    """Every model's rows (model id -> frame of :data:`COLUMNS`), models without any row left out.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data (bookings, twin usage, campaigns, models) and parameters (money).
+
+    Returns
+    -------
+    dict
+        Model id -> its rows (:data:`COLUMNS`; money in the reporting currency).
+    """
     fx = params.fx_rates
     campaigns, models, usage = dataset["campaigns"], dataset["models"], dataset["twin_usage"]
     camp = campaigns[["campaign_id", "brand", "start_date", "currency"]]
@@ -72,7 +83,24 @@ def _safe_name(model_id: str) -> str:
 
 
 def page(model_id: str, rows: pd.DataFrame, models: pd.DataFrame, currency: str) -> str:
-    """One model's statement as a small HTML page (every value escaped)."""
+    """One model's statement as a small HTML page (every value escaped).
+
+    Parameters
+    ----------
+    model_id
+        The model.
+    rows
+        Its rows from :func:`statements`.
+    models
+        The contract's models table.
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
     e = html.escape
     info = models.set_index("model_id").loc[model_id]
     booked = rows[rows["record"] == "booking"]
@@ -110,7 +138,23 @@ def page(model_id: str, rows: pd.DataFrame, models: pd.DataFrame, currency: str)
 
 def write(dataset: "Dataset", params: "Params", out: Path, html_pages: bool = True,
           progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write every model's statement into ``out``; returns the files written."""
+    """Write every model's statement into ``out``; returns the files written.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters.
+    out
+        The folder the statements go to.
+    html_pages
+        Whether an HTML page is written beside each CSV.
+    progress
+        Where progress lines go.
+
+    Returns
+    -------
+    list of Path
+    """
     out.mkdir(parents=True, exist_ok=True)
     written = []
     per_model = statements(dataset, params)

@@ -32,7 +32,18 @@ INDEX_PARAMETERS = 6
 
 def differing_parameters(manifests: list[dict[str, Any]]) -> list[str]:
     """The parameters whose values are not the same in every run listed (where the data
-    comes from aside), in the order the parameter model declares them."""
+    comes from aside), in the order the parameter model declares them.
+
+    Parameters
+    ----------
+    manifests
+        The listed runs' manifest.json.
+
+    Returns
+    -------
+    list of str
+        Parameter names, at most :data:`INDEX_PARAMETERS`.
+    """
     params = [m.get("params") or {} for m in manifests]
     keys = list(dict.fromkeys(k for p in params for k in p))
     differ = [k for k in keys if k not in ("data_dir", "source_env")

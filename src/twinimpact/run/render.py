@@ -177,7 +177,23 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
     table, the cells tagged ``key-chart``, main risks and contents), every notebook as a
     chapter without its ``appendix`` cells, then the appendix: those cells, the notebooks
     marked as appendix as a whole (the data overview) and ``appendix_md`` (the run's
-    details)."""
+    details).
+
+    Parameters
+    ----------
+    executed
+        (name, executed notebook) of every notebook, in order.
+    res
+        results.json.
+    manifest
+        manifest.json.
+    appendix_md
+        Markdown of what changed and the run's details.
+
+    Returns
+    -------
+    NotebookNode
+    """
     nb = nbformat.v4.new_notebook()
     cleaned = [(name, clean_for_report(book)) for name, book in executed]
     chapters = [(name, book) for name, book in cleaned if not _is_appendix_notebook(book)]
@@ -223,7 +239,21 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
 def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any], manifest: dict[str, Any],
                appendix_md: str) -> None:
     """Every page of a run into ``folder``: one per notebook (plotly.js shared one folder up)
-    and the executive ``index.html`` (plotly.js inline)."""
+    and the executive ``index.html`` (plotly.js inline).
+
+    Parameters
+    ----------
+    folder
+        The run's working folder.
+    executed
+        (name, executed notebook) of every notebook, in order.
+    res
+        results.json.
+    manifest
+        manifest.json.
+    appendix_md
+        Markdown of what changed and the run's details.
+    """
     write_plotly_js(folder.parent)
     for name, nb in executed:
         render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)

@@ -15,7 +15,26 @@ _END = pd.Timestamp("2026-01-01", tz="UTC")
 
 def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSpec, n: int,
                first_id: int = 0) -> pd.DataFrame:
-    """``n`` posts with engagement drawn from the planted negative binomial model (vectorised)."""
+    """``n`` posts with engagement drawn from the planted negative binomial model (vectorised).
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    campaigns
+        The sample's campaigns table.
+    spec
+        The planted truth (effects of imagery, label, platform, format, brand, followers).
+    n
+        Posts to make.
+    first_id
+        The number of the first post's id.
+
+    Returns
+    -------
+    DataFrame
+        The posts table of the contract.
+    """
     brands = list(BRANDS)
     brand_idx = rng.choice(len(brands), size=n, p=[BRANDS[b]["weight"] for b in brands])
     span = int((_END - _START).total_seconds())

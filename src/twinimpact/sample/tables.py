@@ -116,7 +116,22 @@ def _covers(model: pd.Series, day: date) -> bool:
 
 def make_twin_usage(rng: np.random.Generator, campaigns: pd.DataFrame, models: pd.DataFrame,
                     spec: SampleSpec) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """Clean usage of consenting twins, then the planted breaches (one type per asset)."""
+    """Clean usage of consenting twins, then the planted breaches (one type per asset).
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    campaigns, models
+        The sample's campaigns and models tables.
+    spec
+        The planted truth (breaches among them).
+
+    Returns
+    -------
+    tuple
+        (the twin_usage table, the planted breaches: asset id and kind).
+    """
     twins = models[models.has_twin]
     rows = []
     for c in campaigns.itertuples():
@@ -191,7 +206,22 @@ _SHARES = {
 
 def make_cost_lines(rng: np.random.Generator, campaigns: pd.DataFrame, usage: pd.DataFrame,
                     spec: SampleSpec) -> pd.DataFrame:
-    """Planted total per campaign, itemised; licensing equals the fees paid; twin creation on first use."""
+    """Planted total per campaign, itemised; licensing equals the fees paid; twin creation on first use.
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    campaigns, usage
+        The sample's campaigns and twin_usage tables.
+    spec
+        The planted cost function of each mode.
+
+    Returns
+    -------
+    DataFrame
+        The cost_lines table (amounts in each campaign's currency).
+    """
     licensing = usage.groupby("campaign_id")["fee_paid"].sum()
     first_use = usage.sort_values("used_on").drop_duplicates("model_id")
     created_in = first_use.groupby("campaign_id")["model_id"].count()
@@ -217,7 +247,22 @@ def make_cost_lines(rng: np.random.Generator, campaigns: pd.DataFrame, usage: pd
 
 def make_staffing(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
     """Hours by role: the planted hours per asset x assets x lognormal(0, 0.1) noise, at rates
-    around each role's BLS median with freelance and agency mark-ups."""
+    around each role's BLS median with freelance and agency mark-ups.
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    campaigns
+        The sample's campaigns table.
+    spec
+        The planted hours per asset by role and mode.
+
+    Returns
+    -------
+    DataFrame
+        The staffing table (rates in each campaign's currency).
+    """
     rows = []
     for c in campaigns.itertuples():
         for role, hpa in spec.hours_per_asset[c.production_mode].items():
@@ -240,7 +285,20 @@ def make_bookings(rng: np.random.Generator, campaigns: pd.DataFrame, models: pd.
     brand uses their twin instead). Returns the bookings and each model's income in EUR
     over the whole period (photographed: day rate x days, before rounding to the
     campaign's currency; twin fees: every fee paid in twin usage), the truth per-model
-    figures are checked against."""
+    figures are checked against.
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    campaigns, models, usage
+        The sample's campaigns, models and twin_usage tables.
+
+    Returns
+    -------
+    tuple
+        (the bookings table, the planted per-model truth: model id -> figures).
+    """
     rate_eur = {m.model_id: m.day_rate * FX_TO_EUR[m.currency] for m in models.itertuples()}
     has_twin = models.set_index("model_id")["has_twin"]
     ids = models["model_id"].to_numpy()

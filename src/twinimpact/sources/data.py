@@ -191,12 +191,36 @@ def open_source(params: Params) -> Source:
 
 def fingerprint(frame: pd.DataFrame, name: str) -> str:
     """The fingerprint of a typed contract table in memory: the one its validation in an
-    engine gives (:func:`twinimpact.contract.checks.fingerprint`), whatever the row order or source."""
+    engine gives (:func:`twinimpact.contract.checks.fingerprint`), whatever the row order or source.
+
+    Parameters
+    ----------
+    frame
+        A typed contract table.
+    name
+        Its name in the contract.
+
+    Returns
+    -------
+    str
+        sha256 in hex.
+    """
     return checks.fingerprint(frame, name)
 
 
 def combined_fingerprint(fingerprints: dict[str, str]) -> str:
-    """One sha256 over the per-table fingerprints, in contract order."""
+    """One sha256 over the per-table fingerprints, in contract order.
+
+    Parameters
+    ----------
+    fingerprints
+        Table -> its fingerprint.
+
+    Returns
+    -------
+    str
+        sha256 in hex.
+    """
     joined = "\n".join(f"{name}:{fingerprints[name]}" for name in sorted(fingerprints))
     return hashlib.sha256(joined.encode()).hexdigest()
 
@@ -220,7 +244,21 @@ class Dataset:
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], as_of: date,
                     reference_tables: dict[str, pd.DataFrame] | None = None) -> "Dataset":
-        """A dataset of already validated frames (tests, notebooks working on a subset)."""
+        """A dataset of already validated frames (tests, notebooks working on a subset).
+
+        Parameters
+        ----------
+        frames
+            Table name -> typed frame (validated already).
+        as_of
+            The run date.
+        reference_tables
+            The reference tables, or None for the shipped ones.
+
+        Returns
+        -------
+        Dataset
+        """
         prints = {n: fingerprint(f, n) for n, f in frames.items() if n in CONTRACT}
         ds = cls(dict(frames), prints, "frames in memory", as_of)
         if reference_tables is not None:
@@ -272,7 +310,20 @@ def check_brands(brands: list[str], present: set[str]) -> None:
 
 
 def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[str, pd.DataFrame]:
-    """Keep the named brands' campaigns, posts and everything hanging off those campaigns."""
+    """Keep the named brands' campaigns, posts and everything hanging off those campaigns.
+
+    Parameters
+    ----------
+    frames
+        Table name -> typed frame.
+    brands
+        The brands kept (all when empty).
+
+    Returns
+    -------
+    dict
+        The same tables, with only those brands' rows and what hangs off their campaigns.
+    """
     if not brands:
         return frames
     check_brands(brands, set(frames["campaigns"]["brand"]) | (set(frames["posts"]["brand"]) if "posts" in frames

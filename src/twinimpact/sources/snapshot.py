@@ -90,7 +90,26 @@ def write(dataset: Dataset, params: Params, folder: Path, *, static: bool = True
           progress: Callable[[str], None] | None = None) -> Path:
     """Write the validated in-memory tables and what describes them into ``folder``; large
     tables of a database URL are copied there too (see the module's doc). Returns the path
-    of ``snapshot.json``, the value of :data:`RUN_FILE_ENV` for the run's notebooks."""
+    of ``snapshot.json``, the value of :data:`RUN_FILE_ENV` for the run's notebooks.
+
+    Parameters
+    ----------
+    dataset
+        The run's validated data (its source still open).
+    params
+        The run's parameters.
+    folder
+        Where the snapshot goes (beside the run, never published).
+    static
+        Whether what-if charts are drawn once.
+    progress
+        Where progress lines go.
+
+    Returns
+    -------
+    Path
+        ``snapshot.json``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in dataset.frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)

@@ -34,6 +34,18 @@ def _money_short(value: float, ccy: str) -> str:
 
 
 def cost_sentence(res: dict[str, Any]) -> str:
+    """The bottom line's cost sentence: twin against traditional cost per asset and the saving's range.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+    """
     cost = res.get("cost") or {}
     cpa, ccy = cost.get("cost_per_asset") or {}, _ccy(res)
     trad, twin = cpa.get("traditional"), cpa.get("twin")
@@ -50,6 +62,18 @@ def cost_sentence(res: dict[str, Any]) -> str:
 
 
 def engagement_sentence(res: dict[str, Any]) -> str:
+    """The bottom line's engagement sentence: twin imagery and the AI label, as associations.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+    """
     eng = res.get("engagement") or {}
     twin, label = eng.get("irr_twin_vs_human") or {}, eng.get("irr_ai_label") or {}
     if missing(twin.get("estimate")):
@@ -73,6 +97,18 @@ def engagement_sentence(res: dict[str, Any]) -> str:
 
 
 def jobs_sentence(res: dict[str, Any]) -> str:
+    """The bottom line's jobs sentence: net FTE at the adoption share and who loses most.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+    """
     labor = res.get("labor") or {}
     fte, share = labor.get("fte_change"), labor.get("adoption_share")
     if missing(fte) or missing(share):
@@ -93,6 +129,18 @@ def jobs_sentence(res: dict[str, Any]) -> str:
 
 
 def rights_sentence(res: dict[str, Any]) -> str:
+    """The bottom line's rights sentence: twin assets breaking a rule and the money owed.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+    """
     rights = res.get("rights") or {}
     n, assets = rights.get("assets_with_findings"), rights.get("twin_assets")
     if missing(assets) or not assets:
@@ -111,6 +159,18 @@ def rights_sentence(res: dict[str, Any]) -> str:
 
 
 def npv_sentence(res: dict[str, Any]) -> str:
+    """The bottom line's NPV sentence: the adoption path's value today with its P10 to P90.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+    """
     scen, ccy = res.get("scenarios") or {}, _ccy(res)
     npv = scen.get("npv") or {}
     if any(missing(npv.get(k)) for k in ("p10", "p50", "p90")):
@@ -128,7 +188,17 @@ def npv_sentence(res: dict[str, Any]) -> str:
 
 def bottom_line(res: dict[str, Any]) -> list[str]:
     """Five sentences, in order: cost, engagement, jobs, rights, the adoption path's NPV.
-    Plain text (not escaped): :func:`first_page` escapes them."""
+    Plain text (not escaped): :func:`first_page` escapes them.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    list of str
+    """
     return [cost_sentence(res), engagement_sentence(res), jobs_sentence(res), rights_sentence(res), npv_sentence(res)]
 
 
@@ -139,7 +209,18 @@ def role_label(role: str) -> str:
 
 def risks(res: dict[str, Any]) -> list[str]:
     """The main risks the numbers show, most material first; each one only when its number
-    earns it. Plain text."""
+    earns it. Plain text.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    list of str
+        Plain text.
+    """
     out: list[str] = []
     eng, scen, labor, rights = (res.get(k) or {} for k in ("engagement", "scenarios", "labor", "rights"))
     ccy = _ccy(res)
@@ -188,12 +269,33 @@ def risks(res: dict[str, Any]) -> list[str]:
 
 
 def is_synthetic(manifest: dict[str, Any]) -> bool:
-    """Whether the run read synthetic sample data (made by ``twinimpact sample``)."""
+    """Whether the run read synthetic sample data (made by ``twinimpact sample``).
+
+    Parameters
+    ----------
+    manifest
+        The run's manifest.json.
+
+    Returns
+    -------
+    bool
+    """
     return bool((manifest.get("data") or {}).get("synthetic"))
 
 
 def notice_html(manifest: dict[str, Any]) -> str:
-    """The sample-data notice, or nothing for any other data."""
+    """The sample-data notice, or nothing for any other data.
+
+    Parameters
+    ----------
+    manifest
+        The run's manifest.json.
+
+    Returns
+    -------
+    str
+        HTML; empty on data that are not the sample.
+    """
     if not is_synthetic(manifest):
         return ""
     return ("<div class=\"ti-notice\" role=\"note\"><strong>Sample data.</strong> Every figure in this report "
@@ -205,7 +307,24 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
                appendix: bool = True) -> tuple[str, str]:
     """The first page as two HTML fragments: (title, notice, bottom line and headline
     table) and (main risks and contents). ``chapters`` are (anchor, title) pairs; the key
-    charts go between the two."""
+    charts go between the two.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+    manifest
+        The run's manifest.json.
+    chapters
+        (anchor, title) of each chapter, for the contents.
+    appendix
+        Whether the contents list the appendix.
+
+    Returns
+    -------
+    tuple of str
+        Two HTML fragments; every string from the data is escaped.
+    """
     e = html.escape
     run = res.get("run") or {}
     rows = "".join(f"<tr><td>{e(h.label)}</td><td class=\"num\">{e(h.value)}</td><td>{e(h.range)}</td>"

@@ -60,7 +60,23 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
                           check_name: str = "") -> dict[str, Any]:
     """The conclusion for one rate ratio of engagements per impression (the headline fit),
     in associational words; when the other fit (``check``) points elsewhere, one more
-    sentence says so with its interval."""
+    sentence says so with its interval.
+
+    Parameters
+    ----------
+    key
+        The conclusion's key (``engagement_twin_vs_human`` ...).
+    irr
+        The lead fit's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
+    check, check_name
+        The other fit's rate ratio and its name, or None.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``lower``, ``higher``, ``no detectable difference`` or None) and
+        ``statement``.
+    """
     subject, reference = _ENGAGEMENT_SUBJECTS[key]
     est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
     d = direction(lo, hi)
@@ -88,7 +104,23 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
 def cost_conclusion(traditional: float | None, twin: float | None, difference: dict[str, Any],
                     currency: str) -> dict[str, Any]:
     """Twin against traditional cost per asset (pooled over the data's campaigns), with the
-    campaign-bootstrap interval of the difference (twin minus traditional)."""
+    campaign-bootstrap interval of the difference (twin minus traditional).
+
+    Parameters
+    ----------
+    traditional, twin
+        Pooled cost per asset of each mode (reporting currency).
+    difference
+        Twin minus traditional with its bootstrap interval (reporting currency per asset).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``lower``, ``higher``, ``no detectable difference`` or None) and
+        ``statement``.
+    """
     lo, hi = difference.get("ci_low"), difference.get("ci_high")
     d = direction(lo, hi, null=0.0)
     if d is None or missing(traditional) or missing(twin):
@@ -113,7 +145,28 @@ def cost_conclusion(traditional: float | None, twin: float | None, difference: d
 def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, target: float, horizon: int,
                    currency: str, engagement_valued: bool) -> dict[str, Any]:
     """``positive`` when the NPV's P10 is above 0, ``negative`` when its P90 is below 0, else
-    ``uncertain``; with the probability of a loss and what the NPV leaves out."""
+    ``uncertain``; with the probability of a loss and what the NPV leaves out.
+
+    Parameters
+    ----------
+    npv
+        The NPV's ``p10``, ``p50``, ``p90`` (reporting currency).
+    p_negative
+        Share of the draws below 0 (0-1).
+    start, target
+        The twin share at the start and end of the path (0-1).
+    horizon
+        Years of the path.
+    currency
+        The reporting currency's code.
+    engagement_valued
+        Whether the NPV values the engagement a moved asset gains or loses.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``positive``, ``negative``, ``uncertain`` or None) and ``statement``.
+    """
     p10, p50, p90 = npv.get("p10"), npv.get("p50"), npv.get("p90")
     if missing(p50):
         return {"direction": None, "statement": "The adoption path cannot be valued: the data need traditional "
@@ -133,7 +186,19 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
 
 
 def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> str:
-    """What the before/after comparison can say, at the level adoption happens (brands)."""
+    """What the before/after comparison can say, at the level adoption happens (brands).
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+    inference
+        Its ``inference`` block (clusters, method, p-value).
+
+    Returns
+    -------
+    str
+    """
     est = did.get("estimate")
     g = inference.get("clusters")
     if missing(est):
@@ -151,7 +216,17 @@ def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> 
 
 
 def pretrend_sentence(pretrend: dict[str, Any]) -> str:
-    """The parallel-trends sentence, decided by the joint test of the months before adoption."""
+    """The parallel-trends sentence, decided by the joint test of the months before adoption.
+
+    Parameters
+    ----------
+    pretrend
+        The joint test of the months before adoption: ``chi2``, ``df``, ``p_value``.
+
+    Returns
+    -------
+    str
+    """
     p, df = pretrend.get("p_value"), pretrend.get("df")
     if missing(p):
         return "Too few months before adoption to test whether brands moved in parallel beforehand."
@@ -199,7 +274,19 @@ def compliance_title(watermark: float | None, consent: float | None, last_label:
 
 
 def representation_title(column: str, distance: dict[str, float]) -> str:
-    """Descriptive: how far published twin assets and the roster are from the target mix."""
+    """Descriptive: how far published twin assets and the roster are from the target mix.
+
+    Parameters
+    ----------
+    column
+        ``size_range`` or ``age_band``.
+    distance
+        Group -> distance from the target mix (0-1).
+
+    Returns
+    -------
+    str
+    """
     what = column.replace("_", " ")
     return (f"By {what}, published twin assets are {distance['twin_assets']:.0%} from the target mix, the whole "
             f"roster {distance['roster']:.0%} (0% = on target)")
@@ -207,7 +294,17 @@ def representation_title(column: str, distance: dict[str, float]) -> str:
 
 def label_title(irr: dict[str, Any]) -> str:
     """The label chart's title: the adjusted rate ratio of labelled against unlabelled AI
-    imagery, associational."""
+    imagery, associational.
+
+    Parameters
+    ----------
+    irr
+        The label's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
+
+    Returns
+    -------
+    str
+    """
     est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
     d = direction(lo, hi)
     if d is None:
@@ -220,7 +317,17 @@ def label_title(irr: dict[str, Any]) -> str:
 
 
 def event_study_title(did: dict[str, Any]) -> str:
-    """The event study's title: the before/after change and what the brand-level test allows."""
+    """The event study's title: the before/after change and what the brand-level test allows.
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+
+    Returns
+    -------
+    str
+    """
     inference = did.get("inference") or {}
     est, p, g = did.get("estimate"), inference.get("p_value"), inference.get("clusters")
     if missing(est):
@@ -267,7 +374,21 @@ def npv_title(p50: float, p_negative: float, start: float, target: float, horizo
 
 def livelihoods_sentence(block: dict[str, Any], currency: str, share: float) -> str:
     """Who is better and worse off at the adoption share, twin models and the others apart,
-    with the draws' P10 to P90, and the twin fee that keeps a typical twin model whole."""
+    with the draws' P10 to P90, and the twin fee that keeps a typical twin model whole.
+
+    Parameters
+    ----------
+    block
+        results.json's ``models`` block.
+    currency
+        The reporting currency's code.
+    share
+        The adoption share (0-1).
+
+    Returns
+    -------
+    str
+    """
     counts = block.get("better_and_worse_off") or {}
     tw, other = counts.get("twin_models") or {}, counts.get("models_without_twin") or {}
 

@@ -36,7 +36,18 @@ def _p10_p90(block: dict[str, Any], fmt: Any) -> str:
 
 def headline_rows(res: dict[str, Any]) -> list[Headline]:
     """The numbers an executive reads first, in order: each with its range (a 95% interval
-    or the simulation's P10 to P90) and its unit; ``n/a`` for what was not measured."""
+    or the simulation's P10 to P90) and its unit; ``n/a`` for what was not measured.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    list of Headline
+        ``key``, ``label``, ``value``, ``range`` and ``unit`` of each headline, in order.
+    """
     ccy = html.escape(str(res.get("run", {}).get("reporting_currency") or ""))
     cost, eng, rights, labor, scen = (res.get(k) or {} for k in ("cost", "engagement", "rights", "labor",
                                                                   "scenarios"))
@@ -82,7 +93,20 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
 
 def run_details_markdown(res: dict[str, Any], manifest: dict[str, Any]) -> str:
     """The appendix's account of the run: its id, parameters, data source and fingerprint,
-    currency and how long each notebook took."""
+    currency and how long each notebook took.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+    manifest
+        The run's manifest.json.
+
+    Returns
+    -------
+    str
+        Markdown (values HTML-escaped).
+    """
     run = res.get("run", {})
     e = html.escape
     books = "".join(f"| {e(str(n.get('name')))} | {narrate.num(n.get('seconds'), 1)} s |\n"
