@@ -35,10 +35,10 @@ report: $(STAMP) ## run every notebook on the bundled sample and publish reports
 pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder (needs Chromium); PAPER=A4|letter
 	$(BIN)/twinimpact run -p $(PARAMS) --pdf --paper $(PAPER)
 
-# Tests run side by side on the machine's cores (pytest-xdist): most files whole in one
-# process, the long independent ones test by test (tests/conftest.py, SPREAD); a line per
-# file says when it is done.
-XDIST := -n auto --maxprocesses 4 --dist loadgroup
+# Test files run side by side on the machine's cores (pytest-xdist), each file whole in one
+# process (its module fixtures built once, a notebook's cells in order in one kernel); a
+# line per file says when it is done.
+XDIST := -n auto --maxprocesses 4 --dist loadfile
 
 test: $(STAMP) ## the tests a change needs (about 4 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
 	$(BIN)/python -m pytest $(XDIST) -m "not slow" tests

@@ -113,20 +113,6 @@ def printed(published: Path) -> Path:
     return pdf.write(published / "latest" / "index.html", published / "report.pdf", "A4")
 
 
-# --- pytest-xdist: which tests may run apart -------------------------------------------
-#: Files whose tests are independent and cheap to set up: xdist spreads them test by test
-#: (``--dist loadgroup``). Every other file runs whole in one process, so that its module
-#: fixtures are built once and a notebook's cells run in order in one kernel.
-SPREAD = {"test_contract.py", "test_cli.py", "test_data_sources.py"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        name = Path(str(item.fspath)).name
-        if name not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(name=str(item.fspath)))
-
-
 # --- a progress line per test file when pytest-xdist runs the files side by side ---------
 # (without xdist pytest prints one line per file itself)
 _FILES: dict[str, dict] = {}
