@@ -12,7 +12,7 @@ PORT   ?= 8888
 IP     ?= 127.0.0.1
 PARAMS ?= notebooks/params/default.yaml
 PAPER  ?= A4
-PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -c constraints.txt
 
 .PHONY: help venv report pdf test test-all lab bench sample docs clean regression
 
@@ -22,7 +22,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "twinimpact needs Python 3.11 or newer; set PYTHON=python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing twinimpact and its test tools into $(VENV) (about a minute the first time)"
+	@echo "installing twinimpact and its test tools into $(VENV): 1 to 4 minutes the first time, pip lists what it fetches"
 	$(PIP) -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (twinimpact)" >/dev/null
 	@touch $(STAMP)
