@@ -1,9 +1,11 @@
-"""The executive's first page: sentences built from results.json that change with the
-numbers, the notice only on synthetic data, readable labels, escaped strings."""
+"""The executive's first page: the conclusions of results.json verbatim (one voice), sentences
+that change with the numbers and say a loss as a loss, the notice only on synthetic data,
+readable labels, escaped strings."""
 
 from __future__ import annotations
 
 import copy
+import html
 import shutil
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pandas as pd
 
 from twinimpact import config
 from twinimpact.sources import data
-from twinimpact.words import executive, labels, narrate
+from twinimpact.words import executive, labels, narrate, statements
 from twinimpact.params import Params
 
 from .conftest import TINY
@@ -36,37 +38,91 @@ RES = {
 }
 
 
-def test_the_bottom_line_states_each_number_it_is_built_from():
-    cost, eng, jobs, rights, npv = executive.bottom_line(RES)
-    assert "EUR 91.55 against EUR 374.08" in cost and "EUR 282.53 less" in cost  # 374.08 - 91.55
-    assert "EUR 306 (P10 EUR 236, P90 EUR 394)" in cost
-    assert "5% fewer engagements" in eng and "0.92 to 0.97" in eng and "15% fewer than unlabelled" in eng
-    assert "associations in observational data, not measured effects" in eng
-    assert "At 80% twin-made assets" in jobs and "-0.5 full-time equivalents" in jobs
-    assert "(P10 -0.6, P90 -0.5)" in jobs and "3,887 hours" in jobs and "models and photographers" in jobs
-    assert rights == "15 of 4,879 twin assets break a consent, scope, watermark or pay rule; EUR 42.66 is owed to 3 models."
-    assert "from 58% to 80%" in npv and "EUR 1.28 million today" in npv and "P10 EUR 1.05 million" in npv
-    assert npv.endswith("0% of the simulated draws lose money.")
+def _conclusions(res: dict) -> dict:
+    """The conclusions the analyses would emit for these numbers (built by the same functions)."""
+    cost, eng, labor, rights, scen = (res[k] for k in ("cost", "engagement", "labor", "rights", "scenarios"))
+    return {
+        "cost_twin_vs_traditional": statements.cost_conclusion(
+            cost["cost_per_asset"]["traditional"], cost["cost_per_asset"]["twin"],
+            {"estimate": -282.53, "ci_low": -297.3, "ci_high": -267.7}, "EUR"),
+        "engagement_twin_vs_human": statements.engagement_conclusion("engagement_twin_vs_human",
+                                                                     eng["irr_twin_vs_human"]),
+        "engagement_ai_label": statements.engagement_conclusion("engagement_ai_label", eng["irr_ai_label"]),
+        "jobs_adoption": statements.jobs_conclusion(labor),
+        "rights_findings": statements.rights_conclusion(rights, "EUR"),
+        "npv_adoption": statements.npv_conclusion(scen["npv"], scen["probability_npv_negative"],
+                                                  scen["start_twin_share"], scen["target_twin_share"],
+                                                  scen["horizon_years"], "EUR", False),
+    }
 
 
-def test_the_bottom_line_changes_with_the_numbers():
-    res = copy.deepcopy(RES)
-    res["engagement"]["irr_twin_vs_human"] = {"estimate": 0.99, "ci_low": 0.95, "ci_high": 1.03}
-    res["rights"]["assets_with_findings"] = 0
-    res["scenarios"]["npv"] = {"p10": -900000.0, "p50": -250000.0, "p90": 120000.0}
-    res["scenarios"]["probability_npv_negative"] = 0.71
-    _, eng, _, rights, npv = executive.bottom_line(res)
-    assert "no detectable difference" in eng and "fewer engagements per impression than" not in eng
-    assert rights.startswith("Every one of the 4,879 twin assets")
-    assert "a loss of EUR 250,000 today" in npv and "71% of the simulated draws lose money" in npv
-    assert any(r.startswith("Value: 71%") for r in executive.risks(res))
+def test_the_bottom_line_is_every_conclusion_verbatim_in_order():
+    res = {**copy.deepcopy(RES), "conclusions": _conclusions(RES)}
+    res["conclusions"]["engagement_synthetic_vs_human"] = {"direction": None, "statement": None}  # not in this run
+    lines = executive.bottom_line(res)
+    assert lines == [res["conclusions"][k]["statement"] for k in (
+        "cost_twin_vs_traditional", "engagement_twin_vs_human", "engagement_ai_label", "jobs_adoption",
+        "rights_findings", "npv_adoption")]
+    top, _ = executive.first_page(res, {"data": {"synthetic": False}}, [])
+    for sentence in lines:
+        assert html.escape(sentence) in top
+    npv = res["conclusions"]["npv_adoption"]["statement"]
+    assert "Engagement is not valued" in npv  # the caveat travels with the sentence
+
+
+def test_the_jobs_sentence_states_its_numbers_and_the_bound_without_redeployment():
+    labor = {**RES["labor"], "year": 2025, "fte_change_without_redeployment": -1.28}
+    c = statements.jobs_conclusion(labor)
+    assert c["direction"] == "fewer"  # P90 -0.48 < 0
+    assert c["statement"].startswith("At 80% twin-made assets in 2025, paid creative work changes by -0.5 "
+                                     "full-time equivalents a year (P10 -0.6, P90 -0.5 over the hours per asset")
+    assert "; -1.3 if no displaced hour were redeployed" in c["statement"]
+    assert ("3,887 paid hours a year of traditional and hybrid production are no longer needed, most from models and "
+            "photographers.") in c["statement"]
+    wide = {**labor, "intervals": {"net_fte": {"p10": -0.9, "p90": 0.2}}}
+    assert statements.jobs_conclusion(wide)["direction"] == "uncertain"
+    assert statements.jobs_conclusion({})["direction"] is None
+
+
+def test_the_rights_sentence_counts_findings_and_money_owed():
+    c = statements.rights_conclusion(RES["rights"], "EUR")
+    assert c == {"direction": "findings", "statement": "15 of 4,879 twin assets break a consent, scope, watermark "
+                                                       "or pay rule; EUR 42.66 is owed to 3 models."}
+    clean = statements.rights_conclusion({**RES["rights"], "assets_with_findings": 0}, "EUR")
+    assert clean["direction"] == "none" and clean["statement"].startswith("Every one of the 4,879 twin assets")
+    assert statements.rights_conclusion({"twin_assets": 0}, "EUR")["direction"] is None
+
+
+def test_a_loss_is_worded_as_a_loss_never_as_a_negative_amount():
+    assert statements.money_or_loss(-467953.2, "EUR") == "a loss of EUR 467,953"
+    assert statements.money_or_loss(1200.0, "EUR") == "EUR 1,200"
+    c = statements.npv_conclusion({"p10": -727591.0, "p50": -467953.0, "p90": -120000.0}, 0.97, 0.2, 0.8, 5,
+                                  "EUR", True)
+    assert c["direction"] == "negative"
+    assert ("is a loss of EUR 467,953 today against keeping today's mix (P50; P10 a loss of EUR 727,591, "
+            "P90 a loss of EUR 120,000); 97% of the draws under the assumed driver ranges lose money.") in c["statement"]
+    assert "EUR -" not in c["statement"]
+    mixed = statements.npv_conclusion({"p10": -90000.0, "p50": 25000.0, "p90": 120000.0}, 0.3, 0.2, 0.8, 5, "EUR", True)
+    assert mixed["direction"] == "uncertain" and "may gain or lose: at the median it is worth EUR 25,000 today" in \
+        mixed["statement"]
+    assert "P10 a loss of EUR 90,000, P90 EUR 120,000" in mixed["statement"]
 
 
 def test_what_was_not_measured_says_so_and_never_shows_zero():
-    lines = executive.bottom_line({"run": {"reporting_currency": "EUR"}})
-    assert len(lines) == 5 and all("not" in s for s in lines)
+    res = {"run": {"reporting_currency": "EUR"}, "conclusions": {
+        "jobs_adoption": statements.jobs_conclusion({}), "rights_findings": statements.rights_conclusion({}, "EUR"),
+        "npv_adoption": statements.npv_conclusion({}, None, 0.0, 0.8, 5, "EUR", False)}}
+    lines = executive.bottom_line(res)
+    assert len(lines) == 3 and all("not" in s for s in lines)
     assert not [s for s in lines if "0.00" in s or "EUR 0" in s]
     assert executive.risks({}) == ["No material risk stands out in these numbers."]
+
+
+def test_when_twins_cost_more_the_engagement_risk_does_not_speak_of_savings():
+    dear = copy.deepcopy(RES)
+    dear["cost"]["savings_per_asset"] = {"p10": -220.0, "p50": -174.0, "p90": -120.0}
+    found = " ".join(executive.risks(dear))
+    assert "offsets part of the savings" not in found and "adds to the cost of moving" in found
 
 
 def test_risks_appear_only_when_their_numbers_earn_them():

@@ -68,7 +68,7 @@ def test_when_twins_cost_more_the_cost_and_npv_conclusions_flip(worlds):
     assert c["cost_twin_vs_traditional"]["direction"] == "higher"
     assert "more per asset" in c["cost_twin_vs_traditional"]["statement"]
     assert c["npv_adoption"]["direction"] == "negative"
-    assert "loses" in c["npv_adoption"]["statement"]
+    assert "is a loss of" in c["npv_adoption"]["statement"] and "EUR -" not in c["npv_adoption"]["statement"]
 
 
 def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty():

@@ -107,6 +107,7 @@ class LaborBlock(TypedDict):
     assets: float | None
     adoption_share: float | None  # 0-1
     fte_change: float | None
+    fte_change_without_redeployment: float | None  # the bound if no displaced hour were redeployed
     displaced_hours: float | None
     redeployed_hours: float | None
     new_hours: float | None
@@ -260,10 +261,13 @@ class Conclusion(TypedDict):
 
 
 class Conclusions(TypedDict):
+    """Every sentence that states a finding, in the order of the first page's bottom line."""
+    cost_twin_vs_traditional: Conclusion
     engagement_twin_vs_human: Conclusion
     engagement_synthetic_vs_human: Conclusion
     engagement_ai_label: Conclusion
-    cost_twin_vs_traditional: Conclusion
+    jobs_adoption: Conclusion
+    rights_findings: Conclusion
     npv_adoption: Conclusion
 
 

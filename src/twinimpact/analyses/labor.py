@@ -23,6 +23,7 @@ import pandas as pd
 from twinimpact.contract.spec import MOVABLE_MODES, PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from twinimpact.analyses.money import rates_for, to_reporting
 from twinimpact.results import LaborBlock
+from twinimpact.words import statements
 from twinimpact.analyses.cost import draw_drivers
 from twinimpact.analyses.drivers import spread_ranges
 
@@ -497,6 +498,7 @@ class LaborAnalysis:
     intervals: dict[str, dict[str, float]]
     hours_ranges: dict[str, tuple[float, float]]
     block: LaborBlock  # results.json's labor block
+    conclusions: dict[str, Any] = field(default_factory=dict)  # results.json's jobs_adoption
 
 
 def campaign_hours(staffing: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
@@ -585,6 +587,8 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
         "model_income": summary,
         "year": y, "assets": assets, "adoption_share": params.adoption_share,
         "fte_change": float(t["net_fte"].sum()) if len(t) else None,
+        "fte_change_without_redeployment": float(((t["new"] - t["displaced"]) / params.annual_hours).sum())
+        if len(t) else None,
         "displaced_hours": float(t["displaced"].sum()) if len(t) else None,
         "redeployed_hours": float(t["redeployed"].sum()) if len(t) else None,
         "new_hours": float(t["new"].sum()) if len(t) else None,
@@ -595,4 +599,5 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
     return LaborAnalysis(detail, hpa, rates, pay_by_role(detail), scen,
                          wage_context(rates, dataset.reference["occupations"], fx),
                          exposure_comparison(dataset.reference["exposure"], sorted(set(rates["role"]))), income,
-                         summary, intervals, ranges, block)
+                         summary, intervals, ranges, block,
+                         conclusions={"jobs_adoption": statements.jobs_conclusion(block)})

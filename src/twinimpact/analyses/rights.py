@@ -5,7 +5,7 @@ the published twin imagery show. Pure functions; what the data shows, not legal 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +16,7 @@ from twinimpact.sources.engine import as_table
 from twinimpact.analyses.money import to_reporting
 from twinimpact.analyses.regulation import checklist
 from twinimpact.results import RightsBlock
+from twinimpact.words import statements
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -324,6 +325,7 @@ class RightsAnalysis:
     size: pd.DataFrame
     age: pd.DataFrame
     block: RightsBlock  # results.json's rights block
+    conclusions: dict[str, Any] = field(default_factory=dict)  # results.json's rights_findings
 
 
 def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
@@ -377,4 +379,5 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
         label_compliance(posts, campaigns, ["quarter"]), label_compliance(posts, campaigns, ["platform"]),
         label_compliance(posts, campaigns, ["brand", "market"]),
         checklist(dataset.reference["regulations"], campaigns, posts, usage_with_terms(usage, models, campaigns, fx)),
-        size, age, block)
+        size, age, block,
+        conclusions={"rights_findings": statements.rights_conclusion(block, params.reporting_currency)})

@@ -33,14 +33,23 @@ def plotly_js_name() -> str:
 
 
 def write_plotly_js(folder: Path) -> Path:
-    """The shared plotly.js beside the runs (written once per version)."""
+    """The shared plotly.js beside the runs (written once per version). Runs that share the
+    folder (a sweep, runs started by cron and by hand) each write through a temporary file
+    of their own and rename it into place, so none reads or removes another's half."""
+    import tempfile
+
     from plotly.offline import get_plotlyjs
 
     path = folder / plotly_js_name()
     if not path.is_file():
-        tmp = folder / f".{path.name}.tmp"
-        tmp.write_text(get_plotlyjs(), encoding="utf-8")
-        tmp.replace(path)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with open(fd, "w", encoding="utf-8") as handle:
+                handle.write(get_plotlyjs())
+            Path(name).replace(path)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
     return path
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from twinimpact.words.labels import words
 from twinimpact.words.narrate import missing, money, num, pct
 
 NO_DIFFERENCE = "no detectable difference"
@@ -175,10 +176,11 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     move = (f"Moving from {start:.0%} to {target:.0%} twin-made assets over {horizon} year{'s' if horizon != 1 else ''}"
             if target > start else f"Keeping today's {start:.0%} twin-made assets (the target {target:.0%} is "
                                    "not above it)")
-    word = {"positive": "is worth", "negative": "loses", "uncertain": "may gain or lose"}[d]
-    value = money(abs(p50) if d == "negative" else p50, currency)
-    text = (f"{move} {word} {value} today (P50; P10 {money(p10, currency)}, P90 {money(p90, currency)}); "
-            f"{pct(p_negative)} of the draws lose money.")
+    median = f"worth {money(p50, currency)}" if p50 >= 0 else money_or_loss(p50, currency)
+    value = f"may gain or lose: at the median it is {median} today" if d == "uncertain" else f"is {median} today"
+    text = (f"{move} {value} against keeping today's mix (P50; P10 {money_or_loss(p10, currency)}, "
+            f"P90 {money_or_loss(p90, currency)}); {pct(p_negative)} of the draws under the assumed driver ranges "
+            "lose money.")
     if not engagement_valued:
         text += (" Engagement is not valued (no value per engagement is set, or the data cannot estimate the twin and "
                  "label rate ratios): the NPV leaves the engagement effect out.")
@@ -247,6 +249,96 @@ def overdispersion_sentence(pearson: float | None, alpha: float | None) -> str:
     return (f"Counts are {level} (Pearson dispersion {num(pearson, 1)}{nb}). The intervals use a robust "
             "(sandwich) variance, valid whatever the variance, clustered by campaign because posts of one "
             "campaign share more than the covariates say.")
+
+
+def money_or_loss(value: float | None, currency: str, digits: int = 0) -> str:
+    """``EUR 1,234`` for a gain (or nothing), ``a loss of EUR 1,234`` for a loss: a sentence
+    never prints a negative amount after a verb that already says which way it goes."""
+    if missing(value):
+        return "n/a"
+    return money(value, currency, digits) if value >= 0 else f"a loss of {money(-value, currency, digits)}"
+
+
+def _roles(roles: list[str]) -> str:
+    names = [words(r) + "s" for r in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def jobs_conclusion(block: dict[str, Any]) -> dict[str, Any]:
+    """Creative work at the adoption share, in full-time equivalents a year, with the
+    interval over hours per asset and the bound without redeployment.
+
+    ``direction`` is ``fewer`` when the P90 of net FTE is below 0, ``more`` when its P10
+    is above 0, else ``uncertain`` (by the sign of the estimate when there is no interval).
+
+    Parameters
+    ----------
+    block
+        results.json's ``labor`` block (hours a year; FTE at ``annual_hours``).
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    fte, share = block.get("fte_change"), block.get("adoption_share")
+    if missing(fte) or missing(share):
+        return {"direction": None, "statement": "Creative jobs could not be estimated: the data need staffing of "
+                                                "traditional and twin campaigns."}
+    iv = (block.get("intervals") or {}).get("net_fte") or {}
+    lo, hi = iv.get("p10"), iv.get("p90")
+    if not missing(lo) and not missing(hi) and hi - lo > 1e-9:
+        d = "fewer" if hi < 0 else "more" if lo > 0 else "uncertain"
+        rng = f" (P10 {num(lo, 1)}, P90 {num(hi, 1)} over the hours per asset of each mode)"
+    else:
+        d = "fewer" if fte < 0 else "more" if fte > 0 else "uncertain"
+        rng = ""
+    year = block.get("year")
+    text = (f"At {pct(share)} twin-made assets{f' in {year}' if not missing(year) else ''}, paid creative work "
+            f"changes by {num(fte, 1)} full-time equivalents a year{rng}")
+    bound = block.get("fte_change_without_redeployment")
+    if not missing(bound) and abs(bound - fte) > 0.05:
+        text += f"; {num(bound, 1)} if no displaced hour were redeployed"
+    by_role = {k: v for k, v in (block.get("hours_change_by_role") or {}).items() if not missing(v)}
+    losers = [r for r, v in sorted(by_role.items(), key=lambda kv: kv[1]) if v < 0][:2]
+    hours = block.get("displaced_hours")
+    if not missing(hours) and hours > 0:
+        text += f". {num(hours)} paid hours a year of traditional and hybrid production are no longer needed"
+        if losers:
+            text += f", most from {_roles(losers)}"
+    return {"direction": d, "statement": text + "."}
+
+
+def rights_conclusion(block: dict[str, Any], currency: str) -> dict[str, Any]:
+    """The rights audit of the twin assets: how many break a consent, scope, watermark or
+    pay rule, and what is owed.
+
+    Parameters
+    ----------
+    block
+        results.json's ``rights`` block (money in the reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``findings``, ``none`` or None) and ``statement``.
+    """
+    n, assets = block.get("assets_with_findings"), block.get("twin_assets")
+    if missing(assets) or not assets:
+        return {"direction": None, "statement": "Rights were not checked: the data hold no twin assets."}
+    if missing(n):
+        return {"direction": None, "statement": "Rights findings could not be counted in this run."}
+    if n == 0:
+        return {"direction": "none", "statement": f"Every one of the {num(assets)} twin assets is within its model's "
+                                                  "consent and scope, watermarked and paid as contracted."}
+    owed = block.get("underpaid_total")
+    models = len(block.get("owed_by_model") or {})
+    text = f"{num(n)} of {num(assets)} twin assets break a consent, scope, watermark or pay rule"
+    if not missing(owed) and owed > 0:
+        text += f"; {money(owed, currency, 2)} is owed to {models} model{'s' if models != 1 else ''}"
+    return {"direction": "findings", "statement": text + "."}
 
 
 def signed_money_words(value: float, currency: str, gain: str = "save", loss: str = "cost") -> str:
