@@ -81,3 +81,22 @@ def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty():
     assert b.npv_pct["p50"] < a.npv_pct["p50"]
     assert "Engagement is not valued" in a.conclusions["npv_adoption"]["statement"]
     assert "Engagement is not valued" not in b.conclusions["npv_adoption"]["statement"]
+
+
+def test_when_a_twin_asset_runs_dearer_break_even_is_never_and_the_headline_says_so(worlds):
+    from twinimpact.words import summary
+
+    p = Params(data_dir=str(worlds["costly-twin"]), as_of="2026-11-28", n_draws=200)
+    block = cost.analyse(data.load(p, keep_source=True), p).block
+    d = block["drivers"]
+    margin = (d["shoot_day_cost"] / d["assets_per_shoot_day"] + d["traditional_post_per_asset"]) - sum(
+        d[k] for k in ("licensing_per_asset", "compute_per_asset", "review_per_asset", "compliance_per_asset",
+                       "twin_post_per_asset"))
+    assert margin < 0  # planted: a twin asset's running cost exceeds a traditional one
+    assert block["break_even_assets"] is None and block["break_even_never"] is True
+    row = next(h for h in summary.headline_rows({"cost": block, "run": {"reporting_currency": "EUR"}})
+               if h.key == "break_even")
+    assert row.value == "never" and row.range == "a twin asset's running cost exceeds a traditional one"
+    sample = cost.analyse(data.load(Params(as_of="2026-11-28", n_draws=200), keep_source=True),
+                          Params(as_of="2026-11-28", n_draws=200)).block
+    assert sample["break_even_never"] is False and sample["break_even_assets"] > 0

@@ -67,6 +67,7 @@ class CostBlock(TypedDict):
     """Production cost, reporting currency."""
     cost_per_asset: ByMode  # pooled over the campaigns of each mode, per asset
     break_even_assets: float | None  # assets per season
+    break_even_never: bool | None  # a twin asset's running cost exceeds a traditional one
     savings_per_asset: Percentiles  # per asset, twin against traditional
     savings_per_season: Percentiles
     assets_per_season: float | None

@@ -424,6 +424,7 @@ def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, a
     return {
         "cost_per_asset": pooled_cost_per_asset(costs),
         "break_even_assets": be,
+        "break_even_never": (be is None) if drivers.complete else None,
         "savings_per_asset": percentiles(mc["savings_per_asset"]) if mc is not None else
         {"p10": None, "p50": None, "p90": None},
         "savings_per_season": percentiles(mc["savings_per_season"]) if mc is not None else

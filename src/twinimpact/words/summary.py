@@ -22,6 +22,10 @@ class Headline(NamedTuple):
     unit: str = ""
 
 
+#: Why the break-even volume is "never".
+NEVER_BREAKS_EVEN = "a twin asset's running cost exceeds a traditional one"
+
+
 def _interval(block: dict[str, Any], digits: int = 3) -> str:
     if narrate.missing(block.get("ci_low")) or narrate.missing(block.get("ci_high")):
         return "not measured" if narrate.missing(block.get("estimate")) else ""
@@ -67,8 +71,9 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
         Headline("cost_twin", "Cost per finished asset, twin", money2(cpa.get("twin")), unit=f"{ccy} per asset"),
         Headline("savings_per_asset", "Saving per asset moved to twins (P50)", money2(savings.get("p50")),
                  _p10_p90(savings, money2), f"{ccy} per asset"),
-        Headline("break_even", "Break-even volume", narrate.num(cost.get("break_even_assets")),
-                 unit="twin assets per season"),
+        Headline("break_even", "Break-even volume", "never" if cost.get("break_even_never") else
+                 narrate.num(cost.get("break_even_assets")),
+                 NEVER_BREAKS_EVEN if cost.get("break_even_never") else "", "twin assets per season"),
         Headline("irr_twin", "Engagement, twin vs human imagery", narrate.num((eng.get("irr_twin_vs_human") or {})
                                                                              .get("estimate"), 3),
                  _interval(eng.get("irr_twin_vs_human") or {}), "rate ratio (1 = no difference)"),
