@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from twinimpact import config, sample
-from twinimpact.analyses import cost, cost_function, drivers, montecarlo
+from twinimpact.analyses import cost, cost_function, drivers, montecarlo, savings
 from twinimpact.sources import data
 from twinimpact.errors import DataError
 from twinimpact.params import Params
@@ -215,3 +215,31 @@ def test_like_for_like_intervals_hold_the_sample_fit():
     pred = fit.predict(300, market="DE").set_index("production_mode")
     assert (pred["ci_low"] < pred["running_cost"]).all() and (pred["running_cost"] < pred["ci_high"]).all()
     assert pred.loc["twin", "cost_per_asset"] < pred.loc["traditional", "cost_per_asset"]
+
+# --- what an asset moved from today's mix saves ------------------------------------------
+HAND_DRIVERS = {"shoot_day_cost": 1000.0, "assets_per_shoot_day": 10.0, "traditional_post_per_asset": 20.0,
+                "licensing_per_asset": 5.0, "compute_per_asset": 3.0, "review_per_asset": 2.0,
+                "compliance_per_asset": 1.0, "twin_post_per_asset": 9.0, "twin_creation_cost": 5000.0,
+                "hybrid_per_asset": 70.0}
+
+
+def test_an_asset_moved_from_todays_mix_saves_the_mix_weighted_margin():
+    # traditional 1000 / 10 + 20 = 120 per asset; twin 5 + 3 + 2 + 1 + 9 = 20; hybrid 70.
+    # 30 traditional and 10 hybrid assets move: (30 x (120 - 20) + 10 x (70 - 20)) / 40 = 87.5
+    assert savings.mix_margin(HAND_DRIVERS, 30.0, 10.0) == pytest.approx(87.5)
+    assert savings.mix_margin(HAND_DRIVERS, 30.0, 0.0) == pytest.approx(100.0)  # traditional only: 120 - 20
+    assert savings.mix_margin(HAND_DRIVERS, 0.0, 0.0) is None  # nothing moves
+    drawn = savings.mix_margin({**HAND_DRIVERS, "shoot_day_cost": np.array([1000.0, 2000.0])}, 30.0, 10.0)
+    assert drawn == pytest.approx([87.5, (30 * (220 - 20) + 10 * 50) / 40])  # element-wise over draws
+
+
+def test_the_moved_saving_in_the_cost_block_is_the_margin_at_and_around_the_observed_drivers():
+    fixed = cost.moved_saving(HAND_DRIVERS, {}, (30.0, 10.0), 500, 1)  # no ranges: every draw is observed
+    assert fixed["saving_per_moved_asset_observed"] == pytest.approx(87.5)
+    assert fixed["saving_per_moved_asset"] == pytest.approx({"p10": 87.5, "p50": 87.5, "p90": 87.5})
+    spread = cost.moved_saving(HAND_DRIVERS, {"shoot_day_cost": (0.5, 2.0)}, (30.0, 10.0), 2000, 1)
+    p = spread["saving_per_moved_asset"]
+    # shoot-day cost x 0.5 .. x 2: the traditional margin runs from 500 / 10 + 20 - 20 = 50 to
+    # 2000 / 10 + 20 - 20 = 200 per asset, so the mix margin from (30 x 50 + 500) / 40 to (30 x 200 + 500) / 40
+    assert (30 * 50 + 500) / 40 < p["p10"] < 87.5 < p["p90"] < (30 * 200 + 500) / 40
+    assert cost.moved_saving(HAND_DRIVERS, {}, (0.0, 0.0), 10, 1)["saving_per_moved_asset"]["p50"] is None

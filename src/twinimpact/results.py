@@ -69,6 +69,8 @@ class CostBlock(TypedDict):
     break_even_assets: float | None  # assets per season
     break_even_never: bool | None  # a twin asset's running cost exceeds a traditional one
     savings_per_asset: Percentiles  # per asset, twin against traditional
+    saving_per_moved_asset: Percentiles  # per asset moved to twins from today's mix (twin building excluded)
+    saving_per_moved_asset_observed: float | None  # the same at the observed drivers
     savings_per_season: Percentiles
     assets_per_season: float | None
     savings_headline: str | None

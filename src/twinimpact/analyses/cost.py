@@ -392,6 +392,34 @@ def monte_carlo(d: dict[str, float], ranges: dict[str, tuple[float, float]], ass
 
 
 # --- the results block -------------------------------------------------------------------
+def moved_saving(d: dict[str, float], ranges: dict[str, tuple[float, float]], mix: tuple[float, float],
+                 n_draws: int, seed: int) -> dict[str, Any]:
+    """What an asset moved to twins from today's mix saves (twin building excluded): at the
+    observed drivers and over the same draws as :func:`monte_carlo` (:func:`draw_drivers`).
+
+    Parameters
+    ----------
+    d
+        Observed drivers (reporting currency per asset, per shoot day or per twin).
+    ranges
+        Driver name -> (low, high) multipliers of its observed value.
+    mix
+        (traditional, hybrid) assets of the latest year: the proportions assets move in.
+    n_draws, seed
+        How many joint draws, and the run's seed.
+
+    Returns
+    -------
+    dict
+        ``saving_per_moved_asset`` (P10/P50/P90) and ``saving_per_moved_asset_observed``,
+        reporting currency per moved asset; nulls when nothing moves.
+    """
+    observed = savings.mix_margin(d, *mix)
+    drawn = savings.mix_margin(draw_drivers(d, ranges, n_draws, seed), *mix) if observed is not None else None
+    return {"saving_per_moved_asset": percentiles(drawn) if drawn is not None else
+            {"p10": None, "p50": None, "p90": None}, "saving_per_moved_asset_observed": observed}
+
+
 def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, assets_per_season: float | None,
                twins_per_season: int, twin_life_seasons: int, ranges: dict[str, tuple[float, float]] | None = None,
                difference: dict[str, Any] | None = None) -> CostBlock:
@@ -514,10 +542,12 @@ def analyse(dataset: "Dataset", params: "Params") -> CostAnalysis:
     difference = savings.pooled_difference(costs, params.seed)
     block = cost_block(costs, drivers, mc, volume, k, life, ranges, difference)
     latest = costs[costs["year"] == costs["year"].max()].groupby("production_mode")["assets_delivered"].sum()
+    mix = (float(latest.get("traditional", 0)), float(latest.get("hybrid", 0)))
+    block.update(moved_saving(d, ranges, mix, params.n_draws, params.seed) if drivers.complete else {})
     typical = costs.loc[costs["production_mode"] == "traditional", "assets_delivered"].median()
     recon = savings.reconciliation(pooled, d, volume, base, block["savings_per_asset"]["p50"], fit,
                                    None if pd.isna(typical) else float(typical),
-                                   (float(latest.get("traditional", 0)), float(latest.get("hybrid", 0))))
+                                   mix)
     conclusion = statements.cost_conclusion(pooled["traditional"], pooled["twin"], difference,
                                             params.reporting_currency)
     return CostAnalysis(costs, category_per_asset(costs), rollup(costs, ["season", "production_mode"]), drivers,

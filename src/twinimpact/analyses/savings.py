@@ -68,14 +68,16 @@ def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: floa
     Parameters
     ----------
     d
-        Observed drivers (reporting currency per asset, per shoot day or per twin).
+        Drivers (reporting currency per asset, per shoot day or per twin): observed values or
+        arrays of draws.
     traditional_assets, hybrid_assets
         Assets of each mode that move to twins.
 
     Returns
     -------
-    float or None
-        Reporting currency per moved asset; None without the drivers it needs.
+    float, ndarray or None
+        Reporting currency per moved asset (one value per draw when ``d`` holds arrays of
+        draws); None without the drivers it needs.
     """
     moved = traditional_assets + hybrid_assets
     if moved <= 0 or (hybrid_assets > 0 and d.get("hybrid_per_asset") is None) or \
@@ -83,7 +85,8 @@ def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: floa
         return None
     twin = twin_variable_per_asset(d)
     hybrid = (d["hybrid_per_asset"] - twin) * hybrid_assets if hybrid_assets > 0 else 0.0
-    return float(((traditional_per_asset(d) - twin) * traditional_assets + hybrid) / moved)
+    out = ((traditional_per_asset(d) - twin) * traditional_assets + hybrid) / moved
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def reconciliation(pooled: dict[str, float | None], d: dict[str, Any], volume: float | None, base_savings: float | None,

@@ -19,7 +19,7 @@ from twinimpact.words.narrate import missing, num
 COMPARED = (
     ("cost per asset, traditional", ("cost", "cost_per_asset", "traditional"), 2),
     ("cost per asset, twin", ("cost", "cost_per_asset", "twin"), 2),
-    ("savings per asset (P50)", ("cost", "savings_per_asset", "p50"), 2),
+    ("saving per asset moved from today's mix (P50)", ("cost", "saving_per_moved_asset", "p50"), 2),
     ("twin vs human rate ratio", ("engagement", "irr_twin_vs_human", "estimate"), 3),
     ("AI-label rate ratio", ("engagement", "irr_ai_label", "estimate"), 3),
     ("net FTE at the adoption share", ("labor", "fte_change"), 2),

@@ -60,7 +60,7 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
     counted = [v for v in findings.values() if isinstance(v, (int, float))]
     hours = labor.get("hours_per_asset") or {}
     income = labor.get("model_income") or {}
-    savings, npv = cost.get("savings_per_asset") or {}, scen.get("npv") or {}
+    moved, npv = cost.get("saving_per_moved_asset") or {}, scen.get("npv") or {}
     net_fte = (labor.get("intervals") or {}).get("net_fte") or {}
     money2 = lambda v: narrate.money(v, ccy, 2)  # noqa: E731 - local formatters read best inline
     money0 = lambda v: narrate.money(v, ccy, 0)  # noqa: E731
@@ -69,8 +69,8 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
         Headline("cost_traditional", "Cost per finished asset, traditional", money2(cpa.get("traditional")),
                  unit=f"{ccy} per asset"),
         Headline("cost_twin", "Cost per finished asset, twin", money2(cpa.get("twin")), unit=f"{ccy} per asset"),
-        Headline("savings_per_asset", "Saving per asset moved to twins (P50)", money2(savings.get("p50")),
-                 _p10_p90(savings, money2), f"{ccy} per asset"),
+        Headline("saving_per_moved_asset", "Saving per asset moved to twins from today's mix (P50)",
+                 money2(moved.get("p50")), _p10_p90(moved, money2), f"{ccy} per moved asset"),
         Headline("break_even", "Break-even volume", "never" if cost.get("break_even_never") else
                  narrate.num(cost.get("break_even_assets")),
                  NEVER_BREAKS_EVEN if cost.get("break_even_never") else "", "twin assets per season"),
