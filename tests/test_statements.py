@@ -41,11 +41,11 @@ def test_a_check_fit_pointing_elsewhere_is_named_in_the_same_statement():
                                          {"estimate": 0.945, "ci_low": 0.926, "ci_high": 0.965},
                                          {"estimate": 0.967, "ci_low": 0.933, "ci_high": 1.003}, "poisson")
     assert c["direction"] == "lower"
-    assert "The poisson fit finds no detectable difference (rate ratio 0.967, 0.933 to 1.003)" in c["statement"]
+    assert "The Poisson fit finds no detectable difference (rate ratio 0.967, 0.933 to 1.003)" in c["statement"]
     same = statements.engagement_conclusion("engagement_twin_vs_human",
                                             {"estimate": 0.9, "ci_low": 0.85, "ci_high": 0.95},
                                             {"estimate": 0.91, "ci_low": 0.86, "ci_high": 0.97}, "poisson")
-    assert "poisson fit finds" not in same["statement"]
+    assert "Poisson fit finds" not in same["statement"]
 
 
 def test_not_estimable_is_said_not_shown_as_a_number():
@@ -136,3 +136,13 @@ def test_an_effect_lowers_the_p_value_but_four_brands_bound_the_statistic():
     # (sum S_g)^2 / sum S_g^2 is at most G = 4 (Cauchy-Schwarz): few brands cap what any test can show
     assert 0 < t["statistic"] <= 4 + 1e-9
     assert t["p_value"] < wild_score_test(*_brand_design(1.0), seed=0)["p_value"]
+
+
+def test_an_engagement_sentence_names_its_outcome_and_how_its_interval_was_made():
+    irr = {"estimate": 0.9, "ci_low": 0.85, "ci_high": 0.95}
+    c = statements.engagement_conclusion("engagement_twin_vs_human", irr, outcome="likes")
+    assert "10% fewer likes per impression than" in c["statement"]
+    assert "95% interval 0.850 to 0.950 clustered by campaign (CV3)" in c["statement"]
+    other = statements.engagement_conclusion("engagement_twin_vs_human", irr,
+                                             {"estimate": 0.97, "ci_low": 0.9, "ci_high": 1.05}, "poisson")
+    assert "The Poisson fit finds no detectable difference (rate ratio 0.970, 0.900 to 1.050)" in other["statement"]

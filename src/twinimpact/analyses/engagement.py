@@ -256,7 +256,8 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
              "did_after_adoption": did, "power": pw, "cells": len(cells)}
     check_head = headline(check) if check is not None else {}
     conclusions = {f"engagement_{key.removeprefix('irr_')}": statements.engagement_conclusion(
-        f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "")
+        f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "",
+        outcome)
         for key, value in headline(lead).items()}
     return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
                               per_follower_medians(posts, outcome=outcome, exact="posts" not in dataset.counts),

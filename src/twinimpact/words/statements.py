@@ -58,7 +58,7 @@ _ENGAGEMENT_SUBJECTS = {
 
 
 def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] | None = None,
-                          check_name: str = "") -> dict[str, Any]:
+                          check_name: str = "", outcome: str = "engagements") -> dict[str, Any]:
     """The conclusion for one rate ratio of engagements per impression (the headline fit),
     in associational words; when the other fit (``check``) points elsewhere, one more
     sentence says so with its interval.
@@ -71,6 +71,8 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
         The lead fit's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
     check, check_name
         The other fit's rate ratio and its name, or None.
+    outcome
+        The count the rate ratio is of, per impression (the parameter ``outcome``).
 
     Returns
     -------
@@ -84,19 +86,20 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
     if d is None:
         return {"direction": None, "statement": f"{subject}: not estimable from these data (see the engagement "
                                                 "section for why)."}
-    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}"
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)} clustered by campaign (CV3)"
     fixed = [*ENGAGEMENT_HELD_FIXED, *(["imagery"] if key == "engagement_ai_label" else [])]
     held = f"holding {', '.join(fixed[:-1])} and {fixed[-1]} fixed"
     if d == NO_DIFFERENCE:
-        text = (f"{subject} showed no detectable difference in engagements per impression from {reference} "
+        text = (f"{subject} showed no detectable difference in {outcome} per impression from {reference} "
                 f"({ci}, {held}).")
     else:
-        text = (f"{subject} had {change_words(est)} engagements per impression than {reference} ({ci}, {held}).")
+        text = (f"{subject} had {change_words(est)} {outcome} per impression than {reference} ({ci}, {held}).")
     text += " This is an association in observational data, not a measured effect."
     if check and not missing(check.get("estimate")):
         other = direction(check.get("ci_low"), check.get("ci_high"))
         if other != d:
-            text += (f" The {check_name or 'other'} fit finds {other} (rate ratio {num(check['estimate'], 3)}, "
+            name = {"poisson": "Poisson", "negbin": "negative binomial"}.get(check_name, check_name or "other")
+            text += (f" The {name} fit finds {other} (rate ratio {num(check['estimate'], 3)}, "
                      f"{num(check['ci_low'], 3)} to {num(check['ci_high'], 3)}); the headline follows the stated "
                      "rule (the more precise fit that saw every post).")
     return {"direction": d, "statement": text}
