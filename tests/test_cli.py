@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -285,7 +284,6 @@ def test_rights_block_counts_equal_the_planted_breaches(published: Path):
 
 
 def test_every_conclusion_is_filled_and_printed_in_the_executive_report(published: Path):
-    import html
 
     res = json.loads((published / "latest" / "results.json").read_text())
     text = _visible_text((published / "latest" / "index.html").read_text())
@@ -325,7 +323,6 @@ def _visible_text(page: str) -> str:
 
 
 def test_the_first_page_opens_with_the_bottom_line_then_chapters_then_the_appendix(published: Path):
-    import html
 
     latest = published / "latest"
     page = (latest / "index.html").read_text()

@@ -10,6 +10,7 @@ the same unit cost computed campaign by campaign, as multipliers of the pooled v
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd

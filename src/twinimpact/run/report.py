@@ -129,6 +129,11 @@ class _Run:
         return self.reports / f".tmp-{self.id}-snapshot"
 
 
+def _unwritable(reports: Path, exc: OSError) -> PublishError:
+    return PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
+                        "run; choose a writable folder with --out.")
+
+
 def _writable_reports(reports: Path) -> None:
     """The reports folder exists (or is made) and takes files; exit 5 otherwise."""
     if reports.exists() and not reports.is_dir():
@@ -136,8 +141,7 @@ def _writable_reports(reports: Path) -> None:
     try:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"Cannot write into the reports folder {reports}: {exc.strerror or exc}. Nothing was "
-                           "run; choose a writable folder with --out.") from None
+        raise _unwritable(reports, exc) from None
 
 
 def _check(params_file: Path, data_dir: str | None, source_env: str | None, out: str | Path | None,
@@ -175,8 +179,7 @@ def _workspace(job: _Run, dataset: data.Dataset) -> Iterator[tuple[Path, "_RunLo
         job.tmp.mkdir()
         (job.tmp / "pid").write_text(str(os.getpid()))
     except OSError as exc:
-        raise PublishError(f"Cannot write into the reports folder {job.reports}: {exc.strerror or exc}. Nothing "
-                           "was run; choose a writable folder with --out.") from None
+        raise _unwritable(job.reports, exc) from None
     log = _RunLog(job.tmp / "run.log")
     job.manifest = new_manifest(job.id, job.started, job.params_file.stem, str(job.params_file), job.params, dataset)
     job.manifest["scope"] = job.scope

@@ -13,7 +13,6 @@ from typing import Any, get_type_hints
 
 from twinimpact.results import Conclusions
 from twinimpact.words import statements
-from twinimpact.words.labels import words
 from twinimpact.words.narrate import missing, money, num, pct
 from twinimpact.words.summary import headline_rows
 
@@ -55,11 +54,6 @@ def _saves(res: dict[str, Any]) -> bool:
     """Whether moving an asset to a twin saves money at the median."""
     p50 = ((res.get("cost") or {}).get("savings_per_asset") or {}).get("p50")
     return not missing(p50) and p50 > 0
-
-
-def role_label(role: str) -> str:
-    """``makeup_artist`` -> ``make-up artists``: a role of the staffing table in words (plural)."""
-    return words(role) + "s"
 
 
 def risks(res: dict[str, Any]) -> list[str]:
