@@ -119,7 +119,9 @@ def test_headlines_fill_what_results_hold_and_say_n_a_for_the_rest():
     rows = {k: h.value for k, h in heads.items()}
     assert rows["cost_traditional"] == "EUR 200.00" and rows["cost_twin"] == "EUR 48.00"
     assert rows["break_even"] == "5" and rows["fte_change"] == "-0.9"
-    assert rows["irr_label"] == "0.839" and heads["irr_label"].range == "95% interval 0.805 to 0.874"
+    assert rows["irr_label"] == "0.839" and heads["irr_label"].range == ("95% interval 0.805 to 0.874, clustered by "
+                                                                         "campaign (CV3)")
+    assert rows["break_even_value"] == "n/a" and heads["break_even_value"].range == "engagement not valued"
     assert rows["irr_twin"] == "n/a" and heads["irr_twin"].range == "not measured"
     assert rows["npv"] == "n/a" and heads["npv"].range == "not measured" and rows["rights_findings"] == "n/a"
     assert all(h.unit for h in heads.values())  # every headline states its unit

@@ -287,22 +287,24 @@ def test_every_conclusion_is_filled_and_printed_in_the_executive_report(publishe
 
     res = json.loads((published / "latest" / "results.json").read_text())
     text = _visible_text((published / "latest" / "index.html").read_text())
-    assert set(res["conclusions"]) == {"engagement_twin_vs_human", "engagement_synthetic_vs_human",
-                                       "engagement_ai_label", "cost_twin_vs_traditional", "jobs_adoption",
-                                       "rights_findings", "npv_adoption"}
+    assert set(res["conclusions"]) == set(executive.BOTTOM_LINE)  # every entry results.json declares
     quarter = text[: len(text) // 4]  # the bottom line: every conclusion verbatim, on the first page
     for key, c in res["conclusions"].items():
         assert c["direction"] in ("lower", "higher", "no detectable difference", "positive", "negative", "uncertain",
-                                  "fewer", "more", "findings", "none"), key
+                                  "fewer", "more", "findings", "none", "pays", "does not pay", "not valued",
+                                  "cannot tell", "about the same"), key
         assert " ".join(c["statement"].split()) in quarter, key
-    assert "Engagement is not valued" in res["conclusions"]["npv_adoption"]["statement"]  # on the sample
+    npv = res["conclusions"]["npv_adoption"]["statement"]  # on the sample: valued from its post_outcomes
+    assert "engagement valued at EUR 0.0" in npv and "gross margin on the posts' revenue per engagement" in npv
+    assert "The move pays unless an engagement is worth more than EUR 0.1" in \
+        res["conclusions"]["engagement_value"]["statement"]
 
 
 def test_labor_block_is_filled(published: Path):
     res = json.loads((published / "latest" / "results.json").read_text())["labor"]
     assert res["hours_per_asset"]["twin"] < res["hours_per_asset"]["traditional"]
     assert res["hours_change_by_role"]["photographer"] < 0 < res["hours_change_by_role"]["ai_artist"]
-    assert res["model_income"]["traditional_per_model"] > 0 and res["model_income"]["twin_per_model"] > 0
+    assert res["model_income"]["today_per_model"] > 0 and res["model_income"]["at_adoption_per_model"] > 0
 
 
 def test_scenarios_cover_the_horizon_year_by_year(published: Path):
@@ -336,7 +338,7 @@ def test_the_first_page_opens_with_the_bottom_line_then_chapters_then_the_append
     assert -1 not in at and at == sorted(at), dict(zip(order, at))
     for sentence in executive.bottom_line(res):  # this run's conclusions, verbatim
         assert " ".join(sentence.split()) in text[at[1]:at[2]]
-    assert len(executive.bottom_line(res)) == 7
+    assert len(executive.bottom_line(res)) == len(executive.BOTTOM_LINE)
     first = page[page.index('id="key-charts"'):page.index('id="risks"')]
     assert 4 <= len(re.findall(r'<div class="plotly-graph-div" id="report-figure-\d+"', first)) <= 6  # key charts
     for anchor in re.findall(r'<a href="#([^"]+)">', page):  # every entry of the contents leads somewhere
@@ -582,12 +584,13 @@ def test_the_runs_index_shows_the_parameters_that_differ_between_runs(tmp_path: 
         manifest["params"] = {"seed": 1, "adoption_share": share, "data_dir": f"/x/{name}"}
         (run / "manifest.json").write_text(json.dumps(manifest))
         (run / "results.json").write_text(json.dumps({"run": {"reporting_currency": "EUR"},
-                                                      "scenarios": {"npv": {"p10": 1.0, "p50": 2.0, "p90": 3.0}}}))
+                                                      "scenarios": {"npv": {"p10": 1.0, "p50": 1.5, "p90": 3.0},
+                                                                    "npv_observed": 2.0}}))
     publish.write_runs_index(reports)
     page = (reports / "index.html").read_text()
     assert "<th>adoption_share</th>" in page and "<td>0.3</td>" in page and "<td>0.8</td>" in page
     assert "<th>seed</th>" not in page and "data_dir" not in page  # the same everywhere, or where data lives
-    assert "EUR 2" in page and "<th>NPV (P50)</th>" in page
+    assert "EUR 2" in page and "<th>NPV at observed costs</th>" in page
 
 
 def test_the_second_run_says_what_changed_since_the_previous_complete_one(published: Path, tmp_path: Path):

@@ -67,6 +67,13 @@ BROKEN = [
     ("bookings", 2, "shoot_days", "0", "shoot_days must be above 0", "row 3"),
     ("bookings", 0, "fee_paid", "-5", "must be 0 or more", "row 1"),
     ("bookings", 0, "fee_paid", "lots", "must be a number", "row 1"),
+    ("post_outcomes", 0, "post_id", "P99", "must exist in posts", "post_id P99"),
+    ("post_outcomes", 1, "post_id", "P1", "must be unique", "post_id P1"),
+    ("post_outcomes", 0, "orders", "13", "orders must not exceed clicks", "post_id P1"),
+    ("post_outcomes", 0, "clicks", "-1", "must be 0 or more", "post_id P1"),
+    ("post_outcomes", 0, "orders", "0.5", "must be a whole number", "post_id P1"),
+    ("post_outcomes", 0, "revenue", "-3", "must be 0 or more", "post_id P1"),
+    ("post_outcomes", 4, "currency", "JPY", "needs a rate to EUR", "post_id P5"),
 ]
 
 

@@ -28,15 +28,24 @@ def keep_campaigns(folder: Path, keep: pd.DataFrame) -> None:
         t = pd.read_csv(folder / f"{name}.csv")
         t[t["campaign_id"].isin(keep["campaign_id"])].to_csv(folder / f"{name}.csv", index=False)
     posts = pd.read_parquet(folder / "posts.parquet")
-    posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])].to_parquet(
-        folder / "posts.parquet")
+    posts = posts[posts["campaign_id"].isna() | posts["campaign_id"].isin(keep["campaign_id"])]
+    posts.to_parquet(folder / "posts.parquet")
+    keep_outcomes(folder, posts)
+
+
+def keep_outcomes(folder: Path, posts: pd.DataFrame) -> None:
+    """Keep only the outcomes of the posts kept (what a brand's own export would hold)."""
+    outcomes = pd.read_parquet(folder / "post_outcomes.parquet")
+    outcomes[outcomes["post_id"].isin(posts["post_id"])].to_parquet(folder / "post_outcomes.parquet")
 
 
 def sample_without(tmp_path: Path, what: str) -> Path:
     folder = tmp_path / what
     shutil.copytree(config.SAMPLE_DIR, folder)
     if what == "posts":
-        pd.read_parquet(folder / "posts.parquet").iloc[0:0].to_parquet(folder / "posts.parquet")
+        empty = pd.read_parquet(folder / "posts.parquet").iloc[0:0]
+        empty.to_parquet(folder / "posts.parquet")
+        keep_outcomes(folder, empty)
     elif what == "twin_usage":
         pd.read_csv(folder / "twin_usage.csv").iloc[0:0].to_csv(folder / "twin_usage.csv", index=False)
     elif what == "twin_campaigns":

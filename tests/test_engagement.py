@@ -180,3 +180,28 @@ def test_the_analytic_alpha_standard_error_equals_statsmodels_clustered_one(samp
     z = count_model.Z95
     assert fit.alpha_ci == pytest.approx((fit.alpha * math.exp(-z * se / fit.alpha),
                                           fit.alpha * math.exp(z * se / fit.alpha)), rel=1e-6)
+
+
+def test_one_lead_rule_that_does_not_flip_at_the_row_cap(sample_data, analysis):
+    """At 50,000 posts the negative binomial sees every post; one post fewer in the cap and
+    it sees a seeded sample. It leads either way, and the twin conclusion stays put."""
+    capped = engagement.analyse(sample_data, Params(as_of="2026-11-28", nb_max_rows=analysis.nb_population - 1,
+                                                    seed=1))
+    assert analysis.lead.method == capped.lead.method == "negative binomial"
+    assert "seeded sample" in capped.block["headline_fit"] and "seeded sample" not in analysis.block["headline_fit"]
+    key = "engagement_twin_vs_human"
+    assert capped.conclusions[key]["direction"] == analysis.conclusions[key]["direction"] == "lower"
+    # both fits are reported side by side, the lead's rate ratios being the negative binomial's
+    assert analysis.block["irr_twin_vs_human"] == analysis.block["negbin"]["irr_twin_vs_human"]
+    assert set(analysis.block["poisson"]) == set(analysis.block["negbin"]) - {"rows"}
+    without = engagement.analyse(sample_data, Params(as_of="2026-11-28", nb_max_rows=0, seed=1))
+    assert without.lead.method == "poisson"
+
+
+def test_orders_rate_ratios_are_fitted_on_the_posts_with_an_outcome(analysis, sample_data):
+    orders = analysis.block["orders"]
+    assert orders["posts"] == len(sample_data["post_outcomes"])
+    # orders are drawn from engagements, so the planted imagery and label effects carry over
+    assert _inside(orders["irr_ai_label"], 0.86) and _inside(orders["irr_twin_vs_human"], 0.95)
+    assert orders["irr_ai_label"]["ci_high"] - orders["irr_ai_label"]["ci_low"] > \
+        analysis.block["irr_ai_label"]["ci_high"] - analysis.block["irr_ai_label"]["ci_low"]  # fewer events

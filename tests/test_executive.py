@@ -28,14 +28,17 @@ RES = {
     "labor": {"fte_change": -0.52, "adoption_share": 0.8, "displaced_hours": 3887.0,
               "intervals": {"net_fte": {"p10": -0.58, "p90": -0.48}},
               "hours_change_by_role": {"model": -648.0, "photographer": -399.8, "ai_artist": 860.6},
-              "model_income": {"traditional_per_model": 5633.2, "twin_per_model": 2189.0, "gainers": 3,
-                               "losers": 57}},
+              "model_income": {"today_per_model": 3552.0, "at_adoption_per_model": 3288.0, "gainers": 3,
+                               "losers": 57, "adoption_share": 0.8, "base_year": 2025}},
     "rights": {"assets_with_findings": 15, "twin_assets": 4879, "underpaid_total": 42.66,
                "owed_by_model": {"M1": 17.34, "M2": 13.43, "M3": 11.89}},
     "scenarios": {"npv": {"p10": 1047381.0, "p50": 1283718.0, "p90": 1586033.0}, "start_twin_share": 0.5753,
                   "target_twin_share": 0.8, "horizon_years": 5, "probability_npv_negative": 0.0,
-                  "engagement": {"value_per_engagement": 0.0}},
+                  "npv_observed": 1270895.0, "worst_case_saving_per_moved_asset": 94.0,
+                  "value_per_engagement": {"estimate": None, "ci_low": None, "ci_high": None, "source": "none"},
+                  "break_even_value_per_engagement": 0.13},
 }
+NONE_VALUED = RES["scenarios"]["value_per_engagement"]
 
 
 def _conclusions(res: dict) -> dict:
@@ -48,11 +51,17 @@ def _conclusions(res: dict) -> dict:
         "engagement_twin_vs_human": statements.engagement_conclusion("engagement_twin_vs_human",
                                                                      eng["irr_twin_vs_human"]),
         "engagement_ai_label": statements.engagement_conclusion("engagement_ai_label", eng["irr_ai_label"]),
+        "engagement_before_after": statements.before_after_conclusion(
+            {"estimate": 0.98, **eng["did_after_adoption"]}),
         "jobs_adoption": statements.jobs_conclusion(labor),
+        "models_income": statements.models_income_conclusion(labor["model_income"], None, "EUR"),
         "rights_findings": statements.rights_conclusion(rights, "EUR"),
+        "engagement_value": statements.engagement_value_conclusion(scen["value_per_engagement"],
+                                                                   scen["break_even_value_per_engagement"], "", "EUR"),
         "npv_adoption": statements.npv_conclusion(scen["npv"], scen["probability_npv_negative"],
                                                   scen["start_twin_share"], scen["target_twin_share"],
-                                                  scen["horizon_years"], "EUR", False),
+                                                  scen["horizon_years"], "EUR", scen["value_per_engagement"],
+                                                  scen["npv_observed"], scen["worst_case_saving_per_moved_asset"]),
     }
 
 
@@ -61,13 +70,14 @@ def test_the_bottom_line_is_every_conclusion_verbatim_in_order():
     res["conclusions"]["engagement_synthetic_vs_human"] = {"direction": None, "statement": None}  # not in this run
     lines = executive.bottom_line(res)
     assert lines == [res["conclusions"][k]["statement"] for k in (
-        "cost_twin_vs_traditional", "engagement_twin_vs_human", "engagement_ai_label", "jobs_adoption",
-        "rights_findings", "npv_adoption")]
+        "npv_adoption", "engagement_value", "cost_twin_vs_traditional", "engagement_twin_vs_human",
+        "engagement_ai_label", "engagement_before_after", "jobs_adoption", "models_income", "rights_findings")]
     top, _ = executive.first_page(res, {"data": {"synthetic": False}}, [])
     for sentence in lines:
-        assert html.escape(sentence) in top
+        assert f"<li>{html.escape(sentence)}</li>" in top  # one item each, verbatim
     npv = res["conclusions"]["npv_adoption"]["statement"]
-    assert "Engagement is not valued" in npv  # the caveat travels with the sentence
+    assert "engagement not valued" in npv  # how engagement was valued travels with the sentence
+    assert "The move pays unless an engagement is worth more than EUR 0.130" in lines[1]
 
 
 def test_the_jobs_sentence_states_its_numbers_and_the_bound_without_redeployment():
@@ -75,7 +85,7 @@ def test_the_jobs_sentence_states_its_numbers_and_the_bound_without_redeployment
     c = statements.jobs_conclusion(labor)
     assert c["direction"] == "fewer"  # P90 -0.48 < 0
     assert c["statement"].startswith("At 80% twin-made assets in 2025, paid creative work changes by -0.5 "
-                                     "full-time equivalents a year (P10 -0.6, P90 -0.5 over the hours per asset")
+                                     "full-time equivalents a year (P10 -0.6 to P90 -0.5 over hours per asset and redeployed shares)")
     assert "; -1.3 if no displaced hour were redeployed" in c["statement"]
     assert ("3,887 paid hours a year of traditional and hybrid production are no longer needed, most from models and "
             "photographers.") in c["statement"]
@@ -97,49 +107,88 @@ def test_a_loss_is_worded_as_a_loss_never_as_a_negative_amount():
     assert statements.money_or_loss(-467953.2, "EUR") == "a loss of EUR 467,953"
     assert statements.money_or_loss(1200.0, "EUR") == "EUR 1,200"
     c = statements.npv_conclusion({"p10": -727591.0, "p50": -467953.0, "p90": -120000.0}, 0.97, 0.2, 0.8, 5,
-                                  "EUR", True)
+                                  "EUR", NONE_VALUED, -450000.0, -80.0)
     assert c["direction"] == "negative"
-    assert ("is a loss of EUR 467,953 today against keeping today's mix (P50; P10 a loss of EUR 727,591, "
-            "P90 a loss of EUR 120,000); 97% of the draws under the assumed driver ranges lose money.") in c["statement"]
+    assert ("is a loss of EUR 450,000 at the observed costs against keeping today's mix (P10 a loss of EUR 727,591 "
+            "to P90 a loss of EUR 120,000 under the assumed ranges)") in c["statement"]
+    assert "Under the assumed ranges 97% of the draws lose money." in c["statement"]
     assert "EUR -" not in c["statement"]
-    mixed = statements.npv_conclusion({"p10": -90000.0, "p50": 25000.0, "p90": 120000.0}, 0.3, 0.2, 0.8, 5, "EUR", True)
-    assert mixed["direction"] == "uncertain" and "may gain or lose: at the median it is worth EUR 25,000 today" in \
-        mixed["statement"]
-    assert "P10 a loss of EUR 90,000, P90 EUR 120,000" in mixed["statement"]
+    mixed = statements.npv_conclusion({"p10": -90000.0, "p50": 25000.0, "p90": 120000.0}, 0.3, 0.2, 0.8, 5, "EUR",
+                                      NONE_VALUED, 30000.0, 12.0)
+    assert mixed["direction"] == "uncertain" and "is worth EUR 30,000 at the observed costs" in mixed["statement"]
+    assert "P10 a loss of EUR 90,000 to P90 EUR 120,000" in mixed["statement"]
+
+
+def test_no_losing_draw_is_explained_or_not_claimed():
+    safe = statements.npv_conclusion({"p10": 9e5, "p50": 1.2e6, "p90": 1.6e6}, 0.0, 0.5, 0.8, 5, "EUR", NONE_VALUED,
+                                     1.27e6, 94.0)
+    assert ("No draw loses money: even with every cost driver at its worst end a moved asset saves EUR 94 "
+            "before twin building.") in safe["statement"]
+    # zero losing draws but a worst case that loses: the sentence gives the share and no reason it cannot back
+    thin = statements.npv_conclusion({"p10": 9e5, "p50": 1.2e6, "p90": 1.6e6}, 0.0, 0.5, 0.8, 5, "EUR", NONE_VALUED,
+                                     1.27e6, -5.0)
+    assert "Under the assumed ranges 0% of the draws lose money." in thin["statement"]
+    assert "No draw loses" not in thin["statement"]
+
+
+def test_the_value_of_an_engagement_is_said_with_its_source_and_the_break_even():
+    est = {"estimate": 0.078, "ci_low": 0.073, "ci_high": 0.082, "source": "post_outcomes", "gross_margin": 0.534}
+    c = statements.engagement_value_conclusion(est, 0.13, "", "EUR")
+    assert c == {"direction": "pays", "statement": "The move pays unless an engagement is worth more than EUR 0.130; "
+                 "the posts' revenue says an engagement is worth EUR 0.078 (95% interval EUR 0.073 to EUR 0.082, "
+                 "bootstrap over campaigns)."}
+    assert statements.engagement_value_conclusion({**est, "ci_high": 0.2}, 0.13, "", "EUR")["direction"] == "uncertain"
+    assert statements.engagement_value_conclusion({**est, "estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6}, 0.13, "",
+                                                  "EUR")["direction"] == "does not pay"
+    none = statements.engagement_value_conclusion(NONE_VALUED, 0.13, "", "EUR")
+    assert none["direction"] == "not valued" and "add the optional table of post outcomes" in none["statement"]
+    assert statements.engagement_value_conclusion({"source": "parameter", "estimate": 0.5}, 0.13, "", "EUR")[
+        "direction"] == "does not pay"
+    lost = statements.engagement_value_conclusion(NONE_VALUED, None, "loses_anyway", "EUR")
+    assert lost["direction"] == "does not pay" and lost["statement"].startswith("The move loses money even if")
+    assert "npv" not in statements.valued_words(est, "EUR") and "53% gross margin" in statements.valued_words(est, "EUR")
+
+
+def test_models_income_is_said_against_today_with_the_booked_counts():
+    income = RES["labor"]["model_income"]
+    c = statements.models_income_conclusion(income, None, "EUR")
+    assert c["direction"] == "lower"
+    assert c["statement"].startswith("At 80% twin-made assets a model earns EUR 3,288 a year against EUR 3,552 in "
+                                     "2025's mix (-7%; roster average, net of agency commission)")
+    counts = {"twin_models": {"models": 29, "losers": {"p50": 11}}, "models_without_twin": {"models": 28,
+                                                                                           "losers": {"p50": 26}}}
+    booked = statements.models_income_conclusion(income, counts, "EUR")["statement"]
+    assert "of the models booked in 2025, 11 of 29 with a twin and 26 of 28 without one would earn less." in booked
+    assert statements.models_income_conclusion({}, None, "EUR")["direction"] is None
 
 
 def test_what_was_not_measured_says_so_and_never_shows_zero():
     res = {"run": {"reporting_currency": "EUR"}, "conclusions": {
         "jobs_adoption": statements.jobs_conclusion({}), "rights_findings": statements.rights_conclusion({}, "EUR"),
-        "npv_adoption": statements.npv_conclusion({}, None, 0.0, 0.8, 5, "EUR", False)}}
+        "npv_adoption": statements.npv_conclusion({}, None, 0.0, 0.8, 5, "EUR", NONE_VALUED)}}
     lines = executive.bottom_line(res)
     assert len(lines) == 3 and all("not" in s for s in lines)
     assert not [s for s in lines if "0.00" in s or "EUR 0" in s]
-    assert executive.risks({}) == ["No material risk stands out in these numbers."]
+    assert executive.risks({}) == []
+    _, bottom = executive.first_page(res, {}, [])
+    assert executive.NO_RISK in bottom
 
 
-def test_when_twins_cost_more_the_engagement_risk_does_not_speak_of_savings():
-    dear = copy.deepcopy(RES)
-    dear["cost"]["savings_per_asset"] = {"p10": -220.0, "p50": -174.0, "p90": -120.0}
-    found = " ".join(executive.risks(dear))
-    assert "offsets part of the savings" not in found and "adds to the cost of moving" in found
-
-
-def test_risks_appear_only_when_their_numbers_earn_them():
-    found = " ".join(executive.risks(RES))
-    assert "Engagement: twin imagery went with 5% fewer" in found and "no value per engagement is set" in found
-    assert "who gains and who loses is not measured model by model" in found and "p = 0.36, 3 brands" in found
-    booked = copy.deepcopy(RES)
-    booked["models"] = {"better_and_worse_off": {
-        "twin_models": {"models": 30, "gainers": {"p50": 18}, "losers": {"p10": 10, "p50": 11, "p90": 13}},
-        "models_without_twin": {"models": 30, "losers": {"p10": 25, "p50": 26, "p90": 28}}}}
-    assert "11 of 30 models with a twin and 26 of 30 without one would earn less" in " ".join(executive.risks(booked))
-    calm = copy.deepcopy(RES)
-    calm["engagement"] = {"irr_twin_vs_human": {"estimate": 1.0, "ci_low": 0.97, "ci_high": 1.03}}
-    calm["rights"]["assets_with_findings"] = 0
-    calm["labor"]["fte_change"] = 0.3
-    calm["labor"]["model_income"]["twin_per_model"] = 6000.0
-    assert executive.risks(calm) == ["No material risk stands out in these numbers."]
+def test_risks_are_conclusions_verbatim_and_appear_only_when_their_direction_earns_them():
+    res = {**copy.deepcopy(RES), "conclusions": _conclusions(RES)}
+    found = executive.risks(res)
+    labels_found = [label for label, _ in found]
+    assert labels_found == ["Engagement", "The AI label", "Rights", "Models' income", "Jobs", "Evidence"]
+    for label, text in found:  # each risk is a conclusion's statement, word for word
+        assert text in [c["statement"] for c in res["conclusions"].values()]
+    calm = copy.deepcopy(res)
+    for key in ("engagement_twin_vs_human", "engagement_ai_label", "rights_findings", "models_income",
+                "jobs_adoption", "engagement_before_after"):
+        calm["conclusions"][key]["direction"] = "no detectable difference"
+    assert executive.risks(calm) == []
+    dear = copy.deepcopy(res)
+    dear["conclusions"]["npv_adoption"]["direction"] = "negative"
+    assert executive.risks(dear)[0][0] == "Value"
 
 
 def test_the_sample_notice_appears_on_synthetic_data_only(tmp_path: Path):

@@ -111,20 +111,49 @@ def test_hours_intervals_bracket_the_point_and_widen_with_the_range(rates):
     assert b["net_hours"]["p90"] - b["net_hours"]["p10"] > a["net_hours"]["p90"] - a["net_hours"]["p10"]
 
 
-def test_models_income_under_twin_licensing(tiny):
+def test_models_income_from_todays_mix_with_one_twin_fee(tiny):
     detail = labor.staffing_detail(tiny["staffing"], tiny["campaigns"], TINY_FX)
     income, summary = labor.model_income(detail, tiny["campaigns"], tiny["models"], tiny["twin_usage"], TINY_FX,
-                                         assets=100, adoption_share=0.5, agency_commission=0.2)
-    # model pay per traditional asset 1600 / 50 = 32; twin fees in twin campaigns 28.34 GBP = 34.008 EUR / 100
-    assert summary["model_pay_per_asset"] == pytest.approx(32)
-    assert summary["twin_fee_per_asset"] == pytest.approx(0.34008)
+                                         year=2024, adoption_share=0.5, agency_commission=0.2)
+    # model pay per asset: traditional 16 h x EUR 100 / 50 = 32; hybrid 8 h x USD 110 x 0.9 / 40 = 19.8
+    assert summary["model_pay_per_asset"] == pytest.approx({"traditional": 32.0, "hybrid": 19.8})
+    # the one twin fee: contracted M1 EUR 10 and M2 GBP 20 = EUR 24, weighted by 2024's twin assets (M1 2, M2 1)
+    assert summary["twin_fee_per_asset"] == pytest.approx(2 / 3 * 10 + 1 / 3 * 24)
+    # today (2024's mix): photographed 50 x 32 + 40 x 19.8 = 2392, twin fees 100 twin assets x 14.667;
+    # at 50%: Alpha (twin share 2/3) moves nothing, Beta moves 20 of its 40 hybrid assets
+    fee = 2 / 3 * 10 + 1 / 3 * 24
     by = income.set_index("model_id")
-    assert by.loc["M3", "baseline_income"] == pytest.approx(0.8 * 100 * 32 / 3)
-    assert by.loc["M3", "scenario_income"] == pytest.approx(0.8 * 50 * 32 / 3)  # no twin: photographed days only
-    assert by["scenario_twin_income"].sum() == pytest.approx(0.8 * 50 * 0.34008)
-    # fees split by observed fees: M1 10.008 + 10.008, M2 20 GBP = 24 EUR
-    assert by.loc["M2", "scenario_twin_income"] / by.loc["M1", "scenario_twin_income"] == pytest.approx(24 / 20.016)
-    assert summary["traditional_per_model"] == pytest.approx(0.8 * 100 * 32 / 3)
+    assert by.loc["M3", "today_income"] == pytest.approx(0.8 * 2392 / 3)
+    assert by.loc["M3", "scenario_income"] == pytest.approx(0.8 * (2392 - 20 * 19.8) / 3)  # no twin: days only
+    assert by.loc["M1", "scenario_twin_income"] == pytest.approx(0.8 * 2 / 3 * 120 * fee)
+    assert summary["today_per_model"] == pytest.approx(0.8 * (2392 + 100 * fee) / 3)
+    assert summary["at_adoption_per_model"] == pytest.approx(0.8 * (1996 + 120 * fee) / 3)
+    assert summary["base_year"] == 2024 and summary["gainers"] == 1 and summary["losers"] == 2  # only M1 gains
+
+
+def test_the_redeployed_shares_are_drawn_around_the_assumption_within_0_and_1():
+    draws = labor.redeploy_draws({"photographer": 0.3, "ai_artist": 1.0, "model": 0.0}, 4000, 7)
+    assert draws["photographer"].min() >= 0.05 - 1e-12 and draws["photographer"].max() <= 0.55 + 1e-12
+    assert abs(float(np.median(draws["photographer"])) - 0.3) < 0.02
+    assert draws["ai_artist"].max() <= 1.0 and draws["model"].min() >= 0.0
+
+
+def test_net_fte_intervals_widen_when_the_redeployed_shares_vary(rates):
+    scen = labor.shift_from_mix(rates, {"traditional": 100.0}, {"traditional": 50.0}, {"photographer": 0.5}, 1000)
+    fixed = {"traditional_hours_per_asset": np.full(2000, 1.22), "twin_hours_per_asset": np.full(2000, 0.45)}
+    still = labor.hours_intervals(scen, rates, fixed, 1000, {"photographer": 0.5})
+    varied = labor.hours_intervals(scen, rates, fixed, 1000, {"photographer": 0.5},
+                                   labor.redeploy_draws({"photographer": 0.5}, 2000, 3))
+    assert still["net_hours"]["p90"] - still["net_hours"]["p10"] == pytest.approx(0, abs=1e-9)
+    # photographer: 50 assets x 0.4 h = 20 h displaced, half redeployed at the assumption, +/- 0.25 of it drawn
+    assert 0 < varied["net_hours"]["p90"] - varied["net_hours"]["p10"] < 2 * 0.25 * 20
+    assert varied["net_hours"]["p50"] == pytest.approx(still["net_hours"]["p50"], abs=0.5)
+
+
+def test_redeployed_pay_per_moved_asset_by_hand(rates):
+    # a traditional asset: photographer 0.4 h x 80, retoucher 0.3 h x 40; half of each redeployed
+    assert labor.redeployed_pay_per_asset(rates, "traditional", {"photographer": 0.5, "retoucher": 0.5}) == \
+        pytest.approx(0.5 * 0.4 * 80 + 0.5 * 0.3 * 40)
 
 
 def test_reference_wages_are_keyed_by_soc_code(rates):

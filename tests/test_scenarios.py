@@ -62,9 +62,11 @@ def test_twin_building_is_charged_as_adoption_grows():
 def test_no_adoption_is_worth_nothing_and_moves_no_job():
     ds = data.load(Params(data_dir=str(TINY), fx_rates=TINY_FX, as_of="2026-11-28"))
     assert scenarios.current_twin_share(ds["campaigns"], 2024) == pytest.approx(100 / 190)
-    p = Params(fx_rates=TINY_FX, twins_per_season=0, adoption_share=0.0, horizon_years=3, n_draws=200, seed=1)
+    p = Params(fx_rates=TINY_FX, twins_per_season=0, adoption_share=0.0, adoption_share_spread=0.0, horizon_years=3,
+               n_draws=200, seed=1)
     sa = scenarios.analyse(ds, p)
     assert sa.npv_pct == pytest.approx({"p10": 0.0, "p50": 0.0, "p90": 0.0}, abs=1e-6)
+    assert sa.block["npv_observed"] == pytest.approx(0.0, abs=1e-9)
     assert sa.yearly["net_fte"].abs().max() < 1e-12 and sa.yearly["model_twin_fees"].abs().max() < 1e-9
 
 
@@ -78,3 +80,66 @@ def test_the_scenarios_final_year_equals_the_labour_notebooks_figures(share):
                                                                     la.intervals["net_fte"]["p90"]], rel=1e-12)
     last = sa.yearly.iloc[-1]
     assert last["lost_fte"] * p.annual_hours == pytest.approx(la.block["displaced_hours"] - la.block["redeployed_hours"])
+
+
+# --- risk that is not true by construction -------------------------------------------------
+def test_the_worst_case_margin_puts_every_driver_at_the_end_that_saves_least():
+    ranges = {"shoot_day_cost": (0.5, 1.5), "assets_per_shoot_day": (0.8, 1.25), "licensing_per_asset": (0.5, 2.0)}
+    # worst: shoot day 500 over 125 assets a day = 4 per traditional asset, licence 8: a moved asset loses 4
+    assert scenarios.worst_case_margin(DRIVERS, ranges, (100.0, 0.0)) == pytest.approx(500 / 125 - 8)
+    assert scenarios.worst_case_margin(DRIVERS, {}, (100.0, 0.0)) == pytest.approx(10 - 4)
+    assert scenarios.worst_case_margin(DRIVERS, ranges, (0.0, 0.0)) is None  # nothing moves
+
+
+def test_the_break_even_value_solves_the_median_npv_and_says_when_there_is_none():
+    cost_npv, per_value = np.array([100.0, 200.0, 300.0]), np.array([-1000.0, -2000.0, -3000.0])
+    be, why = scenarios.break_even_value(cost_npv, per_value)
+    assert be == pytest.approx(0.1) and why == ""
+    assert float(np.median(cost_npv + be * per_value)) == pytest.approx(0.0, abs=1e-9)
+    assert scenarios.break_even_value(cost_npv, -per_value) == (None, "gains_engagement")
+    assert scenarios.break_even_value(-cost_npv, per_value) == (None, "loses_anyway")
+
+
+def test_adoption_draws_hold_the_planned_path_without_spread_and_stay_within_their_ranges():
+    planned = scenarios.adoption_path(ONE_BRAND, 0.6, 4, 0.0)
+    flat = scenarios.adoption_draws(ONE_BRAND, 0.6, 4, 0.0, 0.0, 0.0, 2, 1)
+    assert flat["moved_traditional"][0] == pytest.approx(planned["moved_traditional"].to_numpy())
+    drawn = scenarios.adoption_draws(ONE_BRAND, 0.6, 4, 0.0, 0.1, 0.5, 4000, 1)
+    assert drawn["end_share"].min() >= 0.5 and drawn["end_share"].max() <= 0.7
+    assert drawn["years"].min() >= 2.0 and drawn["years"].max() <= 6.0
+    # the end share reached: (s - 0.2) x 100 assets once the ramp is done (years <= 4)
+    done = drawn["years"] <= 4
+    assert drawn["moved_traditional"][done, -1] == pytest.approx((drawn["end_share"][done] - 0.2) * 100)
+
+
+def test_the_copula_keeps_each_margin_and_carries_the_correlation():
+    from twinimpact.analyses import montecarlo
+
+    corr = np.array([[1.0, 0.8], [0.8, 1.0]])
+    m = montecarlo.correlated_multipliers([(0.5, 2.0), (0.8, 1.25)], corr, 20000, 3)
+    assert m[:, 0].min() >= 0.5 and m[:, 0].max() <= 2.0 and m[:, 1].min() >= 0.8 and m[:, 1].max() <= 1.25
+    # the margin is log-triangular with its mode at 1: the median of log m is that of the triangle (-ln 2, 0, ln 2)
+    assert float(np.median(np.log(m[:, 0]))) == pytest.approx(0.0, abs=0.02)
+    rho = pd.Series(m[:, 0]).rank().corr(pd.Series(m[:, 1]).rank())
+    assert rho == pytest.approx(6 / np.pi * np.arcsin(0.8 / 2), abs=0.02)  # Spearman of a Gaussian copula
+    u = np.linspace(0.001, 0.999, 50)  # the quantile function inverts the triangular cdf
+    q = montecarlo.triangular_quantile(u, -1.0, 0.0, 2.0)
+    cdf = np.where(q < 0, (q + 1) ** 2 / 3, 1 - (2 - q) ** 2 / 6)
+    assert cdf == pytest.approx(u)
+
+
+def test_the_bootstrap_of_pooled_means_centres_on_them_and_is_narrower_than_the_campaign_spread():
+    from twinimpact.analyses import cost, drivers
+
+    ds = data.load(Params(as_of="2026-11-28"))
+    costs = cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates)
+    observed = drivers.observed_drivers(costs, ds["twin_usage"]).as_dict()
+    boot = drivers.bootstrap_drivers(costs, ds["twin_usage"], 2000, 5)
+    spread = drivers.spread_ranges(drivers.campaign_drivers(costs), observed)
+    for name in ("shoot_day_cost", "licensing_per_asset", "hybrid_per_asset"):
+        lo, hi = np.percentile(boot[name], [10, 90]) / observed[name]
+        assert lo < 1 < hi, name
+        assert hi - lo < spread[name][1] - spread[name][0], name  # the mean is surer than one campaign
+    corr = drivers.campaign_correlation(costs, ["shoot_day_cost", "assets_per_shoot_day", "licensing_per_asset"])
+    assert corr[0, 2] == 0.0  # measured on different campaigns: no correlation assumed
+    assert np.allclose(np.diag(corr), 1) and np.all(np.linalg.eigvalsh(corr) > 0)

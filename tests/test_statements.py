@@ -41,7 +41,7 @@ def test_a_check_fit_pointing_elsewhere_is_named_in_the_same_statement():
                                          {"estimate": 0.945, "ci_low": 0.926, "ci_high": 0.965},
                                          {"estimate": 0.967, "ci_low": 0.933, "ci_high": 1.003}, "poisson")
     assert c["direction"] == "lower"
-    assert "The Poisson fit finds no detectable difference (rate ratio 0.967, 0.933 to 1.003)" in c["statement"]
+    assert "The Poisson fit finds no detectable difference (0.967, 0.933 to 1.003)." in c["statement"]
     same = statements.engagement_conclusion("engagement_twin_vs_human",
                                             {"estimate": 0.9, "ci_low": 0.85, "ci_high": 0.95},
                                             {"estimate": 0.91, "ci_low": 0.86, "ci_high": 0.97}, "poisson")
@@ -68,10 +68,10 @@ def test_cost_statement_by_hand():
                                                ({"p10": -30.0, "p50": -20.0, "p90": -10.0}, "negative", "is a loss of EUR 20"),
                                                ({"p10": -5.0, "p50": 3.0, "p90": 9.0}, "uncertain", "may gain or lose")])
 def test_npv_direction_from_p10_and_p90(npv, expected, word):
-    c = statements.npv_conclusion(npv, 0.2, 0.5, 0.8, 5, "EUR", engagement_valued=False)
+    c = statements.npv_conclusion(npv, 0.2, 0.5, 0.8, 5, "EUR", {"source": "none"})
     assert c["direction"] == expected and word in c["statement"], c["statement"]
-    assert "20% of the draws under the assumed driver ranges lose money" in c["statement"]
-    assert "Engagement is not valued" in c["statement"]
+    assert "Under the assumed ranges 20% of the draws lose money." in c["statement"]
+    assert "engagement not valued (no post outcomes in the data, no value per engagement set)" in c["statement"]
 
 
 def test_compliance_and_representation_titles_state_only_what_the_numbers_say():
@@ -142,7 +142,7 @@ def test_an_engagement_sentence_names_its_outcome_and_how_its_interval_was_made(
     irr = {"estimate": 0.9, "ci_low": 0.85, "ci_high": 0.95}
     c = statements.engagement_conclusion("engagement_twin_vs_human", irr, outcome="likes")
     assert "10% fewer likes per impression than" in c["statement"]
-    assert "95% interval 0.850 to 0.950 clustered by campaign (CV3)" in c["statement"]
+    assert "95% interval 0.850 to 0.950, clustered by campaign (CV3)" in c["statement"]
     other = statements.engagement_conclusion("engagement_twin_vs_human", irr,
                                              {"estimate": 0.97, "ci_low": 0.9, "ci_high": 1.05}, "poisson")
-    assert "The Poisson fit finds no detectable difference (rate ratio 0.970, 0.900 to 1.050)" in other["statement"]
+    assert "The Poisson fit finds no detectable difference (0.970, 0.900 to 1.050)." in other["statement"]

@@ -1,5 +1,6 @@
 """Worlds where the answer flips: the sample generator plants other truths (no imagery or
-label effect at all; twins dearer than photography) and the workbook's conclusions must
+label effect at all; twins dearer than photography; engagement that sells ten times as
+much) and the workbook's conclusions must
 follow them, through the same loading, validation and analyses a real run uses."""
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def conclusions_of(folder: Path, **params) -> dict:
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory) -> dict[str, Path]:
     out = {}
-    for name in ("costly-twin",):
+    for name in ("costly-twin", "costly-engagement"):
         folder = tmp_path_factory.mktemp(name)
         sample.write_sample(folder, seed=20250331, n_posts=30_000, spec=sample.world(name))
         out[name] = folder
@@ -71,16 +72,59 @@ def test_when_twins_cost_more_the_cost_and_npv_conclusions_flip(worlds):
     assert "is a loss of" in c["npv_adoption"]["statement"] and "EUR -" not in c["npv_adoption"]["statement"]
 
 
+def test_in_the_costly_world_nearly_every_draw_loses_money(worlds):
+    p = Params(data_dir=str(worlds["costly-twin"]), as_of="2026-11-28", n_draws=2000)
+    block = scenarios.analyse(data.load(p, keep_source=True), p).block
+    assert block["probability_npv_negative"] > 0.95 and block["npv_observed"] < 0
+    assert block["worst_case_saving_per_moved_asset"] < 0
+    assert "Under the assumed ranges" in conclusions_of(worlds["costly-twin"])["npv_adoption"]["statement"]
+
+
+def test_the_npv_follows_what_the_posts_say_an_engagement_is_worth(worlds):
+    """Planted: an engagement sells EUR 0.15 in the default world (worth 0.08 at the default
+    margin, below the break-even of about 0.13) and EUR 1.50 in the costly-engagement world
+    (worth 0.80, far above it). The estimate must cover what was planted and the NPV's
+    direction follow it."""
+    truth = {"default": 0.534 * 0.05 * 0.025 * 120.0, "costly-engagement": 0.534 * 0.05 * 0.025 * 1200.0}
+    for name, folder in (("default", Path(data.config.SAMPLE_DIR)), ("costly-engagement", worlds["costly-engagement"])):
+        p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=2000)
+        a = scenarios.analyse(data.load(p, keep_source=True), p)
+        v, b = a.block["value_per_engagement"], a.block["break_even_value_per_engagement"]
+        assert v["source"] == "post_outcomes" and v["ci_low"] <= truth[name] <= v["ci_high"], (name, v)
+        assert 0.05 < b < 0.5, b  # the same cost world as the sample: its break-even is about EUR 0.13
+        if name == "default":
+            assert v["ci_high"] < b and a.npv_pct["p50"] > 0 and a.conclusions["npv_adoption"]["direction"] == "positive"
+            assert a.conclusions["engagement_value"]["direction"] == "pays"
+        else:
+            assert v["ci_low"] > b and a.npv_pct["p50"] < 0 and a.conclusions["npv_adoption"]["direction"] == "negative"
+            assert a.conclusions["engagement_value"]["direction"] == "does not pay"
+        assert f"worth more than EUR {b:.3f}" in a.conclusions["engagement_value"]["statement"]
+
+
+def test_without_post_outcomes_the_break_even_is_stated_and_engagement_not_valued(tmp_path):
+    import shutil
+
+    folder = tmp_path / "no-outcomes"
+    shutil.copytree(data.config.SAMPLE_DIR, folder)
+    (folder / "post_outcomes.parquet").unlink()
+    p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=2000)
+    a = scenarios.analyse(data.load(p, keep_source=True), p)
+    statement = a.conclusions["engagement_value"]["statement"]
+    assert a.block["value_per_engagement"]["source"] == "none"
+    assert statement.startswith("The move pays unless an engagement is worth more than EUR 0.1")
+    assert "engagement is not valued here: add the optional table of post outcomes" in statement
+    assert "engagement not valued" in a.conclusions["npv_adoption"]["statement"]
+
+
 def test_valuing_engagement_moves_the_npv_by_the_label_and_twin_penalty():
-    base = Params(as_of="2026-11-28", n_draws=2000)
+    free = Params(as_of="2026-11-28", n_draws=2000, value_per_engagement=0.0)
     valued = Params(as_of="2026-11-28", n_draws=2000, value_per_engagement=0.5)
-    ds = data.load(base, keep_source=True)
-    a, b = scenarios.analyse(ds, base), scenarios.analyse(ds, valued)
+    ds = data.load(free, keep_source=True)
+    a, b = scenarios.analyse(ds, free), scenarios.analyse(ds, valued)
     # moved assets become labelled twin imagery, planted at 0.95 x 0.86 = 0.82 of the engagement: a loss
-    assert b.block["engagement"]["irr_twin_times_label"] < 1
-    assert b.npv_pct["p50"] < a.npv_pct["p50"]
-    assert "Engagement is not valued" in a.conclusions["npv_adoption"]["statement"]
-    assert "Engagement is not valued" not in b.conclusions["npv_adoption"]["statement"]
+    assert b.block["engagement"]["irr_twin_times_label"] < 1 and b.block["engagement"]["fit"] == "negative binomial"
+    assert b.npv_pct["p50"] < 0 < a.npv_pct["p50"]  # 0.5 is far above the break-even
+    assert "set in the parameters" in b.conclusions["npv_adoption"]["statement"]
 
 
 def test_when_a_twin_asset_runs_dearer_break_even_is_never_and_the_headline_says_so(worlds):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from twinimpact import __version__, config
 from twinimpact.errors import ParamsError, TwinImpactError
+from twinimpact.sample.spec import WORLDS
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
                 5: "publish failed"}
@@ -69,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     smp.add_argument("--seed", type=int, default=config.DEFAULT_SEED, metavar="N",
                      help=f"random seed (default: {config.DEFAULT_SEED})")
     smp.add_argument("--posts", type=int, default=50_000, metavar="N", help="number of posts (default: 50000)")
-    smp.add_argument("--world", default="default", choices=["default", "no-effect", "costly-twin"],
+    smp.add_argument("--world", default="default", choices=list(WORLDS),
                      help="what to plant: the bundled sample's effects (default), no imagery or label effect "
-                          "(no-effect), or twins dearer than photography (costly-twin)")
+                          "(no-effect), twins dearer than photography (costly-twin), or engagement that sells "
+                          "ten times as much (costly-engagement)")
 
     con = sub.add_parser("contract", help="write docs/DATA_CONTRACT.md from the contract the code validates")
     con.add_argument("--out", default=None, metavar="FILE", help="file to write (default: docs/DATA_CONTRACT.md)")

@@ -49,6 +49,10 @@ HOURS_LABELS = {
 }
 
 
+#: The default gross margin: H&M group, financial year 1 Dec 2023 - 30 Nov 2024 (53.4%; the
+#: row ``gross_margin_hm_group`` of data/reference/benchmarks.csv, with its source).
+DEFAULT_GROSS_MARGIN = 0.534
+
 #: Share of each role's displaced hours redeployed to other paid work. Assumptions to set
 #: with HR: art direction, production and retouching carry over to twin production more
 #: than on-set crafts do; models are paid for their twins through licence fees instead.
@@ -108,9 +112,21 @@ class Params(BaseModel):
 
     # --- scenarios (05_scenarios) ---------------------------------------------------
     volume_growth: float = Field(0.0, ge=-0.5, le=1.0, description="yearly growth of the assets a brand needs")
-    value_per_engagement: float = Field(
-        0.0, ge=0.0, le=1000.0,
-        description="what one engagement is worth in the reporting currency; 0 = engagement not valued in the NPV")
+    value_per_engagement: float | None = Field(
+        None, ge=0.0, le=1000.0,
+        description="what one engagement is worth in the reporting currency; empty = estimated from the optional "
+                    "post_outcomes table (revenue per engagement x gross_margin), or not valued without it")
+    gross_margin: float = Field(
+        DEFAULT_GROSS_MARGIN, ge=0.0, le=1.0,
+        description="share of revenue kept as gross profit, to value an engagement from post_outcomes; default "
+                    "0.534, H&M group's gross margin in its 2024 financial year (data/reference/benchmarks.csv)")
+    adoption_share_spread: float = Field(
+        0.1, ge=0.0, le=0.5,
+        description="the end twin share the NPV draws lies within adoption_share plus or minus this (share points)")
+    adoption_years_spread: float = Field(
+        0.4, ge=0.0, le=0.9,
+        description="the years the NPV draws take to reach the end share lie within horizon_years times 1 plus or "
+                    "minus this")
 
     # --- rights and representation (04_rights_and_representation) -------------------
     target_size_mix: dict[str, float] = Field(

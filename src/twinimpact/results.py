@@ -81,15 +81,19 @@ class CostBlock(TypedDict):
 
 
 class ModelIncome(TypedDict):
-    """Per model and year, net of agency commission, reporting currency."""
-    traditional_per_model: float | None
-    twin_per_model: float | None
-    twin_models_per_model: float | None
+    """Per model and year, net of agency commission, reporting currency: the base year's mix
+    (today) against every brand at the adoption share."""
+    today_per_model: float | None
+    at_adoption_per_model: float | None
+    twin_models_today_per_model: float | None
+    twin_models_at_adoption_per_model: float | None
     gainers: int | None
     losers: int | None
     model_pay_per_asset: dict[str, float] | None  # mode -> pay per asset
-    twin_fee_per_asset: float | None
+    twin_fee_per_asset: float | None  # contracted, weighted by the twin models' share of the base year's twin assets
     agency_commission: float | None
+    base_year: int | None
+    adoption_share: float | None
     note: str | None
 
 
@@ -167,6 +171,15 @@ class Power(TypedDict):
     labelled_posts_needed: int | None
 
 
+class OrdersFits(Fits):
+    """The rate ratios of orders per impression, on the posts with an outcome."""
+    posts: NotRequired[int]
+    headline_fit: NotRequired[str]
+    poisson: NotRequired[Fits]
+    negbin: NotRequired[NegbinFits | None]
+    not_available: NotRequired[str]
+
+
 class EngagementBlock(TypedDict):
     """Rate ratios of engagements per impression (the lead fit's, then each fit's)."""
     irr_twin_vs_human: Interval
@@ -183,6 +196,9 @@ class EngagementBlock(TypedDict):
     did_after_adoption: AdoptionStudy
     power: Power
     cells: int | None
+    orders: NotRequired[OrdersFits | None]  # the same rate ratios on orders per impression (post_outcomes)
+
+
 
 
 class Distance(TypedDict):
@@ -212,9 +228,68 @@ class RightsBlock(TypedDict):
     representation_distance: Representation
 
 
-class EngagementValue(TypedDict):
-    value_per_engagement: float | None  # reporting currency
-    not_valued: NotRequired[str]  # why engagement is left out of the NPV
+class EngagementChange(TypedDict):
+    """What a moved asset gains or loses in engagement (the lead fit's rate ratios)."""
+    engagements_per_moved_asset: float | None  # negative: a loss
+    engagements_per_asset: NotRequired[float]  # the base year's engagements per asset delivered
+    irr_twin_times_label: NotRequired[float]
+    fit: NotRequired[str]  # the lead fit's name
+    not_valued: NotRequired[str]  # why the engagement change is not measured
+
+
+class RevenuePerEngagement(TypedDict):
+    estimate: float | None  # reporting currency per engagement
+    ci_low: float | None
+    ci_high: float | None
+
+
+class ValuePerEngagement(TypedDict):
+    """What one engagement is worth, reporting currency, and where that comes from."""
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    source: str | None  # post_outcomes, parameter or none
+    why: NotRequired[str]  # why it is not estimated
+    gross_margin: NotRequired[float]
+    revenue_per_engagement: NotRequired[RevenuePerEngagement]
+    interval: NotRequired[str]
+    clusters: NotRequired[int]
+    posts: NotRequired[int]
+    engagements: NotRequired[float]
+    clicks: NotRequired[float]
+    orders: NotRequired[float]
+    revenue: NotRequired[float]
+
+
+class SensitivityRow(TypedDict):
+    value_per_engagement: float
+    redeployment: str  # none, today's assumption, all
+    npv_p10: float
+    npv_p50: float
+    npv_p90: float
+    probability_npv_negative: float
+    npv_p50_paying_redeployed: float  # the P50 when the pay of redeployed hours is a cost
+    final_year_net_fte: float
+
+
+class TornadoRow(TypedDict):
+    input: str
+    label: str
+    low: float
+    high: float
+    npv_at_low: float
+    npv_at_high: float
+    swing: float
+
+
+class AdoptionDraws(TypedDict):
+    end_share: list[float] | None  # the lowest and highest end share drawn
+    years: list[float] | None  # the fewest and most years to reach it
+
+
+class DriverCorrelation(TypedDict):
+    drivers: list[str] | None
+    matrix: list[list[float]] | None
 
 
 class ScenariosBlock(TypedDict):
@@ -231,9 +306,21 @@ class ScenariosBlock(TypedDict):
     cumulative_model_twin_fees: float | None
     cumulative_model_photo_pay_lost: float | None
     probability_npv_positive: float | None
-    probability_npv_negative: float | None
-    engagement: EngagementValue
-    driver_ranges: dict[str, list[float]] | None
+    probability_npv_negative: float | None  # under the assumed ranges
+    npv_observed: NotRequired[float]  # every driver at its observed value
+    npv_estimation: NotRequired[Percentiles]  # the pooled means' uncertainty alone
+    probability_npv_negative_estimation: NotRequired[float]
+    risk_note: NotRequired[str]
+    adoption_draws: NotRequired[AdoptionDraws]
+    engagement: NotRequired[EngagementChange]
+    value_per_engagement: NotRequired[ValuePerEngagement]
+    break_even_value_per_engagement: NotRequired[float | None]  # reporting currency per engagement
+    break_even_value_note: NotRequired[str]
+    worst_case_saving_per_moved_asset: NotRequired[float | None]
+    driver_ranges: NotRequired[dict[str, list[float]]]
+    driver_correlation: NotRequired[DriverCorrelation]
+    sensitivity: NotRequired[list[SensitivityRow]]
+    tornado: NotRequired[list[TornadoRow]]
 
 
 class Counted(TypedDict):
@@ -245,6 +332,7 @@ class Counted(TypedDict):
 class BetterAndWorseOff(TypedDict):
     models_without_twin: Counted
     twin_models: Counted
+    counted: NotRequired[str]  # which models the counts are over
 
 
 class ModelsBlock(TypedDict):
@@ -265,13 +353,16 @@ class Conclusion(TypedDict):
 
 class Conclusions(TypedDict):
     """Every sentence that states a finding, in the order of the first page's bottom line."""
+    npv_adoption: Conclusion
+    engagement_value: Conclusion
     cost_twin_vs_traditional: Conclusion
     engagement_twin_vs_human: Conclusion
     engagement_synthetic_vs_human: Conclusion
     engagement_ai_label: Conclusion
+    engagement_before_after: Conclusion
     jobs_adoption: Conclusion
+    models_income: Conclusion
     rights_findings: Conclusion
-    npv_adoption: Conclusion
 
 
 class Results(TypedDict):

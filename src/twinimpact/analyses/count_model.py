@@ -49,6 +49,8 @@ class EngagementError(DataError):
 def _outcome(t, outcome: str):
     if outcome == "engagements":
         return t.likes + t.comments + t.shares + t.saves
+    if outcome == "orders" and "orders" in t.columns:  # posts joined with post_outcomes
+        return t.orders
     if outcome not in ENGAGEMENT_COUNTS:
         raise EngagementError(f"Unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}.")
     return t[outcome]

@@ -288,3 +288,114 @@ def twin_variable_per_asset(d: dict[str, Any]) -> Any:
     """
     return (d["licensing_per_asset"] + d["compute_per_asset"] + d["review_per_asset"]
             + d["compliance_per_asset"] + d["twin_post_per_asset"])
+
+
+def bootstrap_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None, n: int, seed: int
+                      ) -> dict[str, np.ndarray]:
+    """``n`` bootstrap replicates of the pooled drivers of :func:`observed_drivers`: the
+    campaigns of each production mode resampled with replacement (as many as the data
+    hold), every driver recomputed as the same ratio of sums. This is the uncertainty of
+    the pooled means, which shrinks as campaigns accumulate, unlike the campaign-to-campaign
+    spread of :func:`spread_ranges`. A mode with one campaign has no spread to resample.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+    twin_usage
+        The contract's twin_usage table (the twins built), or None.
+    n
+        Replicates.
+    seed
+        Seeds the resampling (stream 21).
+
+    Returns
+    -------
+    dict
+        Driver name -> ``n`` values (the unit of :func:`observed_drivers`); drivers the data
+        cannot compute are left out.
+    """
+    observed = observed_drivers(costs, twin_usage).as_dict()
+    cats = [c for c in COST_CATEGORIES if c in costs.columns]
+    c = costs.reset_index(drop=True)
+    rng = np.random.default_rng([seed, 21])
+    weights = np.zeros((n, len(c)))
+    for _, rows in c.groupby([c["production_mode"], c["zero_assets"]], sort=True).groups.items():
+        idx = np.asarray(rows)
+        weights[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1.0 / len(idx)), size=n)
+    live = ~c["zero_assets"].to_numpy()
+    mode = c["production_mode"].to_numpy()
+
+    def total(mask: np.ndarray, values: Any) -> np.ndarray:
+        v = np.where(mask, np.asarray(values, float), 0.0)
+        return weights @ v
+
+    def ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+        return np.divide(top, bottom, out=np.full(n, np.nan), where=bottom > 0)
+
+    out: dict[str, np.ndarray] = {}
+    trad, twin, hyb = (live & (mode == m) for m in ("traditional", "twin", "hybrid"))
+    day_cats = [k for k in SHOOT_DAY_CATEGORIES if k in cats]
+    if observed["shoot_day_cost"] is not None:
+        days, assets = total(trad, c["shoot_days"]), total(trad, c["assets_delivered"])
+        other = [k for k in cats if k not in day_cats and k != "twin_creation"]
+        out["shoot_day_cost"] = ratio(total(trad, c[day_cats].sum(axis=1)), days)
+        out["assets_per_shoot_day"] = ratio(assets, days)
+        out["traditional_post_per_asset"] = ratio(total(trad, c[other].sum(axis=1)), assets)
+    if observed["twin_post_per_asset"] is not None:
+        assets = total(twin, c["assets_delivered"])
+        for cat, driver in TWIN_DRIVER_OF.items():
+            out[driver] = ratio(total(twin, c[cat]), assets) if cat in cats else np.zeros(n)
+        rest = [k for k in cats if k not in TWIN_DRIVER_OF and k != "twin_creation"]
+        out["twin_post_per_asset"] = ratio(total(twin, c[rest].sum(axis=1)), assets)
+    if observed["twin_creation_cost"] is not None:
+        spend = float(c["twin_creation"].sum()) if "twin_creation" in c else 0.0
+        out["twin_creation_cost"] = (total(np.ones(len(c), bool), c["twin_creation"]) / spend
+                                     * observed["twin_creation_cost"] if spend > 0 else
+                                     np.full(n, float(observed["twin_creation_cost"])))
+    if observed["hybrid_per_asset"] is not None:
+        out["hybrid_per_asset"] = ratio(total(hyb, c["running_total"]), total(hyb, c["assets_delivered"]))
+    return {k: np.where(np.isfinite(v), v, observed[k]) for k, v in out.items()}
+
+
+def campaign_correlation(costs: pd.DataFrame, names: list[str], min_campaigns: int = 8) -> np.ndarray:
+    """The correlation the scenario draws give the drivers: for two drivers measured on the
+    same campaigns (a traditional campaign's shoot-day cost, assets per day and
+    post-production; a twin campaign's licence, compute, review, compliance and post), the
+    Spearman correlation of their campaign-level values turned into the Gaussian
+    copula's ``2 sin(pi rho / 6)``; 0 for drivers of different campaigns or with fewer
+    than ``min_campaigns`` campaigns in common. Made positive definite by clipping the
+    eigenvalues.
+
+    Parameters
+    ----------
+    costs
+        :func:`twinimpact.analyses.cost.campaign_costs`.
+    names
+        The drivers, in the order of the matrix.
+    min_campaigns
+        Campaigns two drivers need in common to be correlated.
+
+    Returns
+    -------
+    ndarray
+        ``len(names)`` x ``len(names)`` correlation matrix.
+    """
+    per = campaign_drivers(costs)
+    k = len(names)
+    corr = np.eye(k)
+    for i in range(k):
+        for j in range(i + 1, k):
+            a, b = names[i], names[j]
+            if a not in per or b not in per:
+                continue
+            both = per[[a, b]].dropna()
+            if len(both) < min_campaigns or both[a].nunique() < 2 or both[b].nunique() < 2:
+                continue
+            rho = float(both[a].rank().corr(both[b].rank()))
+            if np.isfinite(rho):
+                corr[i, j] = corr[j, i] = 2 * np.sin(np.pi * rho / 6)
+    values, vectors = np.linalg.eigh(corr)
+    fixed = vectors @ np.diag(np.clip(values, 1e-6, None)) @ vectors.T
+    scale = np.sqrt(np.diag(fixed))
+    return fixed / scale[:, None] / scale[None, :]

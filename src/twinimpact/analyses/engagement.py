@@ -30,14 +30,131 @@ if TYPE_CHECKING:
 #: Params fields the engagement analysis reads (beyond scope).
 PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width")
 #: Which fit leads the engagement figures, and why (also written into results.json).
-HEADLINE_RULE = ("the negative binomial leads when it is fitted on every post, the Poisson on covariate cells "
-                 "otherwise: both estimate the same rate ratios with cluster-robust 95% intervals, and the negative "
-                 "binomial is the more precise; a statement names the other fit when it points another way")
-HEADLINE_FITS = {"negative binomial": "negative binomial on every post, campaign-clustered 95% intervals",
+HEADLINE_RULE = ("the negative binomial leads whenever it can be fitted (on every post up to nb_max_rows, on a "
+                 "seeded sample of that many posts beyond), the Poisson on covariate cells otherwise; both estimate "
+                 "the same rate ratios with campaign-clustered 95% intervals and both are reported; a statement "
+                 "names the other fit when it points another way")
+HEADLINE_FITS = {"negative binomial": "negative binomial on posts, campaign-clustered 95% intervals",
                  "poisson": "poisson on covariate cells, log-impressions offset, campaign-clustered 95% intervals"}
 #: The label effect the power calculation asks about: a 10% drop in engagements per
 #: impression, within the range published experiments report for disclosed AI imagery.
 LABEL_EFFECT_OF_INTEREST = 0.9
+
+
+# --- the fits -------------------------------------------------------------------------------
+@dataclass
+class Fits:
+    """Both fits of one outcome and which one leads (:data:`HEADLINE_RULE`)."""
+
+    poisson: Fit
+    negbin: Fit | None
+    nb_rows: int
+    population: int
+    messages: list[str]
+
+    @property
+    def lead(self) -> Fit:
+        """The negative binomial whenever it was fitted, else the Poisson: one rule that does
+        not depend on how many posts there are."""
+        return self.negbin if self.negbin is not None else self.poisson
+
+    @property
+    def check(self) -> Fit | None:
+        """The other fit."""
+        return self.poisson if self.negbin is not None else None
+
+
+def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") -> Fits:
+    """The Poisson on covariate cells and the negative binomial on posts (all of them up to
+    ``nb_max_rows``, a seeded sample of that many beyond) of ``outcome`` per impression.
+
+    Parameters
+    ----------
+    posts
+        The posts (an ibis table with the outcome's column).
+    cells
+        :func:`~twinimpact.analyses.count_model.aggregate_cells` of the same posts and outcome.
+    outcome
+        The count modelled (``engagements``, one of its parts, or ``orders``).
+    params
+        The run's parameters (``nb_max_rows``, ``seed``, ``follower_bin_width``).
+
+    Returns
+    -------
+    Fits
+        Both fits, the rows the negative binomial saw and the posts there are.
+    """
+    design = build_design(cells)
+    pois = fit_poisson(design)
+    nb, nb_rows, population = None, 0, int(cells["posts"].sum())
+    messages = list(design.messages)
+    if params.nb_max_rows > 0:
+        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, params.follower_bin_width, population)
+        nb_rows = len(rows)
+        try:
+            rdesign = build_design(rows)
+            start = np.array([pois.params[pois.names.index(n)] if n in pois.names else 0.0 for n in rdesign.names])
+            nb = fit_negbin(rdesign, start)
+        except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
+            messages.append(f"The negative binomial could not be fitted: {err}")
+    return Fits(pois, nb, nb_rows, population, messages)
+
+
+def fit_words(fit: Fit, nb_rows: int, population: int) -> str:
+    """What the fit is, in words, naming a seeded sample when the negative binomial saw one."""
+    if fit.method == "negative binomial" and nb_rows < population:
+        return (f"negative binomial on a seeded sample of {nb_rows:,} of {population:,} posts, campaign-clustered "
+                "95% intervals")
+    return HEADLINE_FITS[fit.method]
+
+
+def lead_fit(dataset: "Dataset", params: "Params") -> Fit:
+    """The lead fit of engagements per impression (:data:`HEADLINE_RULE`), the one the
+    valuation of engagement uses.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters.
+
+    Returns
+    -------
+    Fit
+        The negative binomial, or the Poisson when it cannot be fitted.
+    """
+    posts = dataset.table("posts")
+    cells = aggregate_cells(posts, "engagements", params.follower_bin_width)
+    return fit_models(posts, cells, "engagements", params).lead
+
+
+def orders_rate_ratios(dataset: "Dataset", params: "Params") -> dict[str, Any] | None:
+    """The imagery and label rate ratios of orders per impression, from the posts that carry
+    an outcome (``post_outcomes``), fitted as the engagement ones are; None without the table.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters.
+
+    Returns
+    -------
+    dict or None
+        results.json's ``engagement.orders``: the three rate ratios of the lead fit, both
+        fits, the posts, or ``not_available`` with the reason.
+    """
+    if not dataset.has("post_outcomes"):
+        return None
+    posts, outcomes = dataset.table("posts"), dataset.table("post_outcomes")
+    joined = posts.inner_join(outcomes.select("post_id", "orders"), "post_id")
+    try:
+        cells = aggregate_cells(joined, "orders", params.follower_bin_width)
+        fits = fit_models(joined, cells, "orders", params)
+    except EngagementError as err:
+        return {"not_available": str(err)}
+    return {**headline(fits.lead), "posts": fits.population,
+            "headline_fit": fit_words(fits.lead, fits.nb_rows, fits.population),
+            "poisson": headline(fits.poisson), "negbin": {**headline(fits.negbin), "rows": fits.nb_rows}
+            if fits.negbin else None}
 
 
 # --- headline, power, rates ----------------------------------------------------------------
@@ -223,42 +340,28 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
     cells = aggregate_cells(posts, outcome, width)
     try:
-        design = build_design(cells)
-        pois = fit_poisson(design)
+        fits = fit_models(posts, cells, outcome, params)
     except EngagementError as err:  # no posts with impressions, or a fit that cannot converge
         return unavailable(str(err), cells, dataset.reference["benchmarks"])
-    nb, nb_rows, population = None, 0, int(cells["posts"].sum())
-    messages = list(design.messages)
-    if params.nb_max_rows > 0:
-        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, width, population)
-        nb_rows = len(rows)
-        try:
-            rdesign = build_design(rows)
-            start = np.array([pois.params[pois.names.index(n)] if n in pois.names else 0.0 for n in rdesign.names])
-            nb = fit_negbin(rdesign, start)
-        except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
-            messages.append(f"The negative binomial could not be fitted: {err}")
-    # The headline rule: both fits estimate the same rate ratios (each estimating equation is
-    # unbiased whenever the mean model holds) and both intervals are cluster-robust; the
-    # negative binomial weighs posts by their variance and is the more precise, so it leads
-    # when it saw every post. On a sample of posts the Poisson on all cells leads.
-    lead = nb if nb is not None and nb_rows == population else pois
-    check = pois if lead is nb else nb
+    pois, nb, nb_rows, population, messages = fits.poisson, fits.negbin, fits.nb_rows, fits.population, fits.messages
+    lead, check = fits.lead, fits.check
     labelled = int(cells.loc[cells["ai_label"] & cells["imagery"].isin(list(AI_IMAGERY)), "posts"].sum())
     pw = power(lead, labelled)
     plat = rates(cells, ["platform"])
     event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]), seed=params.seed)
-    block = {**headline(lead), "posts": population, "headline_fit": HEADLINE_FITS[lead.method],
+    block = {**headline(lead), "posts": population, "headline_fit": fit_words(lead, nb_rows, population),
              "headline_rule": HEADLINE_RULE, "outcome": outcome,
              "overdispersion": {"pearson_dispersion": pois.pearson_dispersion,
                                 "negbin_alpha": nb.alpha if nb else None},
              "poisson": headline(pois), "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
-             "did_after_adoption": did, "power": pw, "cells": len(cells)}
+             "did_after_adoption": did, "power": pw, "cells": len(cells),
+             "orders": orders_rate_ratios(dataset, params)}
     check_head = headline(check) if check is not None else {}
     conclusions = {f"engagement_{key.removeprefix('irr_')}": statements.engagement_conclusion(
         f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "",
         outcome)
         for key, value in headline(lead).items()}
+    conclusions["engagement_before_after"] = statements.before_after_conclusion(did)
     return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
                               per_follower_medians(posts, outcome=outcome, exact="posts" not in dataset.counts),
                               benchmark_bands(dataset.reference["benchmarks"]), rates(cells, ["imagery", "ai_label"]),

@@ -253,11 +253,71 @@ def shift_from_mix(rates: pd.DataFrame, baseline: dict[str, float], moved: dict[
     return Scenario(year, float(sum(baseline.values())), adoption_share, table, dict(moved))
 
 
+#: How far each role's redeployed share is drawn from the assumption (share points either
+#: side, triangular, kept within 0-1): an HR assumption, not a measurement.
+REDEPLOY_SPREAD = 0.25
+
+
+def redeploy_draws(redeploy_share: dict[str, float], n: int, seed: int,
+                   spread: float = REDEPLOY_SPREAD) -> dict[str, np.ndarray]:
+    """``n`` draws of each role's redeployed share: triangular from ``share - spread`` to
+    ``share + spread`` with its mode at the assumed share, all kept within 0-1.
+
+    Parameters
+    ----------
+    redeploy_share
+        Role -> the assumed share (0-1).
+    n
+        Draws.
+    seed
+        Seeds the draws (stream 24).
+    spread
+        Share points either side.
+
+    Returns
+    -------
+    dict
+        Role -> ``n`` shares (0-1).
+    """
+    rng = np.random.default_rng([seed, 24])
+    out = {}
+    for role in sorted(redeploy_share):
+        r = redeploy_share[role]
+        lo, hi = max(0.0, r - spread), min(1.0, r + spread)
+        out[role] = rng.triangular(lo, r, hi, n) if hi > lo else np.full(n, r)
+    return out
+
+
+def redeployed_pay_per_asset(rates: pd.DataFrame, mode: str, redeploy_share: dict[str, float]) -> float:
+    """Pay of the hours an asset moved from ``mode`` displaces and the brand redeploys:
+    ``sum_role r_role * h_role * rate_role`` (reporting currency per moved asset).
+
+    Parameters
+    ----------
+    rates
+        :func:`role_hours_per_asset`.
+    mode
+        The mode the asset leaves.
+    redeploy_share
+        Role -> redeployed share (0-1).
+
+    Returns
+    -------
+    float
+        Reporting currency per moved asset.
+    """
+    by = rates[rates["production_mode"] == mode]
+    return float(sum(redeploy_share.get(r.role, 0.0) * r.hours_per_asset * (r.hourly_rate if np.isfinite(
+        r.hourly_rate) else 0.0) for r in by.itertuples()))
+
+
 def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.ndarray], annual_hours: float,
-                    redeploy_share: dict[str, float]) -> dict[str, dict[str, float]]:
+                    redeploy_share: dict[str, float], shares: dict[str, np.ndarray] | None = None
+                    ) -> dict[str, dict[str, float]]:
     """P10, P50 and P90 of displaced, redeployed, new and net hours (and net FTE) when each
     mode's hours per asset move by the drawn multipliers (``draws[<mode>_hours_per_asset]``
-    over its observed value): every role of a mode scales together.
+    over its observed value): every role of a mode scales together; with ``shares``
+    (:func:`redeploy_draws`) each role's redeployed share is drawn too.
 
     Parameters
     ----------
@@ -271,6 +331,8 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
         Paid hours of one full-time post a year.
     redeploy_share
         Role -> redeployed share (0-1).
+    shares
+        Role -> drawn redeployed shares, one per draw; None holds them at ``redeploy_share``.
 
     Returns
     -------
@@ -279,7 +341,7 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
         and ``net_fte`` -> ``p10``, ``p50``, ``p90``.
     """
     by = {m: rates[rates["production_mode"] == m].set_index("role")["hours_per_asset"] for m in PRODUCTION_MODES}
-    n = len(next(iter(draws.values()))) if draws else 1
+    n = len(next(iter(draws.values()))) if draws else len(next(iter(shares.values()))) if shares else 1
     mult = {}
     for m in PRODUCTION_MODES:
         pooled = float(by[m].sum())
@@ -290,7 +352,11 @@ def hours_intervals(scen: Scenario, rates: pd.DataFrame, draws: dict[str, np.nda
     for m in MOVABLE_MODES:
         hours = scen.moved.get(m, 0.0) * by[m]
         disp += mult[m] * float(hours.sum())
-        redep += mult[m] * float(sum(redeploy_share.get(role, 0.0) * v for role, v in hours.items()))
+        if shares is None:
+            redep += mult[m] * float(sum(redeploy_share.get(role, 0.0) * v for role, v in hours.items()))
+        else:
+            redep += mult[m] * sum(shares.get(role, np.full(n, redeploy_share.get(role, 0.0))) * float(v)
+                                   for role, v in hours.items())
     new = mult["twin"] * sum(scen.moved.values()) * float(by["twin"].sum())
     net = new - disp + redep
     out = {}
@@ -406,21 +472,50 @@ def exposure_ranks(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- models' income ---------------------------------------------------------------------
+def twin_fee_per_asset(models: pd.DataFrame, twin_usage: pd.DataFrame, fx_rates: dict[str, float]) -> tuple[
+        float, pd.Series]:
+    """The one twin fee of the workbook: each twin model's contracted ``twin_fee_per_asset``
+    (reporting currency), weighted by their share of the twin assets in ``twin_usage`` (the
+    base year's, as :func:`model_income` passes them; equal shares when no twin was used). The per-model projection
+    (:func:`twinimpact.analyses.livelihoods.projection`) shares moved assets the same way.
+
+    Parameters
+    ----------
+    models, twin_usage
+        Contract tables.
+    fx_rates
+        Units of the reporting currency per unit of each currency.
+
+    Returns
+    -------
+    tuple
+        (the weighted fee per twin asset, reporting currency; each twin model's share, by model id).
+    """
+    twins = models[models["has_twin"].astype(bool)]
+    if not len(twins):
+        return 0.0, pd.Series(dtype=float)
+    fee = pd.Series(to_reporting(twins["twin_fee_per_asset"].astype("Float64").fillna(0.0).astype(float),
+                                 twins["currency"], fx_rates).to_numpy(), index=twins["model_id"])
+    used = twin_usage.groupby("model_id").size().reindex(twins["model_id"]).fillna(0.0).astype(float)
+    share = used / used.sum() if used.sum() > 0 else pd.Series(1.0 / len(twins), index=twins["model_id"])
+    return float((share * fee).sum()), share
+
+
 def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataFrame, twin_usage: pd.DataFrame,
-                 fx_rates: dict[str, float], assets: float, adoption_share: float, agency_commission: float
+                 fx_rates: dict[str, float], year: int, adoption_share: float, agency_commission: float
                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Each model's yearly income, net of agency commission ``c``, in the all-traditional
-    baseline and at the adoption share ``s`` (reporting currency per model and year)::
+    """Each model's yearly income, net of agency commission ``c``, in the base year's mix
+    (today) and once every brand has moved to the adoption share ``s`` (reporting currency
+    per model and year). With ``A_m`` the base year's assets of mode ``m``, ``M_m`` those
+    that move (:func:`moved_assets`), ``p_m`` the model pay per asset of mode ``m`` and ``f``
+    the twin fee per asset (:func:`twin_fee_per_asset`)::
 
-        baseline      = (1 - c) * A * model_pay_per_asset / roster size
-        photographed  = (1 - s) * baseline
-        twin fees     = (1 - c) * s * A * twin_fee_per_asset * the model's share of twin fees paid
+        today         = (1 - c) * (sum_m A_m p_m / roster + share_i * A_twin * f)
+        at adoption   = (1 - c) * (sum_m (A_m - M_m) p_m / roster + share_i * (A_twin + M) * f)
 
-    Photographed days: the model hours a year's assets need made traditionally, at the
-    traditional model rate; the contract tables do not say which model worked which
-    campaign, so this is split equally across the roster. Twin fees: twin production's fee
-    per asset (fees paid in twin campaigns over their assets), split across twin models in
-    proportion to their observed fees (equally when none was used yet).
+    Photographed pay is split equally across the roster (the required tables do not say
+    who worked which campaign; the optional bookings do, see
+    :mod:`twinimpact.analyses.livelihoods`); twin fees go to twin models by ``share_i``.
 
     Parameters
     ----------
@@ -430,8 +525,8 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
         Contract tables.
     fx_rates
         Units of the reporting currency per unit of each currency.
-    assets
-        The year's assets.
+    year
+        The base year.
     adoption_share
         The twin share of the scenario (0-1).
     agency_commission
@@ -440,42 +535,46 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
     Returns
     -------
     tuple
-        (roster: one row per model with ``baseline_income``, ``scenario_photo_income``,
+        (roster: one row per model with ``today_income``, ``scenario_photo_income``,
         ``scenario_twin_income``, ``scenario_income`` and ``change``, reporting currency per
         year; summary: results.json's ``labor.model_income``).
     """
-    trad = detail[(detail["production_mode"] == "traditional") & (detail["role"] == "model")]
-    t_assets = campaigns.loc[campaigns["production_mode"] == "traditional", "assets_delivered"].sum()
-    model_pay_per_asset = float(trad["pay"].sum()) / float(t_assets) if t_assets else 0.0
-    u = twin_usage.merge(campaigns[["campaign_id", "production_mode", "currency"]], on="campaign_id")
-    u["fee_rep"] = to_reporting(u["fee_paid"], u["currency"], fx_rates)
-    w_assets = campaigns.loc[campaigns["production_mode"] == "twin", "assets_delivered"].sum()
-    fee_per_asset = float(u.loc[u["production_mode"] == "twin", "fee_rep"].sum()) / float(w_assets) if w_assets else 0.0
+    mix = mix_by_brand(campaigns, year)
+    assets = mix.sum()
+    moved = moved_assets(mix, adoption_share)
+    model_rows = detail[detail["role"] == "model"].groupby("production_mode")["pay"].sum()
+    mode_assets = campaigns.groupby("production_mode")["assets_delivered"].sum()
+    pay = {m: float(model_rows.get(m, 0.0)) / float(mode_assets[m]) if mode_assets.get(m, 0) else 0.0
+           for m in MOVABLE_MODES}
+    photo_today = sum(float(assets[m]) * pay[m] for m in MOVABLE_MODES)
+    photo_scen = sum((float(assets[m]) - moved[m]) * pay[m] for m in MOVABLE_MODES)
+    in_year = pd.to_datetime(twin_usage["used_on"]).dt.year == year
+    fee, share = twin_fee_per_asset(models, twin_usage[in_year], fx_rates)
+    fees_today = float(assets["twin"]) * fee
+    fees_scen = (float(assets["twin"]) + sum(moved.values())) * fee
     roster = models[["model_id", "has_twin", "size_range", "age_band"]].copy()
     n = len(roster)
-    photo_base = assets * model_pay_per_asset
-    photo_scen = (1 - adoption_share) * photo_base
-    fees_scen = adoption_share * assets * fee_per_asset
-    twins = roster[roster["has_twin"].astype(bool)]
-    by_model = u.groupby("model_id")["fee_rep"].sum().reindex(twins["model_id"]).fillna(0.0)
-    weights = by_model / by_model.sum() if by_model.sum() > 0 else pd.Series(1.0 / max(len(twins), 1),
-                                                                                 index=twins["model_id"])
     keep = 1 - agency_commission
-    roster["baseline_income"] = keep * photo_base / n if n else np.nan
+    weight = roster["model_id"].map(share).fillna(0.0)
+    roster["today_income"] = keep * (photo_today / n + weight * fees_today) if n else np.nan
     roster["scenario_photo_income"] = keep * photo_scen / n if n else np.nan
-    roster["scenario_twin_income"] = keep * roster["model_id"].map(weights).fillna(0.0) * fees_scen
+    roster["scenario_twin_income"] = keep * weight * fees_scen
     roster["scenario_income"] = roster["scenario_photo_income"] + roster["scenario_twin_income"]
-    roster["change"] = roster["scenario_income"] - roster["baseline_income"]
+    roster["change"] = roster["scenario_income"] - roster["today_income"]
+    twins = roster["has_twin"].astype(bool)
     summary = {
-        "traditional_per_model": float(roster["baseline_income"].mean()) if n else None,
-        "twin_per_model": float(roster["scenario_income"].mean()) if n else None,
-        "twin_models_per_model": float(roster.loc[roster["has_twin"].astype(bool), "scenario_income"].mean())
-        if len(twins) else None,
+        "today_per_model": float(roster["today_income"].mean()) if n else None,
+        "at_adoption_per_model": float(roster["scenario_income"].mean()) if n else None,
+        "twin_models_today_per_model": float(roster.loc[twins, "today_income"].mean()) if twins.any() else None,
+        "twin_models_at_adoption_per_model": float(roster.loc[twins, "scenario_income"].mean())
+        if twins.any() else None,
         "gainers": int((roster["change"] > 1e-9).sum()), "losers": int((roster["change"] < -1e-9).sum()),
-        "model_pay_per_asset": model_pay_per_asset, "twin_fee_per_asset": fee_per_asset,
-        "agency_commission": agency_commission,
-        "note": "per model and year, net of agency commission: traditional_per_model = the all-traditional baseline, "
-                "twin_per_model = at adoption_share (photographed days left plus twin fees), roster average",
+        "model_pay_per_asset": pay, "twin_fee_per_asset": fee, "agency_commission": agency_commission,
+        "base_year": int(year), "adoption_share": adoption_share,
+        "note": "per model and year, net of agency commission, roster average: today_per_model = the base year's "
+                "mix, at_adoption_per_model = every brand at adoption_share (photographed work left plus twin "
+                "fees); twin fee = the contracted fee per twin asset, weighted by each twin model's share of "
+                "today's twin assets",
     }
     return roster.sort_values("change", kind="mergesort").reset_index(drop=True), summary
 
@@ -577,8 +676,9 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
     scen = shift_from_mix(rates, mix.sum().to_dict(), moved_assets(mix, params.adoption_share),
                           params.redeploy_share, params.annual_hours, y, params.adoption_share)
     draws, ranges = hours_draws(staffing, campaigns, hpa, params)
-    intervals = hours_intervals(scen, rates, draws, params.annual_hours, params.redeploy_share)
-    income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
+    intervals = hours_intervals(scen, rates, draws, params.annual_hours, params.redeploy_share,
+                                redeploy_draws(params.redeploy_share, params.n_draws, params.seed))
+    income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, y,
                                    params.adoption_share, params.agency_commission)
     t = scen.table.set_index("role") if len(scen.table) else pd.DataFrame()
     block = {

@@ -210,7 +210,10 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
         idx = [list(models["model_id"]).index(m) for m in twin_ids]
         got[:, idx] = rng.multinomial(int(round(moved_total)), share.reindex(twin_ids).to_numpy(), size=n_draws)
     change = keep * (-lost * per_day[None, :] + got * fee.to_numpy()[None, :])
-    twin_cols = models["has_twin"].astype(bool).to_numpy()
+    # the counts are over the models booked (photographed or paid for their twin) in the base year
+    booked = ((t["photographed"] > 0) | (t["twin_fees"] > 0) | (t["twin_assets"] > 0)).to_numpy()
+    twin_cols = models["has_twin"].astype(bool).to_numpy() & booked
+    other_cols = ~models["has_twin"].astype(bool).to_numpy() & booked
 
     def pct(v: np.ndarray) -> dict[str, float]:
         return {"p10": float(np.percentile(v, 10)), "p50": float(np.percentile(v, 50)),
@@ -219,8 +222,9 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
     counts = {"twin_models": {"gainers": pct((change[:, twin_cols] > 0.005).sum(axis=1)),
                               "losers": pct((change[:, twin_cols] < -0.005).sum(axis=1)),
                               "models": int(twin_cols.sum())},
-              "models_without_twin": {"losers": pct((change[:, ~twin_cols] < -0.005).sum(axis=1)),
-                                      "models": int((~twin_cols).sum())}}
+              "models_without_twin": {"losers": pct((change[:, other_cols] < -0.005).sum(axis=1)),
+                                      "models": int(other_cols.sum())},
+              "counted": "models booked in the base year (photographed, or paid for their twin)"}
     tw = table[table["has_twin"]].set_index("model_id")
     lost_income = keep * f * t.loc[tw.index, "photographed"]
     gained = gained_assets.loc[tw.index]

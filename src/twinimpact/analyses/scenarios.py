@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.contract.spec import MOVABLE_MODES
-from twinimpact.analyses import cost, drivers as driver_model, labor, montecarlo
+from twinimpact.analyses import cost, drivers as driver_model, engagement_value, labor, montecarlo
 from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
-from twinimpact.analyses.count_model import aggregate_cells, build_design, fit_poisson
+from twinimpact.params import DRIVER_LABELS
 from twinimpact.words import statements
 
 if TYPE_CHECKING:
@@ -28,11 +28,10 @@ if TYPE_CHECKING:
 #: Params fields the scenarios read (beyond money and scope).
 PARAMETERS = ("seed", "n_draws", "horizon_years", "discount_rate", "adoption_share", "volume_growth",
               "twins_per_season", "twin_life_seasons", "driver_ranges", "redeploy_share", "annual_hours",
-              "agency_commission", "labor_year", "value_per_engagement")
+              "agency_commission", "labor_year", "value_per_engagement", "gross_margin", "adoption_share_spread",
+              "adoption_years_spread", "nb_max_rows", "follower_bin_width")
 #: Fashion brands shoot two seasons a year (spring/summer and autumn/winter).
 SEASONS_PER_YEAR = 2
-#: Log-follower bin width of the engagement fit that values engagement (the model's default).
-ENGAGEMENT_BIN_WIDTH = 0.1
 
 
 def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
@@ -127,54 +126,252 @@ def savings_draws(d: dict[str, np.ndarray], path: pd.DataFrame, twins_per_season
     ndarray
         Draws x years, reporting currency a year.
     """
+    return flows_of(d, path["moved_traditional"].to_numpy(), path["moved_hybrid"].to_numpy(),
+                    path["fraction"].to_numpy(), twins_per_season, twin_life_seasons)
+
+
+def flows_of(d: dict[str, Any], moved_traditional: Any, moved_hybrid: Any, fraction: Any, twins_per_season: int,
+             twin_life_seasons: int) -> np.ndarray:
+    """Savings a year against keeping today's mix, for drivers and moved assets of any
+    shape that broadcast (one path for every draw, or a path per draw)::
+
+        moved_trad * (c_trad - c_twin) + moved_hyb * (c_hyb - c_twin) - fraction * twin building a year
+
+    Parameters
+    ----------
+    d
+        Drivers: numbers (one path) or arrays of draws (reporting currency per asset, per shoot
+        day or per twin).
+    moved_traditional, moved_hybrid, fraction
+        Years (a vector) or draws x years (a matrix): assets moved from each mode and the
+        fraction of the way to the end share.
+    twins_per_season, twin_life_seasons
+        Twins built each season and the seasons one twin is used.
+
+    Returns
+    -------
+    ndarray
+        Years, or draws x years, reporting currency a year.
+    """
+    def col(v: Any) -> Any:
+        return np.asarray(v, dtype=float)[..., None] if np.ndim(v) else float(v)
+
     twin = cost.twin_variable_per_asset(d)
-    trad_margin = cost.traditional_per_asset(d) - twin
-    hyb = path["moved_hybrid"].to_numpy()
-    hyb_margin = d["hybrid_per_asset"] - twin if "hybrid_per_asset" in d else np.zeros_like(twin)
-    if hyb.any() and "hybrid_per_asset" not in d:
+    trad_margin = col(cost.traditional_per_asset(d) - twin)
+    hyb = np.asarray(moved_hybrid, dtype=float)
+    if hyb.any() and d.get("hybrid_per_asset") is None:
         raise DataError("Hybrid assets would move to twins but the data has no hybrid campaign with assets.")
-    fixed_year = SEASONS_PER_YEAR * cost.twin_fixed_per_season(d, twins_per_season, twin_life_seasons)
-    return (trad_margin[:, None] * path["moved_traditional"].to_numpy()[None, :]
-            + hyb_margin[:, None] * hyb[None, :] - fixed_year[:, None] * path["fraction"].to_numpy()[None, :])
+    hyb_margin = col(d["hybrid_per_asset"] - twin) if d.get("hybrid_per_asset") is not None else 0.0
+    fixed_year = col(SEASONS_PER_YEAR * cost.twin_fixed_per_season(d, twins_per_season, twin_life_seasons))
+    return (trad_margin * np.asarray(moved_traditional, dtype=float) + hyb_margin * hyb
+            - fixed_year * np.asarray(fraction, dtype=float))
 
 
-def engagement_value_draws(dataset: "Dataset", params: "Params", base_year: int, base_assets: float,
-                           n_draws: int) -> tuple[np.ndarray, dict[str, Any]]:
-    """Per moved asset, the value of the engagement it gains or loses (draws, reporting
-    currency): ``value_per_engagement * E * (IRR_twin * IRR_label - 1)`` with ``E`` the base
-    year's engagements per asset delivered and the rate ratios drawn from the Poisson fit's
-    sampling distribution (normal on the log scale, with their covariance). A moved asset
-    becomes labelled twin imagery instead of unlabelled human imagery.
+def adoption_draws(mix: pd.DataFrame, target_share: float, horizon_years: int, volume_growth: float,
+                   share_spread: float, years_spread: float, n: int, seed: int) -> dict[str, np.ndarray]:
+    """``n`` adoption paths: the end share ``s ~ triangular(target - a, target, target + a)``
+    (kept within 0-1) and the years to reach it ``T ~ triangular(H (1 - b), H, H (1 + b))``
+    (at least 1), with ``a = share_spread`` and ``b = years_spread``. Year ``t`` has gone
+    ``min(1, t / T)`` of the way; each brand moves as in :func:`adoption_path`, so
+    ``s = target`` and ``T = H`` give that path exactly.
+
+    Parameters
+    ----------
+    mix
+        Assets by brand and mode in the base year.
+    target_share, horizon_years, volume_growth
+        As :func:`adoption_path`.
+    share_spread, years_spread
+        The parameters ``adoption_share_spread`` and ``adoption_years_spread``.
+    n
+        Paths.
+    seed
+        Seeds the draws (stream 23).
+
+    Returns
+    -------
+    dict
+        ``end_share`` and ``years`` (n), ``moved_traditional``, ``moved_hybrid`` and ``fraction``
+        (n x years).
+    """
+    rng = np.random.default_rng([seed, 23])
+    lo, hi = max(0.0, target_share - share_spread), min(1.0, target_share + share_spread)
+    share = rng.triangular(lo, target_share, hi, n) if hi > lo else np.full(n, target_share)
+    ylo, yhi = max(1.0, horizon_years * (1 - years_spread)), horizon_years * (1 + years_spread)
+    years = rng.triangular(ylo, max(ylo, horizon_years), yhi, n) if yhi > ylo else np.full(n, float(horizon_years))
+    t = np.arange(1, horizon_years + 1)
+    fraction = np.minimum(1.0, t[None, :] / years[:, None])
+    total = mix.sum(axis=1).to_numpy(float)
+    own = np.divide(mix["twin"].to_numpy(float), total, out=np.zeros_like(total), where=total > 0)
+    pool = (mix["traditional"] + mix["hybrid"]).to_numpy(float)
+    gap = np.clip(share[:, None] - own[None, :], 0.0, None) * total[None, :]  # n x brands, at fraction 1
+    growth = (1 + volume_growth) ** t
+    out: dict[str, np.ndarray] = {"end_share": share, "years": years, "fraction": fraction}
+    for mode in MOVABLE_MODES:
+        part = np.divide(mix[mode].to_numpy(float), pool, out=np.zeros_like(pool), where=pool > 0)
+        out[f"moved_{mode}"] = (gap @ part)[:, None] * fraction * growth[None, :]
+    return out
+
+
+def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base_assets: float, n: int
+                      ) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """Engagements a moved asset gains (positive) or loses (negative): ``E * (IRR_twin *
+    IRR_label - 1)`` with ``E`` the base year's engagements per asset delivered and the rate
+    ratios of the lead engagement fit (:func:`twinimpact.analyses.engagement.lead_fit`),
+    drawn from its sampling distribution (normal on the log scale, with their covariance).
+    A moved asset becomes labelled twin imagery instead of unlabelled human imagery.
 
     Parameters
     ----------
     dataset, params
-        The run's data and parameters (``value_per_engagement`` in the reporting currency).
+        The run's data and parameters.
     base_year, base_assets
         The base year and its assets.
-    n_draws
+    n
         Draws of the rate ratios.
 
     Returns
     -------
     tuple
-        (per moved asset, the engagement value gained or lost, reporting currency, one value
-        per draw; results.json's ``scenarios.engagement``).
+        (engagements per moved asset, one per draw; the same at the estimates; what it rests on:
+        ``engagements_per_asset``, ``irr_twin_times_label``, ``fit``, or ``not_valued`` with the
+        reason when the data cannot estimate the two rate ratios).
     """
-    posts = dataset.table("posts")
-    fit = fit_poisson(build_design(aggregate_cells(posts, "engagements", ENGAGEMENT_BIN_WIDTH)))
+    from twinimpact.analyses import engagement
+
     names = ["imagery[twin]", "ai_label"]
-    if not all(n in fit.names for n in names):
-        raise DataError("Engagement cannot be valued: the data cannot estimate the twin and label rate ratios.")
-    idx = [fit.names.index(n) for n in names]
+    try:
+        fit = engagement.lead_fit(dataset, params)
+    except DataError as err:
+        return np.zeros(n), 0.0, {"not_valued": str(err)}
+    if not all(k in fit.names for k in names):
+        return np.zeros(n), 0.0, {"not_valued": "the data cannot estimate the twin and label rate ratios"}
+    idx = [fit.names.index(k) for k in names]
     mean, cov = fit.params[idx], fit.cov[np.ix_(idx, idx)]
-    log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n_draws).sum(axis=1)
+    log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n).sum(axis=1)
+    posts = dataset.table("posts")
     year = posts.filter(posts.posted_at.year() == base_year)
     engagements = float((year.likes + year.comments + year.shares + year.saves).sum().to_pyarrow().as_py() or 0)
     per_asset = engagements / base_assets if base_assets else 0.0
-    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": float(np.exp(mean.sum())),
-            "value_per_engagement": params.value_per_engagement}
-    return params.value_per_engagement * per_asset * (np.exp(log_ratio) - 1), info
+    ratio = float(np.exp(mean.sum()))
+    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": ratio, "fit": fit.method}
+    return per_asset * (np.exp(log_ratio) - 1), per_asset * (ratio - 1), info
+
+
+def break_even_value(cost_npv: np.ndarray, per_value_npv: np.ndarray, upper: float = 1e4) -> tuple[float | None, str]:
+    """The value per engagement ``v`` at which the P50 of ``cost_npv + v * per_value_npv``
+    is zero (bisection; the P50 falls as ``v`` grows when moved assets lose engagement).
+
+    Parameters
+    ----------
+    cost_npv
+        NPV draws without engagement (reporting currency).
+    per_value_npv
+        NPV draws of the engagement change at a value of 1 per engagement (engagements).
+    upper
+        The highest value searched (reporting currency per engagement).
+
+    Returns
+    -------
+    tuple
+        (the break-even value or None, why there is none: ``loses_anyway``, ``gains_engagement``,
+        ``beyond_search`` or empty).
+    """
+    def p50(v: float) -> float:
+        return float(np.median(cost_npv + v * per_value_npv))
+
+    if p50(0.0) <= 0:
+        return None, "loses_anyway"
+    if np.median(per_value_npv) >= 0:
+        return None, "gains_engagement"
+    if p50(upper) > 0:
+        return None, "beyond_search"
+    lo, hi = 0.0, 1.0
+    while p50(hi) > 0:
+        lo, hi = hi, hi * 2
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if p50(mid) > 0 else (lo, mid)
+    return (lo + hi) / 2, ""
+
+
+def worst_case_margin(d: dict[str, float | None], ranges: dict[str, tuple[float, float]], mix: tuple[float, float]
+                      ) -> float | None:
+    """What an asset moved from today's mix saves (twin building excluded) with every cost
+    driver at the end of its range that saves the least.
+
+    Parameters
+    ----------
+    d
+        Observed drivers.
+    ranges
+        Driver name -> (low, high) multipliers.
+    mix
+        (traditional, hybrid) assets of the base year.
+
+    Returns
+    -------
+    float or None
+        Reporting currency per moved asset; None when nothing moves.
+    """
+    from twinimpact.analyses import savings
+
+    if savings.mix_margin(d, *mix) is None:
+        return None
+    worst = dict(d)
+    for name, (lo, hi) in ranges.items():
+        if d.get(name) is None or name not in DRIVER_LABELS:
+            continue
+        at = {end: savings.mix_margin({**d, name: d[name] * m}, *mix) for end, m in (("lo", lo), ("hi", hi))}
+        worst[name] = d[name] * (lo if at["lo"] <= at["hi"] else hi)
+    return savings.mix_margin(worst, *mix)
+
+
+def sensitivity(cost_npv: np.ndarray, per_value_npv: np.ndarray, values: list[float],
+                redeployed_pay_npv: dict[str, float], redeploy_fte: dict[str, float]) -> list[dict[str, Any]]:
+    """The NPV for each value per engagement in ``values`` and each redeployment case: its
+    P10/P50/P90 and share of losing draws, and the P50 when the pay of redeployed hours is
+    counted as a cost (the brand keeps paying people for work it would not otherwise buy);
+    with the final year's net FTE of the case.
+
+    Parameters
+    ----------
+    cost_npv, per_value_npv
+        NPV draws without engagement, and of the engagement change at 1 per engagement.
+    values
+        Values per engagement (reporting currency).
+    redeployed_pay_npv
+        Case -> the discounted pay of the redeployed hours (reporting currency).
+    redeploy_fte
+        Case -> the final year's net FTE.
+
+    Returns
+    -------
+    list of dict
+        One row per value and case (results.json's ``scenarios.sensitivity``).
+    """
+    rows = []
+    for v in values:
+        draws = cost_npv + v * per_value_npv
+        pct = montecarlo.percentiles(draws)
+        for case, pay in redeployed_pay_npv.items():
+            rows.append({"value_per_engagement": float(v), "redeployment": case, "npv_p10": pct["p10"],
+                         "npv_p50": pct["p50"], "npv_p90": pct["p90"],
+                         "probability_npv_negative": float((draws < 0).mean()),
+                         "npv_p50_paying_redeployed": pct["p50"] - pay,
+                         "final_year_net_fte": redeploy_fte[case]})
+    return rows
+
+
+def value_ladder(break_even: float | None, estimate: float | None) -> list[float]:
+    """The values per engagement of the sensitivity table: 0, then steps to twice the
+    break-even (or to twice the estimate, or a fixed ladder when neither is known), with the
+    estimate itself when there is one."""
+    top = 2 * break_even if break_even else 2 * estimate if estimate else 0.5
+    ladder = [0.0, top / 8, top / 4, top / 2, 3 * top / 4, top]
+    if estimate is not None and estimate > 0:
+        ladder.append(float(estimate))
+    return sorted({round(v, 6) for v in ladder})
 
 
 @dataclass
@@ -270,6 +467,7 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     if not drivers.complete:
         return unavailable("the data need traditional and twin campaigns with their unit costs ("
                            + "; ".join(drivers.notes) + ").", params)
+    n, seed = params.n_draws, params.seed
     base_year, assets = labor.year_assets(campaigns, params.labor_year)
     mix = labor.mix_by_brand(campaigns, base_year)
     start = current_twin_share(campaigns, base_year)
@@ -279,37 +477,59 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     hpa = labor.hours_per_asset(dataset["staffing"], campaigns)
     d = drivers.as_dict()
     ranges = driver_model.cost_ranges(costs, d, params.driver_ranges)
+    # the pooled means and their uncertainty (a bootstrap over campaigns) ...
+    boot = driver_model.bootstrap_drivers(costs, dataset["twin_usage"], n, seed)
     if scale:
-        d = {k: v * scale.get(k, 1.0) for k, v in d.items()}
-    draws = cost.draw_drivers(d, ranges, params.n_draws, params.seed)
-    hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
-    flows = savings_draws(draws, path, params.twins_per_season, params.twin_life_seasons)
-    engagement_info: dict[str, Any] = {"value_per_engagement": 0.0}
-    valued = False
-    if params.value_per_engagement > 0:
-        try:
-            per_asset_value, engagement_info = engagement_value_draws(dataset, params, base_year, assets,
-                                                                      params.n_draws)
-        except DataError as err:  # no posts, or no twin or label to compare: the NPV leaves engagement out
-            engagement_info = {"value_per_engagement": params.value_per_engagement, "not_valued": str(err)}
-        else:
-            moved_total = (path["moved_traditional"] + path["moved_hybrid"]).to_numpy()
-            flows = flows + per_asset_value[:, None] * moved_total[None, :]
-            valued = True
-    npv_draws = npv(flows, params.discount_rate)
+        d = {k: v * scale.get(k, 1.0) if v is not None else None for k, v in d.items()}
+        boot = {k: v * scale.get(k, 1.0) for k, v in boot.items()}
+    # ... and the scenario ranges around them, correlated as their campaigns are
+    names = [k for k in DRIVER_LABELS if d.get(k) is not None]
+    corr = driver_model.campaign_correlation(costs, names)
+    mult = montecarlo.correlated_multipliers([ranges.get(k, (1.0, 1.0)) for k in names], corr, n, seed)
+    scen = {k: boot[k] * mult[:, i] for i, k in enumerate(names)}
+    drawn = adoption_draws(mix, params.adoption_share, params.horizon_years, params.volume_growth,
+                           params.adoption_share_spread, params.adoption_years_spread, n, seed)
+    planned = {k: path[k].to_numpy() for k in ("moved_traditional", "moved_hybrid", "fraction")}
+    fixed = (params.twins_per_season, params.twin_life_seasons)
+    cost_obs = flows_of(d, *planned.values(), *fixed)
+    cost_est = flows_of(boot, *planned.values(), *fixed)
+    cost_scen = flows_of(scen, drawn["moved_traditional"], drawn["moved_hybrid"], drawn["fraction"], *fixed)
+    # engagement: what a moved asset gains or loses, and what an engagement is worth
+    change, change_obs, engagement_info = engagement_change(dataset, params, base_year, assets, n)
+    value = engagement_value.value_per_engagement(dataset, params)
+    v_draws = engagement_value.value_draws(value, n, seed)
+    v_obs = float(value["estimate"] or 0.0)
+    moved_planned = planned["moved_traditional"] + planned["moved_hybrid"]
+    moved_drawn = drawn["moved_traditional"] + drawn["moved_hybrid"]
+    r = params.discount_rate
+    unit_obs = float(npv(change_obs * moved_planned, r))
+    unit_est = npv(change[:, None] * moved_planned[None, :], r)
+    unit_scen = npv(change[:, None] * moved_drawn, r)
+    npv_cost_scen = npv(cost_scen, r)
+    npv_draws = npv_cost_scen + v_draws * unit_scen
+    npv_est = npv(cost_est, r) + v_draws * unit_est
+    npv_obs = float(npv(cost_obs, r)) + v_obs * unit_obs
+    flows = cost_scen + (v_draws * change)[:, None] * moved_drawn
+    breakeven, no_break_even = (break_even_value(npv_cost_scen, unit_scen) if "not_valued" not in engagement_info
+                                else (None, "not_measured"))
+    mix_now = (float(mix["traditional"].sum()), float(mix["hybrid"].sum()))
+    worst = worst_case_margin(d, ranges, mix_now)
     model_pay = _model_pay_per_asset(rates, campaigns)
-    _, income = labor.model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, assets,
+    _, income = labor.model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, base_year,
                                    params.adoption_share, params.agency_commission)
     keep = 1 - params.agency_commission
     yearly_pct = montecarlo.percentiles(flows, axis=0)
+    hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
+    shares = labor.redeploy_draws(params.redeploy_share, n, seed)
     rows = []
-    for i, r in enumerate(path.itertuples()):
-        moved = {"traditional": r.moved_traditional, "hybrid": r.moved_hybrid}
-        base = (mix.sum() * (1 + params.volume_growth) ** r.year).to_dict()
-        scen = labor.shift_from_mix(rates, base, moved, params.redeploy_share, params.annual_hours)
-        table = scen.table
-        fte = labor.hours_intervals(scen, rates, hours, params.annual_hours, params.redeploy_share)["net_fte"]
-        rows.append({"year": int(r.year), "twin_share": r.twin_share, "assets": r.assets,
+    for i, row in enumerate(path.itertuples()):
+        moved = {"traditional": row.moved_traditional, "hybrid": row.moved_hybrid}
+        base = (mix.sum() * (1 + params.volume_growth) ** row.year).to_dict()
+        shift = labor.shift_from_mix(rates, base, moved, params.redeploy_share, params.annual_hours)
+        table = shift.table
+        fte = labor.hours_intervals(shift, rates, hours, params.annual_hours, params.redeploy_share,
+                                    shares)["net_fte"]
+        rows.append({"year": int(row.year), "twin_share": row.twin_share, "assets": row.assets,
                      **{f"savings_{k}": float(v[i]) for k, v in yearly_pct.items()},
                      "net_fte": float(table["net_fte"].sum()), "net_fte_p10": fte["p10"], "net_fte_p90": fte["p90"],
                      "lost_fte": float(table["lost"].sum() / params.annual_hours),
@@ -318,21 +538,143 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
                      "model_twin_fees": keep * sum(moved.values()) * income["twin_fee_per_asset"],
                      "model_photo_pay_lost": keep * sum(moved[m] * model_pay[m] for m in moved)})
     yearly = pd.DataFrame(rows)
+    final = {m: float(path[f"moved_{m}"].iloc[-1]) for m in MOVABLE_MODES}
+    final_base = (mix.sum() * (1 + params.volume_growth) ** params.horizon_years).to_dict()
+    cases = {"none": {role: 0.0 for role in params.redeploy_share}, "today's assumption": params.redeploy_share,
+             "all": {role: 1.0 for role in params.redeploy_share}}
+    case_fte = {c: float(labor.shift_from_mix(rates, final_base, final, sh, params.annual_hours).table["net_fte"].sum())
+                for c, sh in cases.items()}
+    redeployed_pay = {c: float(npv(sum(path[f"moved_{m}"].to_numpy() * labor.redeployed_pay_per_asset(rates, m, sh)
+                                       for m in MOVABLE_MODES), r)) for c, sh in cases.items()}
+    table = sensitivity(npv_cost_scen, unit_scen, value_ladder(breakeven, value["estimate"]), redeployed_pay,
+                        case_fte)
+    tornado = npv_tornado(d, ranges, path, mix, params, fixed, change_obs, value, engagement_info, breakeven)
     pct = montecarlo.percentiles(npv_draws)
     p_negative = float((npv_draws < 0).mean())
-    conclusion = statements.npv_conclusion(pct, p_negative, start, params.adoption_share, params.horizon_years,
-                                           params.reporting_currency, valued)
+    assumed = {"end_share": [float(drawn["end_share"].min()), float(drawn["end_share"].max())],
+               "years": [float(drawn["years"].min()), float(drawn["years"].max())]}
+    value_block = {k: v for k, v in value.items() if k != "draws"}
+    conclusions = {
+        "engagement_value": statements.engagement_value_conclusion(value_block, breakeven, no_break_even,
+                                                                   params.reporting_currency),
+        "npv_adoption": statements.npv_conclusion(pct, p_negative, start, params.adoption_share,
+                                                  params.horizon_years, params.reporting_currency, value_block,
+                                                  npv_obs, worst),
+    }
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
+             "npv_observed": npv_obs, "npv_estimation": montecarlo.percentiles(npv_est),
+             "probability_npv_negative_estimation": float((npv_est < 0).mean()), "risk_note": RISK_NOTE,
              "horizon_years": params.horizon_years, "discount_rate": params.discount_rate, "start_twin_share": start,
-             "target_twin_share": params.adoption_share, "base_year": base_year,
+             "target_twin_share": params.adoption_share, "base_year": base_year, "adoption_draws": assumed,
              "final_year_net_fte": float(yearly["net_fte"].iloc[-1]),
              "final_year_net_fte_p10_p90": [float(yearly["net_fte_p10"].iloc[-1]),
                                             float(yearly["net_fte_p90"].iloc[-1])],
              "cumulative_model_twin_fees": float(yearly["model_twin_fees"].sum()),
              "cumulative_model_photo_pay_lost": float(yearly["model_photo_pay_lost"].sum()),
              "probability_npv_positive": float((npv_draws > 0).mean()), "probability_npv_negative": p_negative,
-             "engagement": engagement_info, "driver_ranges": {k: list(v) for k, v in ranges.items()}}
-    return ScenarioAnalysis(path, yearly, npv_draws, pct, start, base_year, {"npv_adoption": conclusion}, block)
+             "engagement": {**engagement_info, "engagements_per_moved_asset": change_obs},
+             "value_per_engagement": value_block,
+             "break_even_value_per_engagement": breakeven, "break_even_value_note": BREAK_EVEN_NOTES[no_break_even],
+             "worst_case_saving_per_moved_asset": worst,
+             "driver_ranges": {k: list(v) for k, v in ranges.items()},
+             "driver_correlation": {"drivers": names, "matrix": corr.round(4).tolist()},
+             "sensitivity": table, "tornado": tornado}
+    return ScenarioAnalysis(path, yearly, npv_draws, pct, start, base_year, conclusions, block)
+
+
+#: How the NPV's uncertainty is made, for results.json and the scenarios chapter.
+RISK_NOTE = ("the range under the assumed ranges resamples the pooled unit costs over campaigns (their estimation "
+             "uncertainty) and multiplies them by scenario draws within each driver's campaign-to-campaign P10-P90 "
+             "spread (log-triangular, correlated as their campaigns are through a Gaussian copula), draws the end "
+             "share and the years to reach it, and draws the engagement effect and its value from their sampling "
+             "distributions; the pooled-means range resamples the unit costs alone, on the planned path; the value "
+             "at the observed costs holds every driver at its observed value")
+#: Why there is no break-even value per engagement, by the reason :func:`break_even_value` gives.
+BREAK_EVEN_NOTES = {
+    "": "the value per engagement at which the NPV's P50 is zero",
+    "loses_anyway": "none: the move loses money at the P50 even if an engagement is worth nothing",
+    "gains_engagement": "none: moved assets do not lose engagement at the estimates, so valuing it cannot turn "
+                        "the NPV negative",
+    "beyond_search": "none below 10,000 per engagement",
+    "not_measured": "not measured: the data cannot estimate the twin and label rate ratios",
+}
+
+
+def npv_tornado(d: dict[str, float | None], ranges: dict[str, tuple[float, float]], path: pd.DataFrame,
+                mix: pd.DataFrame, params: "Params", fixed: tuple[int, int], change: float, value: dict[str, Any],
+                engagement_info: dict[str, Any], breakeven: float | None) -> list[dict[str, Any]]:
+    """The NPV at the observed drivers with one input at a time at each end of its range:
+    every cost driver (its range), the value per engagement (its interval, or 0 to twice the
+    break-even when it is not estimated), the end share and the years to reach it (their
+    spreads). Sorted by swing, the largest first.
+
+    Parameters
+    ----------
+    d, ranges
+        Observed drivers and their (low, high) multipliers.
+    path, mix
+        The planned adoption path and the base year's mix.
+    params
+        The run's parameters.
+    fixed
+        (twins per season, seasons a twin is used).
+    change
+        Engagements a moved asset gains (negative: loses) at the estimates.
+    value
+        :func:`twinimpact.analyses.engagement_value.value_per_engagement`.
+    engagement_info
+        What the engagement change rests on.
+    breakeven
+        The break-even value per engagement, or None.
+
+    Returns
+    -------
+    list of dict
+        ``input``, ``label``, ``low``, ``high`` (the input's values), ``npv_at_low``,
+        ``npv_at_high``, ``swing`` (reporting currency).
+    """
+    r = params.discount_rate
+    v0 = float(value["estimate"] or 0.0)
+
+    def at(dd: dict[str, Any], p: dict[str, np.ndarray], v: float) -> float:
+        moved = p["moved_traditional"] + p["moved_hybrid"]
+        flows = flows_of(dd, p["moved_traditional"], p["moved_hybrid"], p["fraction"], *fixed) + v * change * moved
+        return float(npv(flows, r))
+
+    def path_at(share: float, years: float) -> dict[str, np.ndarray]:
+        full = adoption_draws(mix, share, params.horizon_years, params.volume_growth, 0.0, 0.0, 1, params.seed)
+        t = np.arange(1, params.horizon_years + 1)
+        frac = np.minimum(1.0, t / max(1.0, years))
+        step = frac / full["fraction"][0]
+        return {"moved_traditional": full["moved_traditional"][0] * step,
+                "moved_hybrid": full["moved_hybrid"][0] * step, "fraction": frac}
+
+    planned = {k: path[k].to_numpy() for k in ("moved_traditional", "moved_hybrid", "fraction")}
+    rows = []
+    for name in DRIVER_LABELS:
+        if d.get(name) is None or name not in ranges:
+            continue
+        lo, hi = ranges[name]
+        rows.append({"input": name, "label": DRIVER_LABELS[name], "low": d[name] * lo, "high": d[name] * hi,
+                     "npv_at_low": at({**d, name: d[name] * lo}, planned, v0),
+                     "npv_at_high": at({**d, name: d[name] * hi}, planned, v0)})
+    if "not_valued" not in engagement_info:
+        lo_v, hi_v = ((value["ci_low"], value["ci_high"]) if value.get("ci_low") is not None
+                      else (0.0, 2 * breakeven if breakeven else 2 * v0))
+        rows.append({"input": "value_per_engagement", "label": "what one engagement is worth", "low": lo_v,
+                     "high": hi_v, "npv_at_low": at(d, planned, lo_v), "npv_at_high": at(d, planned, hi_v)})
+    a, b = params.adoption_share_spread, params.adoption_years_spread
+    s_lo, s_hi = max(0.0, params.adoption_share - a), min(1.0, params.adoption_share + a)
+    rows.append({"input": "adoption_share", "label": "the end twin share", "low": s_lo, "high": s_hi,
+                 "npv_at_low": at(d, path_at(s_lo, params.horizon_years), v0),
+                 "npv_at_high": at(d, path_at(s_hi, params.horizon_years), v0)})
+    y_lo, y_hi = max(1.0, params.horizon_years * (1 - b)), params.horizon_years * (1 + b)
+    rows.append({"input": "adoption_years", "label": "years to reach the end share", "low": y_lo, "high": y_hi,
+                 "npv_at_low": at(d, path_at(params.adoption_share, y_lo), v0),
+                 "npv_at_high": at(d, path_at(params.adoption_share, y_hi), v0)})
+    for row in rows:
+        row["swing"] = abs(row["npv_at_high"] - row["npv_at_low"])
+    return sorted(rows, key=lambda row: -row["swing"])
 
 
 def _model_pay_per_asset(rates: pd.DataFrame, campaigns: pd.DataFrame) -> dict[str, float]:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from twinimpact.words import statements
 from twinimpact.contract.spec import PRODUCTION_MODES
-from twinimpact.charts.theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, base_figure, season_order
+from twinimpact.charts.theme import CATEGORY_COLORS, MODE_COLORS, SEQUENCE, add_histogram, add_tornado, base_figure, season_order
 from twinimpact.words.labels import words
 
 
@@ -178,14 +178,8 @@ def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
                f" to {max(top['savings_at_low'], top['savings_at_high']):,.0f}",
                f"savings per asset (traditional minus twin) with one driver moved at a time; base {currency} {base:,.0f}")
     labels = [f"{r.label} (x{r.low_multiplier:g} to x{r.high_multiplier:g})" for r in t.itertuples()]
-    fig.add_bar(y=labels, x=t["savings_at_low"] - base, base=base, orientation="h", name="driver at low",
-                marker_color="#98C1D9")
-    fig.add_bar(y=labels, x=t["savings_at_high"] - base, base=base, orientation="h", name="driver at high",
-                marker_color="#3D5A80")
-    fig.add_vline(x=base, line_color="#222", line_width=1)
-    fig.update_layout(barmode="overlay", xaxis_title=f"savings per asset ({currency})", yaxis_title="",
-                      height=120 + 38 * len(t), margin=dict(l=330))
-    return fig
+    return add_tornado(fig, labels, t["savings_at_low"], t["savings_at_high"], base,
+                       f"savings per asset ({currency})")
 
 
 def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str) -> go.Figure:
@@ -204,8 +198,9 @@ def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str)
     -------
     Figure
     """
-    fig = base_figure(f"Twins {statements.signed_money_words(pct['p50'], currency)} per asset (P50); 80% of draws between "
-               f"{currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
+    fig = base_figure(f"An asset made with twins instead of traditionally: "
+                      f"{statements.signed_money_words(pct['p50'], currency)} (P50, twin building included); 80% of "
+                      f"draws between {currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
                f"Monte Carlo over the cost drivers, {len(draws):,} draws")
     add_histogram(fig, draws, MODE_COLORS["twin"])
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from twinimpact.words import statements
-from twinimpact.charts.theme import MODE_COLORS, add_histogram, base_figure
+from twinimpact.charts.theme import MODE_COLORS, add_histogram, add_tornado, base_figure
 
 
 def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, start: float, target: float
@@ -119,4 +119,32 @@ def model_payouts(yearly: pd.DataFrame, currency: str) -> go.Figure:
     fig.add_bar(x=yearly["year"], y=-yearly["model_photo_pay_lost"], name="photographed pay lost",
                 marker_color="#C8553D")
     fig.update_layout(barmode="relative", xaxis=dict(title="year", dtick=1), yaxis_title=currency)
+    return fig
+
+
+def npv_tornado(rows: list[dict], observed: float, currency: str) -> go.Figure:
+    """Horizontal bars: the NPV at the observed drivers with one input at a time at each end
+    of its range (cost drivers, value per engagement, end share, years to reach it).
+
+    Parameters
+    ----------
+    rows
+        results.json's ``scenarios.tornado`` (reporting currency).
+    observed
+        The NPV at the observed drivers (reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
+    t = pd.DataFrame(rows).iloc[::-1]
+    fig = base_figure(statements.npv_tornado_title(rows, currency),
+                      f"net present value with one input at a time at each end of its range; at the observed values "
+                      f"{currency} {observed:,.0f}")
+    labels = [f"{r.label} ({r.low:,.3g} to {r.high:,.3g})" for r in t.itertuples()]
+    add_tornado(fig, labels, t["npv_at_low"], t["npv_at_high"], observed, f"net present value ({currency})",
+                ("input at low", "input at high"))
+    fig.add_vline(x=0, line_color="#C8553D", line_dash="dot", annotation_text="no gain", annotation_position="top")
     return fig

@@ -82,6 +82,42 @@ def add_histogram(fig: go.Figure, values: Any, color: str, bins: int = 60, name:
     return fig
 
 
+def add_tornado(fig: go.Figure, labels: list[str], at_low: Any, at_high: Any, base: float, axis: str,
+                names: tuple[str, str] = ("driver at low", "driver at high")) -> go.Figure:
+    """Tornado bars: for each label, the figure with its input at the low and at the high end,
+    drawn from ``base`` (a vertical line), one bar a row.
+
+    Parameters
+    ----------
+    fig
+        The figure (:func:`base_figure`).
+    labels
+        One row label per input, bottom row first.
+    at_low, at_high
+        The figure with the input at each end (same order).
+    base
+        The figure with every input at its observed value.
+    axis
+        The x axis title.
+    names
+        The legend entries of the two ends.
+
+    Returns
+    -------
+    Figure
+    """
+    import numpy as np
+
+    fig.add_bar(y=labels, x=np.asarray(at_low) - base, base=base, orientation="h", name=names[0],
+                marker_color="#98C1D9")
+    fig.add_bar(y=labels, x=np.asarray(at_high) - base, base=base, orientation="h", name=names[1],
+                marker_color="#3D5A80")
+    fig.add_vline(x=base, line_color="#222", line_width=1)
+    fig.update_layout(barmode="overlay", xaxis_title=axis, yaxis_title="", height=120 + 38 * len(labels),
+                      margin=dict(l=330))
+    return fig
+
+
 def season_order(seasons: "pd.Series | list[str]") -> list[str]:
     """Seasons like ``SS23``, ``AW23`` in calendar order (spring/summer before autumn/winter)."""
     return sorted(set(seasons), key=lambda s: (s[2:], s[:2] != "SS"))

@@ -222,6 +222,10 @@ class FrameRows:
         values = self.frame[name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         return pd.Series(np.isfinite(values), index=self.frame.index)
 
+    def member(self, name: str, keys: set[str]) -> pd.Series:
+        """Whether each row's ``name`` is one of ``keys``."""
+        return self.frame[name].isin(keys)
+
     def lookup(self, name: str, mapping: dict[str, float]) -> pd.Series:
         """The number ``mapping`` holds for each row's ``name`` (missing where it holds none).
 

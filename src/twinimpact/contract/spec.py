@@ -1,4 +1,4 @@
-"""The data contract as data: every enumeration, the tables (six required, one optional),
+"""The data contract as data: every enumeration, the tables (six required, two optional),
 their columns and every rule that validation enforces. ``docs/DATA_CONTRACT.md`` is generated from this module
 (``twinimpact contract``), so the page and the checks cannot drift apart.
 
@@ -134,6 +134,8 @@ class Rows(Protocol):
 
     def finite(self, name: str) -> Any: ...
 
+    def member(self, name: str, keys: set[str]) -> Any: ...
+
     def lookup(self, name: str, mapping: dict[str, float]) -> Any:
         """The number ``mapping`` holds for each row's ``name`` (missing where none).
 
@@ -220,7 +222,7 @@ def column_rules(table: Table) -> list[Rule]:
                                 lambda r, ctx: r["currency"].isin(sorted(ctx.currencies))))
     for col, ref in table.foreign_keys.items():
         rules.append(_value(t, col, "exists", f"must exist in {ref}",
-                          lambda r, ctx, c=col, ref=ref: r[c].isin(sorted(ctx.keys.get(ref, set())))))
+                          lambda r, ctx, c=col, ref=ref: r.member(c, ctx.keys.get(ref, set()))))
     return rules + list(table.row_rules)
 
 
@@ -385,12 +387,33 @@ CONTRACT["bookings"] = Table(
                lambda r, ctx: r["shoot_days"] > 0),
         _value("bookings", "campaign_id", "photographed",
                "campaign_id must be a campaign with shoot days (a twin-only campaign has no bookings)",
-               lambda r, ctx: r["campaign_id"].isin(sorted(ctx.keys.get(PHOTOGRAPHED, set())))),
+               lambda r, ctx: r.member("campaign_id", ctx.keys.get(PHOTOGRAPHED, set()))),
         _row("bookings", "shoot_days", "within_campaign", "shoot_days must not exceed the campaign's shoot_days",
              lambda r, ctx: r["shoot_days"].isnull()
              | (r["shoot_days"] <= r.lookup("campaign_id", ctx.values.get(CAMPAIGN_SHOOT_DAYS, {})))),
     ),
 )
+CONTRACT["post_outcomes"] = Table(
+    "post_outcomes", "Optional. What a post sold, from the shop's analytics: the clicks it sent, the orders they "
+    "placed and their revenue. With it the workbook values an engagement from the brand's own data (revenue per "
+    "engagement times the parameter gross_margin) and fits the imagery and label rate ratios on orders too.",
+    (
+        _c("post_id", "str", "P00000001", "must exist in posts; one row per post"),
+        _c("clicks", "int", "12", "link clicks to the shop", "clicks"),
+        _c("orders", "int", "1", "orders attributed to the post; at most clicks", "orders"),
+        _c("revenue", "float", "84.50", "revenue of those orders (net of VAT and returns)", "currency"),
+        _c("currency", "str", "EUR", "ISO 4217, for revenue"),
+    ),
+    key="post_id",
+    foreign_keys={"post_id": "posts"},
+    optional=True,
+    row_rules=(
+        _row("post_outcomes", "orders", "within_clicks", "orders must not exceed clicks",
+             lambda r, ctx: r["orders"].isnull() | r["clicks"].isnull() | (r["orders"] <= r["clicks"])),
+    ),
+)
+
+
 def lookups(campaigns: Any) -> tuple[dict[str, set[str]], dict[str, dict[str, float]]]:
     """The key sets and numbers of :data:`LOOKUPS` from a frame of typed campaigns
     (``campaign_id`` and ``shoot_days``; rows that did not parse are left out)."""

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 #: Headlines the index of runs shows, by key (see :func:`twinimpact.words.summary.headline_rows`).
 INDEX_HEADLINES = (("cost_traditional", "cost/asset traditional"), ("cost_twin", "cost/asset twin"),
                    ("irr_label", "AI-label rate ratio"), ("rights_findings", "rights findings"),
-                   ("fte_change", "net FTE"), ("npv", "NPV (P50)"))
+                   ("fte_change", "net FTE"), ("npv", "NPV at observed costs"))
 #: At most this many parameters that differ between the listed runs get a column.
 INDEX_PARAMETERS = 6
 

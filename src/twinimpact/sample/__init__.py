@@ -25,7 +25,7 @@ import pandas as pd
 
 from twinimpact.config import CHUNK_ROWS, DEFAULT_SEED
 from twinimpact.results import jsonable
-from twinimpact.sample.posts import make_posts
+from twinimpact.sample.posts import make_post_outcomes, make_posts
 from twinimpact.sample.spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
 from twinimpact.sample.tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
 
@@ -57,6 +57,7 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
               "twin_usage": usage, "bookings": bookings}
     if posts:
         tables["posts"] = make_posts(np.random.default_rng(seqs[5]), campaigns, spec, n_posts)
+        tables["post_outcomes"] = make_post_outcomes(_outcome_rng(seed), tables["posts"], spec)
     truth = {
         "seed": seed,
         "n_posts": n_posts,
@@ -83,6 +84,14 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
             "followers_elasticity": spec.followers_elasticity, "nb_alpha": spec.nb_alpha,
             "label_share_by_year": {str(k): v for k, v in spec.label_share_by_year.items()},
         },
+        "post_outcomes": {
+            "revenue_per_engagement_eur": spec.clicks_per_engagement * spec.conversion * spec.order_value_eur,
+            "clicks_per_engagement": spec.clicks_per_engagement, "conversion": spec.conversion,
+            "conversion_spread": spec.conversion_spread,
+            "order_value_eur": spec.order_value_eur, "outcome_share": spec.outcome_share,
+            "note": "the expected revenue per engagement the chain plants (EUR); the value of an engagement is "
+                    "that times the parameter gross_margin",
+        },
         "rights": {
             "planted": planted,
             "counts": {k: sum(p["breach"] == k for p in planted) for k in spec.breaches},
@@ -96,6 +105,13 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
         "spec": jsonable(asdict(spec)),
     }
     return Sample(tables, truth)
+
+
+def _outcome_rng(seed: int, chunk: int | None = None) -> np.random.Generator:
+    """The stream of post outcomes (an eighth, so the other tables stay what they were);
+    one child per chunk of posts when they are written in chunks."""
+    seq = np.random.SeedSequence(seed).spawn(8)[7]
+    return np.random.default_rng(seq if chunk is None else seq.spawn(chunk + 1)[chunk])
 
 
 def _to_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -120,11 +136,11 @@ def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_00
     sample = generate(seed, n_posts, spec, posts=False)
     for name, frame in sample.tables.items():
         _to_csv(frame, out / f"{name}.csv")
-    for stale in (out / "posts.csv",):
+    for stale in (out / "posts.csv", out / "post_outcomes.csv"):
         stale.unlink(missing_ok=True)
     campaigns = sample.tables["campaigns"]
     post_seq = np.random.SeedSequence(seed).spawn(6)[5]
-    writer = None
+    writer = outcomes = None
     try:
         if n_posts <= CHUNK_ROWS:
             chunks = [(np.random.default_rng(post_seq), n_posts, 0)]
@@ -139,12 +155,19 @@ def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_00
             if writer is None:
                 writer = pq.ParquetWriter(out / "posts.parquet", table.schema, compression="zstd")
             writer.write_table(table)
+            sold = pa.Table.from_pandas(make_post_outcomes(_outcome_rng(seed, None if len(chunks) == 1 else
+                                                                         first // CHUNK_ROWS), frame, spec),
+                                        preserve_index=False)
+            if outcomes is None:
+                outcomes = pq.ParquetWriter(out / "post_outcomes.parquet", sold.schema, compression="zstd")
+            outcomes.write_table(sold)
             done += size
             if progress:
                 progress(done, n_posts)
     finally:
-        if writer is not None:
-            writer.close()
+        for open_writer in (writer, outcomes):
+            if open_writer is not None:
+                open_writer.close()
     truth = sample.truth
     (out / "TRUTH.json").write_text(json.dumps(truth, indent=2, default=str) + "\n", encoding="utf-8")
     return truth

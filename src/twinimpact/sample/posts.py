@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.contract.spec import PLATFORMS
-from twinimpact.sample.spec import BRANDS, PLATFORM_FOLLOWER_FACTOR, PLATFORM_REACH, PLATFORM_SHARE, SampleSpec
+from twinimpact.sample.spec import BRANDS, FX_TO_EUR, PLATFORM_FOLLOWER_FACTOR, PLATFORM_REACH, PLATFORM_SHARE, SampleSpec
 
 
 _START = pd.Timestamp("2023-01-01", tz="UTC")
@@ -122,3 +122,51 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
     })
 
 
+#: The currency each brand's shop reports revenue in (post_outcomes).
+SHOP_CURRENCY = {"Aurora Apparel": "EUR", "Bluefin Denim": "USD", "Cobalt & Co": "GBP"}
+#: Shape of one order's value (gamma): orders vary about their mean by 1 / sqrt(2).
+ORDER_VALUE_SHAPE = 2.0
+
+
+def make_post_outcomes(rng: np.random.Generator, posts: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
+    """What the posts sold, drawn from the planted chain (vectorised): a share
+    ``outcome_share`` of posts carry an outcome; clicks ~ Poisson(``clicks_per_engagement``
+    x engagements), orders ~ Binomial(clicks, ``conversion`` x a campaign's lognormal
+    multiplier of mean 1 and log-sd ``conversion_spread``), revenue the sum of the orders'
+    gamma values (mean ``order_value_eur``), in the brand's shop currency. So revenue per
+    engagement is planted at ``clicks_per_engagement * conversion * order_value_eur`` EUR.
+
+    Parameters
+    ----------
+    rng
+        The generator's random stream.
+    posts
+        The posts the outcomes belong to.
+    spec
+        The planted truth.
+
+    Returns
+    -------
+    DataFrame
+        The post_outcomes table of the contract.
+    """
+    n = len(posts)
+    keep = rng.random(n) < spec.outcome_share
+    engagements = (posts["likes"] + posts["comments"] + posts["shares"] + posts["saves"]).to_numpy()
+    clicks = rng.poisson(spec.clicks_per_engagement * engagements)
+    # conversion varies by campaign (its products and audience): a lognormal multiplier of mean 1
+    # per cluster of the engagement model (a campaign; posts without one by brand and month)
+    month = posts["posted_at"].dt.strftime("%Y-%m")
+    cluster = posts["campaign_id"].astype(object).where(posts["campaign_id"].notna(), posts["brand"] + ":" + month)
+    names, index = np.unique(cluster.to_numpy(dtype=str), return_inverse=True)
+    sigma = spec.conversion_spread
+    multiplier = rng.lognormal(-sigma**2 / 2, sigma, len(names))[index]
+    orders = rng.binomial(clicks, np.clip(spec.conversion * multiplier, 0.0, 1.0))
+    shape = ORDER_VALUE_SHAPE * np.maximum(orders, 1)
+    value_eur = np.where(orders > 0, rng.gamma(shape, spec.order_value_eur / ORDER_VALUE_SHAPE), 0.0)
+    currency = posts["brand"].map(SHOP_CURRENCY).fillna("EUR").to_numpy()
+    rate = np.array([FX_TO_EUR[c] for c in currency])
+    frame = pd.DataFrame({"post_id": posts["post_id"].to_numpy(), "clicks": clicks.astype(np.int64),
+                          "orders": orders.astype(np.int64), "revenue": np.round(value_eur / rate, 2),
+                          "currency": currency})
+    return frame[keep].reset_index(drop=True)

@@ -77,6 +77,14 @@ class SampleSpec:
     seasonality: float = 0.05  # amplitude of the month-of-year cycle
     nb_alpha: float = 0.25  # negative binomial overdispersion (variance = mu + alpha*mu^2)
     label_share_by_year: dict[int, float] = field(default_factory=lambda: {2023: 0.30, 2024: 0.50, 2025: 0.75})
+    # what a post sells (post_outcomes): clicks ~ Poisson(clicks_per_engagement * engagements),
+    # orders ~ Binomial(clicks, conversion x campaign multiplier), revenue = orders x a gamma order value (mean
+    # order_value EUR); revenue per engagement = clicks_per_engagement * conversion * order_value
+    clicks_per_engagement: float = 0.05
+    conversion: float = 0.025
+    conversion_spread: float = 0.3  # log-sd of a campaign's conversion multiplier (mean 1)
+    order_value_eur: float = 120.0
+    outcome_share: float = 0.9  # share of posts the shop's analytics can attribute
     breaches: dict[str, int] = field(default_factory=lambda: {
         "outside_consent_window": 3, "outside_scope": 3, "missing_watermark": 4, "underpaid": 3,
         "no_twin_consent": 2})
@@ -84,8 +92,9 @@ class SampleSpec:
 
 def world(name: str) -> SampleSpec:
     """A named world to plant: ``default`` (the bundled sample), ``no-effect`` (imagery and
-    the AI label leave engagement per impression unchanged) or ``costly-twin`` (a twin-made
-    asset costs about three times a traditional one). Tests run the workbook on each and
+    the AI label leave engagement per impression unchanged) ``costly-twin`` (a twin-made
+    asset costs about three times a traditional one) or ``costly-engagement`` (an
+    engagement sells ten times as much, so the engagement twins lose outweighs their saving). Tests run the workbook on each and
     check that its conclusions follow."""
     if name == "default":
         return SampleSpec()
@@ -94,7 +103,9 @@ def world(name: str) -> SampleSpec:
     if name == "costly-twin":
         return SampleSpec(cost_alpha={"traditional": math.log(700.0), "hybrid": math.log(900.0),
                                       "twin": math.log(1600.0)})
+    if name == "costly-engagement":  # every engagement sells ten times as much as in the default
+        return SampleSpec(order_value_eur=1200.0)
     raise ValueError(f"unknown world {name!r}; worlds: {', '.join(WORLDS)}")
 
 
-WORLDS = ("default", "no-effect", "costly-twin")
+WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement")

@@ -337,6 +337,9 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
             out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
     if "posts" in frames:
         out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
+        if "post_outcomes" in frames:
+            kept = frames["post_outcomes"]["post_id"].isin(set(out["posts"]["post_id"]))
+            out["post_outcomes"] = frames["post_outcomes"][kept].reset_index(drop=True)
     return out
 
 
@@ -365,6 +368,10 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
             if n_posts > POSTS_IN_MEMORY:
                 streamed.add("posts")
                 counts["posts"] = n_posts
+                if "post_outcomes" in source.tables:  # as many rows as posts, or nearly: in the engine too
+                    streamed.add("post_outcomes")
+                    counts["post_outcomes"] = _engine(source, "post_outcomes", lambda: int(
+                        source.tables["post_outcomes"].count().to_pyarrow().as_py()))
         as_of = run_date(params)
 
         try:

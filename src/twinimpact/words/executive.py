@@ -12,8 +12,6 @@ import html
 from typing import Any, get_type_hints
 
 from twinimpact.results import Conclusions
-from twinimpact.words import statements
-from twinimpact.words.narrate import missing, money, num, pct
 from twinimpact.words.summary import headline_rows
 
 #: How to point the workbook at real data, for the sample-data notice.
@@ -50,15 +48,25 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
     return [str(found[k]["statement"]) for k in BOTTOM_LINE if (found.get(k) or {}).get("statement")]
 
 
-def _saves(res: dict[str, Any]) -> bool:
-    """Whether moving an asset to a twin saves money at the median."""
-    p50 = ((res.get("cost") or {}).get("savings_per_asset") or {}).get("p50")
-    return not missing(p50) and p50 > 0
+#: The conclusions that are a risk when their direction is one of these, with the label the
+#: main risks print before the statement, most material first.
+RISKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("npv_adoption", "Value", ("negative", "uncertain")),
+    ("engagement_value", "What engagement is worth", ("does not pay", "uncertain")),
+    ("engagement_twin_vs_human", "Engagement", ("lower",)),
+    ("engagement_ai_label", "The AI label", ("lower",)),
+    ("rights_findings", "Rights", ("findings",)),
+    ("models_income", "Models' income", ("lower",)),
+    ("jobs_adoption", "Jobs", ("fewer",)),
+    ("engagement_before_after", "Evidence", ("cannot tell",)),
+)
+NO_RISK = "No material risk stands out in these numbers."
 
 
-def risks(res: dict[str, Any]) -> list[str]:
-    """The main risks the numbers show, most material first; each one only when its number
-    earns it. Plain text.
+def risks(res: dict[str, Any]) -> list[tuple[str, str]]:
+    """The main risks: each conclusion whose direction is a risk (:data:`RISKS`), as
+    (label, its statement verbatim), most material first. The first page builds no sentence
+    of its own here either. Plain text.
 
     Parameters
     ----------
@@ -67,55 +75,16 @@ def risks(res: dict[str, Any]) -> list[str]:
 
     Returns
     -------
-    list of str
-        Plain text.
+    list of tuple
+        (label, statement) pairs; empty when no conclusion is a risk.
     """
-    out: list[str] = []
-    eng, scen, labor, rights = (res.get(k) or {} for k in ("engagement", "scenarios", "labor", "rights"))
-    ccy = _ccy(res)
-    twin = eng.get("irr_twin_vs_human") or {}
-    value = (scen.get("engagement") or {}).get("value_per_engagement")
-    if statements.direction(twin.get("ci_low"), twin.get("ci_high")) == "lower":
-        out.append(f"Engagement: twin imagery went with {statements.change_words(twin['estimate'])} engagements per "
-                   "impression. If part of that is caused by the imagery, it "
-                   + ("offsets part of the savings" if _saves(res) else "adds to the cost of moving")
-                   + ("; the NPV above does not count it (no value per engagement is set)." if not value else "."))
-    label = eng.get("irr_ai_label") or {}
-    if statements.direction(label.get("ci_low"), label.get("ci_high")) == "lower":
-        out.append(f"The AI label: labelled posts had {statements.change_words(label['estimate'])} engagements per "
-                   "impression; labelling is required for AI imagery in some markets, so this cost may not be "
-                   "avoidable.")
-    n = rights.get("assets_with_findings")
-    if not missing(n) and n > 0:
-        out.append(f"Rights: {num(n)} twin assets break a consent, scope, watermark or pay rule; each is a legal "
-                   "and reputational exposure until fixed (see the rights chapter for the list).")
-    income = labor.get("model_income") or {}
-    before, after = income.get("traditional_per_model"), income.get("twin_per_model")
-    counts = (res.get("models") or {}).get("better_and_worse_off") or {}
-    if not missing(before) and not missing(after) and after < before:
-        text = (f"Models' income: at the adoption share a model earns {money(after, ccy, 0)} a year against "
-                f"{money(before, ccy, 0)} with no twins (roster average, net of agency commission)")
-        if counts:  # with bookings: who is worse off, model by model, over the draws
-            tw, other = counts["twin_models"], counts["models_without_twin"]
-            text += (f"; model by model, {num(tw['losers']['p50'])} of {num(tw['models'])} models with a twin and "
-                     f"{num(other['losers']['p50'])} of {num(other['models'])} without one would earn less.")
-        else:
-            text += ("; the data hold no bookings, so who gains and who loses is not measured model by model.")
-        out.append(text)
-    fte = labor.get("fte_change")
-    if not missing(fte) and fte < 0:
-        out.append(f"Jobs: a net {num(abs(fte), 1)} full-time equivalents of creative work a year fall away at the "
-                   "adoption share, concentrated in shoot roles.")
-    p_neg = scen.get("probability_npv_negative")
-    if not missing(p_neg) and p_neg > 0.1:
-        out.append(f"Value: {pct(p_neg)} of the simulated draws lose money over the horizon.")
-    did = eng.get("did_after_adoption") or {}
-    p = (did.get("inference") or {}).get("p_value")
-    if not missing(p) and p >= 0.05:
-        out.append("Evidence: the before-and-after comparison of brands that adopted twins cannot tell an effect on "
-                   f"engagement from chance (p = {num(p, 2)}, {num((did.get('inference') or {}).get('clusters'))} "
-                   "brands).")
-    return out or ["No material risk stands out in these numbers."]
+    found = res.get("conclusions") or {}
+    out = []
+    for key, label, flagged in RISKS:
+        c = found.get(key) or {}
+        if c.get("statement") and c.get("direction") in flagged:
+            out.append((label, str(c["statement"])))
+    return out
 
 
 def is_synthetic(manifest: dict[str, Any]) -> bool:
@@ -185,8 +154,8 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
         f"<p class=\"ti-sub\">Parameters <strong>{e(str(run.get('params_name')))}</strong>, "
         f"money in {e(_ccy(res))}, run {e(str(manifest.get('started_at', ''))[:10])}.</p>"
         + notice_html(manifest)
-        + "<h2 id=\"bottom-line\">The bottom line</h2><p class=\"ti-bottom-line\">"
-        + " ".join(e(s) for s in bottom_line(res)) + "</p>"
+        + "<h2 id=\"bottom-line\">The bottom line</h2><ul class=\"ti-bottom-line\">"
+        + "".join(f"<li>{e(s)}</li>" for s in bottom_line(res)) + "</ul>"
         "<h2 id=\"headlines\">Headline figures</h2>"
         "<table class=\"ti-headlines\"><thead><tr><th>Measure</th><th>Estimate</th><th>Range</th><th>Unit</th>"
         f"</tr></thead><tbody>{rows}</tbody></table>"
@@ -197,7 +166,8 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
         toc += "<li><a href=\"#appendix\">Appendix: technical tables, data coverage and this run</a></li>"
     bottom = (
         "<div class=\"ti-first\"><h2 id=\"risks\">Main risks</h2><ul class=\"ti-risks\">"
-        + "".join(f"<li>{e(r)}</li>" for r in risks(res)) + "</ul>"
+        + ("".join(f"<li><strong>{e(label)}.</strong> {e(text)}</li>" for label, text in risks(res))
+           or f"<li>{e(NO_RISK)}</li>") + "</ul>"
         f"<h2 id=\"contents\">Contents</h2><ol class=\"ti-toc\">{toc}</ol></div>"
     )
     return top, bottom

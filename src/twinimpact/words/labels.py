@@ -33,9 +33,12 @@ LABELS = {
     "cost_per_look": "Cost per look", "fee_paid_reporting": "Fee paid (reporting currency)",
     "fee_due_reporting": "Fee due (reporting currency)", "today": "Income today (net)",
     "projected": "Income at the adoption share (net)", "has_twin": "Has a twin", "driver_ranges": "Driver ranges", "range_from": "Range from",
+    "probability_npv_negative": "Draws that lose money", "npv_p50_paying_redeployed": "NPV P50 paying the redeployed",
+    "final_year_net_fte": "Net FTE in the final year", "post_outcomes": "post outcomes",
 }
 _WORDS = {"fte": "FTE", "ai": "AI", "id": "ID", "irr": "rate ratio", "ci": "CI", "nb": "NB", "us": "US",
-          "p10": "P10", "p50": "P50", "p90": "P90", "eur": "EUR", "usd": "USD"}
+          "p10": "P10", "p50": "P50", "p90": "P90", "eur": "EUR", "usd": "USD",
+          "npv": "NPV"}
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 

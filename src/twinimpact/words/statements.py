@@ -86,22 +86,21 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
     if d is None:
         return {"direction": None, "statement": f"{subject}: not estimable from these data (see the engagement "
                                                 "section for why)."}
-    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)} clustered by campaign (CV3)"
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}, clustered by campaign (CV3)"
     fixed = [*ENGAGEMENT_HELD_FIXED, *(["imagery"] if key == "engagement_ai_label" else [])]
-    held = f"holding {', '.join(fixed[:-1])} and {fixed[-1]} fixed"
+    held = f"{', '.join(fixed[:-1])} and {fixed[-1]} held fixed"
     if d == NO_DIFFERENCE:
         text = (f"{subject} showed no detectable difference in {outcome} per impression from {reference} "
-                f"({ci}, {held}).")
+                f"({ci}; {held}): an association in observational data.")
     else:
-        text = (f"{subject} had {change_words(est)} {outcome} per impression than {reference} ({ci}, {held}).")
-    text += " This is an association in observational data, not a measured effect."
+        text = (f"{subject} had {change_words(est)} {outcome} per impression than {reference} ({ci}; {held}): an "
+                "association in observational data, not a measured effect.")
     if check and not missing(check.get("estimate")):
         other = direction(check.get("ci_low"), check.get("ci_high"))
         if other != d:
             name = {"poisson": "Poisson", "negbin": "negative binomial"}.get(check_name, check_name or "other")
-            text += (f" The {name} fit finds {other} (rate ratio {num(check['estimate'], 3)}, "
-                     f"{num(check['ci_low'], 3)} to {num(check['ci_high'], 3)}); the headline follows the stated "
-                     "rule (the more precise fit that saw every post).")
+            text += (f" The {name} fit finds {other} ({num(check['estimate'], 3)}, {num(check['ci_low'], 3)} to "
+                     f"{num(check['ci_high'], 3)}).")
     return {"direction": d, "statement": text}
 
 
@@ -142,29 +141,62 @@ def cost_conclusion(traditional: float | None, twin: float | None, difference: d
                 f"{money(traditional, currency, 2)} made traditionally, {money(abs(diff), currency, 2)} {word} "
                 f"per asset (95% bootstrap interval over campaigns {money(near, currency, 2)} to "
                 f"{money(far, currency, 2)} {word}).")
-    text += " Spend over assets delivered in each mode; campaigns differ in size and market."
-    return {"direction": d, "statement": text}
+    return {"direction": d, "statement": text.removesuffix(".") + " (spend over assets delivered; campaigns differ "
+                                                                  "in size and market)."}
+
+
+def valued_words(value: dict[str, Any], currency: str) -> str:
+    """How the NPV valued engagement, in a clause: from the posts' revenue, from the
+    parameters, or not at all.
+
+    Parameters
+    ----------
+    value
+        results.json's ``scenarios.value_per_engagement``.
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    str
+    """
+    source, est = value.get("source"), value.get("estimate")
+    if source == "post_outcomes" and not missing(est):
+        return (f"engagement valued at {money(est, currency, 3)} each ({pct(value.get('gross_margin'))} gross margin "
+                "on the posts' revenue per engagement)")
+    if source == "parameter" and not missing(est):
+        return f"engagement valued at {money(est, currency, 3)} each (set in the parameters)"
+    return "engagement not valued (no post outcomes in the data, no value per engagement set)"
 
 
 def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, target: float, horizon: int,
-                   currency: str, engagement_valued: bool) -> dict[str, Any]:
-    """``positive`` when the NPV's P10 is above 0, ``negative`` when its P90 is below 0, else
-    ``uncertain``; with the probability of a loss and what the NPV leaves out.
+                   currency: str, value: dict[str, Any], observed: float | None = None,
+                   worst_margin: float | None = None) -> dict[str, Any]:
+    """The value of the adoption path against keeping today's mix: at the observed drivers,
+    the P10 to P90 under the assumed ranges, how engagement was valued, and the share of
+    losing draws with why it is what it is.
+
+    ``direction`` is ``positive`` when the NPV's P10 is above 0, ``negative`` when its P90
+    is below 0, else ``uncertain``.
 
     Parameters
     ----------
     npv
-        The NPV's ``p10``, ``p50``, ``p90`` (reporting currency).
+        The NPV's ``p10``, ``p50``, ``p90`` under the assumed ranges (reporting currency).
     p_negative
-        Share of the draws below 0 (0-1).
+        Share of those draws below 0 (0-1).
     start, target
         The twin share at the start and end of the path (0-1).
     horizon
         Years of the path.
     currency
         The reporting currency's code.
-    engagement_valued
-        Whether the NPV values the engagement a moved asset gains or loses.
+    value
+        results.json's ``scenarios.value_per_engagement``.
+    observed
+        The NPV with every driver at its observed value (reporting currency).
+    worst_margin
+        What a moved asset saves with every driver at its worst end (reporting currency).
 
     Returns
     -------
@@ -179,14 +211,113 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     move = (f"Moving from {start:.0%} to {target:.0%} twin-made assets over {horizon} year{'s' if horizon != 1 else ''}"
             if target > start else f"Keeping today's {start:.0%} twin-made assets (the target {target:.0%} is "
                                    "not above it)")
-    median = f"worth {money(p50, currency)}" if p50 >= 0 else money_or_loss(p50, currency)
-    value = f"may gain or lose: at the median it is {median} today" if d == "uncertain" else f"is {median} today"
-    text = (f"{move} {value} against keeping today's mix (P50; P10 {money_or_loss(p10, currency)}, "
-            f"P90 {money_or_loss(p90, currency)}); {pct(p_negative)} of the draws under the assumed driver ranges "
-            "lose money.")
-    if not engagement_valued:
-        text += (" Engagement is not valued (no value per engagement is set, or the data cannot estimate the twin and "
-                 "label rate ratios): the NPV leaves the engagement effect out.")
+    centre = observed if not missing(observed) else p50
+    worth = f"is worth {money(centre, currency)}" if centre >= 0 else f"is {money_or_loss(centre, currency)}"
+    at = "at the observed costs" if not missing(observed) else "at the P50"
+    text = (f"{move} {worth} {at} against keeping today's mix{' but may gain or lose' if d == 'uncertain' else ''} "
+            f"(P10 {money_or_loss(p10, currency)} to P90 "
+            f"{money_or_loss(p90, currency)} under the assumed ranges), {valued_words(value, currency)}.")
+    if missing(p_negative):
+        return {"direction": d, "statement": text}
+    if p_negative == 0 and not missing(worst_margin) and worst_margin > 0:
+        text += (f" No draw loses money: even with every cost driver at its worst end a moved asset saves "
+                 f"{money(worst_margin, currency)} before twin building.")
+    else:
+        text += f" Under the assumed ranges {pct(p_negative)} of the draws lose money."
+    return {"direction": d, "statement": text}
+
+
+def engagement_value_conclusion(value: dict[str, Any], break_even: float | None, reason: str,
+                                currency: str) -> dict[str, Any]:
+    """What an engagement would have to be worth for the move not to pay, against what the
+    data say it is worth.
+
+    ``direction`` is ``pays`` when the value (its 95% interval's upper end when estimated)
+    stays below the break-even, ``does not pay`` when it (the interval's lower end) is above,
+    ``uncertain`` when the interval straddles it, and ``not valued`` without a value.
+
+    Parameters
+    ----------
+    value
+        results.json's ``scenarios.value_per_engagement``.
+    break_even
+        The value per engagement at which the NPV's P50 is zero (reporting currency), or None.
+    reason
+        Why there is none (:func:`twinimpact.analyses.scenarios.break_even_value`).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    est, lo, hi = value.get("estimate"), value.get("ci_low"), value.get("ci_high")
+    if missing(break_even):
+        text = {"loses_anyway": "The move loses money even if an engagement is worth nothing",
+                "gains_engagement": "Moved assets do not lose engagement at the estimates, so the value of an "
+                                    "engagement cannot make the move lose money",
+                "not_measured": "What engagement is worth to the move is not measured: the data cannot estimate the "
+                                "twin and label rate ratios",
+                "beyond_search": "The move pays whatever an engagement is worth up to 10,000"}.get(
+                    reason, "The break-even value of an engagement is not known")
+        d = {"loses_anyway": "does not pay", "gains_engagement": "pays", "beyond_search": "pays"}.get(reason)
+    else:
+        text = f"The move pays unless an engagement is worth more than {money(break_even, currency, 3)}"
+        d = None
+    if value.get("source") == "post_outcomes" and not missing(est):
+        text += (f"; the posts' revenue says an engagement is worth {money(est, currency, 3)} (95% interval "
+                 f"{money(lo, currency, 3)} to {money(hi, currency, 3)}, bootstrap over campaigns).")
+        if not missing(break_even):
+            d = "pays" if hi < break_even else "does not pay" if lo > break_even else "uncertain"
+    elif value.get("source") == "parameter" and not missing(est):
+        text += f"; the parameters value an engagement at {money(est, currency, 3)}."
+        if not missing(break_even):
+            d = "pays" if est < break_even else "does not pay"
+    else:
+        text += ("; engagement is not valued here: add the optional table of post outcomes (what each post sold, "
+                 "see the data contract) or set a value per engagement.")
+        d = d or "not valued"
+    return {"direction": d, "statement": text}
+
+
+def models_income_conclusion(income: dict[str, Any], counts: dict[str, Any] | None, currency: str
+                             ) -> dict[str, Any]:
+    """Models' income at the adoption share against today's mix (roster average, net of
+    agency commission), and, with bookings, how many booked models would earn less.
+
+    ``direction`` is ``lower``, ``higher`` or ``about the same`` (within 0.5%).
+
+    Parameters
+    ----------
+    income
+        results.json's ``labor.model_income``.
+    counts
+        results.json's ``models.better_and_worse_off``, or None without bookings.
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    now, then = income.get("today_per_model"), income.get("at_adoption_per_model")
+    if missing(now) or missing(then) or not now:
+        return {"direction": None, "statement": "Models' income was not estimated: the data need models and model "
+                                                "pay in the staffing."}
+    change = then / now - 1
+    d = "lower" if change < -0.005 else "higher" if change > 0.005 else "about the same"
+    share, year = income.get("adoption_share"), income.get("base_year")
+    text = (f"At {pct(share)} twin-made assets a model earns {money(then, currency)} a year against "
+            f"{money(now, currency)} in {year}'s mix ({'+' if change > 0 else ''}{change:.0%}; roster average, net of "
+            "agency commission)")
+    tw, other = (counts or {}).get("twin_models") or {}, (counts or {}).get("models_without_twin") or {}
+    if tw and other:
+        text += (f"; of the models booked in {year}, {num(tw['losers']['p50'])} of {num(tw['models'])} with a twin "
+                 f"and {num(other['losers']['p50'])} of {num(other['models'])} without one would earn less.")
+    else:
+        text += "; without bookings, who gains and who loses is not measured model by model."
     return {"direction": d, "statement": text}
 
 
@@ -218,6 +349,29 @@ def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> 
         return (head + f" ({basis}). With {g} brands adopting at different times the data cannot tell whether "
                 "adoption changed engagement.")
     return head + f" ({basis}): a difference the brand-level test can detect; still an association, not an effect."
+
+
+def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
+    """The before/after-adoption comparison as a conclusion: ``cannot tell`` when the
+    brand-level test cannot tell an effect from chance (p >= 0.05, or no test), else
+    ``lower`` or ``higher``; the statement is :func:`adoption_effect_sentence`.
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    inference = (did or {}).get("inference") or {}
+    est, p = (did or {}).get("estimate"), inference.get("p_value")
+    if missing(est):
+        return {"direction": None, "statement": adoption_effect_sentence(did or {}, inference)}
+    d = "cannot tell" if missing(p) or p >= 0.05 else ("lower" if est < 1 else "higher")
+    return {"direction": d, "statement": adoption_effect_sentence(did, inference)}
 
 
 def pretrend_sentence(pretrend: dict[str, Any]) -> str:
@@ -292,7 +446,7 @@ def jobs_conclusion(block: dict[str, Any]) -> dict[str, Any]:
     lo, hi = iv.get("p10"), iv.get("p90")
     if not missing(lo) and not missing(hi) and hi - lo > 1e-9:
         d = "fewer" if hi < 0 else "more" if lo > 0 else "uncertain"
-        rng = f" (P10 {num(lo, 1)}, P90 {num(hi, 1)} over the hours per asset of each mode)"
+        rng = f" (P10 {num(lo, 1)} to P90 {num(hi, 1)} over hours per asset and redeployed shares)"
     else:
         d = "fewer" if fte < 0 else "more" if fte > 0 else "uncertain"
         rng = ""
@@ -464,7 +618,33 @@ def npv_title(p50: float, p_negative: float, start: float, target: float, horizo
     """The NPV chart's title: the median value of the path and how often it loses money."""
     value = f"is worth {money(p50, currency)}" if p50 >= 0 else f"loses {money(-p50, currency)}"
     return (f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years {value} (P50); "
-            f"{p_negative:.0%} of draws lose money")
+            f"{p_negative:.0%} of draws under the assumed ranges lose money")
+
+
+def npv_tornado_title(rows: list[dict[str, Any]], currency: str) -> str:
+    """The NPV tornado's title: the input that moves the value most, its NPV at both ends,
+    and whether any one input alone turns the move into a loss.
+
+    Parameters
+    ----------
+    rows
+        results.json's ``scenarios.tornado``, largest swing first (reporting currency).
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    str
+    """
+    if not rows:
+        return "No input of the NPV could be varied"
+    top = rows[0]
+    lo, hi = sorted((top["npv_at_low"], top["npv_at_high"]))
+    flips = [r["label"] for r in rows if min(r["npv_at_low"], r["npv_at_high"]) < 0]
+    tail = (f"; at the worst end of its range, {flips[0]} alone turns it into a loss" if flips else
+            "; no single input at either end of its range turns it into a loss")
+    return (f"The value of the move hinges most on {top['label']}: {money_or_loss(lo, currency)} to "
+            f"{money_or_loss(hi, currency)}{tail}")
 
 
 def livelihoods_sentence(block: dict[str, Any], currency: str, share: float) -> str:

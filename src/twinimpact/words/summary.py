@@ -29,7 +29,8 @@ NEVER_BREAKS_EVEN = "a twin asset's running cost exceeds a traditional one"
 def _interval(block: dict[str, Any], digits: int = 3) -> str:
     if narrate.missing(block.get("ci_low")) or narrate.missing(block.get("ci_high")):
         return "not measured" if narrate.missing(block.get("estimate")) else ""
-    return f"95% interval {narrate.num(block['ci_low'], digits)} to {narrate.num(block['ci_high'], digits)}"
+    return (f"95% interval {narrate.num(block['ci_low'], digits)} to {narrate.num(block['ci_high'], digits)}, "
+            "clustered by campaign (CV3)")
 
 
 def _p10_p90(block: dict[str, Any], fmt: Any) -> str:
@@ -87,13 +88,34 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
         Headline("hours_per_asset", "Creative hours per asset, traditional / twin",
                  " / ".join(narrate.num(hours.get(k), 2) for k in ("traditional", "twin")), unit="hours per asset"),
         Headline("fte_change", "Net change in creative jobs at the adoption share", narrate.signed(labor.get("fte_change")),
-                 _p10_p90(net_fte, narrate.signed), "full-time equivalents a year"),
-        Headline("model_income", "Model income, no twins / at the adoption share",
-                 " / ".join(money0(income.get(k)) for k in ("traditional_per_model", "twin_per_model")),
+                 _p10_p90(net_fte, narrate.signed) + _without_redeployment(labor), "full-time equivalents a year"),
+        Headline("model_income", "Model income, today's mix / at the adoption share",
+                 " / ".join(money0(income.get(k)) for k in ("today_per_model", "at_adoption_per_model")),
                  unit=f"{ccy} per model and year, net of commission"),
-        Headline("npv", "Net present value of the adoption path (P50)", money0(npv.get("p50")),
-                 _p10_p90(npv, money0), ccy),
+        Headline("npv", "Net present value of the adoption path, at the observed costs",
+                 money0(scen.get("npv_observed")), _p10_p90(npv, money0) + (" under the assumed ranges"
+                                                                             if npv.get("p10") is not None else ""),
+                 ccy),
+        Headline("break_even_value", "Break-even value of an engagement",
+                 narrate.money(scen.get("break_even_value_per_engagement"), ccy, 3),
+                 _value_words(scen.get("value_per_engagement") or {}, ccy), f"{ccy} per engagement"),
     ]
+
+
+def _without_redeployment(labor: dict[str, Any]) -> str:
+    """The jobs row's bound if no displaced hour were redeployed."""
+    bound = labor.get("fte_change_without_redeployment")
+    return "" if narrate.missing(bound) else f"; {narrate.signed(bound)} if nobody were redeployed"
+
+
+def _value_words(value: dict[str, Any], ccy: str) -> str:
+    """What the data say an engagement is worth, for the break-even row's range column."""
+    if value.get("source") == "post_outcomes":
+        return (f"the posts' revenue: {narrate.money(value.get('estimate'), ccy, 3)} (95% interval "
+                f"{narrate.money(value.get('ci_low'), ccy, 3)} to {narrate.money(value.get('ci_high'), ccy, 3)})")
+    if value.get("source") == "parameter":
+        return f"the parameters: {narrate.money(value.get('estimate'), ccy, 3)}"
+    return "engagement not valued"
 
 
 def run_details_markdown(res: dict[str, Any], manifest: dict[str, Any]) -> str:
