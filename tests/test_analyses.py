@@ -32,6 +32,7 @@ CHANGED: dict[str, Any] = {
     "follower_bin_width": 0.5, "target_size_mix": {"petite": 0.5, "straight": 0.5},
     "target_age_mix": {"18-24": 0.5, "25-34": 0.5}, "horizon_years": 3, "discount_rate": 0.2, "volume_growth": 0.1,
     "value_per_engagement": 0.05, "gross_margin": 0.3, "adoption_share_spread": 0.3, "adoption_years_spread": 0.8,
+    "test_effect": 0.8, "test_power": 0.9,
 }
 BASE = {"as_of": "2026-11-28", "n_draws": 200, "nb_max_rows": 3000}
 

@@ -74,6 +74,10 @@ BROKEN = [
     ("post_outcomes", 0, "orders", "0.5", "must be a whole number", "post_id P1"),
     ("post_outcomes", 0, "revenue", "-3", "must be 0 or more", "post_id P1"),
     ("post_outcomes", 4, "currency", "JPY", "needs a rate to EUR", "post_id P5"),
+    ("experiments", 0, "post_id", "P99", "must exist in posts", "post_id P99"),
+    ("experiments", 1, "post_id", "P1", "must be unique", "post_id P1"),
+    ("experiments", 2, "arm", "placebo", "must be one of control, treatment", "post_id P3"),
+    ("experiments", 3, "unit_id", None, "must not be empty", "post_id P6"),
 ]
 
 

@@ -62,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder to write <model_id>.csv and .html into (default: reports/statements)")
     stm.add_argument("--no-html", action="store_true", help="CSV files only")
 
+    pln = sub.add_parser("plan-test", help="plan a randomised test of twin imagery: posts per arm, weeks, a seeded "
+                                           "assignment of the next post slots (CSV)")
+    _add_data_options(pln)
+    pln.add_argument("--effect", type=float, default=None, metavar="R",
+                     help="rate ratio to detect (default: the parameters' test_effect, 0.9)")
+    pln.add_argument("--power", type=float, default=None, metavar="P",
+                     help="chance of detecting it (default: the parameters' test_power, 0.8)")
+    pln.add_argument("--out", default=str(config.REPORTS_DIR / "test_plan.csv"), metavar="FILE",
+                     help="CSV of the post slots and their arms (default: reports/test_plan.csv)")
+    pln.add_argument("--start", default=None, metavar="YYYY-MM-DD",
+                     help="the week of the first slot (default: the Monday after the run date)")
+
     val = sub.add_parser("validate", help="check parameters and data only; no kernel starts")
     _add_data_options(val)
 
@@ -104,6 +116,39 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     written = model_statements.write(dataset, params, Path(args.out), html_pages=not args.no_html,
                                      progress=lambda m: print(m, file=sys.stderr))
     print(f"wrote {len(written)} files for {len({p.stem for p in written})} models into {args.out}")
+    return 0
+
+
+def _cmd_plan_test(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+
+    from twinimpact.analyses import engagement, test_plan
+    from twinimpact.run.report import validate_only
+
+    overrides = {k: v for k, v in (("test_effect", args.effect), ("test_power", args.power)) if v is not None}
+    params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source, keep_source=True,
+                                    **overrides)
+    try:
+        start = date.fromisoformat(args.start) if args.start else None
+    except ValueError:
+        raise ParamsError(f"--start must be a date YYYY-MM-DD, got {args.start!r}.") from None
+    print("fitting the engagement model to the brand's posts ...", file=sys.stderr)
+    fit = engagement.lead_fit(dataset, params)
+    plan = test_plan.plan(dataset, params, getattr(fit, "alpha", None))
+    if plan.get("not_available"):
+        raise ParamsError(f"No test can be planned: {plan['not_available']}.")
+    start = start or dataset.as_of + timedelta(days=7 - dataset.as_of.weekday())
+    frame = test_plan.assignment(plan, params.seed, start)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    frame.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(out)
+    print(f"To detect a rate ratio of {plan['effect']:g} with {plan['power']:.0%} power at 5% (two-sided): "
+          f"{plan['posts_per_arm']:,} posts per arm, {2 * plan['posts_per_arm']:,} in all, about "
+          f"{plan['weeks'] if plan['weeks'] is not None else 'n/a'} weeks at {plan['posts_per_week']:.0f} posts a week.")
+    print(f"Arms: control = {plan['arms']['control']}; treatment = {plan['arms']['treatment']}. {plan['label_note']}.")
+    print(f"wrote {len(frame):,} slots to {out}")
     return 0
 
 
@@ -212,7 +257,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (errors as one paragraph on stderr)."""
     args = build_parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "statements": _cmd_statements, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
+    handlers = {"run": _cmd_run, "plan-test": _cmd_plan_test, "statements": _cmd_statements, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
                 "contract": _cmd_contract, "prune": _cmd_prune}
     from twinimpact.sources.data import quiet_engine_warnings
 

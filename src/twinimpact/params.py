@@ -101,6 +101,9 @@ class Params(BaseModel):
                              description="posts the negative binomial check is fitted on (a seeded sample beyond)")
     follower_bin_width: float = Field(0.1, gt=0.0, le=1.0,
                                       description="width of log-follower bins in the cell model (natural log)")
+    test_effect: float = Field(0.9, gt=0.2, lt=5.0,
+                               description="the rate ratio a planned randomised test should detect (not 1)")
+    test_power: float = Field(0.8, ge=0.5, le=0.99, description="the chance the planned test detects it")
 
     # --- creative labour (02_creative_labor) ----------------------------------------
     redeploy_share: dict[str, float] = Field(
@@ -181,6 +184,13 @@ class Params(BaseModel):
             raise ValueError(f"shares must add up to 1, they add up to {sum(value.values()):.3f}")
         return value
 
+    @field_validator("test_effect")
+    @classmethod
+    def _an_effect(cls, value: float) -> float:
+        if abs(value - 1.0) < 1e-6:
+            raise ValueError("must differ from 1 (a rate ratio of 1 is no effect to detect)")
+        return value
+
     @field_validator("outcome")
     @classmethod
     def _known_outcome(cls, value: str) -> str:
@@ -252,6 +262,8 @@ def field_help(name: str) -> str:
     if lo is None and bounds.get("Gt") is not None:
         lo = f"above {bounds['Gt'].gt}"
     hi = getattr(bounds.get("Le"), "le", None)
+    if hi is None and bounds.get("Lt") is not None:
+        hi = f"below {bounds['Lt'].lt}"
     if lo is not None and hi is not None:
         parts.append(f"allowed {lo} to {hi}")
     elif hi is not None:

@@ -144,6 +144,12 @@ class AdoptionStudy(TypedDict):
     ci_high: NotRequired[float | None]
     pretrend: Pretrend
     inference: Inference
+    estimable: NotRequired[bool]  # enough adopting units with months on both sides
+    reason: NotRequired[str]  # why not, when not
+    treated_units: NotRequired[int]
+    pre_periods: NotRequired[dict[str, int]]  # brand -> months with posts before its adoption
+    post_periods: NotRequired[dict[str, int]]
+    staggered: NotRequired[dict[str, Any]]  # group-time effects at brand x market (analyses.staggered.study)
 
 
 class Fits(TypedDict):
@@ -180,6 +186,60 @@ class OrdersFits(Fits):
     not_available: NotRequired[str]
 
 
+class Arm(TypedDict):
+    posts: int
+    units: int
+    imagery: dict[str, float]  # imagery -> share of the arm's posts
+    ai_label_share: float | None
+    shows: str | None  # the dominant imagery and label
+    pure: float | None  # its share
+
+
+class Experiment(TypedDict):
+    """One randomised test, read (engagements per impression, treatment over control)."""
+    rate_ratio: Interval
+    se_log: float | None
+    posts: int
+    units: int
+    arms: dict[str, Arm]  # control, treatment
+    srm_p_value: float | None
+    contrast: str | None  # ai_vs_human, label or null
+    balance: list[dict[str, Any]]
+    warnings: list[str]
+    readable: bool  # enough units, none in both arms: the rate ratio may be stated
+    interval: str
+
+
+class Tested(TypedDict):
+    experiment_id: str
+    shows: str  # what the treatment arm shows, in words
+    imagery: str  # twin or synthetic
+    labelled: bool
+    se_log: float | None
+    prior: Interval  # the observational estimate of the same contrast
+    tested: Interval
+    posterior: Interval
+    agree: bool | None  # whether the intervals overlap
+    used: str  # posterior (they agree) or tested
+
+
+class TestPlan(TypedDict):
+    effect: float | None  # the rate ratio to detect
+    power: float | None
+    alpha: float | None  # two-sided
+    posts_per_arm: int | None
+    weeks: int | None  # at the brand's posting rate
+    not_available: NotRequired[str]
+    mean_engagements: NotRequired[float]
+    overdispersion: NotRequired[float]
+    cv_impressions: NotRequired[float]
+    posts_per_week: NotRequired[float]
+    arms: NotRequired[dict[str, str]]  # control, treatment -> what the arm's posts show
+    disclosure_duties: NotRequired[list[str]]
+    label_note: NotRequired[str]
+    notes: NotRequired[list[str]]
+
+
 class EngagementBlock(TypedDict):
     """Rate ratios of engagements per impression (the lead fit's, then each fit's)."""
     irr_twin_vs_human: Interval
@@ -197,6 +257,9 @@ class EngagementBlock(TypedDict):
     power: Power
     cells: int | None
     orders: NotRequired[OrdersFits | None]  # the same rate ratios on orders per impression (post_outcomes)
+    experiments: NotRequired[dict[str, Experiment]]  # experiment id -> its reading
+    test_plan: NotRequired[TestPlan]  # the randomised test that would settle it
+    tested: NotRequired[Tested]  # the test the decision rests on, against the observational estimate
 
 
 
@@ -234,6 +297,7 @@ class EngagementChange(TypedDict):
     engagements_per_asset: NotRequired[float]  # the base year's engagements per asset delivered
     irr_twin_times_label: NotRequired[float]
     fit: NotRequired[str]  # the lead fit's name
+    source: NotRequired[str]  # observational, or the randomised test it comes from
     not_valued: NotRequired[str]  # why the engagement change is not measured
 
 
@@ -353,6 +417,7 @@ class Conclusion(TypedDict):
 
 class Conclusions(TypedDict):
     """Every sentence that states a finding, in the order of the first page's bottom line."""
+    engagement_tested: NotRequired[Conclusion]  # a randomised test of AI imagery against human imagery leads
     npv_adoption: Conclusion
     engagement_value: Conclusion
     cost_twin_vs_traditional: Conclusion

@@ -20,6 +20,7 @@ from twinimpact.words import statements
 from twinimpact.contract.spec import AI_IMAGERY
 from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
                           fit_poisson, sample_rows)
+from twinimpact.analyses import experiments, staggered, test_plan
 from twinimpact.analyses.event_study import adoption_dates, event_study
 from twinimpact.results import EngagementBlock
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from twinimpact.params import Params
 
 #: Params fields the engagement analysis reads (beyond scope).
-PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width")
+PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width", "test_effect", "test_power")
 #: Which fit leads the engagement figures, and why (also written into results.json).
 HEADLINE_RULE = ("the negative binomial leads whenever it can be fitted (on every post up to nb_max_rows, on a "
                  "seeded sample of that many posts beyond), the Poisson on covariate cells otherwise; both estimate "
@@ -98,6 +99,63 @@ def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") 
         except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
             messages.append(f"The negative binomial could not be fitted: {err}")
     return Fits(pois, nb, nb_rows, population, messages)
+
+
+def contrast_rate_ratio(fit: Fit, imagery: str, labelled: bool) -> dict[str, float | None]:
+    """The fit's rate ratio of posts showing ``imagery`` (with the AI label when
+    ``labelled``) against unlabelled human imagery: ``exp(b_imagery + b_label)``, its 95%
+    interval from the two coefficients' covariance.
+
+    Parameters
+    ----------
+    fit
+        A count-model fit.
+    imagery
+        ``twin`` or ``synthetic``.
+    labelled
+        Whether the posts carry the label.
+
+    Returns
+    -------
+    dict
+        ``estimate``, ``ci_low``, ``ci_high`` (nulls when the fit cannot estimate a term).
+    """
+    names = [f"imagery[{imagery}]", *(["ai_label"] if labelled else [])]
+    if not all(n in fit.names for n in names):
+        return {"estimate": None, "ci_low": None, "ci_high": None}
+    idx = [fit.names.index(n) for n in names]
+    m = float(fit.params[idx].sum())
+    se = math.sqrt(float(fit.cov[np.ix_(idx, idx)].sum()))
+    return {"estimate": math.exp(m), "ci_low": math.exp(m - Z95 * se), "ci_high": math.exp(m + Z95 * se)}
+
+
+def tested_against_observed(tests: dict[str, dict[str, Any]], fit: Fit) -> dict[str, Any] | None:
+    """The randomised test the decision rests on (AI imagery as published against
+    photographed people), beside the observational estimate of the same contrast from
+    ``fit``, combined where they agree (:func:`twinimpact.analyses.experiments.combine`).
+
+    Parameters
+    ----------
+    tests
+        :func:`twinimpact.analyses.experiments.read_all`.
+    fit
+        The lead engagement fit.
+
+    Returns
+    -------
+    dict or None
+        results.json's ``engagement.tested``; None without such a test.
+    """
+    found = experiments.decision_test(tests)
+    if found is None:
+        return None
+    key, reading = found
+    imagery, label = reading["arms"]["treatment"]["shows"].split(", ")
+    labelled = label == "labelled"
+    observed = contrast_rate_ratio(fit, imagery, labelled)
+    shows = f"{imagery} imagery {'with' if labelled else 'without'} the AI label"
+    return {"experiment_id": key, "shows": shows, "imagery": imagery, "labelled": labelled,
+            "se_log": reading["se_log"], **experiments.combine(observed, reading)}
 
 
 def fit_words(fit: Fit, nb_rows: int, population: int) -> str:
@@ -349,19 +407,30 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     pw = power(lead, labelled)
     plat = rates(cells, ["platform"])
     event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]), seed=params.seed)
+    if adoption_dates(dataset["campaigns"]):
+        did["staggered"] = staggered.study(cells, dataset["campaigns"], params.seed)
     block = {**headline(lead), "posts": population, "headline_fit": fit_words(lead, nb_rows, population),
              "headline_rule": HEADLINE_RULE, "outcome": outcome,
              "overdispersion": {"pearson_dispersion": pois.pearson_dispersion,
                                 "negbin_alpha": nb.alpha if nb else None},
              "poisson": headline(pois), "negbin": {**headline(nb), "rows": nb_rows} if nb else None,
              "did_after_adoption": did, "power": pw, "cells": len(cells),
-             "orders": orders_rate_ratios(dataset, params)}
+             "orders": orders_rate_ratios(dataset, params),
+             "test_plan": test_plan.plan(dataset, params, nb.alpha if nb else None)}
     check_head = headline(check) if check is not None else {}
     conclusions = {f"engagement_{key.removeprefix('irr_')}": statements.engagement_conclusion(
         f"engagement_{key.removeprefix('irr_')}", value, check_head.get(key), check.method if check else "",
         outcome)
         for key, value in headline(lead).items()}
     conclusions["engagement_before_after"] = statements.before_after_conclusion(did)
+    tests = experiments.read_all(dataset)
+    if tests:
+        block["experiments"] = tests
+        decided = tested_against_observed(tests, lead)
+        if decided is not None:
+            block["tested"] = decided
+            conclusions = {"engagement_tested": statements.tested_conclusion(
+                decided["experiment_id"], tests[decided["experiment_id"]], decided["shows"], decided), **conclusions}
     return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,
                               per_follower_medians(posts, outcome=outcome, exact="posts" not in dataset.counts),
                               benchmark_bands(dataset.reference["benchmarks"]), rates(cells, ["imagery", "ai_label"]),

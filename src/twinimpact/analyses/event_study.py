@@ -40,8 +40,9 @@ def adoption_dates(campaigns: pd.DataFrame) -> dict[str, pd.Timestamp]:
     dict
         Brand -> the start date of its first twin or hybrid campaign.
     """
-    ai = campaigns[campaigns["production_mode"] != "traditional"]
-    return {b: pd.Timestamp(d) for b, d in ai.groupby("brand")["start_date"].min().items()}
+    from twinimpact.analyses.staggered import adoption_by
+
+    return adoption_by(campaigns, ["brand"])
 
 
 def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: tuple[int, int] = (-6, 12),
@@ -94,6 +95,10 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
         return pd.DataFrame(), empty, messages
     first = {b: pd.Period(d, freq="M") for b, d in adoption.items()}
     rel = np.array([(t - first[b]).n if b in first else np.nan for b, t in zip(c["brand"], c["t"])])
+    support = adoption_support(c, first)
+    if not support["estimable"]:
+        messages.append(f"The before/after comparison is not estimable: {support['reason']}.")
+        return pd.DataFrame(), {**empty, **support}, messages
     lo, hi = window
     base = build_design(c.assign(imagery="human", ai_label=False))  # nuisance terms only
     ks = [k for k in range(lo, hi + 1) if k != -1]
@@ -115,10 +120,51 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
     after = np.nan_to_num(rel >= 0).astype(float) if len(rel) else np.array([])
     full = _with_columns(base, [after], ["after_adoption"])
     did: dict[str, Any] = {"estimate": fit_poisson(full).irr("after_adoption")["estimate"],
-                           "pretrend": pretrend_test(fit, pre)}
+                           "pretrend": pretrend_test(fit, pre), **support}
     if "after_adoption" in full.names:
         did["inference"] = brand_inference(base, full, c["brand"].astype(str).to_numpy(), seed)
     return pd.DataFrame(rows).sort_values("rel_month").reset_index(drop=True), did, messages
+
+
+#: What the before/after comparison needs: this many adopting units, each with this many
+#: months of posts before and after its adoption while a not-yet-adopting unit is observed.
+MIN_TREATED_UNITS = 2
+MIN_MONTHS_EACH_SIDE = 3
+
+
+def adoption_support(cells: pd.DataFrame, first: dict[str, pd.Period]) -> dict[str, Any]:
+    """How much the before/after comparison rests on: the adopting units (brands) with
+    months of posts on both sides of their adoption, and whether that reaches
+    :data:`MIN_TREATED_UNITS` units with :data:`MIN_MONTHS_EACH_SIDE` months each side.
+
+    Parameters
+    ----------
+    cells
+        The cells kept for the comparison (``brand`` and the month as a period ``t``).
+    first
+        Brand -> the month it adopted.
+
+    Returns
+    -------
+    dict
+        ``estimable``, ``reason`` (empty when estimable), ``treated_units`` (adopting units with
+        enough months each side), ``pre_periods`` and ``post_periods`` (brand -> months with posts).
+    """
+    pre, post = {}, {}
+    for brand, t in cells.groupby("brand")["t"]:
+        if brand not in first:
+            continue
+        months = set(t)
+        pre[str(brand)] = sum(1 for m in months if m < first[brand])
+        post[str(brand)] = sum(1 for m in months if m >= first[brand])
+    treated = sorted(b for b in pre if pre[b] >= MIN_MONTHS_EACH_SIDE and post[b] >= MIN_MONTHS_EACH_SIDE)
+    ok = len(treated) >= MIN_TREATED_UNITS
+    reason = "" if ok else (
+        f"{len(treated)} adopting brand(s) have posts at least {MIN_MONTHS_EACH_SIDE} months before and after their "
+        f"adoption while another brand had not yet adopted; the comparison needs {MIN_TREATED_UNITS} "
+        f"(months before / after: " + ", ".join(f"{b} {pre[b]} / {post[b]}" for b in sorted(pre)) + ")")
+    return {"estimable": ok, "reason": reason, "treated_units": len(treated), "pre_periods": pre,
+            "post_periods": post}
 
 
 def pretrend_test(fit: Fit, names: list[str]) -> dict[str, Any]:

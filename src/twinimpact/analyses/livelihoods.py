@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact.analyses import labor
+from twinimpact.analyses.event_study import adoption_dates
 from twinimpact.analyses.money import to_reporting
 from twinimpact.results import ModelsBlock
 
@@ -95,8 +96,8 @@ def income_totals(by_year: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 
 
 def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Per model, shoot days a year for brands before and after each brand's first twin
-    campaign (days over the years each period spans in the data): who lost bookings once
+    """Per model, shoot days a year for brands before and after each brand adopted (its first
+    twin or hybrid campaign, :func:`twinimpact.analyses.event_study.adoption_dates`; days over the years each period spans in the data): who lost bookings once
     their brands adopted twins.
 
     Parameters
@@ -110,7 +111,7 @@ def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) ->
         Per model: shoot days a year before and after its brands adopted.
     """
     camps = campaigns.assign(start=pd.to_datetime(campaigns["start_date"]))
-    first_twin = camps[camps["production_mode"] == "twin"].groupby("brand")["start"].min()
+    first_twin = pd.Series(adoption_dates(campaigns), dtype="datetime64[ns]")  # the workbook's one definition
     b = bookings.merge(camps[["campaign_id", "brand", "start"]], on="campaign_id")
     b["after"] = b["start"] >= b["brand"].map(first_twin).fillna(pd.Timestamp.max)
     spans = {}

@@ -8,6 +8,7 @@ campaigns' spread, with the engagement effect valued at ``value_per_engagement``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -237,7 +238,8 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         ``engagements_per_asset``, ``irr_twin_times_label``, ``fit``, or ``not_valued`` with the
         reason when the data cannot estimate the two rate ratios).
     """
-    from twinimpact.analyses import engagement
+    from twinimpact.analyses import engagement, experiments
+    from twinimpact.analyses.count_model import Z95
 
     names = ["imagery[twin]", "ai_label"]
     try:
@@ -249,12 +251,25 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
     idx = [fit.names.index(k) for k in names]
     mean, cov = fit.params[idx], fit.cov[np.ix_(idx, idx)]
     log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n).sum(axis=1)
+    source = f"observational ({fit.method})"
+    decided = engagement.tested_against_observed(experiments.read_all(dataset), fit)
+    if decided is not None and decided["imagery"] == "twin":  # a randomised test of twins leads
+        used = decided[decided["used"]]
+        m = math.log(used["estimate"])
+        v = ((math.log(used["ci_high"]) - math.log(used["ci_low"])) / (2 * Z95)) ** 2
+        if not decided["labelled"]:  # moved assets carry the label: the observational label effect on top
+            m, v = m + float(mean[1]), v + float(cov[1, 1])
+        log_ratio = np.random.default_rng([params.seed, 1001]).normal(m, math.sqrt(v), n)
+        mean = np.array([m, 0.0])
+        how = ("combined with the observational estimate" if decided["used"] == "posterior" else
+               "alone: the observational estimate disagrees")
+        source = f"randomised test {decided['experiment_id']} ({how})"
     posts = dataset.table("posts")
     year = posts.filter(posts.posted_at.year() == base_year)
     engagements = float((year.likes + year.comments + year.shares + year.saves).sum().to_pyarrow().as_py() or 0)
     per_asset = engagements / base_assets if base_assets else 0.0
     ratio = float(np.exp(mean.sum()))
-    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": ratio, "fit": fit.method}
+    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": ratio, "fit": fit.method, "source": source}
     return per_asset * (np.exp(log_ratio) - 1), per_asset * (ratio - 1), info
 
 

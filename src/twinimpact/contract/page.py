@@ -18,12 +18,14 @@ _INTRO = """# Data contract
 
 <!-- Generated from src/twinimpact/contract/spec.py by `twinimpact contract` (make docs). Do not edit by hand. -->
 
-The six tables a brand fills so that the workbook runs on its own numbers, and two it may
+The six tables a brand fills so that the workbook runs on its own numbers, and three it may
 add. With `bookings` the workbook gives per-model figures (each model's photographed and
 twin income, who gains and who loses under adoption, who is shown in photographed
 imagery). With `post_outcomes` (what each post sold) it values an engagement from the
-brand's own revenue and fits the imagery and label rate ratios on orders too. Without
-either the run goes on and says where those figures need it. The bundled
+brand's own revenue and fits the imagery and label rate ratios on orders too. With
+`experiments` (the posts of randomised tests) it reads each test and, where one compares
+the AI imagery a brand would publish with photographed people, leads with it. Without
+them the run goes on and says where those figures need it. The bundled
 sample in `data/sample/` follows this page, every loader reads it, and every validation
 message speaks its terms and names the rule it breaks (`[rule campaigns.looks.minimum]`).
 

@@ -1,4 +1,4 @@
-"""The data contract as data: every enumeration, the tables (six required, two optional),
+"""The data contract as data: every enumeration, the tables (six required, three optional),
 their columns and every rule that validation enforces. ``docs/DATA_CONTRACT.md`` is generated from this module
 (``twinimpact contract``), so the page and the checks cannot drift apart.
 
@@ -411,6 +411,26 @@ CONTRACT["post_outcomes"] = Table(
         _row("post_outcomes", "orders", "within_clicks", "orders must not exceed clicks",
              lambda r, ctx: r["orders"].isnull() | r["clicks"].isnull() | (r["orders"] <= r["clicks"])),
     ),
+)
+
+
+#: The arms of a randomised test.
+ARMS = ("control", "treatment")
+
+CONTRACT["experiments"] = Table(
+    "experiments", "Optional. Posts of randomised tests: which test, which arm, and the unit that was randomised "
+    "(a post, a product or a campaign; posts sharing a unit share its arm). What each arm shows comes from the "
+    "posts themselves (imagery, AI label). With it the workbook reads each test and, where a test compares the "
+    "imagery a brand would publish against human imagery, leads with it.",
+    (
+        _c("experiment_id", "str", "EXP-2026-01", "one id per test"),
+        _c("post_id", "str", "P00000001", "must exist in posts; a post is in one test at most"),
+        _c("arm", "enum", "treatment", values=ARMS),
+        _c("unit_id", "str", "SKU-1043", "the unit that was randomised; every post of a unit is in its arm"),
+    ),
+    key="post_id",
+    foreign_keys={"post_id": "posts"},
+    optional=True,
 )
 
 

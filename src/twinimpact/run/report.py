@@ -31,7 +31,7 @@ from twinimpact.errors import NotebookError, ParamsError, PublishError, TwinImpa
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
 from twinimpact.run.export import write_tables
 from twinimpact.run.manifest import new_manifest, now
-from twinimpact.params import Params, load_params
+from twinimpact.params import Params, load_params, parse_params
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_run
 from twinimpact.words.summary import run_details_markdown
@@ -76,12 +76,16 @@ def _data_label(params: Params) -> str:
     return params.data_dir or str(config.SAMPLE_DIR)
 
 
-def validate_only(params_file: str | Path, data_dir: str | None = None, source_env: str | None = None
-                  ) -> tuple[Params, data.Dataset]:
-    """Parameters and data checks; no kernel starts."""
+def validate_only(params_file: str | Path, data_dir: str | None = None, source_env: str | None = None,
+                  keep_source: bool = False, **overrides: Any) -> tuple[Params, data.Dataset]:
+    """Parameters and data checks; no kernel starts. ``overrides`` (parameter name -> value,
+    e.g. from a command's own options) are validated with the rest; ``keep_source`` keeps
+    the engine open for work on its tables."""
     params = prepare(Path(params_file), data_dir, source_env)
+    if overrides:
+        params = parse_params({**params.model_dump(), **overrides}, where=f"{params_file} and the command line")
     check_notebook_parameters(list_notebooks())
-    return params, data.load(params)
+    return params, data.load(params, keep_source=keep_source)
 
 
 class _RunLog:

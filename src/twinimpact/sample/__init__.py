@@ -25,7 +25,7 @@ import pandas as pd
 
 from twinimpact.config import CHUNK_ROWS, DEFAULT_SEED
 from twinimpact.results import jsonable
-from twinimpact.sample.posts import make_post_outcomes, make_posts
+from twinimpact.sample.posts import make_experiment, make_post_outcomes, make_posts
 from twinimpact.sample.spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
 from twinimpact.sample.tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
 
@@ -58,6 +58,10 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
     if posts:
         tables["posts"] = make_posts(np.random.default_rng(seqs[5]), campaigns, spec, n_posts)
         tables["post_outcomes"] = make_post_outcomes(_outcome_rng(seed), tables["posts"], spec)
+        if spec.experiment_units:
+            test_posts, sold, tables["experiments"] = _experiment(seed, campaigns, spec, n_posts)
+            tables["posts"] = pd.concat([tables["posts"], test_posts], ignore_index=True)
+            tables["post_outcomes"] = pd.concat([tables["post_outcomes"], sold], ignore_index=True)
     truth = {
         "seed": seed,
         "n_posts": n_posts,
@@ -92,6 +96,16 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
             "note": "the expected revenue per engagement the chain plants (EUR); the value of an engagement is "
                     "that times the parameter gross_margin",
         },
+        "confounding": {
+            "twin_product_appeal": spec.twin_product_appeal,
+            "note": "twin imagery in the brand's own posts goes to products whose posts engage this many times as "
+                    "much; no column shows it, so the observational twin rate ratio is planted x this",
+        },
+        "experiments": ({"EXP-TWIN-LABELLED": {
+            "rate_ratio": spec.irr_imagery["twin"] * spec.irr_ai_label, "units": spec.experiment_units,
+            "posts": spec.experiment_units * spec.experiment_posts_per_unit,
+            "contrast": "twin imagery with the AI label against photographed people without it"}}
+            if spec.experiment_units else {}),
         "rights": {
             "planted": planted,
             "counts": {k: sum(p["breach"] == k for p in planted) for k in spec.breaches},
@@ -105,6 +119,15 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
         "spec": jsonable(asdict(spec)),
     }
     return Sample(tables, truth)
+
+
+def _experiment(seed: int, campaigns: pd.DataFrame, spec: SampleSpec, first_id: int
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The planted randomised test from a ninth stream: its posts, their outcomes and the
+    experiments table."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(9)[8])
+    posts, experiments = make_experiment(rng, campaigns, spec, first_id)
+    return posts, make_post_outcomes(rng, posts, spec), experiments
 
 
 def _outcome_rng(seed: int, chunk: int | None = None) -> np.random.Generator:
@@ -136,7 +159,7 @@ def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_00
     sample = generate(seed, n_posts, spec, posts=False)
     for name, frame in sample.tables.items():
         _to_csv(frame, out / f"{name}.csv")
-    for stale in (out / "posts.csv", out / "post_outcomes.csv"):
+    for stale in (out / "posts.csv", out / "post_outcomes.csv", out / "experiments.csv"):
         stale.unlink(missing_ok=True)
     campaigns = sample.tables["campaigns"]
     post_seq = np.random.SeedSequence(seed).spawn(6)[5]
@@ -164,6 +187,11 @@ def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_00
             done += size
             if progress:
                 progress(done, n_posts)
+        if spec.experiment_units:  # the test's posts after the brand's own
+            test_posts, test_sold, experiments = _experiment(seed, campaigns, spec, n_posts)
+            writer.write_table(pa.Table.from_pandas(test_posts, preserve_index=False).cast(writer.schema))
+            outcomes.write_table(pa.Table.from_pandas(test_sold, preserve_index=False).cast(outcomes.schema))
+            _to_csv(experiments, out / "experiments.csv")
     finally:
         for open_writer in (writer, outcomes):
             if open_writer is not None:

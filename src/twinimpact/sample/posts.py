@@ -14,8 +14,14 @@ _END = pd.Timestamp("2026-01-01", tz="UTC")
 
 
 def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSpec, n: int,
-               first_id: int = 0) -> pd.DataFrame:
+               first_id: int = 0, test: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """``n`` posts with engagement drawn from the planted negative binomial model (vectorised).
+
+    In the brand's own posts, twin imagery goes to products whose posts engage
+    ``twin_product_appeal`` times as much (a confounder no column shows; 1 = none). The
+    posts of a randomised test (``test``: per post its ``imagery``, ``ai_label`` and the
+    ``appeal`` multiplier of its unit) take the imagery and label they were given, and their
+    products' appeal is independent of the arm.
 
     Parameters
     ----------
@@ -29,6 +35,8 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
         Posts to make.
     first_id
         The number of the first post's id.
+    test
+        For the posts of a randomised test: ``imagery``, ``ai_label`` and ``appeal`` (one per post).
 
     Returns
     -------
@@ -76,6 +84,8 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
     label_p = np.select([year == y for y in spec.label_share_by_year], list(spec.label_share_by_year.values()), 0.75)
     ai = np.isin(imagery, ["twin", "synthetic"])
     ai_label = ai & (rng.random(n) < label_p)
+    if test is not None:
+        imagery, ai_label = np.asarray(test["imagery"], dtype=object), np.asarray(test["ai_label"], dtype=bool)
 
     t_years = seconds / (365.25 * 86400)
     base_followers = np.array([BRANDS[b]["followers"] for b in brands])[brand_idx]
@@ -93,6 +103,10 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
                 + spec.followers_elasticity * (np.log(followers) - np.log(1e6))
                 + spec.yearly_trend * t_years
                 + spec.seasonality * np.sin(2 * np.pi * (month - 1) / 12))
+    if test is None:  # the products twins are given to (no column shows it)
+        log_rate = log_rate + np.log(spec.twin_product_appeal) * (imagery == "twin")
+    else:
+        log_rate = log_rate + np.log(np.asarray(test["appeal"], dtype=float))
     mu = impressions * np.exp(log_rate)
     shape = 1.0 / spec.nb_alpha
     total = rng.poisson(mu * rng.gamma(shape, 1.0 / shape, n))
@@ -170,3 +184,43 @@ def make_post_outcomes(rng: np.random.Generator, posts: pd.DataFrame, spec: Samp
                           "orders": orders.astype(np.int64), "revenue": np.round(value_eur / rate, 2),
                           "currency": currency})
     return frame[keep].reset_index(drop=True)
+
+
+def make_experiment(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSpec, first_id: int
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A randomised test: ``experiment_units`` products, each given by a coin flip to the
+    treatment (twin imagery with the AI label, as a brand must publish it) or the control
+    (photographed people, no label), ``experiment_posts_per_unit`` posts each. A product's
+    appeal (lognormal, log-sd ``experiment_unit_spread``) is shared by its posts and
+    independent of its arm, so the tested rate ratio is the planted ``irr_imagery[twin] x
+    irr_ai_label``.
+
+    Parameters
+    ----------
+    rng
+        The test's random stream.
+    campaigns
+        The sample's campaigns (the posts' brands and dates are drawn as for the others).
+    spec
+        The planted truth.
+    first_id
+        The number of the first test post's id.
+
+    Returns
+    -------
+    tuple
+        (the test's posts, the experiments table).
+    """
+    units = spec.experiment_units
+    per = spec.experiment_posts_per_unit
+    arm_of_unit = np.where(rng.random(units) < 0.5, "treatment", "control")
+    appeal_of_unit = rng.lognormal(-spec.experiment_unit_spread ** 2 / 2, spec.experiment_unit_spread, units)
+    unit = np.repeat(np.arange(units), per)
+    arm = arm_of_unit[unit]
+    treated = arm == "treatment"
+    test = {"imagery": np.where(treated, "twin", "human"), "ai_label": treated, "appeal": appeal_of_unit[unit]}
+    posts = make_posts(rng, campaigns, spec, units * per, first_id=first_id, test=test)
+    experiments = pd.DataFrame({"experiment_id": "EXP-TWIN-LABELLED", "post_id": posts["post_id"].to_numpy(),
+                                "arm": arm, "unit_id": np.strings.add("U", np.strings.zfill(unit.astype(str), 4))
+                                .astype(object)})
+    return posts, experiments

@@ -85,6 +85,12 @@ class SampleSpec:
     conversion_spread: float = 0.3  # log-sd of a campaign's conversion multiplier (mean 1)
     order_value_eur: float = 120.0
     outcome_share: float = 0.9  # share of posts the shop's analytics can attribute
+    # confounding: twin imagery goes to products whose posts engage this many times as much
+    twin_product_appeal: float = 1.0
+    # a randomised test (experiments): units (products) each with posts; 0 = no test
+    experiment_units: int = 0
+    experiment_posts_per_unit: int = 4
+    experiment_unit_spread: float = 0.3  # log-sd of a product's appeal, shared by its posts
     breaches: dict[str, int] = field(default_factory=lambda: {
         "outside_consent_window": 3, "outside_scope": 3, "missing_watermark": 4, "underpaid": 3,
         "no_twin_consent": 2})
@@ -94,7 +100,9 @@ def world(name: str) -> SampleSpec:
     """A named world to plant: ``default`` (the bundled sample), ``no-effect`` (imagery and
     the AI label leave engagement per impression unchanged) ``costly-twin`` (a twin-made
     asset costs about three times a traditional one) or ``costly-engagement`` (an
-    engagement sells ten times as much, so the engagement twins lose outweighs their saving). Tests run the workbook on each and
+    engagement sells ten times as much, so the engagement twins lose outweighs their saving)
+    or ``confounded-test`` (twin imagery goes to products that engage 25% more, which no
+    column shows, and a randomised test of labelled twin against human imagery was run). Tests run the workbook on each and
     check that its conclusions follow."""
     if name == "default":
         return SampleSpec()
@@ -103,9 +111,11 @@ def world(name: str) -> SampleSpec:
     if name == "costly-twin":
         return SampleSpec(cost_alpha={"traditional": math.log(700.0), "hybrid": math.log(900.0),
                                       "twin": math.log(1600.0)})
+    if name == "confounded-test":  # twins go to products that engage 25% more; a randomised test tells the truth
+        return SampleSpec(twin_product_appeal=1.25, experiment_units=600)
     if name == "costly-engagement":  # every engagement sells ten times as much as in the default
         return SampleSpec(order_value_eur=1200.0)
     raise ValueError(f"unknown world {name!r}; worlds: {', '.join(WORLDS)}")
 
 
-WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement")
+WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement", "confounded-test")

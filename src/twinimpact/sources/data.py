@@ -337,9 +337,10 @@ def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[st
             out[name] = frames[name][frames[name]["campaign_id"].isin(ids)].reset_index(drop=True)
     if "posts" in frames:
         out["posts"] = frames["posts"][frames["posts"]["brand"].isin(brands)].reset_index(drop=True)
-        if "post_outcomes" in frames:
-            kept = frames["post_outcomes"]["post_id"].isin(set(out["posts"]["post_id"]))
-            out["post_outcomes"] = frames["post_outcomes"][kept].reset_index(drop=True)
+        for name in ("post_outcomes", "experiments"):  # tables keyed by post follow the posts kept
+            if name in frames:
+                kept = frames[name]["post_id"].isin(set(out["posts"]["post_id"]))
+                out[name] = frames[name][kept].reset_index(drop=True)
     return out
 
 

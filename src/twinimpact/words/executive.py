@@ -51,6 +51,7 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
 #: The conclusions that are a risk when their direction is one of these, with the label the
 #: main risks print before the statement, most material first.
 RISKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("engagement_tested", "Engagement, tested", ("lower",)),
     ("npv_adoption", "Value", ("negative", "uncertain")),
     ("engagement_value", "What engagement is worth", ("does not pay", "uncertain")),
     ("engagement_twin_vs_human", "Engagement", ("lower",)),

@@ -104,6 +104,53 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
     return {"direction": d, "statement": text}
 
 
+def tested_conclusion(experiment_id: str, reading: dict[str, Any], shows: str, combined: dict[str, Any]
+                      ) -> dict[str, Any]:
+    """A randomised test of AI imagery as published against photographed people, in causal
+    words (the arms were assigned at random), with what the observational estimate says
+    beside it: that it disagrees (the intervals do not overlap) or, where they agree, the
+    two combined; and which the valuation of engagement uses.
+
+    Parameters
+    ----------
+    experiment_id
+        The test's id.
+    reading
+        :func:`twinimpact.analyses.experiments.read_test`.
+    shows
+        What the treatment arm shows, in words (``twin imagery with the AI label``).
+    combined
+        :func:`twinimpact.analyses.experiments.combine`.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``lower``, ``higher`` or ``no detectable difference``) and ``statement``.
+    """
+    rr = reading["rate_ratio"]
+    est, lo, hi = rr.get("estimate"), rr.get("ci_low"), rr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        return {"direction": None, "statement": f"The randomised test {experiment_id} could not be read."}
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}, clustered by randomised unit"
+    head = f"In a randomised test of {num(reading['posts'])} posts ({num(reading['units'])} units), {shows}"
+    if d == NO_DIFFERENCE:
+        text = f"{head} caused no detectable difference in engagements per impression from photographed people ({ci})."
+    else:
+        text = f"{head} caused {change_words(est)} engagements per impression than photographed people ({ci})."
+    prior = combined.get("prior") or {}
+    if combined.get("agree") is False:
+        text += (f" The observational estimate disagrees ({num(prior.get('estimate'), 3)}, {num(prior.get('ci_low'), 3)}"
+                 f" to {num(prior.get('ci_high'), 3)}): the posts the brand gave twins differ in ways the model does not "
+                 "see, and the valuation of engagement uses the test.")
+    elif combined.get("agree"):
+        post = combined.get("posterior") or {}
+        text += (f" The observational estimate agrees ({num(prior.get('estimate'), 3)}); combined, "
+                 f"{num(post.get('estimate'), 3)} ({num(post.get('ci_low'), 3)} to {num(post.get('ci_high'), 3)}), "
+                 "which the valuation of engagement uses.")
+    return {"direction": d, "statement": text}
+
+
 def cost_conclusion(traditional: float | None, twin: float | None, difference: dict[str, Any],
                     currency: str) -> dict[str, Any]:
     """Twin against traditional cost per asset (pooled over the data's campaigns), with the
@@ -368,10 +415,49 @@ def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     """
     inference = (did or {}).get("inference") or {}
     est, p = (did or {}).get("estimate"), inference.get("p_value")
+    if (did or {}).get("estimable") is False:
+        return {"direction": "cannot tell", "statement": f"The before/after comparison of adopting brands is not "
+                                                         f"estimable: {did['reason']}."}
+    st = (did or {}).get("staggered") or {}
+    if st.get("estimable") and not missing(st.get("p_value")):
+        rr, sp = st["rate_ratio"], st["p_value"]
+        d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
+        text = (f"Across {num(st['units'])} brand-market units adopting twins at different times ({num(st['adopting_units'])}"
+                f" with enough months on both sides; group-time effects against units not yet adopting), engagement per "
+                f"impression after adoption has a rate ratio of {num(rr, 3)}; re-assigning the adoption dates at random "
+                f"gives p = {num(sp, 2)}")
+        text += (", so the data cannot tell whether adoption changed it." if sp >= 0.05 else
+                 ": a difference the randomisation test can detect; still an association, not an effect.")
+        return {"direction": d, "statement": text}
     if missing(est):
         return {"direction": None, "statement": adoption_effect_sentence(did or {}, inference)}
     d = "cannot tell" if missing(p) or p >= 0.05 else ("lower" if est < 1 else "higher")
     return {"direction": d, "statement": adoption_effect_sentence(did, inference)}
+
+
+def staggered_pretrend_sentence(staggered: dict[str, Any]) -> str:
+    """The pre-trend check at the level adoption happens: how far the group-time effects
+    before adoption stray from 0, and how often re-assigned adoption dates stray as far.
+
+    Parameters
+    ----------
+    staggered
+        results.json's ``engagement.did_after_adoption.staggered``.
+
+    Returns
+    -------
+    str
+    """
+    if not staggered.get("estimable"):
+        return f"No pre-trend check: {staggered.get('reason', 'the study is not estimable')}."
+    dev, p = staggered.get("pre_trend"), staggered.get("pre_p_value")
+    if missing(dev) or missing(p):
+        return "No pre-trend check: the data hold no months before adoption to compare."
+    head = (f"Before adoption the group-time effects stray from 0 by {num(dev, 3)} on the log scale (root mean "
+            f"square); re-assigned adoption dates stray as far in {pct(p)} of {staggered.get('inference', 'the')}")
+    if p < 0.05:
+        return head + ": the units did not move in parallel before adopting, so the after-adoption comparison is not credible."
+    return head + ": no sign that adopting units moved differently before adopting (which does not prove they did not)."
 
 
 def pretrend_sentence(pretrend: dict[str, Any]) -> str:
@@ -579,15 +665,18 @@ def event_study_title(did: dict[str, Any]) -> str:
     """
     inference = did.get("inference") or {}
     est, p, g = did.get("estimate"), inference.get("p_value"), inference.get("clusters")
+    if did.get("estimable") is False:
+        return "Engagement around each brand's first twin campaign: too little before and after adoption to compare"
     if missing(est):
         return "Engagement around each brand's first twin campaign"
-    head = (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
-            "brands not yet adopting")
     if missing(p):
-        return head + " (no brand-level test was possible)"
+        return ("Engagement around each brand's first twin campaign: no brand-level test was possible, so no change "
+                "is stated")
     if p >= 0.05:
-        return head + f"; with {g} brands the data cannot tell whether adoption changed it (p = {num(p, 2)})"
-    return head + f" (brand-level p = {num(p, 2)})"
+        return (f"With {g} brands the data cannot tell whether adopting twins changed engagement per impression "
+                f"(brand-level p = {num(p, 2)})")
+    return (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
+            f"brands not yet adopting (brand-level p = {num(p, 2)})")
 
 
 def labour_title(table: Any, share: float, year: int, assets: float, moved: float) -> str:

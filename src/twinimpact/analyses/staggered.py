@@ -1,0 +1,280 @@
+"""Staggered adoption: group-time effects with not-yet-treated controls (Callaway and
+Sant'Anna 2021, without covariates), aggregated, with randomisation inference over placebo
+adoption dates.
+
+A unit (a brand in a market) adopts in period ``g`` (its first twin or hybrid campaign);
+for every adoption group ``g`` and period ``t``, with base period ``b = g - 1`` when
+``t >= g`` and ``b = t - 1`` before (the "varying" base of the reference implementation)::
+
+    ATT(g, t) = mean_{i in g}(Y_it - Y_ib) - mean_{j not yet treated at t}(Y_jt - Y_jb)
+
+over units observed in both periods, the controls being units of other groups whose
+adoption comes after ``max(t, b)``, or that never adopt. The overall effect is the average of the post-adoption
+``ATT(g, t)`` weighted by the units of each group. With a handful of adopting units, its
+p-value comes from re-assigning the adoption dates among the units (every permutation
+when there are few, else a seeded sample) rather than from a large-sample formula.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Permutations beyond which randomisation inference samples instead of enumerating.
+MAX_PERMUTATIONS = 1000
+
+
+def att_gt(panel: pd.DataFrame, unit: str, time: str, y: str, group: str) -> pd.DataFrame:
+    """Every group-time effect (see the module's formula).
+
+    Parameters
+    ----------
+    panel
+        One row per unit and period: ``unit``, integer periods ``time``, outcome ``y`` and the
+        adoption period ``group`` (0 or missing = never adopts).
+    unit, time, y, group
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``time``, ``att``, ``treated`` and ``controls`` (units used), one row per
+        estimable pair.
+    """
+    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
+    first = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int)
+    return _att_gt(wide.to_numpy(float), [int(c) for c in wide.columns], first.to_numpy())
+
+
+def _att_gt(values: np.ndarray, periods: list[int], first: np.ndarray) -> pd.DataFrame:
+    """:func:`att_gt` on a units x periods matrix (NaN where a unit has no observation),
+    each group's periods at once."""
+    per = np.asarray(periods)
+    step = np.full_like(values, np.nan)
+    step[:, 1:] = values[:, 1:] - values[:, :-1]  # Y_t - Y_{t-1}: the base before adoption
+    consecutive = np.r_[False, np.diff(per) == 1]
+    step[:, ~consecutive] = np.nan
+    out = []
+    for g in sorted(v for v in set(first.tolist()) if v > 0):
+        if g - 1 not in set(periods):
+            continue
+        post_diff = values - values[:, [periods.index(g - 1)]]  # Y_t - Y_{g-1}
+        diff = np.where((per >= g)[None, :], post_diff, step)
+        base = np.where(per >= g, g - 1, per - 1)
+        latest = np.maximum(per, base)
+        control = (first[:, None] == 0) | ((first[:, None] > latest[None, :]) & (first[:, None] != g))
+        members = np.broadcast_to((first == g)[:, None], diff.shape)
+        ok = ~np.isnan(diff)
+        nt, nc = (members & ok).sum(axis=0), (control & ok).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mt = np.where(members & ok, diff, 0.0).sum(axis=0) / nt
+            mc = np.where(control & ok, diff, 0.0).sum(axis=0) / nc
+        keep = (nt > 0) & (nc > 0) & (per > per[0])
+        out += [{"group": int(g), "time": int(t), "att": float(a), "treated": int(n), "controls": int(c)}
+                for t, a, n, c in zip(per[keep], (mt - mc)[keep], nt[keep], nc[keep])]
+    return pd.DataFrame(out, columns=["group", "time", "att", "treated", "controls"])
+
+
+def overall(gt: pd.DataFrame) -> float | None:
+    """The average post-adoption effect: ``ATT(g, t)`` for ``t >= g``, weighted by the
+    treated units of each pair.
+
+    Parameters
+    ----------
+    gt
+        :func:`att_gt`.
+
+    Returns
+    -------
+    float or None
+        On the outcome's scale; None when no pair is after adoption.
+    """
+    post = gt[gt["time"] >= gt["group"]]
+    if post.empty or post["treated"].sum() == 0:
+        return None
+    return float((post["att"] * post["treated"]).sum() / post["treated"].sum())
+
+
+def pre_trend(gt: pd.DataFrame) -> float | None:
+    """How far the effects before adoption (placebo periods ``t < g``) stray from 0: their
+    root mean square, weighted by treated units (an average would cancel: with one unit a
+    group, the pre-period effects sum to 0 by construction).
+
+    Parameters
+    ----------
+    gt
+        :func:`att_gt`.
+
+    Returns
+    -------
+    float or None
+        On the outcome's scale; None when no pair is before adoption.
+    """
+    pre = gt[gt["time"] < gt["group"]]
+    if pre.empty or pre["treated"].sum() == 0:
+        return None
+    return float(math.sqrt((pre["att"] ** 2 * pre["treated"]).sum() / pre["treated"].sum()))
+
+
+def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: str, seed: int
+                    ) -> dict[str, Any]:
+    """Randomisation inference: the share of re-assignments of the adoption periods among
+    the units (never-adopting units included) whose overall effect is at least as far from
+    0 as the observed one, for the overall effect and for the pre-adoption average.
+
+    Parameters
+    ----------
+    panel
+        As :func:`att_gt`.
+    unit, time, y, group
+        Column names.
+    seed
+        Seeds the sampled permutations (stream 51).
+
+    Returns
+    -------
+    dict
+        ``p_value``, ``pre_p_value``, ``permutations`` and ``method`` (every permutation, or a
+        seeded sample).
+    """
+    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
+    values, periods = wide.to_numpy(float), [int(c) for c in wide.columns]
+    dates = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int).to_numpy()
+    observed_gt = _att_gt(values, periods, dates)
+    observed, observed_pre = overall(observed_gt), pre_trend(observed_gt)
+    k = len(dates)
+    n_perm = math.factorial(k) if k <= 10 else MAX_PERMUTATIONS + 1
+    if n_perm <= MAX_PERMUTATIONS:
+        orders = [list(o) for o in itertools.permutations(range(k))]
+        method = f"every one of the {len(orders):,} permutations of the adoption dates"
+    else:
+        rng = np.random.default_rng([seed, 51])
+        orders = [list(rng.permutation(k)) for _ in range(MAX_PERMUTATIONS)]
+        method = f"{MAX_PERMUTATIONS:,} seeded permutations of the adoption dates"
+    stats, pres = [], []
+    for order in orders:
+        gt = _att_gt(values, periods, dates[order])
+        stats.append(overall(gt))
+        pres.append(pre_trend(gt))
+
+    def share(values: list[float | None], obs: float | None) -> float | None:
+        vals = np.array([v for v in values if v is not None])
+        if obs is None or not len(vals):
+            return None
+        return float(np.mean(np.abs(vals) >= abs(obs) - 1e-12))
+
+    return {"p_value": share(stats, observed), "pre_p_value": share(pres, observed_pre), "permutations": len(orders),
+            "method": method}
+
+
+def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tuple[str, str], pd.Timestamp]
+               ) -> pd.DataFrame:
+    """The monthly panel of adopting units: one row per brand x market and month with posts,
+    the outcome the log of engagements per impression, the adoption month as an integer
+    period (months since year 0), 0 for a unit that never adopts.
+
+    Parameters
+    ----------
+    cells
+        Covariate cells (``cluster`` = campaign, ``brand``, ``month``, ``y``, ``exposure``).
+    market_of
+        Campaign id -> its market.
+    adoption
+        (brand, market) -> its adoption date.
+
+    Returns
+    -------
+    DataFrame
+        ``unit``, ``period``, ``y`` (log rate), ``group`` (adoption period or 0).
+    """
+    c = cells[cells["cluster"].isin(list(market_of))].copy()
+    if c.empty:
+        return pd.DataFrame(columns=["unit", "period", "y", "group"])
+    c["market"] = c["cluster"].map(market_of)
+    c["unit"] = c["brand"].astype(str) + " in " + c["market"].astype(str)
+    per = pd.PeriodIndex(c["month"], freq="M")
+    c["period"] = per.year * 12 + per.month - 1
+    agg = c.groupby(["unit", "brand", "market", "period"], as_index=False)[["y", "exposure"]].sum()
+    agg = agg[(agg["y"] > 0) & (agg["exposure"] > 0)]
+    agg["rate"] = np.log(agg["y"] / agg["exposure"])
+
+    def period_of(key: tuple[str, str]) -> int:
+        d = adoption.get(key)
+        return int(d.year * 12 + d.month - 1) if d is not None else 0
+
+    agg["group"] = [period_of((b, m)) for b, m in zip(agg["brand"], agg["market"])]
+    return agg[["unit", "period", "rate", "group"]].rename(columns={"rate": "y"}).reset_index(drop=True)
+
+
+def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: int = 2, min_months: int = 3
+          ) -> dict[str, Any]:
+    """The staggered-adoption study at the finest unit the data allow (a brand in a
+    market: the campaign of a post gives its market): group-time effects on the log of
+    engagements per impression, their post-adoption average as a rate ratio, the
+    pre-adoption deviation, and randomisation p-values; not estimable (with the reason)
+    below ``min_units`` adopting units with ``min_months`` months of posts each side.
+
+    Parameters
+    ----------
+    cells
+        Covariate cells (:func:`twinimpact.analyses.count_model.aggregate_cells`).
+    campaigns
+        The contract's campaigns table (markets, and each unit's first twin or hybrid campaign).
+    seed
+        The run's seed (sampled permutations).
+    min_units, min_months
+        What the study needs to be read.
+
+    Returns
+    -------
+    dict
+        results.json's ``engagement.did_after_adoption.staggered``.
+    """
+    market_of = dict(zip(campaigns["campaign_id"].astype(str), campaigns["market"].astype(str)))
+    adoption = adoption_by(campaigns, ["brand", "market"])
+    panel = unit_panel(cells, market_of, adoption)
+    method = ("Callaway and Sant'Anna (2021) group-time effects, not-yet-treated controls, no covariates, brand x "
+              "market units, log engagements per impression")
+    counts = {}
+    for u, g in panel.groupby("unit"):
+        adopt = int(g["group"].iloc[0])
+        if adopt:
+            counts[str(u)] = (int((g["period"] < adopt).sum()), int((g["period"] >= adopt).sum()))
+    adopting = sorted(u for u, (pre, post) in counts.items() if pre >= min_months and post >= min_months)
+    base = {"method": method, "units": int(panel["unit"].nunique()), "adopting_units": len(adopting),
+            "months_before_after": {u: list(v) for u, v in sorted(counts.items())}}
+    if len(adopting) < min_units:
+        return {**base, "estimable": False, "rate_ratio": None, "p_value": None, "pre_trend": None,
+                "reason": f"{len(adopting)} brand-market unit(s) adopted with at least {min_months} months of posts "
+                          f"on each side; the study needs {min_units}"}
+    gt = att_gt(panel, "unit", "period", "y", "group")
+    att = overall(gt)
+    ri = randomisation_p(panel, "unit", "period", "y", "group", seed)
+    return {**base, "estimable": att is not None, "rate_ratio": math.exp(att) if att is not None else None,
+            "att_log": att, "pre_trend": pre_trend(gt), "p_value": ri["p_value"], "pre_p_value": ri["pre_p_value"],
+            "inference": ri["method"], "pairs": len(gt)}
+
+
+def adoption_by(campaigns: pd.DataFrame, keys: list[str]) -> dict[Any, pd.Timestamp]:
+    """The workbook's one definition of adoption, at any level: the start of the first twin
+    or hybrid campaign of each ``keys`` group (e.g. a brand, or a brand in a market).
+
+    Parameters
+    ----------
+    campaigns
+        The contract's campaigns table.
+    keys
+        Columns that make a unit.
+
+    Returns
+    -------
+    dict
+        Unit (a value, or a tuple for several keys) -> its adoption date.
+    """
+    ai = campaigns[campaigns["production_mode"] != "traditional"]
+    by = keys[0] if len(keys) == 1 else keys
+    return {k: pd.Timestamp(d) for k, d in ai.groupby(by)["start_date"].min().items()}
