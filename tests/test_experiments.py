@@ -142,6 +142,11 @@ def test_a_randomised_test_beats_the_confounded_observational_estimate(confounde
     assert "caused" not in ea.conclusions["engagement_twin_vs_human"]["statement"]  # observational stays associational
     res = {"conclusions": ea.conclusions}
     assert executive.bottom_line(res)[0] == c["statement"]  # first on the first page
+    from twinimpact.words import summary
+
+    first = summary.headline_rows({"engagement": ea.block, "run": {"reporting_currency": "EUR"}})[0]
+    assert first.key == "irr_tested" and first.value == f"{tested['tested']['estimate']:.3f}"
+    assert "clustered by randomised unit" in first.range and "caused" in first.unit
     change = scenarios.engagement_change(ds, p, 2025, 1000.0, 500)[2]
     assert change["source"].startswith("randomised test EXP-TWIN-LABELLED")
     assert change["irr_twin_times_label"] == pytest.approx(tested["tested"]["estimate"])
@@ -173,6 +178,10 @@ def test_when_brands_adopted_together_the_adoption_study_cannot_tell_and_says_wh
     assert c["direction"] == "cannot tell" and "p =" not in c["statement"] and "parallel" not in c["statement"]
     title = statements.event_study_title(did)
     assert "%" not in title and "too little before and after adoption" in title
+    from twinimpact import charts
+
+    chart = charts.event_study(event, did).layout.title.text
+    assert "too little before and after" in chart and "adopting brand(s)" in chart and "%" not in chart
     staggered = event_study.event_study(cells, event_study.adoption_dates(ds["campaigns"]))[1]
     assert staggered["estimable"] is True and staggered["treated_units"] == 2  # the sample: Aurora and Bluefin
     assert not statements.event_study_title({**staggered, "inference": {"p_value": 0.36, "clusters": 3}}).startswith(

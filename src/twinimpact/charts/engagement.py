@@ -121,7 +121,9 @@ def event_study(event: pd.DataFrame, did: dict[str, Any]) -> go.Figure:
     Figure
     """
     if event.empty:
-        return base_figure("No adoption to study: no brand has a twin or hybrid campaign")
+        if did.get("estimable") is False:
+            return base_figure(statements.event_study_title(did), did.get("reason"))
+        return base_figure("No adoption to study: no brand has a twin or hybrid campaign, or only one brand posts")
     fig = base_figure(statements.event_study_title(did),
                       "rate ratio by month relative to adoption (month -1 = 1); intervals clustered by campaign, "
                       "too narrow when adoption varies by brand")

@@ -66,7 +66,13 @@ def headline_rows(res: dict[str, Any]) -> list[Headline]:
     money2 = lambda v: narrate.money(v, ccy, 2)  # noqa: E731 - local formatters read best inline
     money0 = lambda v: narrate.money(v, ccy, 0)  # noqa: E731
     twin_assets = rights.get("twin_assets")
-    return [
+    tested = eng.get("tested") or {}
+    lead = ([Headline("irr_tested", f"Engagement, randomised test: {tested.get('shows')} vs human imagery",
+                      narrate.num((tested.get("tested") or {}).get("estimate"), 3),
+                      _interval(tested.get("tested") or {}).replace("clustered by campaign (CV3)",
+                                                                    "clustered by randomised unit"),
+                      "rate ratio (1 = no difference), caused")] if tested else [])
+    return lead + [
         Headline("cost_traditional", "Cost per finished asset, traditional", money2(cpa.get("traditional")),
                  unit=f"{ccy} per asset"),
         Headline("cost_twin", "Cost per finished asset, twin", money2(cpa.get("twin")), unit=f"{ccy} per asset"),
