@@ -224,3 +224,21 @@ def test_randomisation_inference_enumerates_few_units_and_the_sample_cannot_tell
     ds = data.load(p, keep_source=True)
     st = staggered.study(count_model.aggregate_cells(ds.table("posts")), ds["campaigns"], 1)
     assert st["estimable"] and st["units"] == 11 and st["p_value"] >= 0.05  # planted 0.95 on twin posts only
+
+
+def test_plan_test_writes_the_slots_and_refuses_an_effect_of_one(tmp_path: Path):
+    from tests.conftest import twinimpact_cli
+
+    out = tmp_path / "plan" / "slots.csv"
+    done = twinimpact_cli("plan-test", "--effect", "0.85", "--power", "0.9", "--start", "2027-01-04", "--out",
+                          str(out))
+    assert done.returncode == 0, done.stderr
+    slots = pd.read_csv(out)
+    n = int(done.stdout.split(" posts per arm")[0].rsplit(" ", 1)[-1].replace(",", ""))
+    assert len(slots) == 2 * n and (slots["arm"] == "control").sum() == n and slots["week"].iloc[0] == "2027-01-04"
+    assert "detect a rate ratio of 0.85 with 90% power" in done.stdout and "twin imagery with the AI label" in \
+        done.stdout
+    bad = twinimpact_cli("plan-test", "--effect", "1", "--out", str(out))
+    assert bad.returncode == 2 and "test_effect" in bad.stderr and "must differ from 1" in bad.stderr
+    worse = twinimpact_cli("plan-test", "--start", "next monday", "--out", str(out))
+    assert worse.returncode == 2 and "--start must be a date" in worse.stderr
