@@ -275,3 +275,29 @@ def test_line_numbers_count_newlines_inside_quoted_fields(tiny_copy: Path):
     frame.to_csv(path, index=False)
     [issue] = [i for i in refusal(tiny_copy).issues if i.column == "looks"]
     assert issue.where == ["line 4 (campaign_id C2)"]
+
+
+def test_a_foreign_key_into_posts_kept_in_the_engine_is_matched_there(tmp_path, monkeypatch):
+    """Posts beyond the in-memory limit stay in the engine: the outcomes' foreign key into them
+    is a subquery there, not millions of keys brought into Python, and still names the row."""
+    import shutil
+
+    import pandas as pd
+
+    from twinimpact import config
+    from twinimpact.contract import checks
+    from twinimpact.contract.schemas import ContractViolation
+
+    folder = tmp_path / "sample"
+    shutil.copytree(config.SAMPLE_DIR, folder)
+    outcomes = pd.read_parquet(folder / "post_outcomes.parquet")
+    outcomes.loc[3, "post_id"] = "P99999999"
+    outcomes.to_parquet(folder / "post_outcomes.parquet")
+    monkeypatch.setattr(data, "POSTS_IN_MEMORY", 1000)
+    called = []
+    monkeypatch.setattr(checks, "keys", lambda *a, **k: called.append(a[1]) or set())  # would list every key
+    with pytest.raises(ContractViolation) as caught:
+        data.load(Params(data_dir=str(folder), as_of="2026-11-28"))
+    assert "posts" not in called
+    issue = next(i for i in caught.value.issues if i.rule_id == "post_outcomes.post_id.exists")
+    assert issue.rows == 1 and "post_id P99999999" in issue.where

@@ -76,6 +76,8 @@ class ExprRows:
         literals takes the engine seconds; as a table, milliseconds)."""
         import ibis
 
+        if isinstance(keys, EngineKeys):
+            return self.table[name].isin(keys.column)
         if len(keys) <= MEMBER_LITERALS:
             return self.table[name].isin(sorted(keys))
         return self.table[name].isin(ibis.memtable({"k": sorted(keys)}, schema={"k": "string"}).k)
@@ -397,6 +399,24 @@ def _issue(rule: Rule, rows: int, where: list[str], origin: Origin | None, ctx: 
                  rule.id)
 
 
+class EngineKeys:
+    """The keys of a table kept in the engine, as a column expression a membership test can
+    use as a subquery (``ExprRows.member``); it holds no key in this process."""
+
+    def __init__(self, column: Any):
+        self.column = column
+
+    def __len__(self) -> int:  # a membership test never lists these as literals
+        return 10 ** 12
+
+
+def key_column(raw: Any, name: str, trim: bool = True) -> EngineKeys:
+    """The non-empty keys of an engine table as an expression (:class:`EngineKeys`)."""
+    table = CONTRACT[name]
+    value, _ = parse(raw[table.key], table.column(table.key), trim)  # type: ignore[arg-type]
+    return EngineKeys(raw.select(k=value).filter(lambda t: t.k.notnull()).k)
+
+
 def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
     """The distinct non-empty keys of a table (what foreign keys of other tables must match)."""
     table = CONTRACT[name]
@@ -449,11 +469,14 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     if issues:
         raise ContractViolation(issues)  # the rules below need every table and column
     targets = {ref for n, t in CONTRACT.items() if n in tables for ref in t.foreign_keys.values()}
-    found: dict[str, set[str]] = {}
+    found: dict[str, Any] = {}
     for name in sorted(targets):
         try:
             origin = origins.get(name)
-            found[name] = keys(tables[name], name, trims(origin))
+            # a table kept in the engine (millions of posts) is matched there, by a subquery of its
+            # keys, rather than by bringing every key into this process
+            found[name] = (key_column(tables[name], name, trims(origin)) if name in large else
+                           keys(tables[name], name, trims(origin)))
         except Exception as exc:  # noqa: BLE001 - the engine could not read the table
             raise EngineFailure(name, exc) from exc
     values: dict[str, dict[str, float]] = {}

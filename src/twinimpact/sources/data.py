@@ -77,13 +77,16 @@ DUCKDB_MEMORY = os.environ.get("TWINIMPACT_DUCKDB_MEMORY", "512MB")
 
 def duckdb_connect(path: str | None = None, read_only: bool = False):
     """An embedded DuckDB connection through ibis: UTC, a memory limit of ``DUCKDB_MEMORY``
-    (spilling to the system's temporary folder) and no terminal progress bar."""
+    (spilling to a folder of its own in the system's temporary folder) and no terminal
+    progress bar."""
     import tempfile
 
     import ibis
 
     con = ibis.duckdb.connect(path or ":memory:", read_only=read_only)
-    spill = Path(tempfile.gettempdir()) / "twinimpact-duckdb"
+    # a folder of this connection's own: two kernels spilling at once into one folder overwrite
+    # each other's files (DuckDB names them alike), which failed the 10M-post run
+    spill = Path(tempfile.gettempdir()) / "twinimpact-duckdb" / f"{os.getpid()}-{id(con):x}"
     for setting in (f"SET memory_limit = '{DUCKDB_MEMORY}'", f"SET temp_directory = '{spill}'",
                     "SET TimeZone = 'UTC'", "SET enable_progress_bar = false"):
         try:  # returns the connection itself: do not close it
