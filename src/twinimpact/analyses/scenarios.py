@@ -657,12 +657,12 @@ def npv_tornado(d: dict[str, float | None], ranges: dict[str, tuple[float, float
         return float(npv(flows, r))
 
     def path_at(share: float, years: float) -> dict[str, np.ndarray]:
-        full = adoption_draws(mix, share, params.horizon_years, params.volume_growth, 0.0, 0.0, 1, params.seed)
         t = np.arange(1, params.horizon_years + 1)
         frac = np.minimum(1.0, t / max(1.0, years))
-        step = frac / full["fraction"][0]
-        return {"moved_traditional": full["moved_traditional"][0] * step,
-                "moved_hybrid": full["moved_hybrid"][0] * step, "fraction": frac}
+        moved = labor.moved_assets(mix, share)  # the whole way; year t has gone frac of it
+        step = frac * (1 + params.volume_growth) ** t
+        return {"moved_traditional": moved["traditional"] * step, "moved_hybrid": moved["hybrid"] * step,
+                "fraction": frac}
 
     planned = {k: path[k].to_numpy() for k in ("moved_traditional", "moved_hybrid", "fraction")}
     rows = []

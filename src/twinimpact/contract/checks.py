@@ -406,9 +406,6 @@ class EngineKeys:
     def __init__(self, column: Any):
         self.column = column
 
-    def __len__(self) -> int:  # a membership test never lists these as literals
-        return 10 ** 12
-
 
 def key_column(raw: Any, name: str, trim: bool = True) -> EngineKeys:
     """The non-empty keys of an engine table as an expression (:class:`EngineKeys`)."""
