@@ -124,7 +124,8 @@ def test_power_by_hand_from_a_known_standard_error():
     # se of the log label effect 0.1: mde = (1.959964 + 0.841621) * 0.1 = 0.2801585 on the log scale,
     # so the smallest detectable drop is exp(-0.2801585) = 0.755664 and rise exp(0.2801585) = 1.323340;
     # a 10% drop (|log 0.9| = 0.1053605) needs 100 * (0.2801585 / 0.1053605)^2 = 707.05 -> 708 labelled posts.
-    fit = count_model.Fit("poisson", ["ai_label"], np.array([0.0]), np.array([[0.01]]), 100, 100, 10)
+    fit = count_model.Fit("poisson", ["ai_label"], np.array([0.0]), np.array([[0.01]]), 100, 100, 10,
+                          support={"ai_label": (5, 5)})
     pw = engagement.power(fit, labelled_posts=100)
     assert pw["mde_irr_drop"] == pytest.approx(0.755664, abs=1e-6)
     assert pw["mde_irr_rise"] == pytest.approx(1.323340, abs=1e-6)

@@ -166,7 +166,8 @@ def test_what_was_not_measured_says_so_and_never_shows_zero():
     res = {"run": {"reporting_currency": "EUR"}, "conclusions": {
         "jobs_adoption": statements.jobs_conclusion({}), "rights_findings": statements.rights_conclusion({}, "EUR"),
         "npv_adoption": statements.npv_conclusion({}, None, 0.0, 0.8, 5, "EUR", NONE_VALUED)}}
-    lines = executive.bottom_line(res)
+    assert executive.bottom_line(res) == []  # nothing measured is a finding
+    lines = executive.cannot_estimate(res)
     assert len(lines) == 3 and all("not" in s for s in lines)
     assert not [s for s in lines if "0.00" in s or "EUR 0" in s]
     assert executive.risks({}) == []

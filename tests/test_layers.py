@@ -15,7 +15,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "twinimpact"
 
 #: From the bottom up. A unit is a top-level module or a folder of the package.
-ORDER = ("errors", "config", "contract", "params", "results", "sources", "sample", "words", "analyses",
+ORDER = ("errors", "config", "minimum", "contract", "params", "results", "sources", "sample", "words", "analyses",
          "charts", "notebook", "run", "cli", "__main__")
 
 

@@ -65,7 +65,9 @@ def test_no_adoption_is_worth_nothing_and_moves_no_job():
     p = Params(fx_rates=TINY_FX, twins_per_season=0, adoption_share=0.0, adoption_share_spread=0.0, horizon_years=3,
                n_draws=200, seed=1)
     sa = scenarios.analyse(ds, p)
-    assert sa.npv_pct == pytest.approx({"p10": 0.0, "p50": 0.0, "p90": 0.0}, abs=1e-6)
+    # every draw is worth nothing: the P50 is 0 and there is no range to show
+    assert sa.npv_pct["p50"] == pytest.approx(0.0, abs=1e-6) and sa.npv_pct["p10"] is None
+    assert "zero width" in sa.npv_pct["not_estimable"]
     assert sa.block["npv_observed"] == pytest.approx(0.0, abs=1e-9)
     assert sa.yearly["net_fte"].abs().max() < 1e-12 and sa.yearly["model_twin_fees"].abs().max() < 1e-9
 

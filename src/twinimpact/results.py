@@ -35,6 +35,7 @@ class Interval(TypedDict):
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
+    not_estimable: NotRequired[str]  # why the interval is null (twinimpact.minimum)
 
 
 class Percentiles(TypedDict):
@@ -42,6 +43,7 @@ class Percentiles(TypedDict):
     p10: float | None
     p50: float | None
     p90: float | None
+    not_estimable: NotRequired[str]  # why P10 and P90 are null: draws that do not vary
 
 
 #: One number per production mode (the contract's modes).
@@ -121,6 +123,7 @@ class LaborBlock(TypedDict):
     baseline: str | None
     moved_assets: dict[str, float] | None  # mode -> assets moved to twins
     intervals: LaborIntervals
+    not_estimable: NotRequired[str]  # too few staffed campaigns for the jobs finding (twinimpact.minimum)
 
 
 class Pretrend(TypedDict):
@@ -411,7 +414,7 @@ class ModelsBlock(TypedDict):
 
 
 class Conclusion(TypedDict):
-    direction: str | None
+    direction: str | None  # None: not estimable from these data (the statement says why and what it needs)
     statement: str | None
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.contract.spec import COST_CATEGORIES, PRODUCTION_MODES
 from twinimpact.analyses.drivers import (CORE_DRIVERS, DRIVER_LABELS, HOURS_LABELS, Drivers, cost_ranges, drivers_table,
                                          observed_drivers, traditional_per_asset, twin_variable_per_asset)
@@ -416,7 +417,7 @@ def moved_saving(d: dict[str, float], ranges: dict[str, tuple[float, float]], mi
     """
     observed = savings.mix_margin(d, *mix)
     drawn = savings.mix_margin(draw_drivers(d, ranges, n_draws, seed), *mix) if observed is not None else None
-    return {"saving_per_moved_asset": percentiles(drawn) if drawn is not None else
+    return {"saving_per_moved_asset": minimum.checked_percentiles(percentiles(drawn)) if drawn is not None else
             {"p10": None, "p50": None, "p90": None}, "saving_per_moved_asset_observed": observed}
 
 
@@ -453,9 +454,10 @@ def cost_block(costs: pd.DataFrame, drivers: Drivers, mc: pd.DataFrame | None, a
         "cost_per_asset": pooled_cost_per_asset(costs),
         "break_even_assets": be,
         "break_even_never": (be is None) if drivers.complete else None,
-        "savings_per_asset": percentiles(mc["savings_per_asset"]) if mc is not None else
+        "savings_per_asset": minimum.checked_percentiles(percentiles(mc["savings_per_asset"])) if mc is not None else
         {"p10": None, "p50": None, "p90": None},
-        "savings_per_season": percentiles(mc["savings_per_season"]) if mc is not None else
+        "savings_per_season": minimum.checked_percentiles(percentiles(mc["savings_per_season"])) if mc is not None
+        else
         {"p10": None, "p50": None, "p90": None},
         "assets_per_season": assets_per_season,
         "savings_headline": "Monte Carlo median (P50) of savings per asset at the typical season volume",

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.contract.spec import ENGAGEMENT_COUNTS, PLATFORMS
 from twinimpact.errors import DataError
 from twinimpact.contract.checks import md5_hex
@@ -247,16 +248,52 @@ class Fit:
     alpha_ci: tuple[float | None, float | None] | None = None
     pearson_dispersion: float | None = None
     messages: list[str] = field(default_factory=list)
+    #: term -> (campaigns with posts showing it, campaigns with posts not showing it)
+    support: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def se(self) -> np.ndarray:
         return np.sqrt(np.diag(self.cov))
 
-    def irr(self, name: str) -> dict[str, float | None]:
+    def raw_irr(self, name: str) -> dict[str, float | None]:
+        """The term's rate ratio and 95% interval as fitted, before :meth:`problem`."""
         if name not in self.names:
             return {"estimate": None, "ci_low": None, "ci_high": None}
         i = self.names.index(name)
         b, s = float(self.params[i]), float(self.se()[i])
+        if not (math.isfinite(b) and math.isfinite(s)) or abs(b) > 700 or Z95 * s > 700:
+            return {"estimate": None, "ci_low": None, "ci_high": None}
         return {"estimate": math.exp(b), "ci_low": math.exp(b - Z95 * s), "ci_high": math.exp(b + Z95 * s)}
+
+    def shortfall(self, name: str) -> str | None:
+        """Why these data fall short of what a campaign-clustered rate ratio of ``name``
+        needs (:mod:`twinimpact.minimum`), or None when they do not."""
+        k = len(self.names)
+        if self.n_clusters <= k:
+            return (f"the model has {k} coefficient(s) but the posts come from only {self.n_clusters} campaign(s)")
+        with_, without = self.support.get(name, (0, 0))
+        if min(with_, without) < minimum.MIN_CAMPAIGNS_PER_SIDE:
+            return f"posts of {with_} campaign(s) show it and of {without} do not"
+        return None
+
+    def problem(self, name: str) -> str | None:
+        """Why the rate ratio of ``name`` is not a finding (too little data, or an interval
+        that is degenerate or absurd), or None when it is one."""
+        if name not in self.names and self.n_clusters > len(self.names):
+            return (f"no post shows it, every post has the same label, or the posts cannot separate it from "
+                    f"{', '.join(NUISANCE)} or followers")
+        short = self.shortfall(name)
+        if short:
+            return f"{short}; it needs {minimum.NEEDS['rate_ratio']}"
+        ci = self.raw_irr(name)
+        return minimum.interval_problem(ci["estimate"], ci["ci_low"], ci["ci_high"], ratio=True)
+
+    def irr(self, name: str) -> dict[str, Any]:
+        """The term's rate ratio with its 95% interval when it is a finding, else nulls and
+        ``not_estimable`` (:meth:`problem`)."""
+        why = self.problem(name)
+        if why:
+            return minimum.not_estimable(("estimate", "ci_low", "ci_high"), why)
+        return self.raw_irr(name)
 
     def table(self) -> pd.DataFrame:
         se = self.se()
@@ -316,6 +353,17 @@ def cluster_jackknife(X: np.ndarray, score_weight: np.ndarray, hessian_weight: n
     return acc * ((G - 1) / G if G > 1 else 1.0)
 
 
+def term_support(design: Design) -> dict[str, tuple[int, int]]:
+    """Per column of the design: how many clusters (campaigns) have a cell or row where it is
+    nonzero, and how many have one where it is zero, the two sides of its contrast."""
+    codes = pd.factorize(design.clusters)[0]
+    out = {}
+    for j, name in enumerate(design.names):
+        on = design.X[:, j] != 0
+        out[name] = (len(np.unique(codes[on])), len(np.unique(codes[~on])))
+    return out
+
+
 def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
     """Poisson (quasi-)maximum likelihood on cells or rows, by Newton's method::
 
@@ -333,11 +381,22 @@ def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
     beta[0] = math.log(rate) if rate > 0 else -20.0
     for _ in range(max_iter):
         eta = X @ beta
-        mu = e * np.exp(eta)
-        grad = X.T @ (y - mu)
-        H = (X * mu[:, None]).T @ X
-        step = np.linalg.solve(H, grad)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = e * np.exp(eta)
+            grad = X.T @ (y - mu)
+            H = (X * mu[:, None]).T @ X
+        if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(H))):
+            raise EngagementError("The Poisson fit diverged (a rate ratio heading to zero or infinity): some "
+                                  "imagery, label or covariate level has no engagements or too few posts.")
+        try:
+            step = np.linalg.solve(H, grad)
+        except np.linalg.LinAlgError as err:
+            raise EngagementError(f"The Poisson fit is singular ({err}): the posts cannot separate the model's "
+                                  "terms.") from err
         beta = beta + step
+        if not np.all(np.isfinite(beta)) or np.max(np.abs(beta)) > 700:
+            raise EngagementError("The Poisson fit diverged (a rate ratio heading to zero or infinity): some "
+                                  "imagery, label or covariate level has no engagements or too few posts.")
         if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
             break
     else:
@@ -353,7 +412,8 @@ def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
         pearson = chi2 / max(n_posts - X.shape[1], 1)
     loglik = float(np.sum(y * np.log(np.where(mu > 0, mu, 1.0)) - mu))  # up to a constant
     return Fit("poisson", list(design.names), beta, cov, n_posts, len(y), len(np.unique(design.clusters)),
-               loglik=loglik, pearson_dispersion=pearson, messages=list(design.messages))
+               loglik=loglik, pearson_dispersion=pearson, messages=list(design.messages),
+               support=term_support(design))
 
 
 def _alpha_cluster_se(model: Any, params: np.ndarray, design: Design, mu: np.ndarray) -> float:
@@ -396,6 +456,11 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
 
     if not np.all(design.posts == 1):
         raise EngagementError("The negative binomial needs post-level rows, not cells.")
+    if len(design.y) <= design.X.shape[1] + 1:
+        raise EngagementError(f"The negative binomial needs more posts than its {design.X.shape[1] + 1} parameters; "
+                              f"there are {len(design.y)}.")
+    if len(np.unique(design.clusters)) < 2:
+        raise EngagementError("The negative binomial's campaign-clustered errors need posts of at least 2 campaigns.")
     model = sm.NegativeBinomial(design.y, design.X, exposure=design.exposure, loglike_method="nb2")
     sp = None
     if start is not None:  # alpha starts at its moment estimate given the start's means: half the Newton steps
@@ -414,4 +479,4 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
     return Fit("negative binomial", list(design.names), params[:k], cov, len(design.y), len(design.y),
                len(np.unique(design.clusters)), loglik=float(res.llf), alpha=alpha,
                alpha_ci=(alpha * math.exp(-Z95 * a_se / alpha), alpha * math.exp(Z95 * a_se / alpha)) if alpha > 0
-               else (None, None), messages=list(design.messages))
+               else (None, None), messages=list(design.messages), support=term_support(design))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.words import statements
 from twinimpact.contract.spec import AI_IMAGERY
 from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
@@ -43,6 +44,19 @@ LABEL_EFFECT_OF_INTEREST = 0.9
 
 
 # --- the fits -------------------------------------------------------------------------------
+#: The terms whose rate ratios results.json reports.
+TERMS = ("imagery[twin]", "imagery[synthetic]", "ai_label")
+
+
+def _absurd(fit: Fit, term: str) -> bool:
+    """Whether the fit has the term, enough data for it, and an interval beyond the bounds."""
+    if term not in fit.names or fit.shortfall(term):
+        return False
+    ci = fit.raw_irr(term)
+    return ci["estimate"] is None or minimum.interval_problem(ci["estimate"], ci["ci_low"], ci["ci_high"],
+                                                              ratio=True) is not None
+
+
 @dataclass
 class Fits:
     """Both fits of one outcome and which one leads (:data:`HEADLINE_RULE`)."""
@@ -55,9 +69,12 @@ class Fits:
 
     @property
     def lead(self) -> Fit:
-        """The negative binomial whenever it was fitted, else the Poisson: one rule that does
-        not depend on how many posts there are."""
-        return self.negbin if self.negbin is not None else self.poisson
+        """The negative binomial whenever it was fitted and none of its rate ratios has an
+        absurd interval (:data:`twinimpact.minimum.RATIO_BOUNDS`), else the Poisson: one rule
+        that does not depend on how many posts there are."""
+        if self.negbin is None or any(_absurd(self.negbin, t) for t in TERMS):
+            return self.poisson
+        return self.negbin
 
     @property
     def check(self) -> Fit | None:
@@ -96,7 +113,7 @@ def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") 
             rdesign = build_design(rows)
             start = np.array([pois.params[pois.names.index(n)] if n in pois.names else 0.0 for n in rdesign.names])
             nb = fit_negbin(rdesign, start)
-        except (EngagementError, np.linalg.LinAlgError, ValueError) as err:
+        except (EngagementError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as err:
             messages.append(f"The negative binomial could not be fitted: {err}")
     return Fits(pois, nb, nb_rows, population, messages)
 
@@ -123,10 +140,14 @@ def contrast_rate_ratio(fit: Fit, imagery: str, labelled: bool) -> dict[str, flo
     names = [f"imagery[{imagery}]", *(["ai_label"] if labelled else [])]
     if not all(n in fit.names for n in names):
         return {"estimate": None, "ci_low": None, "ci_high": None}
+    short = next((why for n in names if (why := fit.problem(n)) and fit.shortfall(n)), None)
+    if short:
+        return minimum.not_estimable(("estimate", "ci_low", "ci_high"), short)
     idx = [fit.names.index(n) for n in names]
     m = float(fit.params[idx].sum())
-    se = math.sqrt(float(fit.cov[np.ix_(idx, idx)].sum()))
-    return {"estimate": math.exp(m), "ci_low": math.exp(m - Z95 * se), "ci_high": math.exp(m + Z95 * se)}
+    se = math.sqrt(max(float(fit.cov[np.ix_(idx, idx)].sum()), 0.0))
+    ci = {"estimate": math.exp(m), "ci_low": math.exp(m - Z95 * se), "ci_high": math.exp(m + Z95 * se)}
+    return minimum.checked_interval(ci, ratio=True)
 
 
 def tested_against_observed(tests: dict[str, dict[str, Any]], fit: Fit) -> dict[str, Any] | None:
@@ -239,6 +260,10 @@ def power(fit: Fit, labelled_posts: int, effect: float = LABEL_EFFECT_OF_INTERES
         return {"mde_irr_drop": None, "mde_irr_rise": None, "labelled_posts": labelled_posts,
                 "posts_needed_for": effect, "labelled_posts_needed": None}
     se = float(fit.se()[fit.names.index("ai_label")])
+    if fit.problem("ai_label") or not math.isfinite(se) or se <= 0:
+        return {"mde_irr_drop": None, "mde_irr_rise": None, "labelled_posts": labelled_posts,
+                "posts_needed_for": effect, "labelled_posts_needed": None,
+                "not_estimable": fit.problem("ai_label") or "the label effect's standard error is not finite"}
     mde = (Z95 + _z(power_level)) * se
     needed = labelled_posts * (mde / abs(math.log(effect))) ** 2 if labelled_posts else None
     return {"se_log_irr": se, "mde_irr_drop": math.exp(-mde), "mde_irr_rise": math.exp(mde),

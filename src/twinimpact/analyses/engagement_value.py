@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.analyses.money import to_reporting
 
 if TYPE_CHECKING:
@@ -139,6 +140,16 @@ def value_per_engagement(dataset: "Dataset", params: "Params") -> dict[str, Any]
     reps = reps[np.isfinite(reps)]
     lo, hi = (float(v) for v in np.percentile(reps, [2.5, 97.5]))
     m = params.gross_margin
+    short = (f"the posts come from {len(clusters)} campaign(s), too few to resample"
+             if len(clusters) < minimum.MIN_BOOTSTRAP_CLUSTERS else minimum.interval_problem(rpe, lo, hi))
+    if short:
+        why = f"{short}; its interval needs {minimum.NEEDS['engagement_value']}"
+        return {"estimate": m * rpe, "ci_low": None, "ci_high": None, "not_estimable": why, "source": "post_outcomes",
+                "gross_margin": m, "revenue_per_engagement": {"estimate": rpe, "ci_low": None, "ci_high": None,
+                                                              "not_estimable": why},
+                "interval": None, "clusters": int(len(clusters)), "posts": int(clusters["posts"].sum()),
+                "engagements": engagements, "clicks": float(clusters["clicks"].sum()),
+                "orders": float(clusters["orders"].sum()), "revenue": revenue, "draws": None}
     return {"estimate": m * rpe, "ci_low": m * lo, "ci_high": m * hi, "source": "post_outcomes",
             "gross_margin": m, "revenue_per_engagement": {"estimate": rpe, "ci_low": lo, "ci_high": hi},
             "interval": INTERVAL.format(n=BOOTSTRAP), "clusters": int(len(clusters)),

@@ -22,6 +22,7 @@ import pandas as pd
 
 from twinimpact.contract.spec import MOVABLE_MODES, PRODUCTION_MODES, ROLES, SHOOT_DAY_ROLES
 from twinimpact.analyses.money import rates_for, to_reporting
+from twinimpact import minimum
 from twinimpact.results import LaborBlock
 from twinimpact.words import statements
 from twinimpact.analyses.cost import draw_drivers
@@ -681,6 +682,16 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
     income, summary = model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, y,
                                    params.adoption_share, params.agency_commission)
     t = scen.table.set_index("role") if len(scen.table) else pd.DataFrame()
+    staffed = staffing.merge(campaigns[["campaign_id", "production_mode"]], on="campaign_id") \
+        .groupby("production_mode")["campaign_id"].nunique()
+    few = {m: int(staffed.get(m, 0)) for m in ("traditional", "twin")}
+    short = (f"staffing of {few['traditional']} traditional and {few['twin']} twin campaign(s); it needs "
+             f"{minimum.NEEDS['jobs']}" if min(few.values()) < minimum.MIN_CAMPAIGNS_PER_MODE else None)
+    if short:
+        intervals = {k: {"p10": None, "p50": v.get("p50"), "p90": None, "not_estimable": short}
+                     for k, v in intervals.items()}
+    else:
+        intervals = {k: minimum.checked_percentiles(v) for k, v in intervals.items()}
     block = {
         "hours_per_asset": hpa,
         "hours_change_by_role": {r: float(t.loc[r, "net"]) for r in t.index} if len(t) else None,
@@ -695,6 +706,7 @@ def analyse(dataset: "Dataset", params: "Params") -> LaborAnalysis:
         "baseline": "the year's assets in today's mix; assets move to twins from traditional and hybrid",
         "moved_assets": scen.moved,
         "intervals": intervals,
+        **({"not_estimable": short} if short else {}),
     }
     return LaborAnalysis(detail, hpa, rates, pay_by_role(detail), scen,
                          wage_context(rates, dataset.reference["occupations"], fx),

@@ -19,6 +19,7 @@ import pandas as pd
 from twinimpact.analyses import labor
 from twinimpact.analyses.event_study import adoption_dates
 from twinimpact.analyses.money import to_reporting
+from twinimpact.contract.spec import season_key
 from twinimpact.results import ModelsBlock
 
 if TYPE_CHECKING:
@@ -114,6 +115,8 @@ def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) ->
     first_twin = pd.Series(adoption_dates(campaigns), dtype="datetime64[ns]")  # the workbook's one definition
     b = bookings.merge(camps[["campaign_id", "brand", "start"]], on="campaign_id")
     b["after"] = b["start"] >= b["brand"].map(first_twin).fillna(pd.Timestamp.max)
+    if b.empty:  # no bookings (a header alone): nobody to compare
+        return pd.DataFrame(columns=["model_id", "days_a_year_before", "days_a_year_after", "change"])
     spans = {}
     for after in (False, True):
         c = camps[(camps["start"] >= camps["brand"].map(first_twin).fillna(pd.Timestamp.max)) == after]
@@ -216,9 +219,11 @@ def projection(totals_year: pd.DataFrame, models: pd.DataFrame, campaigns: pd.Da
     twin_cols = models["has_twin"].astype(bool).to_numpy() & booked
     other_cols = ~models["has_twin"].astype(bool).to_numpy() & booked
 
-    def pct(v: np.ndarray) -> dict[str, float]:
-        return {"p10": float(np.percentile(v, 10)), "p50": float(np.percentile(v, 50)),
-                "p90": float(np.percentile(v, 90))}
+    def pct(v: np.ndarray) -> dict[str, Any]:
+        p10, p50, p90 = (float(x) for x in np.percentile(v, [10, 50, 90]))
+        if p10 == p90:  # the same count in every draw: a count, not a range
+            return {"p10": None, "p50": p50, "p90": None, "not_estimable": "every draw gives the same count"}
+        return {"p10": p10, "p50": p50, "p90": p90}
 
     counts = {"twin_models": {"gainers": pct((change[:, twin_cols] > 0.005).sum(axis=1)),
                               "losers": pct((change[:, twin_cols] < -0.005).sum(axis=1)),
@@ -265,7 +270,7 @@ def representation_by_season(bookings: pd.DataFrame, usage: pd.DataFrame, campai
             rows += [{"season": s, "imagery": kind, column: k, "share": float(v)} for k, v in mix_.items()]
     out = pd.DataFrame(rows, columns=["season", "imagery", column, "share"])
     out["target"] = out[column].map(target).astype(float)
-    order = {s: (int(s[2:]), s[:2] == "AW") for s in out["season"].unique()}
+    order = {s: season_key(s) for s in out["season"].unique()}
     return out.sort_values(["season", "imagery", column], key=lambda c: c.map(order) if c.name == "season" else c,
                            kind="mergesort").reset_index(drop=True)
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.analyses.cost_function import CostFunction
 from twinimpact.analyses.drivers import CORE_DRIVERS, traditional_per_asset, twin_variable_per_asset
 
@@ -54,8 +55,16 @@ def pooled_difference(costs: pd.DataFrame, seed: int, mode: str = "twin", refere
         idx = rng.integers(0, len(rows), size=(draws, len(rows)))
         per_mode.append((total.sum() / assets.sum(), total[idx].sum(axis=1) / assets[idx].sum(axis=1)))
     (a, a_draws), (b, b_draws) = per_mode
+    fewest = min(int((costs["production_mode"] == m).sum() - costs.loc[costs["production_mode"] == m,
+                                                                        "zero_assets"].sum()) for m in (mode, reference))
+    if fewest < minimum.MIN_CAMPAIGNS_PER_MODE:
+        return {"estimate": float(a - b), "ci_low": None, "ci_high": None,
+                "not_estimable": f"a mode has {fewest} campaign with assets, so campaigns cannot be resampled; the "
+                                 f"interval needs {minimum.NEEDS['cost_difference']}"}
     lo, hi = np.percentile(a_draws - b_draws, [2.5, 97.5])
-    return {"estimate": float(a - b), "ci_low": float(lo), "ci_high": float(hi)}
+    ci = {"estimate": float(a - b), "ci_low": float(lo), "ci_high": float(hi)}
+    why = minimum.interval_problem(ci["estimate"], lo, hi)
+    return ci if why is None else {**ci, "ci_low": None, "ci_high": None, "not_estimable": why}
 
 
 def mix_margin(d: dict[str, Any], traditional_assets: float, hybrid_assets: float) -> float | None:

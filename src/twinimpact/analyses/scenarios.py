@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact import minimum
 from twinimpact.contract.spec import MOVABLE_MODES
 from twinimpact.analyses import cost, drivers as driver_model, engagement_value, labor, montecarlo
 from twinimpact.errors import DataError
@@ -246,24 +247,31 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         fit = engagement.lead_fit(dataset, params)
     except DataError as err:
         return np.zeros(n), 0.0, {"not_valued": str(err)}
-    if not all(k in fit.names for k in names):
-        return np.zeros(n), 0.0, {"not_valued": "the data cannot estimate the twin and label rate ratios"}
-    idx = [fit.names.index(k) for k in names]
-    mean, cov = fit.params[idx], fit.cov[np.ix_(idx, idx)]
-    log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n).sum(axis=1)
-    source = f"observational ({fit.method})"
     decided = engagement.tested_against_observed(experiments.read_all(dataset), fit)
-    if decided is not None and decided["imagery"] == "twin":  # a randomised test of twins leads
-        used = decided[decided["used"]]
+    tested = (decided is not None and decided["imagery"] == "twin"
+              and (decided.get(decided.get("used")) or {}).get("estimate") is not None)
+    need = (([] if decided["labelled"] else ["ai_label"]) if tested else names)  # type: ignore[index]
+    problems = [f"{k}: {fit.problem(k) or 'not in the model'}" for k in need if k not in fit.names or fit.problem(k)]
+    if problems:
+        return np.zeros(n), 0.0, {"not_valued": "the data cannot estimate the twin and label rate ratios ("
+                                                + "; ".join(problems) + ")"}
+    if not tested:
+        idx = [fit.names.index(k) for k in names]
+        mean, cov = fit.params[idx], fit.cov[np.ix_(idx, idx)]
+        log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n).sum(axis=1)
+        source = f"observational ({fit.method})"
+    else:  # a randomised test of twins leads
+        used = decided[decided["used"]]  # type: ignore[index]
         m = math.log(used["estimate"])
         v = ((math.log(used["ci_high"]) - math.log(used["ci_low"])) / (2 * Z95)) ** 2
-        if not decided["labelled"]:  # moved assets carry the label: the observational label effect on top
-            m, v = m + float(mean[1]), v + float(cov[1, 1])
+        if not decided["labelled"]:  # type: ignore[index]  # moved assets carry the label: the observational one on top
+            j = fit.names.index("ai_label")
+            m, v = m + float(fit.params[j]), v + float(fit.cov[j, j])
         log_ratio = np.random.default_rng([params.seed, 1001]).normal(m, math.sqrt(v), n)
         mean = np.array([m, 0.0])
-        how = ("combined with the observational estimate" if decided["used"] == "posterior" else
+        how = ("combined with the observational estimate" if decided["used"] == "posterior" else  # type: ignore[index]
                "alone: the observational estimate disagrees")
-        source = f"randomised test {decided['experiment_id']} ({how})"
+        source = f"randomised test {decided['experiment_id']} ({how})"  # type: ignore[index]
     posts = dataset.table("posts")
     year = posts.filter(posts.posted_at.year() == base_year)
     engagements = float((year.likes + year.comments + year.shares + year.saves).sum().to_pyarrow().as_py() or 0)
@@ -426,9 +434,11 @@ def unavailable(why: str, params: "Params") -> ScenarioAnalysis:
     """
     pct = {"p10": None, "p50": None, "p90": None}
     conclusion = {"direction": None, "statement": f"The adoption path cannot be valued: {why}"}
+    value = {"direction": None, "statement": "What engagement is worth to the move is not estimable: the adoption "
+                                             "path itself cannot be valued (see above)."}
     block = {"npv": pct, "horizon_years": params.horizon_years, "not_available": why}
     return ScenarioAnalysis(pd.DataFrame(), pd.DataFrame(), np.array([]), pct, float("nan"), 0,
-                            {"npv_adoption": conclusion}, block, why)
+                            {"npv_adoption": conclusion, "engagement_value": value}, block, why)
 
 
 def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
@@ -564,7 +574,7 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     table = sensitivity(npv_cost_scen, unit_scen, value_ladder(breakeven, value["estimate"]), redeployed_pay,
                         case_fte)
     tornado = npv_tornado(d, ranges, path, mix, params, fixed, change_obs, value, engagement_info, breakeven)
-    pct = montecarlo.percentiles(npv_draws)
+    pct = minimum.checked_percentiles(montecarlo.percentiles(npv_draws))
     p_negative = float((npv_draws < 0).mean())
     assumed = {"end_share": [float(drawn["end_share"].min()), float(drawn["end_share"].max())],
                "years": [float(drawn["years"].min()), float(drawn["years"].max())]}
@@ -574,10 +584,10 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
                                                                    params.reporting_currency),
         "npv_adoption": statements.npv_conclusion(pct, p_negative, start, params.adoption_share,
                                                   params.horizon_years, params.reporting_currency, value_block,
-                                                  npv_obs, worst),
+                                                  npv_obs, worst, "not_valued" in engagement_info),
     }
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
-             "npv_observed": npv_obs, "npv_estimation": montecarlo.percentiles(npv_est),
+             "npv_observed": npv_obs, "npv_estimation": minimum.checked_percentiles(montecarlo.percentiles(npv_est)),
              "probability_npv_negative_estimation": float((npv_est < 0).mean()), "risk_note": RISK_NOTE,
              "horizon_years": params.horizon_years, "discount_rate": params.discount_rate, "start_twin_share": start,
              "target_twin_share": params.adoption_share, "base_year": base_year, "adoption_draws": assumed,

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from twinimpact.contract.spec import PRODUCTION_MODES
+from twinimpact.contract.spec import PRODUCTION_MODES, season_key
 
 FONT = "Inter, Helvetica Neue, Arial, sans-serif"
 #: One colour per meaning, everywhere: production modes and imagery share their hues.
@@ -119,5 +119,5 @@ def add_tornado(fig: go.Figure, labels: list[str], at_low: Any, at_high: Any, ba
 
 
 def season_order(seasons: "pd.Series | list[str]") -> list[str]:
-    """Seasons like ``SS23``, ``AW23`` in calendar order (spring/summer before autumn/winter)."""
-    return sorted(set(seasons), key=lambda s: (s[2:], s[:2] != "SS"))
+    """Seasons in calendar order whatever their shape (:func:`twinimpact.contract.spec.season_key`)."""
+    return sorted({str(s) for s in seasons}, key=season_key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twinimpact import config
+from twinimpact import config, minimum
 from twinimpact.contract.spec import BREACH_MEANING, CONTRACT, RULES, Column, Table
 
 CONTRACT_PAGE = config.ROOT / "docs/DATA_CONTRACT.md"
@@ -66,6 +66,18 @@ applies). They are not part of what a brand fills.
 """
 
 
+_MINIMUM = """## How much data each estimate needs (not errors)
+
+Too little data for an estimate is not a validation error: the run publishes, the section
+says the estimate is *not estimable* with the reason and what it needs, results.json holds
+null there (with `not_estimable` giving the reason), and the first page lists it under
+"What these data cannot estimate" instead of in the bottom line. An interval is never a
+finding when it has zero width (one campaign resampled, draws that do not vary) or, for a
+rate ratio, when a bound lies beyond {lo:g} to {hi:g}. The minima (`src/twinimpact/minimum.py`):
+
+"""
+
+
 def _values(c: Column) -> str:
     if c.values:
         return ", ".join(f"`{v}`" for v in c.values)
@@ -100,6 +112,8 @@ def contract_markdown() -> str:
     parts = [_INTRO]
     parts += [table_section(t) for t in CONTRACT.values()]
     parts.append(_FINDINGS + "\n".join(f"- `{k}`: {v}." for k, v in BREACH_MEANING.items()) + "\n")
+    parts.append(_MINIMUM.format(lo=minimum.RATIO_BOUNDS[0], hi=minimum.RATIO_BOUNDS[1])
+                 + "\n".join(f"- {k.replace('_', ' ')}: {v}." for k, v in minimum.NEEDS.items()) + "\n")
     parts.append(_REFERENCE)
     return "\n".join(parts)
 

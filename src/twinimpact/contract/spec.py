@@ -24,6 +24,30 @@ from typing import Any, Callable, Literal, Protocol
 
 Kind = Literal["str", "int", "float", "bool", "date", "timestamp", "enum"]
 
+# --- seasons ---------------------------------------------------------------------------------
+#: Words a season name may carry, in their order within a year (unknown words sort last).
+SEASON_WORDS = (("ss", 0), ("spring", 0), ("summer", 1), ("resort", 2), ("cruise", 2), ("pre-fall", 3),
+                ("prefall", 3), ("aw", 4), ("fw", 4), ("fall", 4), ("autumn", 4), ("winter", 5),
+                ("holiday", 6))
+
+
+def season_key(season: str) -> tuple[int, int, str]:
+    """A sort key for a season name of any shape: its year (the last run of 2 or 4 digits,
+    ``25`` read as 2025), then its place in the year by the words it carries
+    (:data:`SEASON_WORDS`), then the name. ``SS25``, ``AW25``, ``Resort 2025``, ``FW2025`` and
+    ``Pre-Fall 25`` all sort; a name without a year sorts after every dated one. The contract
+    does not constrain the shape of a season, so no code may rely on one."""
+    import re
+
+    text = str(season)
+    years = re.findall(r"\d{4}|\d{2}", text)
+    year = int(years[-1]) if years else 10**6
+    year = year + 2000 if year < 100 else year
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())
+    order = min((rank for word, rank in SEASON_WORDS if word in words), default=9)
+    return (year, order, text)
+
+
 # --- enumerations (closed: any other value is a validation error) ------------------------
 PRODUCTION_MODES = ("traditional", "hybrid", "twin")
 #: The modes whose assets move to twins when a brand adopts (every mode but ``twin``).

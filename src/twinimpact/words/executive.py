@@ -30,8 +30,9 @@ BOTTOM_LINE: tuple[str, ...] = tuple(get_type_hints(Conclusions))
 
 
 def bottom_line(res: dict[str, Any]) -> list[str]:
-    """The bottom line: the ``statement`` of every ``conclusions`` entry, verbatim, in
-    :data:`BOTTOM_LINE` order; entries this run did not fill (a partial run) are left out.
+    """The bottom line: the ``statement`` of every ``conclusions`` entry that is a finding
+    (it has a direction), verbatim, in :data:`BOTTOM_LINE` order; entries this run did not
+    fill (a partial run) and those it could not estimate (:func:`cannot_estimate`) are left out.
     The first page builds no sentence of its own. Plain text (not escaped):
     :func:`first_page` escapes them.
 
@@ -45,7 +46,27 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
     list of str
     """
     found = res.get("conclusions") or {}
-    return [str(found[k]["statement"]) for k in BOTTOM_LINE if (found.get(k) or {}).get("statement")]
+    return [str(found[k]["statement"]) for k in BOTTOM_LINE
+            if (found.get(k) or {}).get("statement") and found[k].get("direction") is not None]
+
+
+def cannot_estimate(res: dict[str, Any]) -> list[str]:
+    """What these data cannot estimate: the ``statement`` of every conclusion without a
+    direction (not estimable or not measured; each says why and what data it needs),
+    verbatim, in :data:`BOTTOM_LINE` order. They are never in the bottom line. Plain text.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    list of str
+    """
+    found = res.get("conclusions") or {}
+    return [str(found[k]["statement"]) for k in BOTTOM_LINE
+            if (found.get(k) or {}).get("statement") and found[k].get("direction") is None]
 
 
 #: The conclusions that are a risk when their direction is one of these, with the label the
@@ -62,6 +83,8 @@ RISKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("engagement_before_after", "Evidence", ("cannot tell",)),
 )
 NO_RISK = "No material risk stands out in these numbers."
+#: The bottom line when no conclusion is a finding.
+NO_FINDING = "These data support no finding yet: see what they cannot estimate below."
 
 
 def risks(res: dict[str, Any]) -> list[tuple[str, str]]:
@@ -156,8 +179,10 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
         f"money in {e(_ccy(res))}, run {e(str(manifest.get('started_at', ''))[:10])}.</p>"
         + notice_html(manifest)
         + "<h2 id=\"bottom-line\">The bottom line</h2><ul class=\"ti-bottom-line\">"
-        + "".join(f"<li>{e(s)}</li>" for s in bottom_line(res)) + "</ul>"
-        "<h2 id=\"headlines\">Headline figures</h2>"
+        + ("".join(f"<li>{e(s)}</li>" for s in bottom_line(res)) or f"<li>{e(NO_FINDING)}</li>") + "</ul>"
+        + ("<h2 id=\"cannot-estimate\">What these data cannot estimate</h2><ul class=\"ti-cannot\">"
+           + "".join(f"<li>{e(s)}</li>" for s in cannot_estimate(res)) + "</ul>" if cannot_estimate(res) else "")
+        + "<h2 id=\"headlines\">Headline figures</h2>"
         "<table class=\"ti-headlines\"><thead><tr><th>Measure</th><th>Estimate</th><th>Range</th><th>Unit</th>"
         f"</tr></thead><tbody>{rows}</tbody></table>"
         "<h2 id=\"key-charts\">Key charts</h2></div>"

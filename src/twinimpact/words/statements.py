@@ -84,8 +84,9 @@ def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] |
     est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
     d = direction(lo, hi)
     if d is None:
-        return {"direction": None, "statement": f"{subject}: not estimable from these data (see the engagement "
-                                                "section for why)."}
+        why = irr.get("not_estimable")
+        return {"direction": None, "statement": f"{subject}: not estimable from these data"
+                + (f": {why}." if why else " (see the engagement section for why).")}
     ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}, clustered by campaign (CV3)"
     fixed = [*ENGAGEMENT_HELD_FIXED, *(["imagery"] if key == "engagement_ai_label" else [])]
     held = f"{', '.join(fixed[:-1])} and {fixed[-1]} held fixed"
@@ -173,9 +174,14 @@ def cost_conclusion(traditional: float | None, twin: float | None, difference: d
     """
     lo, hi = difference.get("ci_low"), difference.get("ci_high")
     d = direction(lo, hi, null=0.0)
-    if d is None or missing(traditional) or missing(twin):
+    if missing(traditional) or missing(twin):
         return {"direction": None, "statement": "Twin and traditional cost per asset cannot be compared: the data "
                                                 "need campaigns of both modes with assets delivered."}
+    if d is None:
+        why = difference.get("not_estimable") or "the interval could not be computed"
+        return {"direction": None, "statement": f"In these campaigns a twin-made asset cost {money(twin, currency, 2)} "
+                f"and a traditional one {money(traditional, currency, 2)}, but whether twins cost less is not "
+                f"estimable: {why}."}
     diff = twin - traditional
     if d == NO_DIFFERENCE:
         text = (f"In these campaigns a twin-made asset cost {money(twin, currency, 2)} and a traditional one "
@@ -192,7 +198,7 @@ def cost_conclusion(traditional: float | None, twin: float | None, difference: d
                                                                   "in size and market)."}
 
 
-def valued_words(value: dict[str, Any], currency: str) -> str:
+def valued_words(value: dict[str, Any], currency: str, unknown_change: bool = False) -> str:
     """How the NPV valued engagement, in a clause: from the posts' revenue, from the
     parameters, or not at all.
 
@@ -202,12 +208,18 @@ def valued_words(value: dict[str, Any], currency: str) -> str:
         results.json's ``scenarios.value_per_engagement``.
     currency
         The reporting currency's code.
+    unknown_change
+        Whether the engagement a moved asset gains or loses is not estimable (then nothing
+        is valued, whatever an engagement is worth).
 
     Returns
     -------
     str
     """
     source, est = value.get("source"), value.get("estimate")
+    if unknown_change:
+        return ("costs only: the change in engagement a moved asset brings is not estimable from these data, so "
+                "engagement is not valued")
     if source == "post_outcomes" and not missing(est):
         return (f"engagement valued at {money(est, currency, 3)} each ({pct(value.get('gross_margin'))} gross margin "
                 "on the posts' revenue per engagement)")
@@ -218,7 +230,7 @@ def valued_words(value: dict[str, Any], currency: str) -> str:
 
 def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, target: float, horizon: int,
                    currency: str, value: dict[str, Any], observed: float | None = None,
-                   worst_margin: float | None = None) -> dict[str, Any]:
+                   worst_margin: float | None = None, unknown_change: bool = False) -> dict[str, Any]:
     """The value of the adoption path against keeping today's mix: at the observed drivers,
     the P10 to P90 under the assumed ranges, how engagement was valued, and the share of
     losing draws with why it is what it is.
@@ -244,6 +256,8 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
         The NPV with every driver at its observed value (reporting currency).
     worst_margin
         What a moved asset saves with every driver at its worst end (reporting currency).
+    unknown_change
+        Whether the engagement change of a moved asset is not estimable (:func:`valued_words`).
 
     Returns
     -------
@@ -254,6 +268,11 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     if missing(p50):
         return {"direction": None, "statement": "The adoption path cannot be valued: the data need traditional "
                                                 "and twin campaigns."}
+    if missing(p10) or missing(p90):
+        centre = observed if not missing(observed) else p50
+        return {"direction": None, "statement": f"The adoption path comes to {money_or_loss(centre, currency)} at the "
+                f"observed costs, but how sure that is is not estimable: "
+                f"{npv.get('not_estimable') or 'the draws give no range'}."}
     d = "positive" if p10 > 0 else "negative" if p90 < 0 else "uncertain"
     move = (f"Moving from {start:.0%} to {target:.0%} twin-made assets over {horizon} year{'s' if horizon != 1 else ''}"
             if target > start else f"Keeping today's {start:.0%} twin-made assets (the target {target:.0%} is "
@@ -263,7 +282,7 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     at = "at the observed costs" if not missing(observed) else "at the P50"
     text = (f"{move} {worth} {at} against keeping today's mix{' but may gain or lose' if d == 'uncertain' else ''} "
             f"(P10 {money_or_loss(p10, currency)} to P90 "
-            f"{money_or_loss(p90, currency)} under the assumed ranges), {valued_words(value, currency)}.")
+            f"{money_or_loss(p90, currency)} under the assumed ranges), {valued_words(value, currency, unknown_change)}.")
     if missing(p_negative):
         return {"direction": d, "statement": text}
     if p_negative == 0 and not missing(worst_margin) and worst_margin > 0:
@@ -304,15 +323,20 @@ def engagement_value_conclusion(value: dict[str, Any], break_even: float | None,
         text = {"loses_anyway": "The move loses money even if an engagement is worth nothing",
                 "gains_engagement": "Moved assets do not lose engagement at the estimates, so the value of an "
                                     "engagement cannot make the move lose money",
-                "not_measured": "What engagement is worth to the move is not measured: the data cannot estimate the "
-                                "twin and label rate ratios",
+                "not_measured": "What engagement is worth to the move is not estimable: the data cannot estimate "
+                                "the twin and label rate ratios",
                 "beyond_search": "The move pays whatever an engagement is worth up to 10,000"}.get(
                     reason, "The break-even value of an engagement is not known")
         d = {"loses_anyway": "does not pay", "gains_engagement": "pays", "beyond_search": "pays"}.get(reason)
     else:
         text = f"The move pays unless an engagement is worth more than {money(break_even, currency, 3)}"
         d = None
-    if value.get("source") == "post_outcomes" and not missing(est):
+    if value.get("source") == "post_outcomes" and not missing(est) and (missing(lo) or missing(hi)):
+        text += (f"; the posts' revenue puts an engagement at {money(est, currency, 3)}, but with no interval "
+                 f"({value.get('not_estimable') or 'it could not be computed'}), so whether the move pays is not "
+                 "estimable.")
+        d = None
+    elif value.get("source") == "post_outcomes" and not missing(est):
         text += (f"; the posts' revenue says an engagement is worth {money(est, currency, 3)} (95% interval "
                  f"{money(lo, currency, 3)} to {money(hi, currency, 3)}, bootstrap over campaigns).")
         if not missing(break_even):
@@ -401,7 +425,8 @@ def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> 
 def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     """The before/after-adoption comparison as a conclusion: ``cannot tell`` when the
     brand-level test cannot tell an effect from chance (p >= 0.05, or no test), else
-    ``lower`` or ``higher``; the statement is :func:`adoption_effect_sentence`.
+    ``lower`` or ``higher``, None when the data fall short of what it needs; the statement
+    is :func:`adoption_effect_sentence`.
 
     Parameters
     ----------
@@ -416,8 +441,8 @@ def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     inference = (did or {}).get("inference") or {}
     est, p = (did or {}).get("estimate"), inference.get("p_value")
     if (did or {}).get("estimable") is False:
-        return {"direction": "cannot tell", "statement": f"The before/after comparison of adopting brands is not "
-                                                         f"estimable: {did['reason']}."}
+        return {"direction": None, "statement": f"The before/after comparison of adopting brands is not "
+                                                f"estimable: {did['reason']}."}
     st = (did or {}).get("staggered") or {}
     if st.get("estimable") and not missing(st.get("p_value")):
         rr, sp = st["rate_ratio"], st["p_value"]
@@ -507,6 +532,14 @@ def _roles(roles: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def fte_words(value: float) -> str:
+    """Full-time equivalents to one decimal, or to two significant digits below 0.05 so that
+    a small change never prints as ``-0.0``."""
+    if value != 0 and abs(value) < 0.05:
+        return f"{value:.2g}"
+    return num(value, 1)
+
+
 def jobs_conclusion(block: dict[str, Any]) -> dict[str, Any]:
     """Creative work at the adoption share, in full-time equivalents a year, with the
     interval over hours per asset and the bound without redeployment.
@@ -528,20 +561,23 @@ def jobs_conclusion(block: dict[str, Any]) -> dict[str, Any]:
     if missing(fte) or missing(share):
         return {"direction": None, "statement": "Creative jobs could not be estimated: the data need staffing of "
                                                 "traditional and twin campaigns."}
+    if block.get("not_estimable"):
+        return {"direction": None, "statement": f"How creative work changes at {pct(share)} twin-made assets is not "
+                                                f"estimable from these data: {block['not_estimable']}."}
     iv = (block.get("intervals") or {}).get("net_fte") or {}
     lo, hi = iv.get("p10"), iv.get("p90")
     if not missing(lo) and not missing(hi) and hi - lo > 1e-9:
         d = "fewer" if hi < 0 else "more" if lo > 0 else "uncertain"
-        rng = f" (P10 {num(lo, 1)} to P90 {num(hi, 1)} over hours per asset and redeployed shares)"
+        rng = f" (P10 {fte_words(lo)} to P90 {fte_words(hi)} over hours per asset and redeployed shares)"
     else:
         d = "fewer" if fte < 0 else "more" if fte > 0 else "uncertain"
         rng = ""
     year = block.get("year")
     text = (f"At {pct(share)} twin-made assets{f' in {year}' if not missing(year) else ''}, paid creative work "
-            f"changes by {num(fte, 1)} full-time equivalents a year{rng}")
+            f"changes by {fte_words(fte)} full-time equivalents a year{rng}")
     bound = block.get("fte_change_without_redeployment")
     if not missing(bound) and abs(bound - fte) > 0.05:
-        text += f"; {num(bound, 1)} if no displaced hour were redeployed"
+        text += f"; {fte_words(bound)} if no displaced hour were redeployed"
     by_role = {k: v for k, v in (block.get("hours_change_by_role") or {}).items() if not missing(v)}
     losers = [r for r, v in sorted(by_role.items(), key=lambda kv: kv[1]) if v < 0][:2]
     hours = block.get("displaced_hours")
@@ -757,6 +793,8 @@ def livelihoods_sentence(block: dict[str, Any], currency: str, share: float) -> 
     tw, other = counts.get("twin_models") or {}, counts.get("models_without_twin") or {}
 
     def n(c: dict[str, float]) -> str:
+        if missing(c.get("p10")) or missing(c.get("p90")):
+            return num(c.get("p50"))
         return f"{num(c.get('p50'))} (P10 {num(c.get('p10'))} to P90 {num(c.get('p90'))})"
 
     if not tw or not other:

@@ -26,7 +26,13 @@ class Headline(NamedTuple):
 NEVER_BREAKS_EVEN = "a twin asset's running cost exceeds a traditional one"
 
 
+#: The range column of a figure whose interval is not estimable (twinimpact.minimum).
+NO_RANGE = "not estimable from these data (see its section)"
+
+
 def _interval(block: dict[str, Any], digits: int = 3) -> str:
+    if block.get("not_estimable"):
+        return NO_RANGE
     if narrate.missing(block.get("ci_low")) or narrate.missing(block.get("ci_high")):
         return "not measured" if narrate.missing(block.get("estimate")) else ""
     return (f"95% interval {narrate.num(block['ci_low'], digits)} to {narrate.num(block['ci_high'], digits)}, "
@@ -34,6 +40,8 @@ def _interval(block: dict[str, Any], digits: int = 3) -> str:
 
 
 def _p10_p90(block: dict[str, Any], fmt: Any) -> str:
+    if block.get("not_estimable"):
+        return NO_RANGE
     if narrate.missing(block.get("p10")) or narrate.missing(block.get("p90")):
         return "not measured" if narrate.missing(block.get("p50")) else ""
     return f"P10 {fmt(block['p10'])} to P90 {fmt(block['p90'])}"
