@@ -179,3 +179,17 @@ def test_a_run_on_one_row_per_table_with_seasons_of_another_shape_publishes(tmp_
     assert proc.returncode == 0, proc.stderr
     res = json.loads((Path(proc.stdout.strip()).parent / "results.json").read_text())
     assert all(c["statement"] for c in res["conclusions"].values()), res["conclusions"]
+
+
+def test_a_negative_binomial_with_an_absurd_interval_does_not_lead_over_a_sane_poisson():
+    def fit(method: str, se: float) -> count_model.Fit:
+        names = ["intercept", "imagery[twin]", "ai_label"]
+        return count_model.Fit(method, names, np.array([0.0, math.log(2.0), 0.0]), np.diag([0.01, se**2, 0.01]),
+                               12, 12, 20, support={"imagery[twin]": (5, 15), "ai_label": (5, 15)})
+
+    wild, sane = fit("negative binomial", 11.0), fit("poisson", 0.2)  # NB: 2.00, 95% 0.00 to 4.6e9
+    fits = engagement.Fits(sane, wild, 12, 12, [])
+    assert fits.lead is sane and fits.check is wild
+    assert fits.lead.irr("imagery[twin]")["ci_high"] < 100
+    assert "reaches beyond" in wild.irr("imagery[twin]")["not_estimable"]
+    assert engagement.Fits(sane, fit("negative binomial", 0.3), 12, 12, []).lead.method == "negative binomial"

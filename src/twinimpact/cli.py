@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from twinimpact import __version__, config
-from twinimpact.errors import ParamsError, TwinImpactError
+from twinimpact.errors import ParamsError, PublishError, TwinImpactError
 from twinimpact.sample.spec import WORLDS
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
@@ -113,7 +113,7 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     if not dataset.has("bookings"):
         print("no bookings table: the statements list twin uses only (add bookings for photographed days)",
               file=sys.stderr)
-    written = model_statements.write(dataset, params, Path(args.out), html_pages=not args.no_html,
+    written = model_statements.write(dataset, params, Path(args.out).absolute(), html_pages=not args.no_html,
                                      progress=lambda m: print(m, file=sys.stderr))
     print(f"wrote {len(written)} files for {len({p.stem for p in written})} models into {args.out}")
     return 0
@@ -217,7 +217,11 @@ def _cmd_prune(args: argparse.Namespace) -> int:
     reports = Path(args.out) if args.out else config.REPORTS_DIR
     if not reports.is_dir():
         raise ParamsError(f"Reports folder {reports} does not exist.")
-    done = prune(reports, args.keep, args.older_than)
+    try:
+        done = prune(reports, args.keep, args.older_than)
+    except OSError as err:  # the lock, the index or a stale folder could not be written or removed
+        raise PublishError(f"Cannot prune {reports}: {err.strerror or err} ({err.filename or reports}). Check the "
+                           "folder's permissions and free space, then run prune again.") from None
     print(f"removed {len(done['removed'])} run(s){': ' + ', '.join(done['removed']) if done['removed'] else ''}; "
           f"{len(done['stale_work'])} stale working folder(s)")
     return 0

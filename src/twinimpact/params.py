@@ -357,6 +357,12 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
 def load_params(path: str | Path, **overrides: Any) -> Params:
     """Read and validate a YAML parameters file; ``overrides`` (e.g. from the CLI) win."""
     values = read_params_file(path)
+    given = values.get("source_env")
+    if given and not _ENV_NAME.match(str(given)):  # refused even when --data or --source replaces it
+        raise ParamsError(f"Parameters file {path}: source_env must be the NAME of an environment variable (letters, "
+                          "digits, _), not a connection URL: a URL in a file is a password at rest. Put the URL in "
+                          "an environment variable (percent-encode special characters of the password, e.g. @ as "
+                          "%40) and give its name. The value is not shown here.")
     values.update({k: v for k, v in overrides.items() if v is not None})
     return parse_params(values, where=str(path))
 

@@ -199,11 +199,13 @@ def savings_distribution(draws: pd.Series, pct: dict[str, float], currency: str)
     Figure
     """
     fig = base_figure(f"An asset made with twins instead of traditionally: "
-                      f"{statements.signed_money_words(pct['p50'], currency)} (P50, twin building included); 80% of "
-                      f"draws between {currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}",
+                      f"{statements.signed_money_words(pct['p50'], currency)} (P50, twin building included); "
+                      f"{statements.range_words(pct, currency)}",
                f"Monte Carlo over the cost drivers, {len(draws):,} draws")
     add_histogram(fig, draws, MODE_COLORS["twin"])
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
+        if pct.get(k) is None:
+            continue
         fig.add_vline(x=pct[k], line_dash=dash, line_color="#222",
                       annotation_text=f"{k.upper()} {pct[k]:,.0f}", annotation_position="top")
     fig.update_layout(xaxis_title=f"savings per asset ({currency})", yaxis_title="draws", showlegend=False)

@@ -30,12 +30,15 @@ def npv_distribution(draws, pct: dict[str, float], currency: str, horizon: int, 
     """
     import numpy as np
 
-    negative = float((np.asarray(draws) < 0).mean())
+    spread = pct.get("p10") is not None and pct.get("p90") is not None
+    negative = float((np.asarray(draws) < 0).mean()) if spread else None
     fig = base_figure(statements.npv_title(pct["p50"], negative, start, target, horizon, currency),
-                      f"net present value against keeping today's mix; P10 {currency} {pct['p10']:,.0f}, "
-                      f"P90 {currency} {pct['p90']:,.0f}")
+                      "net present value against keeping today's mix; "
+                      + statements.range_words(pct, currency, "P10 to P90 between"))
     add_histogram(fig, draws, MODE_COLORS["twin"])
     for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
+        if pct.get(k) is None:
+            continue
         fig.add_vline(x=pct[k], line_dash=dash, line_color="#222", annotation_text=k.upper(),
                       annotation_position="top")
     fig.update_layout(xaxis_title=f"net present value ({currency})", yaxis_title="draws", showlegend=False)

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
+import pandas as pd
+
 from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
                                       Context, Rule, Table, lookups, rule_text)
-from twinimpact.contract.hints import header_hint, value_hint
+from twinimpact.contract.hints import SHOWN, header_hint, shown, value_hint
 from twinimpact.contract.schemas import Issue, Origin
 from twinimpact.contract.schemas import ContractViolation, coerce_table
 
@@ -54,6 +56,19 @@ class ExprRows:
 
     def matches(self, name: str, pattern: str) -> Any:
         return self.table[name].re_search(pattern)
+
+    def printable(self, name: str) -> Any:
+        # a character class of escapes every engine's regular expressions read (RE2, Java,
+        # PostgreSQL); PostgreSQL text cannot hold NUL, and its regex refuses the escape \x00
+        x = self.table[name]
+        try:
+            low = "\\x01" if x.get_backend().name == "postgres" else "\\x00"
+        except Exception:  # noqa: BLE001 - an unbound expression: the default engine
+            low = "\\x00"
+        return ~x.re_search(f"[{low}-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")
+
+    def length(self, name: str) -> Any:
+        return self.table[name].length()
 
     def as_of_limit(self, ctx: Context) -> Any:
         import ibis
@@ -325,7 +340,8 @@ def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
     lines, _ = _labels(table, origin)
     out = []
     for _, r in frame.iterrows():
-        key = f"{table.key} {r[table.key]}" if table.key else ""
+        k = str(r[table.key]) if table.key else ""
+        key = f"{table.key} {k if len(k) <= SHOWN and k.isprintable() else shown(k)}" if table.key else ""
         if lines:
             out.append(f"line {origin.line(int(r['_row']))}" + (f" ({key})" if key else ""))  # type: ignore[union-attr]
         else:
@@ -333,9 +349,12 @@ def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
     return out
 
 
-def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Checked:
+def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
+          absent: frozenset[str] = frozenset()) -> Checked:
     """Every rule of table ``name`` on the raw engine table ``raw``, in one query. Text is
-    trimmed when it comes from a CSV file (or from frames in memory, ``origin`` None)."""
+    trimmed when it comes from a CSV file (or from frames in memory, ``origin`` None).
+    Columns in ``absent`` were missing from the file and stand in as empty: the rules on
+    them are left out (their ``present`` rule is reported), every other rule runs."""
     import ibis
 
     table = CONTRACT[name]
@@ -360,7 +379,7 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Ch
     if numbered:
         cols["_row"] = src["_row"]
     w = src.select(**cols)
-    rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row")]
+    rules = [r for r in RULES[name] if r.kind in ("type", "not_empty", "unique", "row") and r.column not in absent]
     # uniqueness: the rows of keys that repeat, from a group-by over the key (a subquery of
     # the same query; the engine may spill it to disk, unlike a distinct count or a window)
     aggs = {f"_r{i}": _repeated(w, r.column) if r.kind == "unique" else _breaks(r, w, ctx).ifelse(1, 0).sum()
@@ -381,15 +400,26 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None) -> Ch
         keep = [c for c in {*order, *([table.key] if table.key else [])}]
         if rule.kind == "type":
             keep.append(f"_raw_{rule.column}")
+        quote = rule.kind == "row" and rule.column and rule.column in table.column_names
+        if quote:  # the value found, cut short in the engine (a megabyte value stays there)
+            found_w = w.mutate(_val=w[rule.column].cast("string").substr(0, SHOWN + 1),
+                               _len=w[rule.column].cast("string").length())
         if rule.kind == "unique":
             repeats = w.group_by(rule.column).aggregate(_n=lambda t: t.count()).filter(lambda t: t._n > 1)
             found = w.semi_join(repeats, rule.column)
         else:
             found = w.filter(_breaks(rule, w, ctx))
+        if quote:
+            found = found_w.filter(_breaks(rule, found_w, ctx))
+            keep += ["_val", "_len"]
         first = found.order_by(order).select(*keep).limit(FIRST_ROWS).execute()
         issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
         if rule.kind == "type" and len(first):
             issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))
+        elif quote and len(first) and not pd.isna(first["_val"].iloc[0]):
+            value, size = str(first["_val"].iloc[0]), int(first["_len"].iloc[0])
+            issue.note = "value found " + (shown(value) if size <= SHOWN else
+                                           repr(value[:SHOWN - 3] + "...") + f" ({size:,} characters)")
         out.issues.append(issue)
     return out
 
@@ -451,20 +481,27 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     dict
         Table name -> :class:`Checked` (its typed expression and fingerprint).
     """
+    import ibis
+
     origins = origins or {}
     issues: list[Issue] = []
     tables = {n: t for n, t in tables.items() if n in CONTRACT}
+    absent: dict[str, frozenset[str]] = {}
     for name, table in CONTRACT.items():
         if name not in tables:
             if not table.optional:
                 issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
             continue
-        for col in (c for c in table.column_names if c not in tables[name].columns):
+        gone = [c for c in table.column_names if c not in tables[name].columns]
+        for col in gone:
             issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origins.get(name), None)
             issue.note = header_hint(col, list(tables[name].columns))
             issues.append(issue)
-    if issues:
-        raise ContractViolation(issues)  # the rules below need every table and column
+        if gone:  # a misnamed header hides nothing else: the column stands in as empty, every other rule runs
+            absent[name] = frozenset(gone)
+            tables[name] = tables[name].mutate(**{c: ibis.null().cast("string") for c in gone})
+    if any(n not in tables for n, t in CONTRACT.items() if not t.optional):
+        raise ContractViolation(issues)  # the rules below compare tables with each other
     targets = {ref for n, t in CONTRACT.items() if n in tables for ref in t.foreign_keys.values()}
     found: dict[str, Any] = {}
     for name in sorted(targets):
@@ -490,7 +527,7 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     present = [n for n in CONTRACT if n in tables]
     for name in [n for n in present if n not in large] + [n for n in present if n in large]:
         try:
-            out[name] = check(tables[name], name, ctx, origins.get(name))
+            out[name] = check(tables[name], name, ctx, origins.get(name), absent.get(name, frozenset()))
         except Exception as exc:  # noqa: BLE001 - the engine could not read or evaluate the table
             raise EngineFailure(name, exc) from exc
         issues += out[name].issues

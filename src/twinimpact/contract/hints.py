@@ -24,6 +24,7 @@ def record_lines(path: str) -> list[int]:
     if key not in _LINES:
         starts: list[int] = []
         try:
+            csv.field_size_limit(2**31 - 1)  # a megabyte field is a broken rule to report, not a reader error
             with open(path, newline="", encoding="utf-8", errors="replace") as handle:
                 reader = csv.reader(handle)
                 next(reader, None)
@@ -31,7 +32,7 @@ def record_lines(path: str) -> list[int]:
                 for _ in reader:
                     starts.append(end + 1)
                     end = reader.line_num
-        except OSError:
+        except (OSError, csv.Error):
             pass
         _LINES[key] = starts
     return _LINES[key]
@@ -41,12 +42,24 @@ _EXPECTED = {"int": "a whole number like 12", "float": "a number like 12.5", "bo
              "date": "a date like 2025-03-01", "timestamp": "a timestamp like 2025-03-01T12:00:00Z"}
 
 
+#: The most characters of a value a message quotes.
+SHOWN = 40
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: cut to :data:`SHOWN` characters (with how long it
+    was), control characters escaped."""
+    text = str(value)
+    if len(text) > SHOWN:
+        return repr(text[:SHOWN - 3] + "...") + f" ({len(text):,} characters)"
+    return repr(text)
+
+
 def value_hint(value: object, column: Column) -> str:
     """The first value that does not parse, what was expected, and the usual fix for what
     spreadsheet exports write: decimal commas, day-first dates."""
     text = str(value).strip()
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    hint = f"value found {shown!r}, expected {_EXPECTED.get(column.kind, 'text')}"
+    hint = f"value found {shown(text)}, expected {_EXPECTED.get(column.kind, 'text')}"
     if column.kind in ("int", "float") and re.fullmatch(r"-?[\d.\s]*\d,\d+", text):
         hint += " (a decimal comma: write numbers with a decimal point, e.g. save the CSV with a point separator)"
     elif column.kind in ("date", "timestamp") and re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.*", text):
@@ -91,4 +104,5 @@ def read_error(path: str, exc: BaseException) -> str:
         return (f"the file is not UTF-8 text{at} (typical of a spreadsheet's plain 'CSV' or Windows-1252 export). "
                 "Save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8 and run again")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    lines = [ln if len(ln) <= 200 else ln[:197] + "..." for ln in lines]  # a reader may echo a whole line
     return "; ".join(lines[:3]) or type(exc).__name__

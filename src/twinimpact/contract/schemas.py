@@ -24,10 +24,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
+from twinimpact.contract.spec import (CONTRACT, CONTROL_CHARACTERS, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
                                       Context, Rule, Table, lookups, rule_text)
 from twinimpact.errors import DataError
-from twinimpact.contract.hints import header_hint, value_hint
+from twinimpact.contract.hints import SHOWN, header_hint, shown, value_hint
 from twinimpact.contract.hints import record_lines
 
 
@@ -50,8 +50,8 @@ class Issue:
         src = f" ({self.origin})" if self.origin else ""
         rid = f" [rule {self.rule_id}]" if self.rule_id else ""
         n = f": {self.rows} row{'s' if self.rows != 1 else ''} break{'s' if self.rows == 1 else ''} it"
-        if self.column is None and self.rows == 0:  # the table as a whole: missing, or without rows
-            n = ""
+        if self.rows == 0 and (self.column is None or self.rule_id.endswith(".present")):
+            n = ""  # the table or column as a whole: missing, or without rows
         first = f"; first: {', '.join(self.where)}" if self.where else ""
         note = f"; {self.note}" if self.note else ""
         return f"Table {self.table}{src}{col}: {self.rule}{rid}{n}{first}{note}."
@@ -94,7 +94,8 @@ def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | 
     lines = origin is not None and origin.line_numbers
     out = []
     for i in index:
-        key = f"{table.key} {frame.loc[i, table.key]}" if table.key and table.key in frame.columns else ""
+        k = str(frame.loc[i, table.key]) if table.key and table.key in frame.columns else ""
+        key = f"{table.key} {k if len(k) <= SHOWN and k.isprintable() else shown(k)}" if k else ""
         if lines:
             out.append(f"line {origin.line(int(i))}" + (f" ({key})" if key else ""))
         else:
@@ -212,6 +213,13 @@ class FrameRows:
     def matches(self, name: str, pattern: str) -> pd.Series:
         return self.frame[name].astype("string").str.match(pattern)
 
+    def printable(self, name: str) -> pd.Series:
+        bad = "[" + "".join(f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS) + "]"
+        return ~self.frame[name].astype("string").str.contains(bad, regex=True)
+
+    def length(self, name: str) -> pd.Series:
+        return self.frame[name].astype("string").str.len()
+
     def as_of_limit(self, ctx: Context) -> pd.Timestamp:
         return pd.Timestamp(ctx.as_of, tz="UTC") + pd.Timedelta(days=1)
 
@@ -304,7 +312,11 @@ def validate_table(frame: pd.DataFrame, table: Table, ctx: Context, origin: Orig
         broken = frame.index[~passes(rule, frame, ctx).to_numpy()]
         broken = broken.difference(pd.Index(sorted(unparsed.get(rule.column or "", ())), dtype=broken.dtype))
         if len(broken):
-            issues.append(_issue(rule, len(broken), _where(frame, broken.sort_values(), table, origin), origin, ctx))
+            issue = _issue(rule, len(broken), _where(frame, broken.sort_values(), table, origin), origin, ctx)
+            first = frame.loc[broken.sort_values()[0], rule.column] if rule.kind == "row" and rule.column in frame else None
+            if first is not None and not pd.isna(first):
+                issue.note = f"value found {shown(first)}"  # as the engine evaluator says it
+            issues.append(issue)
     return issues
 
 

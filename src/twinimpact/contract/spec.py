@@ -160,6 +160,14 @@ class Rows(Protocol):
 
     def member(self, name: str, keys: set[str]) -> Any: ...
 
+    def printable(self, name: str) -> Any:
+        """Whether each row's text holds no control character (:data:`CONTROL_CHARACTERS`)."""
+        ...
+
+    def length(self, name: str) -> Any:
+        """Each row's text length in characters."""
+        ...
+
     def lookup(self, name: str, mapping: dict[str, float]) -> Any:
         """The number ``mapping`` holds for each row's ``name`` (missing where none).
 
@@ -180,6 +188,20 @@ class Rows(Protocol):
 
 Check = Callable[[Rows, Context], Any]
 RuleKind = Literal["table", "rows", "column", "type", "not_empty", "unique", "row"]
+
+#: The longest text a column may hold, in characters: identifiers (``*_id``) and other text
+#: (names, seasons, markets). Longer values are export accidents (a pasted document, a
+#: runaway quote) that would break file names, tables and charts further on.
+ID_LENGTH = 64
+TEXT_LENGTH = 100
+#: Characters no text may hold: NUL and the other C0 controls except tab, line feed and
+#: carriage return, and DEL (spreadsheets and the Excel export refuse them; terminals act on them).
+CONTROL_CHARACTERS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
+def text_limit(column: "Column") -> int:
+    """The most characters ``column`` may hold (:data:`ID_LENGTH`, :data:`TEXT_LENGTH`)."""
+    return ID_LENGTH if column.name.endswith("_id") else TEXT_LENGTH
 
 
 @dataclass(frozen=True)
@@ -228,6 +250,13 @@ def column_rules(table: Table) -> list[Rule]:
     if table.key:
         rules.append(Rule(f"{t}.{table.key}.unique", t, table.key, "must be unique", "unique"))
     for c in table.columns:
+        if c.kind in ("str", "enum"):
+            rules.append(_value(t, c.name, "printable", "must not hold control characters (NUL, escape and the "
+                                "like; tab and line breaks are allowed)", lambda r, ctx, n=c.name: r.printable(n)))
+        if c.kind == "str":
+            limit = text_limit(c)
+            rules.append(_value(t, c.name, "length", f"must be at most {limit} characters long",
+                                lambda r, ctx, n=c.name, m=limit: r.length(n) <= m))
         if c.values:
             rules.append(_value(t, c.name, "one_of", f"must be one of {', '.join(c.values)}",
                               lambda r, ctx, n=c.name, v=c.values: r[n].isin(list(v))))

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
 from twinimpact.analyses import rights
+from twinimpact.errors import PublishError
 from twinimpact.run.export import neutralise
 from twinimpact.words.labels import label
 from twinimpact.analyses.money import to_reporting
@@ -77,9 +81,18 @@ def statements(dataset: "Dataset", params: "Params") -> dict[str, pd.DataFrame]:
     return {str(m): g.reset_index(drop=True) for m, g in rows.groupby("model_id", sort=True)}
 
 
+#: The longest file name stem a statement gets; longer ids are cut and hashed.
+NAME_LENGTH = 48
+
+
 def _safe_name(model_id: str) -> str:
-    """A file name for a model id: letters, digits, dot, dash and underscore only."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", model_id).lstrip(".") or "model"
+    """A file name for a model id: letters, digits, dot, dash and underscore only, at most
+    :data:`NAME_LENGTH` characters (a longer id keeps its start and gains a hash of the
+    whole; the id itself is inside the file)."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", model_id).lstrip(".") or "model"
+    if len(name) > NAME_LENGTH:
+        name = name[:NAME_LENGTH - 9] + "-" + hashlib.sha1(model_id.encode()).hexdigest()[:8]
+    return name
 
 
 def page(model_id: str, rows: pd.DataFrame, models: pd.DataFrame, currency: str) -> str:
@@ -155,22 +168,51 @@ def write(dataset: "Dataset", params: "Params", out: Path, html_pages: bool = Tr
     -------
     list of Path
     """
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     per_model = statements(dataset, params)
-    taken: set[str] = set()
-    for i, (model_id, rows) in enumerate(per_model.items(), 1):
-        name = _safe_name(model_id)
-        if name.lower() in taken:  # two ids that read the same as file names: keep both apart
-            name += "-" + hashlib.sha1(model_id.encode()).hexdigest()[:8]
-        taken.add(name.lower())
-        path = out / f"{name}.csv"
-        neutralise(rows).to_csv(path, index=False, lineterminator="\n")
-        written.append(path)
-        if html_pages:
-            (out / f"{name}.html").write_text(page(model_id, rows, dataset["models"], params.reporting_currency),
-                                              encoding="utf-8")
-            written.append(out / f"{name}.html")
-        if progress and (i % 20 == 0 or i == len(per_model)):
-            progress(f"statements: {i} of {len(per_model)} models")
-    return written
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"Cannot write the statements into {out}: it is a file, not a folder; name a folder "
+                           "with --out. Nothing was written.")
+    existed = out.is_dir()
+    tmp: Path | None = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
+        names = []
+        taken: set[str] = set()
+        for i, (model_id, rows) in enumerate(per_model.items(), 1):
+            name = _safe_name(model_id)
+            if name.lower() in taken:  # two ids that read the same as file names: keep both apart
+                name = name[:NAME_LENGTH] + "-" + hashlib.sha1(model_id.encode()).hexdigest()[:8]
+            taken.add(name.lower())
+            neutralise(rows).to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+            names.append(f"{name}.csv")
+            if html_pages:
+                (tmp / f"{name}.html").write_text(page(model_id, rows, dataset["models"], params.reporting_currency),
+                                                  encoding="utf-8")
+                names.append(f"{name}.html")
+            if progress and (i % 20 == 0 or i == len(per_model)):
+                progress(f"statements: {i} of {len(per_model)} models")
+        _swap_in(tmp, out)
+    except OSError as err:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        where = err.filename or out
+        raise PublishError(f"Cannot write the statements into {out}: {err.strerror or err} ({where}). Nothing was "
+                           "published" + ("; the previous statements are intact." if existed else ".")) from None
+    return [out / n for n in names]
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Put the finished folder ``tmp`` where ``out`` is, in renames: a reader sees the old
+    statements or the new ones, never a mix; the old ones are removed after."""
+    if not out.exists():
+        tmp.rename(out)
+        return
+    old = out.parent / f".old-{out.name}-{os.getpid()}"
+    out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        old.rename(out)  # put the previous statements back
+        raise
+    shutil.rmtree(old, ignore_errors=True)

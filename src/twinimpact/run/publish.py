@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from twinimpact.errors import PublishError
 from twinimpact.words.summary import headline_rows
 
 if TYPE_CHECKING:
@@ -237,7 +238,12 @@ def prune(reports: Path, keep: int | None = None, older_than_days: float | None 
                     age = 0.0
                 too_old = older_than_days is not None and age > older_than_days
                 if (too_many or too_old) and run.name not in pinned:
-                    shutil.rmtree(run)
+                    try:
+                        shutil.rmtree(run)
+                    except OSError as err:
+                        raise PublishError(f"Cannot remove run {run}: {err.strerror or err} ({err.filename or run}); "
+                                           f"removed before it: {', '.join(removed) or 'none'}. Check the folder's "
+                                           "permissions and run prune again.") from None
                     removed.append(run.name)
         stale = remove_stale_work(reports)
         write_runs_index(reports)

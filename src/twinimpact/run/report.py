@@ -27,7 +27,7 @@ from twinimpact.run import changes
 from twinimpact import config, results
 from twinimpact.sources import data, snapshot
 from twinimpact.run import pdf as pdf_
-from twinimpact.errors import NotebookError, ParamsError, PublishError, TwinImpactError
+from twinimpact.errors import DataError, NotebookError, ParamsError, PublishError, TwinImpactError
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
 from twinimpact.run.export import write_tables
 from twinimpact.run.manifest import new_manifest, now
@@ -59,7 +59,11 @@ def prepare(params_file: Path, data_dir: str | None = None, source_env: str | No
     """Read the parameters file with the CLI's data choice laid over it (exit 2 on error)."""
     overrides: dict[str, Any] = {}
     if data_dir is not None:
-        overrides.update(data_dir=str(Path(data_dir).expanduser().resolve()), source_env="")
+        try:
+            resolved = Path(data_dir).expanduser().resolve()
+        except (RuntimeError, OSError) as err:  # a symlink loop, an unreadable parent
+            raise DataError(f"Data path {data_dir} cannot be opened: {err}.") from None
+        overrides.update(data_dir=str(resolved), source_env="")
     if source_env is not None:
         overrides.update(source_env=source_env, data_dir="")
     params = load_params(params_file, **overrides)

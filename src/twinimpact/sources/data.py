@@ -32,7 +32,7 @@ from twinimpact.contract.spec import CONTRACT
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
 from twinimpact.contract.hints import read_error
-from twinimpact.sources.redaction import redact
+from twinimpact.sources.redaction import ENCODE_HINT, redact
 from twinimpact.contract.schemas import Origin
 from twinimpact.sources import spark
 
@@ -96,6 +96,10 @@ def duckdb_connect(path: str | None = None, read_only: bool = False):
     return con
 
 
+#: The longest CSV line read (bytes); beyond it the reader's error names the file.
+MAX_LINE_BYTES = 8 * 2**20
+
+
 def _open_folder(folder: Path) -> Source:
     con = duckdb_connect()
     source = Source("folder", str(folder), con)
@@ -115,8 +119,10 @@ def _open_folder(folder: Path) -> Source:
                 source.origins[name] = Origin(str(path))
             else:
                 # Read every column as text: types are the contract's job, and "0123" stays "0123".
+                # lines up to 8 MB are read, so that a runaway field is reported by the rule it
+                # breaks (its length) at its line rather than as a reader error
                 source.tables[name] = con.read_csv(str(path), table_name=f"raw_{name}", all_varchar=True,
-                                                   header=True)
+                                                   header=True, max_line_size=MAX_LINE_BYTES)
                 source.origins[name] = Origin(str(path), line_numbers=True)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
             raise DataError(f"Cannot read table {name} from {path}: {read_error(str(path), exc)}.") from None
@@ -146,6 +152,17 @@ def is_synthetic(params: Params) -> bool:
     return folder.is_dir() and (folder / SYNTHETIC_MARKER).is_file()
 
 
+def duckdb_file(url: str) -> str | None:
+    """The database file of a ``duckdb://`` URL (None for any other URL or an in-memory one)."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url.lower().startswith("duckdb://"):
+        return None
+    parts = urlsplit(url)
+    path = unquote((parts.netloc or "") + (parts.path or ""))
+    return None if path in ("", ":memory:", "/:memory:") else path
+
+
 def open_source(params: Params) -> Source:
     """Open the data source the parameters name (``source_env``, ``data_dir``, or the sample)."""
     import ibis
@@ -158,16 +175,22 @@ def open_source(params: Params) -> Source:
                 f"Environment variable {name} is not set or empty. Set it to an ibis connection URL "
                 f"(e.g. duckdb:///path/file.duckdb or postgres://user@host/db) and run again."
             )
+        file = duckdb_file(url)
+        if file is not None and not Path(file).is_file():  # connecting would create an empty database
+            raise DataError(f"The DuckDB file named by ${name} does not exist: {file}. Nothing was created.")
         try:
             if spark.is_spark(url):
                 con, tables = spark.connect(url, list(CONTRACT))
+            elif file is not None:
+                con = duckdb_connect(file, read_only=True)
             else:
                 con = ibis.connect(url)
         except DataError as exc:
             raise DataError(redact(str(exc), url)) from None
         except Exception as exc:  # noqa: BLE001
             msg = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, url)
-            raise DataError(f"Cannot connect to the database named by ${name}: {msg}") from None
+            raise DataError(f"Cannot connect to the database named by ${name}: {msg}. If its password holds special "
+                            f"characters, {ENCODE_HINT}.") from None
         if spark.is_spark(url):
             source = Source("url", f"Spark from ${name}", con, tables,
                             {n: Origin(f"Spark from ${name}, table {n}") for n in tables})
@@ -312,6 +335,25 @@ def check_brands(brands: list[str], present: set[str]) -> None:
                           f"hold; brands present: {', '.join(sorted(present))}.")
 
 
+def check_selection(params: Params, campaigns: pd.DataFrame) -> None:
+    """Parameters that select data must select some (else exit 2, naming what is there):
+    ``labor_year`` must be a year in which campaigns start.
+
+    Parameters
+    ----------
+    params
+        The run's parameters.
+    campaigns
+        The validated campaigns (after the ``brands`` filter).
+    """
+    if not params.labor_year or campaigns.empty:
+        return
+    years = sorted({int(y) for y in pd.to_datetime(campaigns["start_date"]).dt.year.dropna()})
+    if params.labor_year not in years:
+        raise ParamsError(f"parameter 'labor_year' is {params.labor_year}, but no campaign starts that year; years "
+                          f"with campaigns: {', '.join(map(str, years))} (0 means the latest, {years[-1]}).")
+
+
 def filter_brands(frames: dict[str, pd.DataFrame], brands: list[str]) -> dict[str, pd.DataFrame]:
     """Keep the named brands' campaigns, posts and everything hanging off those campaigns.
 
@@ -388,6 +430,7 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
                   for n, c in checked.items() if n not in streamed}
         prints = {n: c.fingerprint for n, c in checked.items()}
         frames = filter_brands(frames, params.brands)
+        check_selection(params, frames["campaigns"])
         if streamed and params.brands:
             present = set(frames["campaigns"]["brand"])
             posts_brands = set(source.tables["posts"].select("brand").distinct().to_pandas()["brand"])

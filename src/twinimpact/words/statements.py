@@ -739,11 +739,35 @@ def exposure_title(ranks: Any) -> str:
             f"{int(r.loc[role].max())} of {len(ranks)} roles")
 
 
-def npv_title(p50: float, p_negative: float, start: float, target: float, horizon: int, currency: str) -> str:
-    """The NPV chart's title: the median value of the path and how often it loses money."""
+def npv_title(p50: float, p_negative: float | None, start: float, target: float, horizon: int, currency: str) -> str:
+    """The NPV chart's title: the median value of the path and how often it loses money
+    (``p_negative`` None when the draws do not vary: then no share is a finding)."""
     value = f"is worth {money(p50, currency)}" if p50 >= 0 else f"loses {money(-p50, currency)}"
-    return (f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years {value} (P50); "
-            f"{p_negative:.0%} of draws under the assumed ranges lose money")
+    head = f"Going from {start:.0%} to {target:.0%} twin-made assets over {horizon} years {value} (P50)"
+    if p_negative is None:
+        return head + "; the draws do not vary, so how sure that is is not estimable"
+    return head + f"; {p_negative:.0%} of draws under the assumed ranges lose money"
+
+
+def range_words(pct: dict[str, Any], currency: str, share: str = "80% of draws between") -> str:
+    """``80% of draws between EUR 1 and EUR 2``, or that the draws give no range.
+
+    Parameters
+    ----------
+    pct
+        ``p10`` and ``p90`` (null when the draws do not vary).
+    currency
+        The reporting currency's code.
+    share
+        The words before the two values.
+
+    Returns
+    -------
+    str
+    """
+    if missing(pct.get("p10")) or missing(pct.get("p90")):
+        return "the draws do not vary: no range to show"
+    return f"{share} {currency} {pct['p10']:,.0f} and {currency} {pct['p90']:,.0f}"
 
 
 def npv_tornado_title(rows: list[dict[str, Any]], currency: str) -> str:

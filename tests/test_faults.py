@@ -1,0 +1,231 @@
+"""Bad input and faults of a brand's first real export, one test per class: each gives its
+documented exit code and a message naming the file, column, parameter or path, and leaves
+the previous report and ``latest`` as they were (docs/DESIGN.md, exit codes).
+
+Classes: legal but unexpected values, hostile text, validation in one pass, paths, the
+``statements`` and ``prune`` commands outside the happy path, concurrent writers of shared
+files, and secrets in messages. Too little data is tests/test_minimum_data.py's."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY, TINY_PARAMS
+from twinimpact import cli
+from twinimpact.run import model_statements, publish, render
+from twinimpact.sources.redaction import redact
+
+
+def twinimpact(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "twinimpact", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """A reports folder holding one published run of the tiny fixture (the 'previous report')."""
+    out = tmp_path_factory.mktemp("faults") / "reports"
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def state(reports: Path) -> tuple[str, str, list[str]]:
+    """What must survive a failed command: where latest points, the runs index, the runs."""
+    return (os.readlink(reports / "latest"), hashlib.sha256((reports / "index.html").read_bytes()).hexdigest(),
+            sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")))
+
+
+def data_with(tmp_path: Path, table: str, old: bytes, new: bytes) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(TINY, folder)
+    path = folder / f"{table}.csv"
+    raw = path.read_bytes()
+    assert old in raw
+    path.write_bytes(raw.replace(old, new, 1))
+    return folder
+
+
+def run_fails(reports: Path, code: int, *args: str, **kw) -> str:
+    """Run with ``--out reports``; assert the exit code and that nothing moved; the message."""
+    before = state(reports)
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--out", str(reports), "--only", "00", *args, **kw)
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert state(reports) == before
+    assert not (reports / "_failed").exists() or code == 4
+    return proc.stderr
+
+
+# --- legal but unexpected values -----------------------------------------------------------------
+def test_a_labor_year_without_campaigns_is_refused_naming_the_years_there_are(reports: Path, tmp_path: Path):
+    params = tmp_path / "p.yaml"
+    params.write_text(TINY_PARAMS.read_text().replace("data_dir: tiny", f"data_dir: {TINY}") + "labor_year: 2100\n")
+    before = state(reports)
+    proc = twinimpact("run", "-p", str(params), "--out", str(reports), "--only", "00")
+    assert proc.returncode == 2 and "'labor_year' is 2100" in proc.stderr and "years with campaigns: 2024" in proc.stderr
+    assert state(reports) == before
+
+
+# --- hostile text ---------------------------------------------------------------------------------
+def test_a_nul_byte_in_a_brand_is_a_broken_rule_at_its_line(reports: Path, tmp_path: Path):
+    err = run_fails(reports, 3, "--data", str(data_with(tmp_path, "campaigns", b"C1,Alpha", b"C1,Al\x00pha")))
+    assert "column brand" in err and "[rule campaigns.brand.printable]" in err and "line 2 (campaign_id C1)" in err
+    assert "\x00" not in err and "value found 'Al\\x00pha'" in err
+
+
+def test_a_megabyte_key_is_reported_as_its_length_rule_with_the_value_cut_short(reports: Path, tmp_path: Path):
+    folder = data_with(tmp_path, "campaigns", b"C2,Alpha", b"C" + b"9" * 1_000_000 + b",Alpha")
+    err = run_fails(reports, 3, "--data", str(folder))
+    assert "[rule campaigns.campaign_id.length]" in err and "at most 64 characters" in err
+    assert "(1,000,001 characters)" in err and "line 3" in err and len(err) < 5_000
+
+
+def test_a_megabyte_value_in_a_closed_list_quotes_it_cut_short(reports: Path, tmp_path: Path):
+    folder = data_with(tmp_path, "campaigns", b",traditional,", b",trad" + b"x" * 1_000_000 + b",")
+    err = run_fails(reports, 3, "--data", str(folder))
+    assert "[rule campaigns.production_mode.one_of]" in err and "(1,000,004 characters)" in err and len(err) < 3_000
+
+
+def test_a_two_megabyte_line_is_named_at_its_own_line_without_echoing_it(reports: Path, tmp_path: Path):
+    folder = data_with(tmp_path, "campaigns", b"C2,Alpha", b"C2,A" + b"l" * 2_200_000 + b"pha")
+    err = run_fails(reports, 3, "--data", str(folder))
+    assert "[rule campaigns.brand.length]" in err and "line 3 (campaign_id C2)" in err and len(err) < 3_000
+
+
+# --- validation in one pass ------------------------------------------------------------------------
+def test_a_misnamed_header_hides_none_of_the_files_other_problems(reports: Path, tmp_path: Path):
+    folder = data_with(tmp_path, "campaigns", b"production_mode", b"productionmode")
+    (folder / "campaigns.csv").write_bytes((folder / "campaigns.csv").read_bytes().replace(b"2024-02-01", b"2024-13-01"))
+    (folder / "posts.csv").write_bytes((folder / "posts.csv").read_bytes().replace(b"instagram", b"Instagramm", 1))
+    err = run_fails(reports, 3, "--data", str(folder))
+    assert "[rule campaigns.production_mode.present]; the file has 'productionmode'" in err
+    assert "0 rows break it" not in err
+    assert "[rule campaigns.start_date.type]" in err and "value found '2024-13-01'" in err
+    assert "[rule posts.platform.one_of]" in err and "value found 'Instagramm'" in err  # closed lists quote it
+
+
+# --- paths -----------------------------------------------------------------------------------------
+def test_a_relative_out_publishes_under_the_working_directory(tmp_path: Path):
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--out", "cron-reports", "--only", "00", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = Path(proc.stdout.strip().splitlines()[-1])
+    assert page.is_file() and page.is_relative_to(tmp_path / "cron-reports")
+
+
+def test_a_symlink_loop_as_data_is_a_data_error_naming_the_path(reports: Path, tmp_path: Path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    err = run_fails(reports, 3, "--data", str(tmp_path / "a"))
+    assert "Data path" in err and str(tmp_path / "a") in err and "internal error" not in err
+
+
+def test_a_duckdb_url_to_a_missing_file_creates_nothing(reports: Path, tmp_path: Path):
+    missing = tmp_path / "nowhere.duckdb"
+    err = run_fails(reports, 3, "--source", "BRAND_DB", env={"BRAND_DB": f"duckdb:///{missing}"})
+    assert "does not exist" in err and str(missing) in err and not missing.exists()
+    proc = twinimpact("validate", "--source", "BRAND_DB", env={"BRAND_DB": f"duckdb:///{missing}"})
+    assert proc.returncode == 3 and not missing.exists()
+
+
+# --- statements and prune outside the happy path ------------------------------------------------
+def test_statement_file_names_are_short_and_safe_and_the_id_stays_inside():
+    long_id = "M" + "x" * 299
+    name = model_statements._safe_name(long_id)
+    assert len(name) <= model_statements.NAME_LENGTH and name.startswith("Mxxx")
+    assert model_statements._safe_name(long_id + "y") != name  # the hash keeps two long ids apart
+    assert model_statements._safe_name("../../etc/passwd") == "_.._etc_passwd"
+
+
+def test_statements_into_a_file_exit_5_naming_it(tmp_path: Path):
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    proc = twinimpact("statements", "-p", str(TINY_PARAMS), "--out", str(target))
+    assert proc.returncode == 5 and str(target) in proc.stderr and "not a folder" in proc.stderr
+    assert target.read_text() == "keep me" and "internal error" not in proc.stderr
+
+
+def test_statements_that_fail_midway_publish_nothing_and_keep_the_previous_ones(tmp_path: Path, monkeypatch,
+                                                                                 capsys):
+    out = tmp_path / "statements"
+    assert cli.main(["statements", "-p", str(TINY_PARAMS), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    written = []
+    real = Path.write_text
+
+    def full_disk(self, *a, **k):
+        written.append(self)
+        if len(written) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    assert cli.main(["statements", "-p", str(TINY_PARAMS), "--out", str(out)]) == 5
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "previous statements are intact" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["statements"]  # no temporary folder left
+
+
+def test_prune_that_cannot_remove_a_run_exits_5_naming_it(reports: Path, tmp_path: Path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    shutil.copytree(reports, out, symlinks=True)
+    assert cli.main(["run", "-p", str(TINY_PARAMS), "--out", str(out)]) == 0  # a second run: the first may go
+    capsys.readouterr()
+
+    def read_only(path, *a, **k):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(publish.shutil, "rmtree", read_only)
+    assert cli.main(["prune", "--out", str(out), "--keep", "1"]) == 5
+    err = capsys.readouterr().err
+    assert "Read-only file system" in err and str(out) in err and "internal error" not in err
+
+
+# --- concurrent writers of shared files --------------------------------------------------------------
+def test_processes_writing_the_shared_plotly_js_at_once_never_collide(tmp_path: Path):
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            render.write_plotly_js(tmp_path)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and (tmp_path / render.plotly_js_name()).stat().st_size > 1_000_000
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+# --- secrets -------------------------------------------------------------------------------------------
+def test_the_pieces_a_parser_cuts_from_an_unencoded_password_are_hidden_and_words_are_not():
+    url = "postgres://analyst:pa:ss@db.internal/brand"
+    assert redact("Port could not be cast to integer value as 'ss'", url) == \
+        "Port could not be cast to integer value as '<hidden>'"
+    assert redact("connection failed: Connection refused", "postgres://a:refu@h/db") == \
+        "connection failed: Connection refused"  # a short password inside a word is not its echo
+    assert redact("could not translate host name \"x9qz\"", "postgres://a:Sekr1t@x9Qz@h/db") == \
+        "could not translate host name \"<hidden>\""
+    assert "s3cr3tvalue" not in redact("auth failed for s3cr3tvalue", "postgres://a:s3cr3tvalue@h/db")
+
+
+def test_a_url_in_source_env_is_refused_even_when_data_is_given(reports: Path, tmp_path: Path):
+    params = tmp_path / "p.yaml"
+    params.write_text("source_env: postgres://analyst:hunter2@db/brand\n")
+    before = state(reports)
+    proc = twinimpact("run", "-p", str(params), "--data", str(TINY), "--out", str(reports), "--only", "00")
+    assert proc.returncode == 2 and "not a connection URL" in proc.stderr and "hunter2" not in proc.stderr
+    assert "percent-encode" in proc.stderr and state(reports) == before
