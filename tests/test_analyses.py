@@ -31,6 +31,7 @@ CHANGED: dict[str, Any] = {
     "annual_hours": 1000.0, "agency_commission": 0.5, "labor_year": 2024, "outcome": "likes", "nb_max_rows": 2000,
     "follower_bin_width": 0.5, "target_size_mix": {"petite": 0.5, "straight": 0.5},
     "target_age_mix": {"18-24": 0.5, "25-34": 0.5}, "horizon_years": 3, "discount_rate": 0.2, "volume_growth": 0.1,
+    "assets_dir": str(config.ROOT / "tests" / "fixtures" / "assets"),  # two asset files of the sample's, written by tests/images.py
     "value_per_engagement": 0.05, "gross_margin": 0.3, "adoption_share_spread": 0.3, "adoption_years_spread": 0.8,
     "test_effect": 0.8, "test_power": 0.9,
 }

@@ -97,9 +97,19 @@ def test_the_jobs_sentence_states_its_numbers_and_the_bound_without_redeployment
 def test_the_rights_sentence_counts_findings_and_money_owed():
     c = statements.rights_conclusion(RES["rights"], "EUR")
     assert c == {"direction": "findings", "statement": "15 of 4,879 twin assets break a consent, scope, watermark "
-                                                       "or pay rule; EUR 42.66 is owed to 3 models."}
+                                                       "or pay rule; EUR 42.66 is owed to 3 models. Whether the "
+                                                       "published files carry a machine-readable AI marking was not "
+                                                       "checked: no asset files were given (a folder named assets "
+                                                       "beside the tables, or the assets folder parameter)."}
     clean = statements.rights_conclusion({**RES["rights"], "assets_with_findings": 0}, "EUR")
     assert clean["direction"] == "none" and clean["statement"].startswith("Every one of the 4,879 twin assets")
+    files = {"checked": True, "files": 4_879, "post_files": 0, "findings": {
+        "file_missing": ["A9"], "unreadable": [], "marking_missing": ["A1", "A2"], "marking_contradicts": ["A2"]}}
+    read = statements.rights_conclusion({**RES["rights"], "assets_with_findings": 0, "provenance": files}, "EUR")
+    assert read["direction"] == "findings"  # the files contradict a clean record
+    assert read["statement"].endswith("Of the published files of the 4,879 twin assets, 2 carry no machine-readable "
+                                      "AI marking; 1 contradict it (a camera capture, or recorded as watermarked "
+                                      "with nothing in the file); 1 have no file.")
     assert statements.rights_conclusion({"twin_assets": 0}, "EUR")["direction"] is None
 
 

@@ -103,7 +103,7 @@ def test_posts_per_arm_by_hand():
 
 def test_the_plan_names_only_lawful_arms_and_the_assignment_is_balanced_and_seeded():
     regs = reference.regulations()
-    assert test_plan.disclosure_duties(regs, {"DE"}, date(2026, 8, 2)) == ["EU AI Act (Reg. 2024/1689) Art. 50"]
+    assert test_plan.disclosure_duties(regs, {"DE"}, date(2026, 8, 2)) == ["EU AI Act (Reg. 2024/1689) Art. 50(4)"]
     assert test_plan.disclosure_duties(regs, {"DE"}, date(2026, 8, 1)) == []  # the day before it applies
     assert test_plan.disclosure_duties(regs, {"US"}, date(2026, 11, 28)) == []
     p = Params(as_of=AS_OF)

@@ -142,6 +142,8 @@ class Params(BaseModel):
     # --- where the data comes from (the CLI's --data / --source set these) -----------
     data_dir: str = Field("", description="folder of contract tables or a .duckdb file; empty = sample")
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
+    assets_dir: str = Field("", description="folder of the assets' image files (<asset_id>.jpg/.png/.webp); "
+                                            "empty = assets/ beside the tables of a folder, if there")
 
     # ------------------------------------------------------------------------------
     @field_validator("fx_rates", "brands", "driver_ranges", "target_size_mix", "target_age_mix",

@@ -282,6 +282,29 @@ class Representation(TypedDict):
 Findings = TypedDict("Findings", {breach: int | None for breach in BREACHES})  # type: ignore[misc]
 
 
+class Provenance(TypedDict):
+    """What the published asset files carry (twinimpact.analyses.provenance)."""
+    checked: bool | None  # False when no asset files were given (not_checked says so)
+    files: int | None
+    post_files: NotRequired[int]  # of them, files of posts showing AI imagery
+    with_c2pa: int | None
+    with_ai_source_type: int | None
+    findings: dict[str, list[str]] | None  # kind -> asset ids
+    not_checked: NotRequired[str]
+
+
+class RegulationRow(TypedDict):
+    id: str
+    jurisdiction: str
+    source: str
+    effective: str | None  # YYYY-MM-DD
+    status: str  # in force, upcoming, pending (as of the run date)
+    confidence: str
+    result: str
+    issues: int | None
+    asset_ids: list[str]
+
+
 class RightsBlock(TypedDict):
     findings: Findings
     underpaid_total: float | None  # reporting currency
@@ -292,6 +315,8 @@ class RightsBlock(TypedDict):
     ai_label_share: float | None  # 0-1
     owed_by_model: dict[str, float] | None  # model -> reporting currency
     representation_distance: Representation
+    provenance: Provenance
+    regulation: list[RegulationRow] | None  # the checklist as of the run date
 
 
 class EngagementChange(TypedDict):

@@ -14,7 +14,8 @@ import pandas as pd
 from twinimpact.contract.spec import AI_IMAGERY, BREACHES, CONSENT_BREACHES
 from twinimpact.sources.engine import as_table
 from twinimpact.analyses.money import to_reporting
-from twinimpact.analyses.regulation import checklist
+from twinimpact.analyses import provenance
+from twinimpact.analyses.regulation import checklist, results_rows
 from twinimpact.results import RightsBlock
 from twinimpact.words import statements
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from twinimpact.params import Params
 
 #: Params fields the rights analysis reads (beyond money and scope).
-PARAMETERS = ("target_size_mix", "target_age_mix")
+PARAMETERS = ("target_size_mix", "target_age_mix", "assets_dir")
 UNDERPAID_TOLERANCE = 0.01  # reporting-currency units, as docs/DATA_CONTRACT.md says
 
 
@@ -200,10 +201,18 @@ def ai_post_counts(posts: Any) -> pd.DataFrame:
     t = as_table(posts)
     t = t.filter(t.imagery.isin(list(AI_IMAGERY)))
     t = t.mutate(day=t.posted_at.date())
-    out = t.group_by(["campaign_id", "brand", "platform", "day", "ai_label"]).aggregate(posts=t.count()).to_pandas()
+    out = t.group_by(["campaign_id", "brand", "platform", "imagery", "day", "ai_label"]).aggregate(
+        posts=t.count()).to_pandas()
     out["day"] = pd.to_datetime(out["day"])
     out["ai_label"] = out["ai_label"].astype(bool)
     return out
+
+
+def ai_post_ids(posts: Any, ids: set[str]) -> set[str]:
+    """Which of ``ids`` are posts showing twin or synthetic imagery (in the engine)."""
+    t = as_table(posts)
+    t = t.filter(t.imagery.isin(list(AI_IMAGERY)) & t.post_id.isin(sorted(ids)))
+    return set(t.select("post_id").to_pandas()["post_id"].astype(str))
 
 
 def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -326,6 +335,7 @@ class RightsAnalysis:
     age: pd.DataFrame
     block: RightsBlock  # results.json's rights block
     conclusions: dict[str, Any] = field(default_factory=dict)  # results.json's rights_findings
+    provenance: pd.DataFrame = field(default_factory=pd.DataFrame)  # each twin asset's file as read
 
 
 def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
@@ -353,6 +363,7 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
     usage, models, campaigns, fx = dataset["twin_usage"], dataset["models"], dataset["campaigns"], params.fx_rates
     posts = ai_post_counts(dataset.table("posts"))
     findings = audit(usage, models, campaigns, fx)
+    prov = provenance.analyse(usage, params, ai_posts=lambda stems: ai_post_ids(dataset.table("posts"), stems))
     counts = finding_counts(findings)
     owed = owed_by_model(findings)
     size = representation(models, usage, "size_range", params.target_size_mix)
@@ -371,13 +382,17 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
         if len(labels) else None,
         "owed_by_model": dict(zip(owed["model_id"], owed["owed"].round(2))),
         "representation_distance": {"size_range": distance_from_target(size), "age_band": distance_from_target(age)},
+        "provenance": prov.block,
     }
+    table = checklist(dataset.reference["regulations"], campaigns, posts, usage_with_terms(usage, models, campaigns, fx),
+                      dataset.as_of, prov.block)
+    block["regulation"] = results_rows(table)
     return RightsAnalysis(
         findings, counts, owed,
         usage_compliance(usage, campaigns, findings, ["quarter"]),
         usage_compliance(usage, campaigns, findings, ["brand", "market"]),
         label_compliance(posts, campaigns, ["quarter"]), label_compliance(posts, campaigns, ["platform"]),
         label_compliance(posts, campaigns, ["brand", "market"]),
-        checklist(dataset.reference["regulations"], campaigns, posts, usage_with_terms(usage, models, campaigns, fx)),
-        size, age, block,
-        conclusions={"rights_findings": statements.rights_conclusion(block, params.reporting_currency)})
+        table, size, age, block,
+        conclusions={"rights_findings": statements.rights_conclusion(block, params.reporting_currency)},
+        provenance=prov.table)

@@ -89,7 +89,8 @@ def disclosure_duties(regulations: pd.DataFrame, markets: set[str], as_of: date)
     list of str
         Instrument names, in the table's order.
     """
-    rows = regulations[(regulations["check"] == "ai_disclosure")
+    pending = regulations.get("pending", pd.Series("no", index=regulations.index)).astype(str).str.lower() == "yes"
+    rows = regulations[(regulations["check"] == "ai_disclosure") & ~pending
                        & (pd.to_datetime(regulations["applies_from"]).dt.date <= as_of)]
     found = []
     for r in rows.itertuples():

@@ -60,11 +60,32 @@ _REFERENCE = """## Reference tables (shipped in `data/reference/`)
 Public figures the workbook compares the brand's data with, each row with its source:
 `occupations.csv` (role, SOC code, BLS OEWS May 2024 employment and hourly wages),
 `exposure.csv` (published AI-exposure measures by role), `benchmarks.csv` (engagement,
-cost and rate benchmarks) and `regulations.csv` (dated rules on AI imagery and digital
-replicas, the markets they cover, and which check of `src/twinimpact/regulation.py`
-applies). They are not part of what a brand fills.
+cost and rate benchmarks) and `regulations.csv` (rules on AI imagery and digital replicas:
+jurisdiction, the markets they cover, the date they apply from, whether still pending, the
+legal source and how sure the fact is (A official text, B reputable secondary source, C
+press, U not verified), and which check of `src/twinimpact/analyses/regulation.py` applies,
+or what data would make the rule testable). A rule's status (`in force`, `upcoming`,
+`pending`) is computed from the run date. They are not part of what a brand fills.
 """
 
+
+_ASSETS = """## Asset files (optional, read for provenance)
+
+The image behind each twin asset may be given as a file: a folder `assets/` beside the
+tables (or the parameter `assets_dir`, for a DuckDB file or a database source), one file
+per asset named `<asset_id>.jpg`, `.jpeg`, `.png` or `.webp`. Each file is read, never
+decoded, for its C2PA manifest (Content Credentials: the claim generator, the
+`digitalSourceType` of its actions, the validation state; a signer on no trust list is
+reported as such) and the IPTC DigitalSourceType of its XMP packet
+(`http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia` for generated
+images, `.../compositeWithTrainedAlgorithmicMedia` for composites). The rights notebook
+lists, by asset id: `file_missing` (a twin asset without a file), `marking_missing` (neither
+a C2PA AI action nor an AI DigitalSourceType), `marking_contradicts` (the file says a camera
+captured it, or `watermarked` is true while the file says nothing) and `unreadable`
+(truncated, over 200 MB, over 40,000 x 40,000 pixels, not JPEG/PNG/WebP, a link out of the
+folder). These are findings, not validation errors.
+
+"""
 
 _MINIMUM = """## How much data each estimate needs (not errors)
 
@@ -112,6 +133,7 @@ def contract_markdown() -> str:
     parts = [_INTRO]
     parts += [table_section(t) for t in CONTRACT.values()]
     parts.append(_FINDINGS + "\n".join(f"- `{k}`: {v}." for k, v in BREACH_MEANING.items()) + "\n")
+    parts.append(_ASSETS)
     parts.append(_MINIMUM.format(lo=minimum.RATIO_BOUNDS[0], hi=minimum.RATIO_BOUNDS[1])
                  + "\n".join(f"- {k.replace('_', ' ')}: {v}." for k, v in minimum.NEEDS.items()) + "\n")
     parts.append(_REFERENCE)

@@ -71,6 +71,8 @@ def prepare(params_file: Path, data_dir: str | None = None, source_env: str | No
         p = Path(params.data_dir).expanduser()
         if not p.is_absolute():  # relative paths in a YAML file are relative to that file
             params.data_dir = str((params_file.parent / p).resolve())
+    if params.assets_dir and not Path(params.assets_dir).expanduser().is_absolute():
+        params.assets_dir = str((params_file.parent / Path(params.assets_dir).expanduser()).resolve())
     return params
 
 

@@ -45,9 +45,14 @@ def bottom_line(res: dict[str, Any]) -> list[str]:
     -------
     list of str
     """
+    return _statements(res, findings=True)
+
+
+def _statements(res: dict[str, Any], findings: bool) -> list[str]:
+    """The statements of the conclusions that are findings (a direction) or are not."""
     found = res.get("conclusions") or {}
     return [str(found[k]["statement"]) for k in BOTTOM_LINE
-            if (found.get(k) or {}).get("statement") and found[k].get("direction") is not None]
+            if (found.get(k) or {}).get("statement") and (found[k].get("direction") is not None) == findings]
 
 
 def cannot_estimate(res: dict[str, Any]) -> list[str]:
@@ -64,9 +69,7 @@ def cannot_estimate(res: dict[str, Any]) -> list[str]:
     -------
     list of str
     """
-    found = res.get("conclusions") or {}
-    return [str(found[k]["statement"]) for k in BOTTOM_LINE
-            if (found.get(k) or {}).get("statement") and found[k].get("direction") is None]
+    return _statements(res, findings=False)
 
 
 #: The conclusions that are a risk when their direction is one of these, with the label the

@@ -609,15 +609,51 @@ def rights_conclusion(block: dict[str, Any], currency: str) -> dict[str, Any]:
         return {"direction": None, "statement": "Rights were not checked: the data hold no twin assets."}
     if missing(n):
         return {"direction": None, "statement": "Rights findings could not be counted in this run."}
+    files, found = provenance_sentence(block.get("provenance") or {}, int(assets))
     if n == 0:
-        return {"direction": "none", "statement": f"Every one of the {num(assets)} twin assets is within its model's "
-                                                  "consent and scope, watermarked and paid as contracted."}
+        text = (f"Every one of the {num(assets)} twin assets is within its model's consent and scope, recorded as "
+                "watermarked and paid as contracted.")
+        return {"direction": "findings" if found else "none", "statement": f"{text} {files}"}
     owed = block.get("underpaid_total")
     models = len(block.get("owed_by_model") or {})
     text = f"{num(n)} of {num(assets)} twin assets break a consent, scope, watermark or pay rule"
     if not missing(owed) and owed > 0:
         text += f"; {money(owed, currency, 2)} is owed to {models} model{'s' if models != 1 else ''}"
-    return {"direction": "findings", "statement": text + "."}
+    return {"direction": "findings", "statement": f"{text}. {files}"}
+
+
+def provenance_sentence(prov: dict[str, Any], assets: int) -> tuple[str, int]:
+    """What the published files say about their AI marking, and how many findings that is.
+
+    Parameters
+    ----------
+    prov
+        results.json's ``rights.provenance``.
+    assets
+        Twin assets in the data.
+
+    Returns
+    -------
+    tuple
+        (the sentence, the number of assets with a provenance finding).
+    """
+    if not prov.get("checked"):
+        return ("Whether the published files carry a machine-readable AI marking was not checked: no asset files "
+                "were given (a folder named assets beside the tables, or the assets folder parameter).", 0)
+    f = prov.get("findings") or {}
+    n = {k: len(f.get(k) or []) for k in ("file_missing", "unreadable", "marking_missing", "marking_contradicts")}
+    flagged = len({a for ids in f.values() for a in ids or []})
+    if not flagged:
+        return (f"All {num(prov.get('files'))} asset files read carry a machine-readable AI marking (C2PA or IPTC "
+                "DigitalSourceType).", 0)
+    parts = [f"{num(n['marking_missing'])} carry no machine-readable AI marking" if n["marking_missing"] else "",
+             f"{num(n['marking_contradicts'])} contradict it (a camera capture, or recorded as watermarked with "
+             "nothing in the file)" if n["marking_contradicts"] else "",
+             f"{num(n['unreadable'])} cannot be read" if n["unreadable"] else "",
+             f"{num(n['file_missing'])} have no file" if n["file_missing"] else ""]
+    posts = int(prov.get("post_files") or 0)
+    of = f"the {num(assets)} twin assets" + (f" and {num(posts)} AI posts with a file" if posts else "")
+    return (f"Of the published files of {of}, {'; '.join(p for p in parts if p)}.", flagged)
 
 
 def signed_money_words(value: float, currency: str, gain: str = "save", loss: str = "cost") -> str:
