@@ -40,7 +40,7 @@ pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder 
 # line per file says when it is done.
 XDIST := -n auto --maxprocesses 4 --dist loadfile
 
-test: $(STAMP) ## the tests a change needs (about 7 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
+test: $(STAMP) ## the tests a change needs (about 10 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
 	$(BIN)/python -m pytest $(XDIST) -m "not slow" tests
 
 test-all: $(STAMP) ## every test (what CI runs): adds coverage over seeds, Spark, PostgreSQL, the PDF, nbval over notebooks/
