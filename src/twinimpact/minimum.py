@@ -87,8 +87,7 @@ def not_estimable(keys: tuple[str, ...], reason: str) -> dict[str, Any]:
     return {**{k: None for k in keys}, "not_estimable": reason}
 
 
-def checked_interval(ci: dict[str, Any] | None, *, ratio: bool = False, need: str | None = None,
-                     reason: str | None = None) -> dict[str, Any]:
+def checked_interval(ci: dict[str, Any] | None, *, ratio: bool = False) -> dict[str, Any]:
     """``ci`` when it is a finding, else the same keys null with ``not_estimable``.
 
     Parameters
@@ -97,10 +96,6 @@ def checked_interval(ci: dict[str, Any] | None, *, ratio: bool = False, need: st
         ``estimate``, ``ci_low``, ``ci_high``.
     ratio
         Whether it is a rate ratio (:func:`interval_problem`).
-    need
-        A key of :data:`NEEDS`: what the estimate needs, appended to the reason.
-    reason
-        Why the data fall short, when the caller already knows; else :func:`interval_problem`'s.
 
     Returns
     -------
@@ -109,10 +104,8 @@ def checked_interval(ci: dict[str, Any] | None, *, ratio: bool = False, need: st
     """
     keys = ("estimate", "ci_low", "ci_high")
     ci = ci or {}
-    why = reason or interval_problem(ci.get("estimate"), ci.get("ci_low"), ci.get("ci_high"), ratio=ratio)
-    if why is None:
-        return dict(ci)
-    return not_estimable(keys, f"{why}; it needs {NEEDS[need]}" if need else why)
+    why = interval_problem(ci.get("estimate"), ci.get("ci_low"), ci.get("ci_high"), ratio=ratio)
+    return dict(ci) if why is None else not_estimable(keys, why)
 
 
 def checked_percentiles(p: dict[str, Any] | None, *, need: str = "percentiles") -> dict[str, Any]:

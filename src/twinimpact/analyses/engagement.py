@@ -143,9 +143,9 @@ def contrast_rate_ratio(fit: Fit, imagery: str, labelled: bool) -> dict[str, flo
     names = [f"imagery[{imagery}]", *(["ai_label"] if labelled else [])]
     if not all(n in fit.names for n in names):
         return {"estimate": None, "ci_low": None, "ci_high": None}
-    short = next((why for n in names if (why := fit.problem(n)) and fit.shortfall(n)), None)
-    if short:
-        return minimum.not_estimable(("estimate", "ci_low", "ci_high"), short)
+    short = [n for n in names if fit.shortfall(n)]
+    if short:  # too little data for a term: its reason, with what it needs
+        return minimum.not_estimable(("estimate", "ci_low", "ci_high"), fit.problem(short[0]))
     idx = [fit.names.index(n) for n in names]
     m = float(fit.params[idx].sum())
     se = math.sqrt(max(float(fit.cov[np.ix_(idx, idx)].sum()), 0.0))

@@ -46,17 +46,17 @@ def pooled_difference(costs: pd.DataFrame, seed: int, mode: str = "twin", refere
         ``estimate``, ``ci_low``, ``ci_high`` in reporting currency per asset.
     """
     rng = np.random.default_rng(seed)
-    per_mode = []
+    per_mode, sizes = [], []
     for m in (mode, reference):
         rows = costs[(costs["production_mode"] == m) & ~costs["zero_assets"]]
         if rows.empty:
             return {"estimate": None, "ci_low": None, "ci_high": None}
         total, assets = rows["total"].to_numpy(float), rows["assets_delivered"].to_numpy(float)
+        sizes.append(len(rows))
         idx = rng.integers(0, len(rows), size=(draws, len(rows)))
         per_mode.append((total.sum() / assets.sum(), total[idx].sum(axis=1) / assets[idx].sum(axis=1)))
     (a, a_draws), (b, b_draws) = per_mode
-    fewest = min(int((costs["production_mode"] == m).sum() - costs.loc[costs["production_mode"] == m,
-                                                                        "zero_assets"].sum()) for m in (mode, reference))
+    fewest = min(sizes)
     if fewest < minimum.MIN_CAMPAIGNS_PER_MODE:
         return {"estimate": float(a - b), "ci_low": None, "ci_high": None,
                 "not_estimable": f"a mode has {fewest} campaign with assets, so campaigns cannot be resampled; the "

@@ -33,7 +33,7 @@ import pandas as pd
 
 from twinimpact.contract.spec import (CONTRACT, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
                                       Context, Rule, Table, lookups, rule_text)
-from twinimpact.contract.hints import SHOWN, header_hint, shown, value_hint
+from twinimpact.contract.hints import SHOWN, header_hint, shown, shown_key, value_hint
 from twinimpact.contract.schemas import Issue, Origin
 from twinimpact.contract.schemas import ContractViolation, coerce_table
 
@@ -61,10 +61,7 @@ class ExprRows:
         # a character class of escapes every engine's regular expressions read (RE2, Java,
         # PostgreSQL); PostgreSQL text cannot hold NUL, and its regex refuses the escape \x00
         x = self.table[name]
-        try:
-            low = "\\x01" if x.get_backend().name == "postgres" else "\\x00"
-        except Exception:  # noqa: BLE001 - an unbound expression: the default engine
-            low = "\\x00"
+        low = "\\x01" if backend_name(x) == "postgres" else "\\x00"
         return ~x.re_search(f"[{low}-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")
 
     def length(self, name: str) -> Any:
@@ -164,15 +161,19 @@ def parse(raw: Any, column: Column, trim: bool = True) -> tuple[Any, Any]:
     return value, text.notnull() & value.isnull()
 
 
+def backend_name(expr: Any) -> str:
+    """The name of the engine an ibis expression is bound to (``duckdb`` when unbound)."""
+    try:
+        return expr.get_backend().name
+    except Exception:  # noqa: BLE001 - an unbound expression: the default engine
+        return "duckdb"
+
+
 def _strip(text: Any) -> Any:
     """Text without surrounding whitespace. ibis renders ``strip`` for Spark as
     ``TRIM(' \t\n\r\v\f' FROM x)``, whose Spark literal holds the letters v and f: there
     (only) a regular expression trims instead."""
-    try:
-        backend = text.get_backend().name
-    except Exception:  # noqa: BLE001 - an unbound expression: the default engine
-        backend = "duckdb"
-    if backend == "pyspark":
+    if backend_name(text) == "pyspark":
         return text.re_replace(r"^\s+|\s+$", "")
     return text.strip()
 
@@ -340,8 +341,7 @@ def _where(frame: Any, table: Table, origin: Origin | None) -> list[str]:
     lines, _ = _labels(table, origin)
     out = []
     for _, r in frame.iterrows():
-        k = str(r[table.key]) if table.key else ""
-        key = f"{table.key} {k if len(k) <= SHOWN and k.isprintable() else shown(k)}" if table.key else ""
+        key = f"{table.key} {shown_key(r[table.key])}" if table.key else ""
         if lines:
             out.append(f"line {origin.line(int(r['_row']))}" + (f" ({key})" if key else ""))  # type: ignore[union-attr]
         else:
@@ -401,25 +401,22 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
         if rule.kind == "type":
             keep.append(f"_raw_{rule.column}")
         quote = rule.kind == "row" and rule.column and rule.column in table.column_names
-        if quote:  # the value found, cut short in the engine (a megabyte value stays there)
-            found_w = w.mutate(_val=w[rule.column].cast("string").substr(0, SHOWN + 1),
-                               _len=w[rule.column].cast("string").length())
         if rule.kind == "unique":
             repeats = w.group_by(rule.column).aggregate(_n=lambda t: t.count()).filter(lambda t: t._n > 1)
             found = w.semi_join(repeats, rule.column)
         else:
-            found = w.filter(_breaks(rule, w, ctx))
+            # with the value found, cut short in the engine (a megabyte value stays there)
+            ww = w.mutate(_val=w[rule.column].cast("string").substr(0, SHOWN + 1),
+                          _len=w[rule.column].cast("string").length()) if quote else w
+            found = ww.filter(_breaks(rule, ww, ctx))
         if quote:
-            found = found_w.filter(_breaks(rule, found_w, ctx))
             keep += ["_val", "_len"]
         first = found.order_by(order).select(*keep).limit(FIRST_ROWS).execute()
         issue = _issue(rule, n, _where(first, table, origin), origin, ctx)
         if rule.kind == "type" and len(first):
             issue.note = value_hint(first[f"_raw_{rule.column}"].iloc[0], table.column(rule.column or ""))
         elif quote and len(first) and not pd.isna(first["_val"].iloc[0]):
-            value, size = str(first["_val"].iloc[0]), int(first["_len"].iloc[0])
-            issue.note = "value found " + (shown(value) if size <= SHOWN else
-                                           repr(value[:SHOWN - 3] + "...") + f" ({size:,} characters)")
+            issue.note = "value found " + shown(first["_val"].iloc[0], length=int(first["_len"].iloc[0]))
         out.issues.append(issue)
     return out
 

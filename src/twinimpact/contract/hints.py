@@ -46,13 +46,20 @@ _EXPECTED = {"int": "a whole number like 12", "float": "a number like 12.5", "bo
 SHOWN = 40
 
 
-def shown(value: object) -> str:
+def shown(value: object, length: int | None = None) -> str:
     """A value as a message quotes it: cut to :data:`SHOWN` characters (with how long it
-    was), control characters escaped."""
+    was: ``length`` when the engine already cut it), control characters escaped."""
     text = str(value)
-    if len(text) > SHOWN:
-        return repr(text[:SHOWN - 3] + "...") + f" ({len(text):,} characters)"
+    size = len(text) if length is None else length
+    if size > SHOWN:
+        return repr(text[:SHOWN - 3] + "...") + f" ({size:,} characters)"
     return repr(text)
+
+
+def shown_key(value: object) -> str:
+    """A key as a message names it: as it is when short and printable, else :func:`shown`."""
+    text = str(value)
+    return text if len(text) <= SHOWN and text.isprintable() else shown(text)
 
 
 def value_hint(value: object, column: Column) -> str:

@@ -27,7 +27,7 @@ import pandas as pd
 from twinimpact.contract.spec import (CONTRACT, CONTROL_CHARACTERS, FALSE_TEXT, FIRST_ROWS, RULES, RULES_BY_ID, TRUE_TEXT, Column,
                                       Context, Rule, Table, lookups, rule_text)
 from twinimpact.errors import DataError
-from twinimpact.contract.hints import SHOWN, header_hint, shown, value_hint
+from twinimpact.contract.hints import header_hint, shown, shown_key, value_hint
 from twinimpact.contract.hints import record_lines
 
 
@@ -95,7 +95,7 @@ def _where(frame: pd.DataFrame, index: pd.Index, table: Table, origin: Origin | 
     out = []
     for i in index:
         k = str(frame.loc[i, table.key]) if table.key and table.key in frame.columns else ""
-        key = f"{table.key} {k if len(k) <= SHOWN and k.isprintable() else shown(k)}" if k else ""
+        key = f"{table.key} {shown_key(k)}" if k else ""
         if lines:
             out.append(f"line {origin.line(int(i))}" + (f" ({key})" if key else ""))
         else:

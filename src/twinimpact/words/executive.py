@@ -173,6 +173,7 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
     """
     e = html.escape
     run = res.get("run") or {}
+    unable = cannot_estimate(res)
     rows = "".join(f"<tr><td>{e(h.label)}</td><td class=\"num\">{e(h.value)}</td><td>{e(h.range)}</td>"
                    f"<td>{e(h.unit)}</td></tr>" for h in headline_rows(res))
     top = (
@@ -184,7 +185,7 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
         + "<h2 id=\"bottom-line\">The bottom line</h2><ul class=\"ti-bottom-line\">"
         + ("".join(f"<li>{e(s)}</li>" for s in bottom_line(res)) or f"<li>{e(NO_FINDING)}</li>") + "</ul>"
         + ("<h2 id=\"cannot-estimate\">What these data cannot estimate</h2><ul class=\"ti-cannot\">"
-           + "".join(f"<li>{e(s)}</li>" for s in cannot_estimate(res)) + "</ul>" if cannot_estimate(res) else "")
+           + "".join(f"<li>{e(s)}</li>" for s in unable) + "</ul>" if unable else "")
         + "<h2 id=\"headlines\">Headline figures</h2>"
         "<table class=\"ti-headlines\"><thead><tr><th>Measure</th><th>Estimate</th><th>Range</th><th>Unit</th>"
         f"</tr></thead><tbody>{rows}</tbody></table>"
