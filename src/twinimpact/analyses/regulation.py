@@ -198,7 +198,10 @@ def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, post_counts: p
                      "issues_found": None if issues is None else int(issues),
                      "asset_ids": ", ".join((ids or [])[:IDS_SHOWN]), "what_the_data_shows": shows, "source": r.source,
                      "confidence": r.confidence})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if len(out):  # a count, null where the rule is not tested (a float column would print 0.00)
+        out["issues_found"] = out["issues_found"].astype("Int64")
+    return out
 
 
 def results_rows(table: pd.DataFrame) -> list[dict]:

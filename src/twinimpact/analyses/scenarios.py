@@ -251,7 +251,7 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
     tested = (decided is not None and decided["imagery"] == "twin"
               and (decided.get(decided.get("used")) or {}).get("estimate") is not None)
     need = (([] if decided["labelled"] else ["ai_label"]) if tested else names)  # type: ignore[index]
-    problems = [f"{k}: {fit.problem(k) or 'not in the model'}" for k in need if k not in fit.names or fit.problem(k)]
+    problems = [f"{k}: {why}" for k in need if (why := fit.problem(k))]  # a term the fit lacks has one too
     if problems:
         return np.zeros(n), 0.0, {"not_valued": "the data cannot estimate the twin and label rate ratios ("
                                                 + "; ".join(problems) + ")"}
