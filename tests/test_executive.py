@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import shutil
 from pathlib import Path
 
@@ -202,17 +203,29 @@ def test_risks_are_conclusions_verbatim_and_appear_only_when_their_direction_ear
     assert executive.risks(dear)[0][0] == "Value"
 
 
-def test_the_sample_notice_appears_on_synthetic_data_only(tmp_path: Path):
-    assert data.is_synthetic(Params())  # the bundled sample: its generator's TRUTH.json sits beside it
+def test_the_sample_notice_follows_the_samples_fingerprints_not_its_folder(tmp_path: Path):
+    sample = data.load(Params(as_of="2026-11-28"))
+    # the bundled sample, wherever it is read from: its TRUTH.json records what validation gives it
+    assert data.is_synthetic(Params(), sample.fingerprints)
+    assert data.is_synthetic(Params(source_env="WAREHOUSE_URL"), sample.fingerprints)  # e.g. loaded into a database
+    assert data.is_synthetic(Params(), {"campaigns": sample.fingerprints["campaigns"]})
     real = tmp_path / "real"
     shutil.copytree(TINY, real)
-    assert not data.is_synthetic(Params(data_dir=str(real)))
+    tiny = data.load(Params(data_dir=str(real), as_of="2026-11-28"))
+    assert not data.is_synthetic(Params(data_dir=str(real)), tiny.fingerprints)
+    # a stray TRUTH.json beside a brand's own tables no longer makes them synthetic ...
     (real / data.SYNTHETIC_MARKER).write_text("{}")
-    assert data.is_synthetic(Params(data_dir=str(real)))
-    assert not data.is_synthetic(Params(source_env="WAREHOUSE_URL"))
-    assert (config.SAMPLE_DIR / data.SYNTHETIC_MARKER).is_file()
+    assert not data.is_synthetic(Params(data_dir=str(real)), tiny.fingerprints)
+    # ... one that records the tables' fingerprints (as `twinimpact sample` writes it) does
+    (real / data.SYNTHETIC_MARKER).write_text(json.dumps({"fingerprints": {"posts": tiny.fingerprints["posts"]}}))
+    assert data.is_synthetic(Params(data_dir=str(real)), tiny.fingerprints)
     assert "Sample data." in executive.notice_html({"data": {"synthetic": True}})
     assert executive.notice_html({"data": {"synthetic": False}}) == executive.notice_html({}) == ""
+
+
+def test_the_bundled_samples_truth_records_the_fingerprints_its_validation_gives():
+    truth = json.loads((config.SAMPLE_DIR / data.SYNTHETIC_MARKER).read_text())
+    assert truth["fingerprints"] == data.load(Params(as_of="2026-11-28")).fingerprints
 
 
 def test_the_first_page_escapes_what_comes_from_data_and_links_every_chapter():

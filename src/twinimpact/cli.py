@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pdf", action="store_true",
                      help="also print the report to report.pdf in the run folder (needs Chromium)")
     run.add_argument("--paper", default="A4", choices=["A4", "letter"], help="paper of the PDF (default: A4)")
+    run.add_argument("--fresh", action="store_true",
+                     help="run every notebook and validate the data again, reusing nothing from earlier runs")
     run.add_argument("--sweep-member", action="store_true", help=argparse.SUPPRESS)  # set by sweep: no `latest`
 
     stm = sub.add_parser("statements", help="write one statement per model (bookings, twin uses, fees paid vs due)")
@@ -158,7 +160,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
-                  workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None)
+                  workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None, fresh=args.fresh)
     print(outcome.path / "index.html")
     return outcome.exit_code
 

@@ -56,6 +56,7 @@ class RunBlock(TypedDict):
     reporting_currency: str | None
     data_fingerprint: str | None
     status: str | None
+    reused: dict[str, str] | None  # notebook -> the run its output was copied from (inputs unchanged)
 
 
 class DataBlock(TypedDict):

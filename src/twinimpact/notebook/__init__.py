@@ -6,6 +6,6 @@ May import: everything below ``run``: ``errors``, ``config``, ``contract``, ``pa
 ``results``, ``sources``, ``words``, ``analyses``, ``charts``.
 """
 
-from twinimpact.notebook.start import start
+from twinimpact.notebook.start import start, tables_read
 
-__all__ = ["start"]
+__all__ = ["start", "tables_read"]

@@ -10,6 +10,16 @@ from twinimpact.sources import data, snapshot
 from twinimpact.params import Params, from_namespace
 
 
+_last: data.Dataset | None = None
+
+
+def tables_read() -> list[str] | None:
+    """The contract tables the data :func:`start` gave this kernel's notebook have read
+    (None when no notebook called it): what a run compares with the tables the notebook
+    declares before it may reuse the notebook's output (:mod:`twinimpact.run.reuse`)."""
+    return None if _last is None else sorted(_last.reads)
+
+
 def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
     """Validate the parameters defined in the notebook's namespace and load the data.
 
@@ -29,5 +39,7 @@ def start(namespace: dict[str, Any]) -> tuple[Params, data.Dataset]:
     data.quiet_engine_warnings()
     params = from_namespace(namespace)
     charts.setup()
+    global _last
     run = snapshot.read(snapshot.current(), params, keep_source=True)
-    return params, run if run is not None else data.load(params, keep_source=True)
+    _last = run if run is not None else data.load(params, keep_source=True)
+    return params, _last

@@ -12,6 +12,7 @@ analyst.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -208,8 +209,10 @@ class _WorkerKernel:
             if code:
                 self._execute(code)
 
-    def run(self, book: Path, out: Path, parameters: dict[str, Any], run_file: Path | None = None) -> None:
-        """Execute one notebook on this worker's kernel (reset first, told the run's snapshot).
+    def run(self, book: Path, out: Path, parameters: dict[str, Any], run_file: Path | None = None
+            ) -> list[str] | None:
+        """Execute one notebook on this worker's kernel (reset first, told the run's snapshot);
+        returns the contract tables it read (None when it did not start the package's way).
 
         Parameters
         ----------
@@ -221,6 +224,11 @@ class _WorkerKernel:
             Its papermill parameters.
         run_file
             The run's snapshot.json, or None outside a run.
+
+        Returns
+        -------
+        list of str or None
+            :func:`twinimpact.notebook.tables_read` in the kernel after the notebook.
         """
         import papermill
 
@@ -234,6 +242,12 @@ class _WorkerKernel:
                 cwd=str(book.parent), log_output=True, progress_bar=False,
                 execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False, km=self.km, engine_name=_engine(),
             )
+            reads = Path(self.folder.name) / "reads.json"
+            reads.unlink(missing_ok=True)
+            self._execute("import json as _j, sys as _s\n_m = _s.modules.get('twinimpact.notebook.start')\n"
+                          f"open({str(reads)!r}, 'w').write(_j.dumps(_m.tables_read() if _m else None))\n"
+                          "del _j, _s, _m")
+            return json.loads(reads.read_text(encoding="utf-8"))
         except BaseException as exc:
             self.log.flush()
             _add_kernel_log(exc, self.log_path)
@@ -315,7 +329,7 @@ class Workers:
 
     def run_all(self, books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]],
                 progress: Callable[[str], None], run_file: Path | None = None
-                ) -> list[tuple[Path, float, BaseException | None]]:
+                ) -> list[tuple[Path, float, BaseException | None, list[str] | None]]:
         """Run ``books`` (they do not depend on each other; the longest start first), each
         executed notebook written to ``out_dir``, each told the run's snapshot ``run_file``. Returns, in the books' order, each book with
         its seconds and its error (None when it ran). After the first failure no further
@@ -337,13 +351,13 @@ class Workers:
         Returns
         -------
         list of tuple
-            (book, seconds, error or None), in the books' order.
+            (book, seconds, error or None, the tables it read or None), in the books' order.
         """
         import threading
 
         total = len(books)
         order = sorted(books, key=lambda b: b.stem not in START_FIRST) if self.n > 1 else list(books)
-        results: dict[Path, tuple[float, BaseException | None]] = {}
+        results: dict[Path, tuple[float, BaseException | None, list[str] | None]] = {}
         failed = threading.Event()
         finished = threading.Semaphore(0)
 
@@ -356,13 +370,14 @@ class Workers:
                     progress(f"{label} ...")
                     t0 = time.perf_counter()
                     error: BaseException | None = None
+                    reads = None
                     try:
-                        kernel.run(book, out_dir / book.name, parameters[book], run_file)
+                        reads = kernel.run(book, out_dir / book.name, parameters[book], run_file)
                     except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
                         error = exc
                         failed.set()
                     seconds = round(time.perf_counter() - t0, 1)
-                    results[book] = (seconds, error)
+                    results[book] = (seconds, error, reads)
                     progress(f"{label} {'ok' if error is None else 'FAILED'} ({seconds:.1f} s)")
                 finally:
                     finished.release()

@@ -49,8 +49,33 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def data_block(params: "Params", dataset: "Dataset", validation_key: str | None = None) -> dict[str, Any]:
+    """manifest.json's ``data``: the source (no path: a folder by its name), the
+    fingerprints and rows of every table, whether it is the generator's synthetic data, and
+    what the validation depended on (:func:`twinimpact.run.reuse.validation_key`).
+
+    Parameters
+    ----------
+    params
+        The run's parameters.
+    dataset
+        Its validated data.
+    validation_key
+        The key of the validation's outcome, or None.
+
+    Returns
+    -------
+    dict
+        The block.
+    """
+    return {"source": data.shown_source(dataset.source_description), "fingerprint": dataset.fingerprint,
+            "synthetic": data.is_synthetic(params, dataset.fingerprints),
+            "tables": {n: {"sha256": dataset.fingerprints[n], "rows": r} for n, r in dataset.row_counts().items()},
+            "validation_key": validation_key}
+
+
 def new_manifest(run_id: str, started: datetime, params_name: str, params_file: str, params: "Params",
-                 dataset: "Dataset") -> dict[str, Any]:
+                 data_: dict[str, Any]) -> dict[str, Any]:
     """The manifest of a run about to execute (status ``running``; the runner fills the rest).
 
     Parameters
@@ -58,11 +83,11 @@ def new_manifest(run_id: str, started: datetime, params_name: str, params_file: 
     run_id, started
         The run's id and start (UTC).
     params_name, params_file
-        The parameters file's name and path.
+        The parameters file's name and its path as shown (relative to the project when inside it).
     params
         The run's parameters (no secret: a source is named by its variable).
-    dataset
-        The run's validated data (fingerprints, rows, source description).
+    data_
+        :func:`data_block` of the run's data.
 
     Returns
     -------
@@ -72,11 +97,7 @@ def new_manifest(run_id: str, started: datetime, params_name: str, params_file: 
     return {
         "run_id": run_id, "status": "running", "started_at": started.isoformat(timespec="seconds"),
         "params_name": params_name, "params_file": params_file,
-        "params": params.model_dump(mode="json"),
-        "data": {"source": dataset.source_description, "fingerprint": dataset.fingerprint,
-                 "synthetic": data.is_synthetic(params),
-                 "tables": {n: {"sha256": dataset.fingerprints[n], "rows": r}
-                            for n, r in dataset.row_counts().items()}},
+        "params": params.model_dump(mode="json"), "data": data_,
         "kernel": config.KERNEL_NAME, "python": platform.python_version(), "platform": platform.platform(),
         "packages": package_versions(), "git": git_commit(), "notebooks": [],
     }

@@ -246,7 +246,7 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
 
 
 def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any], manifest: dict[str, Any],
-               appendix_md: str) -> None:
+               appendix_md: str, rendered: set[str] | frozenset[str] = frozenset()) -> None:
     """Every page of a run into ``folder``: one per notebook (plotly.js shared one folder up)
     and the executive ``index.html`` (plotly.js inline).
 
@@ -262,9 +262,13 @@ def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any
         manifest.json.
     appendix_md
         Markdown of what changed and the run's details.
+    rendered
+        Notebooks whose page is in ``folder`` already (reused from an earlier run).
     """
     write_plotly_js(folder.parent)
     for name, nb in executed:
+        if name in rendered:
+            continue
         render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)
     render(figures_as_html(executive_notebook(executed, res, manifest, appendix_md), "report", inline_plotly_js()),
            folder / "index.html", title="Digital twins: impact report")

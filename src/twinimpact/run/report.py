@@ -23,14 +23,14 @@ from typing import Any, Callable, Iterator, NoReturn
 import nbformat
 import pandas as pd
 
-from twinimpact.run import changes
+from twinimpact.run import changes, reuse
 from twinimpact import config, results
 from twinimpact.sources import data, snapshot
 from twinimpact.run import pdf as pdf_
 from twinimpact.errors import DataError, NotebookError, ParamsError, PublishError, TwinImpactError
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
 from twinimpact.run.export import write_tables
-from twinimpact.run.manifest import new_manifest, now
+from twinimpact.run.manifest import data_block, new_manifest, now
 from twinimpact.params import Params, load_params, parse_params
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_run
@@ -123,10 +123,13 @@ class _Run:
     scope: str  # "complete", "partial" (--only) or "sweep"
     pdf: tuple[str, str] | None  # (paper, Chromium) when report.pdf is printed too
     progress: Progress
+    tables: dict[Path, list[str] | None] = field(default_factory=dict)  # what each notebook declares it reads
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     t0: float = field(default_factory=time.perf_counter)
     id: str = ""
     manifest: dict[str, Any] = field(default_factory=dict)
+    keys: dict[Path, str] = field(default_factory=dict)  # each notebook's reuse key (:mod:`.reuse`)
+    reused: dict[Path, tuple[str, Path]] = field(default_factory=dict)  # notebook -> (run id, folder) it is copied from
 
     @property
     def tmp(self) -> Path:
@@ -168,7 +171,24 @@ def _check(params_file: Path, data_dir: str | None, source_env: str | None, out:
     chromium = pdf_.require(pdf) if pdf else None  # no browser, no run
     return _Run(params, params_file, books, declared, reports,
                 "partial" if only else "sweep" if sweep else "complete",
-                (pdf, chromium) if pdf and chromium else None, progress)
+                (pdf, chromium) if pdf and chromium else None, progress,
+                {book: reuse.declared_tables(book) for book in books})
+
+
+def _plan_reuse(job: _Run, earlier: reuse.Earlier, fingerprints: dict[str, str]) -> None:
+    """Each notebook's key, and the notebooks whose executed output an earlier run holds
+    under the same key (copied instead of run)."""
+    as_of = data.run_date(job.params)
+    from twinimpact.analyses.provenance import assets_folder
+
+    assets = reuse.assets_identity(assets_folder(job.params))
+    job.keys = {book: reuse.notebook_key(book, job.params.notebook_parameters(job.declared[book]),
+                                         job.tables[book], fingerprints, as_of, assets) for book in job.books}
+    job.reused = {}
+    for book in job.books:
+        found = earlier.output(book.stem, job.keys[book])
+        if found is not None:
+            job.reused[book] = found
 
 
 def _load(job: _Run) -> data.Dataset:
@@ -180,10 +200,12 @@ def _load(job: _Run) -> data.Dataset:
 
 
 @contextlib.contextmanager
-def _workspace(job: _Run, dataset: data.Dataset) -> Iterator[tuple[Path, "_RunLog"]]:
-    """The run's working folder, its log and the snapshot of its data; whatever happens,
-    nothing half-built stays beside the reports (a failed run is kept under _failed/)."""
-    job.id = run_id(job.started, job.params_file.stem, job.params, dataset.fingerprint, job.reports)
+def _workspace(job: _Run, block: dict[str, Any], dataset: data.Dataset | None
+               ) -> Iterator[tuple[Path | None, "_RunLog"]]:
+    """The run's working folder, its log and the snapshot of its data (none when every
+    notebook is reused); whatever happens, nothing half-built stays beside the reports (a
+    failed run is kept under _failed/)."""
+    job.id = run_id(job.started, job.params_file.stem, job.params, block["fingerprint"], job.reports)
     try:
         remove_stale_work(job.reports)  # working folders left by runs that were killed
         job.tmp.mkdir()
@@ -191,18 +213,23 @@ def _workspace(job: _Run, dataset: data.Dataset) -> Iterator[tuple[Path, "_RunLo
     except OSError as exc:
         raise _unwritable(job.reports, exc) from None
     log = _RunLog(job.tmp / "run.log")
-    job.manifest = new_manifest(job.id, job.started, job.params_file.stem, str(job.params_file), job.params, dataset)
+    job.manifest = new_manifest(job.id, job.started, job.params_file.stem, data.shown_path(str(job.params_file)),
+                                job.params, block)
     job.manifest["scope"] = job.scope
     try:
-        try:
-            run_file = snapshot.write(dataset, job.params, job.snapshot_dir, static=True, progress=job.progress)
-        except OSError as exc:
-            raise PublishError(f"Cannot write the run's working data into {job.reports}: {exc.strerror or exc}. "
-                               "Nothing was run; free space or choose another --out.") from None
-        finally:
-            if dataset.source is not None:
-                dataset.source.close()
-                dataset.source = None
+        run_file = None
+        if dataset is not None:
+            try:
+                if len(job.reused) < len(job.books):
+                    run_file = snapshot.write(dataset, job.params, job.snapshot_dir, static=True,
+                                              progress=job.progress)
+            except OSError as exc:
+                raise PublishError(f"Cannot write the run's working data into {job.reports}: {exc.strerror or exc}. "
+                                   "Nothing was run; free space or choose another --out.") from None
+            finally:
+                if dataset.source is not None:
+                    dataset.source.close()
+                    dataset.source = None
         yield run_file, log
     finally:
         shutil.rmtree(job.snapshot_dir, ignore_errors=True)
@@ -211,14 +238,42 @@ def _workspace(job: _Run, dataset: data.Dataset) -> Iterator[tuple[Path, "_RunLo
             shutil.rmtree(job.tmp, ignore_errors=True)
 
 
-def _execute_all(job: _Run, run_file: Path, log: "_RunLog", workers: Workers) -> list[tuple[str, Any]]:
-    """Step 2: every notebook, on the run's workers; a failure keeps its notebook (exit 4)."""
-    parameters = {book: job.params.notebook_parameters(job.declared[book]) for book in job.books}
-    outcomes = workers.run_all(job.books, job.tmp, parameters, job.progress, run_file=run_file)
-    for book, seconds, error in outcomes:
-        job.manifest["notebooks"].append({"name": book.stem, "seconds": seconds,
-                                          "status": "ok" if error is None else "failed"})
-    failed = next(((book, error) for book, _, error in outcomes if error is not None), None)
+def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Workers | None
+                 ) -> list[tuple[str, Any]]:
+    """Step 2: every notebook, on the run's workers, except those reused from an earlier run
+    (copied); a failure keeps its notebook (exit 4)."""
+    total = len(job.books)
+    for book, (rid, folder) in job.reused.items():
+        try:
+            reuse.copy_output(folder, book.stem, job.tmp)
+        except OSError as exc:
+            raise PublishError(f"Could not copy {book.stem} from run {rid} into {job.reports}: {exc}. The previous "
+                               "report is untouched; run again with --fresh.") from None
+        job.progress(f"[{job.books.index(book) + 1}/{total}] {book.stem} reused from run {rid} (its inputs are "
+                     "unchanged)")
+    todo = [book for book in job.books if book not in job.reused]
+    outcomes = []
+    if todo:
+        assert workers is not None and run_file is not None
+        parameters = {book: job.params.notebook_parameters(job.declared[book]) for book in todo}
+        outcomes = workers.run_all(todo, job.tmp, parameters, job.progress, run_file=run_file)
+    done = {book: (seconds, error, reads) for book, seconds, error, reads in outcomes}
+    for book in job.books:
+        entry: dict[str, Any] = {"name": book.stem, "key": job.keys.get(book)}
+        if book in job.reused:
+            entry.update(seconds=0.0, status="reused", reused_from=job.reused[book][0])
+        elif book in done:
+            seconds, error, reads = done[book]
+            extra = reuse.undeclared(reads, job.tables[book])
+            entry.update(seconds=seconds, status="ok" if error is None else "failed", tables_read=reads,
+                         reusable=not extra)
+            if extra and error is None:
+                job.progress(f"note: {book.stem} read {', '.join(extra)}, which its metadata (twinimpact.tables) "
+                             "does not declare; it will run again on every run until it does")
+        else:
+            continue
+        job.manifest["notebooks"].append(entry)
+    failed = next(((book, error) for book, _, error, _ in outcomes if error is not None), None)
     if failed is not None:
         book, exc = failed
         log.close()
@@ -227,10 +282,10 @@ def _execute_all(job: _Run, run_file: Path, log: "_RunLog", workers: Workers) ->
                                f"{exc}. Free space or choose another --out; the previous report is "
                                "untouched.") from None
         _fail(job, book, exc)
-    return [(book.stem, nbformat.read(job.tmp / book.name, as_version=4)) for book, _, _ in outcomes]
+    return [(book.stem, nbformat.read(job.tmp / book.name, as_version=4)) for book in job.books]
 
 
-def _collect(job: _Run, executed: list[tuple[str, Any]], dataset: data.Dataset
+def _collect(job: _Run, executed: list[tuple[str, Any]], block: dict[str, Any]
              ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Step 3: the results blocks and key tables every notebook emitted, and the run block."""
     job.progress("rendering the report ...")
@@ -238,12 +293,13 @@ def _collect(job: _Run, executed: list[tuple[str, Any]], dataset: data.Dataset
     tables: dict[str, pd.DataFrame] = {}
     for _, nb in executed:
         found, found_tables = results.collect(nb)
-        for name, block in found.items():
-            results.merge_block(blocks, name, block)
+        for name, found_block in found.items():
+            results.merge_block(blocks, name, found_block)
         tables.update(found_tables)
     res = results.merge(blocks)
     res["run"] = {"id": job.id, "params_name": job.params_file.stem, "reporting_currency":
-                  job.params.reporting_currency, "data_fingerprint": dataset.fingerprint, "status": "ok"}
+                  job.params.reporting_currency, "data_fingerprint": block["fingerprint"], "status": "ok",
+                  "reused": {book.stem: rid for book, (rid, _) in job.reused.items()}}
     return res, tables
 
 
@@ -257,7 +313,8 @@ def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
         before = changes.read_previous(previous) if previous.is_symlink() else None
         diff = changes.compare(res, job.manifest, tables.get("rights_findings"), before)
         render_run(tmp, executed, res, job.manifest,
-                   changes.markdown(diff) + "\n" + run_details_markdown(res, job.manifest))
+                   changes.markdown(diff) + "\n" + run_details_markdown(res, job.manifest),
+                   rendered={book.stem for book in job.reused})
         write_tables(tables, tmp)
     except Exception as exc:  # noqa: BLE001
         raise PublishError(f"Could not render the report for run {job.id}: {exc}. "
@@ -294,24 +351,43 @@ def run(
     workers: int | None = None,
     sweep: bool = False,
     pdf: str | None = None,
+    fresh: bool = False,
 ) -> RunOutcome:
     """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
     render and publish one run. A run of a subset (``only``) is published as partial and a
     run of a sweep as such; only a complete run moves ``latest`` (:func:`publish.publish`).
     ``pdf`` names a paper (``A4`` or ``letter``) to print ``report.pdf`` on as well; without
-    Chromium that stops the run before anything runs. Raises TwinImpactError subclasses."""
+    Chromium that stops the run before anything runs. A notebook whose inputs are those of
+    its output in an earlier complete run in the same reports folder is copied from it, not
+    run (:mod:`.reuse`); ``fresh`` runs every notebook. Raises TwinImpactError subclasses."""
     job = _check(Path(params_file), data_dir, source_env, out, only, notebooks_dir, sweep, pdf, progress)
     ensure_kernel()
     _freeze_imports()
+    earlier = reuse.Earlier() if fresh else reuse.Earlier.scan(job.reports)
+    key = reuse.validation_key(job.params, data.run_date(job.params))
+    known = earlier.data(key)
+    if known is not None:  # the data files are those an earlier run validated
+        _plan_reuse(job, earlier, {n: t["sha256"] for n, t in known["tables"].items()})
+        if len(job.reused) == len(job.books):
+            job.progress("data files and every notebook's inputs unchanged since run "
+                         f"{next(iter(job.reused.values()))[0]}: nothing to validate or execute (--fresh runs all)")
+            return _finish(job, {**known, "validation_key": key}, None, None)
     # the workers start their kernels and import the stack while the data are validated;
     # on bad data they are shut down before anything runs
     with Workers(min(workers or default_workers(), len(job.books)), job.books[0].parent) as pool:
         dataset = _load(job)
-        with _workspace(job, dataset) as (run_file, log):
-            executed = _execute_all(job, run_file, log, pool)
-            res, tables = _collect(job, executed, dataset)
-            _render(job, executed, res, tables)
-            return _publish(job, log, res)
+        block = data_block(job.params, dataset, key)
+        _plan_reuse(job, earlier, dataset.fingerprints)
+        return _finish(job, block, dataset, pool)
+
+
+def _finish(job: _Run, block: dict[str, Any], dataset: data.Dataset | None, pool: Workers | None) -> RunOutcome:
+    """Steps 2 to 5 once the data are known: execute (or reuse), collect, render, publish."""
+    with _workspace(job, block, dataset) as (run_file, log):
+        executed = _execute_all(job, run_file, log, pool)
+        res, tables = _collect(job, executed, block)
+        _render(job, executed, res, tables)
+        return _publish(job, log, res)
 
 
 _frozen = False

@@ -147,6 +147,30 @@ def _to_csv(frame: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, index=False, lineterminator="\n")
 
 
+def table_fingerprints(folder: Path) -> dict[str, str]:
+    """The fingerprints validation gives the contract tables written into ``folder`` (what
+    marks data as the generator's wherever they are loaded: a run on tables with these
+    fingerprints carries the synthetic-data notice)."""
+    from twinimpact.contract import checks
+    from twinimpact.contract.spec import CONTRACT
+    from twinimpact.sources.data import duckdb_connect
+
+    con = duckdb_connect()
+    try:
+        out = {}
+        for name in CONTRACT:
+            if (folder / f"{name}.parquet").is_file():
+                raw, trim = con.read_parquet(str(folder / f"{name}.parquet")), False
+            elif (folder / f"{name}.csv").is_file():
+                raw, trim = con.read_csv(str(folder / f"{name}.csv"), all_varchar=True, header=True), True
+            else:
+                continue
+            out[name] = checks.fingerprint(checks.typed(raw, name, trim), name)
+        return out
+    finally:
+        con.disconnect()
+
+
 def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec | None = None,
                  progress: Any = None) -> dict[str, Any]:
     """Write the tables (CSV; posts as Parquet, streamed in chunks) and TRUTH.json into ``out``."""
@@ -196,6 +220,6 @@ def write_sample(out: str | Path, seed: int = DEFAULT_SEED, n_posts: int = 50_00
         for open_writer in (writer, outcomes):
             if open_writer is not None:
                 open_writer.close()
-    truth = sample.truth
+    truth = {**sample.truth, "fingerprints": table_fingerprints(out)}
     (out / "TRUTH.json").write_text(json.dumps(truth, indent=2, default=str) + "\n", encoding="utf-8")
     return truth

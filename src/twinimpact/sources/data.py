@@ -16,6 +16,7 @@ same tables as ibis expressions for work that should stay in the engine (large p
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -143,13 +144,78 @@ def _open_database(con: object, kind: str, description: str) -> Source:
 SYNTHETIC_MARKER = "TRUTH.json"
 
 
-def is_synthetic(params: Params) -> bool:
-    """Whether the parameters name synthetic sample data: a folder (the bundled sample by
-    default) with the generator's planted truth beside its tables. A database never is."""
-    if params.source_env:
-        return False
-    folder = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
-    return folder.is_dir() and (folder / SYNTHETIC_MARKER).is_file()
+def generated_fingerprints(params: Params) -> set[str]:
+    """Fingerprints of tables made by ``twinimpact sample``: those of the bundled sample and
+    those its ``TRUTH.json`` records beside the tables the parameters name."""
+    found: set[str] = set()
+    folders = [config.SAMPLE_DIR]
+    if not params.source_env and params.data_dir and Path(params.data_dir).expanduser().is_dir():
+        folders.append(Path(params.data_dir).expanduser())
+    for folder in folders:
+        try:
+            truth = json.loads((folder / SYNTHETIC_MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        found |= {str(v) for v in (truth.get("fingerprints") or {}).values()}
+    return found
+
+
+def is_synthetic(params: Params, fingerprints: dict[str, str]) -> bool:
+    """Whether the run reads synthetic sample data: a table whose fingerprint is one the
+    generator made (:func:`generated_fingerprints`), wherever it was loaded from (a copy of
+    the sample in another folder, a DuckDB file, a database). A folder's name or a stray
+    ``TRUTH.json`` beside a brand's own tables does not make data synthetic.
+
+    Parameters
+    ----------
+    params
+        The run's parameters.
+    fingerprints
+        Table -> fingerprint of the validated data.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(set(fingerprints.values()) & generated_fingerprints(params))
+
+
+def shown_source(description: str) -> str:
+    """A data source as a report may show it: a path relative to the project when inside
+    it, else the file or folder's name; a database by the name of its variable (as given).
+
+    Parameters
+    ----------
+    description
+        :attr:`Source.description`.
+
+    Returns
+    -------
+    str
+    """
+    return shown_path(description)
+
+
+def shown_path(text: str) -> str:
+    """A local path as a report may show it (never absolute): relative to the project when
+    inside it, else its last part. Text that is not an absolute path is returned as it is.
+
+    Parameters
+    ----------
+    text
+        A path, or any text.
+
+    Returns
+    -------
+    str
+    """
+    if not text or not os.path.isabs(text):
+        return text
+    p = Path(text)
+    try:
+        return str(p.resolve().relative_to(config.ROOT))
+    except (ValueError, OSError):
+        return p.name or text
 
 
 def duckdb_file(url: str) -> str | None:
@@ -266,6 +332,9 @@ class Dataset:
     brands: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # rows of tables kept in the engine
     reference: dict[str, pd.DataFrame] = field(default_factory=reference.load_all)
+    #: The contract tables read so far (by ``[]``, :meth:`table` or :meth:`has`): what a run
+    #: checks against the tables a notebook declares (:mod:`twinimpact.run.reuse`).
+    reads: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], as_of: date,
@@ -294,9 +363,11 @@ class Dataset:
     @property
     def fingerprint(self) -> str:
         """One sha256 over every table's fingerprint: the identity of the run's data."""
+        self.reads.update(self.fingerprints)
         return combined_fingerprint(self.fingerprints)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        self.reads.add(name)
         if name not in self.frames and name in self.counts:
             raise DataError(
                 f"Table {name} has {self.counts[name]:,} rows, more than are held in memory "
@@ -306,6 +377,7 @@ class Dataset:
 
     def has(self, name: str) -> bool:
         """Whether the data hold the (optional) table ``name``."""
+        self.reads.add(name)
         return name in self.frames or name in self.counts
 
     def table(self, name: str) -> Any:
@@ -313,6 +385,7 @@ class Dataset:
         not pull rows into pandas, e.g. millions of posts), filtered to the run's brands."""
         import ibis
 
+        self.reads.add(name)
         if self.source is not None and name in self.source.tables:
             expr = checks.typed(self.source.tables[name], name, checks.trims(self.source.origins.get(name)))
             if self.brands and "brand" in expr.columns:
@@ -322,6 +395,7 @@ class Dataset:
 
     def row_counts(self) -> dict[str, int]:
         """Rows of each table, in contract order (large engine tables included)."""
+        self.reads.update(self.frames, self.counts)
         counts = {name: len(frame) for name, frame in self.frames.items()}
         counts.update(self.counts)
         return {n: counts[n] for n in CONTRACT if n in counts}

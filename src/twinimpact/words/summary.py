@@ -150,7 +150,9 @@ def run_details_markdown(res: dict[str, Any], manifest: dict[str, Any]) -> str:
     """
     run = res.get("run", {})
     e = html.escape
-    books = "".join(f"| {e(str(n.get('name')))} | {narrate.num(n.get('seconds'), 1)} s |\n"
+    books = "".join(f"| {e(str(n.get('name')))} | "
+                    + (f"reused from run `{e(str(n.get('reused_from')))}` (its inputs unchanged)"
+                       if n.get("status") == "reused" else f"{narrate.num(n.get('seconds'), 1)} s") + " |\n"
                     for n in manifest.get("notebooks", []))
     data = manifest.get("data") or {}
     return (
