@@ -64,6 +64,29 @@ def test_run_publishes_report_results_and_manifest(published: Path):
     assert "NaN" not in (latest / "results.json").read_text()
 
 
+def test_no_published_file_carries_an_absolute_local_path(published: Path, tmp_path: Path):
+    """Pages, results, manifest, log, executed notebooks and tables of a run on the sample
+    and of one on a data folder outside the project name no absolute path of this machine."""
+    import shutil
+    import tempfile
+
+    data = tmp_path / "brand-data"
+    shutil.copytree(config.ROOT / "tests" / "fixtures" / "tiny", data)
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--data", str(data), "--out", str(tmp_path / "reports"))
+    assert proc.returncode == 0, proc.stderr
+    forbidden = [str(config.ROOT), str(published), str(tmp_path), str(Path.home()) + "/", tempfile.gettempdir() + "/"]
+    for run in (published / "latest", tmp_path / "reports" / "latest"):
+        files = [p for p in run.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".ipynb", ".log", ".csv")]
+        assert len(files) > 10
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            found = [f for f in forbidden if f in text]
+            assert not found, f"{path.name} names {found}"
+    manifest = json.loads((tmp_path / "reports" / "latest" / "manifest.json").read_text())
+    assert manifest["data"]["source"] == "brand-data" and manifest["params"]["data_dir"] == "brand-data"
+    assert "tables from brand-data;" in (tmp_path / "reports" / "latest" / "00_data_overview.html").read_text()
+
+
 def test_report_html_loads_nothing_from_the_network_and_hides_code(published: Path):
     for page in (published / "latest").glob("*.html"):
         text = page.read_text()

@@ -4,11 +4,13 @@ in an environment variable load identically (same fingerprints)."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from twinimpact import config
 from twinimpact.contract import checks
 from twinimpact.sources import data
 from twinimpact.errors import DataError, ParamsError
@@ -301,3 +303,31 @@ def test_a_foreign_key_into_posts_kept_in_the_engine_is_matched_there(tmp_path, 
     assert "posts" not in called
     issue = next(i for i in caught.value.issues if i.rule_id == "post_outcomes.post_id.exists")
     assert issue.rows == 1 and "post_id P99999999" in issue.where
+
+
+# --- the README's recipes for loading a folder into a DuckDB file and into PostgreSQL --------
+def readme_recipe(name: str, folder: Path) -> str:
+    """The README's Python block after ``<!-- recipe: NAME -->``, pointed at ``folder``."""
+    text = (config.ROOT / "README.md").read_text()
+    block = text.split(f"<!-- recipe: {name} -->", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "path/to/folder" in block
+    return block.replace("path/to/folder", str(folder))
+
+
+def test_the_readmes_duckdb_recipe_loads_a_folder_into_a_file_that_validates_alike(tmp_path: Path, monkeypatch):
+    shutil.copytree(TINY, tmp_path / "brand")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(readme_recipe("duckdb", tmp_path / "brand"), "README.md", "exec"), {})
+    from_file = data.load(Params(data_dir=str(tmp_path / "brand.duckdb"), **PARAMS))
+    assert from_file.fingerprints == data.load(Params(data_dir=str(TINY), **PARAMS)).fingerprints
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL: set TWINIMPACT_TEST_PG_URL (.ci/run starts one)")
+def test_the_readmes_postgres_recipe_loads_a_folder_that_validates_alike(tmp_path: Path, monkeypatch):
+    shutil.copytree(config.SAMPLE_DIR, tmp_path / "brand")  # CSV and Parquet files
+    monkeypatch.setenv("BRAND_WAREHOUSE", PG_URL.replace("postgres://", "postgresql://", 1))
+    exec(compile(readme_recipe("postgres", tmp_path / "brand"), "README.md", "exec"), {})
+    monkeypatch.setenv("BRAND_PG", PG_URL)
+    loaded = data.load(Params(source_env="BRAND_PG", as_of="2026-11-28"))
+    assert loaded.fingerprints == data.load(Params(as_of="2026-11-28")).fingerprints

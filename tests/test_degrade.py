@@ -122,7 +122,7 @@ def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing
             return None
 
         def run_all(self, books, out_dir, parameters, progress, run_file=None):
-            return [(books[0], 0.1, OSError(28, "No space left on device"))]
+            return [(books[0], 0.1, OSError(28, "No space left on device"), None)]
 
     monkeypatch.setattr(report, "Workers", DiskFull)
     code = cli.main(["run", "-p", str(config.ROOT / "tests" / "fixtures" / "tiny.yaml"), "--out", str(tmp_path / "r"),

@@ -169,3 +169,17 @@ def test_the_key_moves_with_each_input(tmp_path):
         reuse.notebook_key(**{**base, "tables": ["assets", "campaigns"], "assets": "y"})
     book.write_text('{"cells": []}')
     assert reuse.notebook_key(**base) != key
+
+
+def test_long_validation_and_long_notebooks_say_every_few_seconds_what_is_still_going_on(tmp_path, monkeypatch):
+    from twinimpact.run.report import run
+    from twinimpact.sources import progress
+
+    monkeypatch.setattr(progress, "EVERY", 0.2)
+    monkeypatch.setattr("twinimpact.sources.data.POSTS_IN_MEMORY", 1)  # posts and outcomes checked as large tables
+    said: list[str] = []
+    run(TINY_PARAMS, out=tmp_path / "reports", only=["00", "03"], progress=said.append, fresh=True)
+    assert "checking table posts in its engine (every rule and the fingerprint in one pass) ..." in said
+    assert any(line.startswith("  ... still running 03_engagement (") and ", cell " in line for line in said)
+    stamps = [line for line in said if line.startswith("  ... still")]
+    assert all(line.endswith(" s so far)") for line in stamps)

@@ -140,3 +140,29 @@ def _wait_for_redraw(kc, deadline: float) -> tuple[str, list[dict]]:
             if isinstance(state.get("value"), str) and state["value"].startswith("<small>redrawn"):
                 return state["value"], figures
     raise AssertionError("no redraw within the time allowed")
+
+
+@pytest.mark.parametrize("static", [True, False], ids=["TWINIMPACT_STATIC=1", "unset"])
+def test_the_readmes_papermill_operator_call_saves_the_break_even_chart_as_a_chart(tmp_path: Path, monkeypatch,
+                                                                                  static):
+    """The README's PapermillOperator example, as the operator calls papermill: with
+    ``TWINIMPACT_STATIC=1`` in the worker's environment the break-even what-if cell's output
+    holds the chart itself; without it, only sliders' widget state (why the README sets it)."""
+    import papermill
+
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("from airflow.providers.papermill.operators.papermill import PapermillOperator", 1)[1]
+    assert 'os.environ["TWINIMPACT_STATIC"] = "1"' in example.split("```", 1)[0]
+    if static:
+        monkeypatch.setenv(whatif.STATIC_ENV, "1")
+    else:
+        monkeypatch.delenv(whatif.STATIC_ENV, raising=False)
+    monkeypatch.delenv("TWINIMPACT_RUN_FILE", raising=False)
+    out = tmp_path / "01_2026-11-28.ipynb"
+    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / "01_production_cost.ipynb"), str(out),
+                               kernel_name=config.KERNEL_NAME, cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
+                               parameters={"as_of": "2026-11-28", "n_draws": 300})
+    cells = json.loads(out.read_text())["cells"]
+    whatif_cell = next(c for c in cells if c["cell_type"] == "code" and "whatif.show" in "".join(c["source"]))
+    kinds = {k for o in whatif_cell["outputs"] for k in o.get("data", {})}
+    assert ("application/vnd.plotly.v1+json" in kinds) is static

@@ -168,7 +168,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from twinimpact.run.report import validate_only
 
-    params, dataset = validate_only(args.params, args.data, args.source)
+    params, dataset = validate_only(args.params, args.data, args.source,
+                                    progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
     for name, rows in dataset.row_counts().items():
         print(f"  {name:<11} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")

@@ -85,6 +85,40 @@ class Fits:
         return self.poisson if self.lead is self.negbin else self.negbin
 
 
+def fitted(dataset: "Dataset", params: "Params", outcome: str) -> tuple[pd.DataFrame, Fits]:
+    """The covariate cells of the posts and both fits of ``outcome`` per impression, computed
+    once per run whichever notebook asks first (:func:`twinimpact.sources.shared.once`: the
+    engagement and scenario notebooks both need the engagement fit).
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters (``follower_bin_width``, ``nb_max_rows``, ``seed``).
+    outcome
+        The count modelled.
+
+    Returns
+    -------
+    tuple
+        (cells, :class:`Fits`); raises :class:`EngagementError` when the fits cannot be made.
+    """
+    from twinimpact.sources import shared
+
+    def compute() -> tuple[pd.DataFrame, Fits]:
+        posts = dataset.table("posts")
+        cells = aggregate_cells(posts, outcome, params.follower_bin_width)
+        try:
+            return cells, fit_models(posts, cells, outcome, params)
+        except EngagementError as err:
+            err.cells = cells  # type: ignore[attr-defined]  # what analyse shows without a fit
+            raise
+
+    parts = {"posts": dataset.fingerprints.get("posts"), "brands": sorted(dataset.brands), "outcome": outcome,
+             "width": params.follower_bin_width, "nb_max_rows": params.nb_max_rows, "seed": params.seed}
+    dataset.reads.add("posts")
+    return shared.once(f"engagement-{outcome}", parts, compute)
+
+
 def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") -> Fits:
     """The Poisson on covariate cells and the negative binomial on posts (all of them up to
     ``nb_max_rows``, a seeded sample of that many beyond) of ``outcome`` per impression.
@@ -204,9 +238,7 @@ def lead_fit(dataset: "Dataset", params: "Params") -> Fit:
     Fit
         The negative binomial, or the Poisson when it cannot be fitted.
     """
-    posts = dataset.table("posts")
-    cells = aggregate_cells(posts, "engagements", params.follower_bin_width)
-    return fit_models(posts, cells, "engagements", params).lead
+    return fitted(dataset, params, "engagements")[1].lead
 
 
 def orders_rate_ratios(dataset: "Dataset", params: "Params") -> dict[str, Any] | None:
@@ -424,11 +456,12 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
         entries.
     """
     posts, outcome, width = dataset.table("posts"), params.outcome, params.follower_bin_width
-    cells = aggregate_cells(posts, outcome, width)
     try:
-        fits = fit_models(posts, cells, outcome, params)
+        cells, fits = fitted(dataset, params, outcome)
     except EngagementError as err:  # no posts with impressions, or a fit that cannot converge
-        return unavailable(str(err), cells, dataset.reference["benchmarks"])
+        if getattr(err, "cells", None) is None:
+            raise
+        return unavailable(str(err), err.cells, dataset.reference["benchmarks"])  # type: ignore[attr-defined]
     pois, nb, nb_rows, population, messages = fits.poisson, fits.negbin, fits.nb_rows, fits.population, fits.messages
     lead, check = fits.lead, fits.check
     labelled = int(cells.loc[cells["ai_label"] & cells["imagery"].isin(list(AI_IMAGERY)), "posts"].sum())

@@ -57,7 +57,7 @@ def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float]) -> pd.DataF
     posts, outcomes = dataset.table("posts"), dataset.table("post_outcomes")
     j = posts.inner_join(outcomes, "post_id")
     t = j.mutate(engagements=(j.likes + j.comments + j.shares + j.saves).cast("int64"),
-                 ym=j.posted_at.year() * 100 + j.posted_at.month())
+                 ym=j.posted_at.date().year() * 100 + j.posted_at.date().month())
     raw = t.group_by(["campaign_id", "brand", "ym", "currency"]).aggregate(
         posts=t.count(), engagements=t.engagements.sum(), clicks=t.clicks.sum(), orders=t.orders.sum(),
         revenue=t.revenue.sum()).to_pandas()

@@ -79,7 +79,7 @@ def post_counts(posts: Any, by: list[str]) -> pd.DataFrame:
     t = as_table(posts)
     keys = ["ym" if b == "month" else b for b in by]
     if "month" in by:  # YYYYMM in the engine (cheaper than text on millions of rows), text here
-        t = t.mutate(ym=t.posted_at.year() * 100 + t.posted_at.month())
+        t = t.mutate(ym=t.posted_at.date().year() * 100 + t.posted_at.date().month())
     out = t.group_by(keys).aggregate(posts=t.count()).to_pandas()
     if "month" in by:
         ym = out.pop("ym").astype(int)

@@ -273,7 +273,7 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
                "alone: the observational estimate disagrees")
         source = f"randomised test {decided['experiment_id']} ({how})"  # type: ignore[index]
     posts = dataset.table("posts")
-    year = posts.filter(posts.posted_at.year() == base_year)
+    year = posts.filter(posts.posted_at.date().year() == base_year)
     engagements = float((year.likes + year.comments + year.shares + year.saves).sum().to_pyarrow().as_py() or 0)
     per_asset = engagements / base_assets if base_assets else 0.0
     ratio = float(np.exp(mean.sum()))

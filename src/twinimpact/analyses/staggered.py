@@ -50,33 +50,57 @@ def att_gt(panel: pd.DataFrame, unit: str, time: str, y: str, group: str) -> pd.
     return _att_gt(wide.to_numpy(float), [int(c) for c in wide.columns], first.to_numpy())
 
 
-def _att_gt(values: np.ndarray, periods: list[int], first: np.ndarray) -> pd.DataFrame:
-    """:func:`att_gt` on a units x periods matrix (NaN where a unit has no observation),
-    each group's periods at once."""
+def _att_arrays(values: np.ndarray, periods: list[int], first: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every estimable group-time effect of a units x periods matrix (NaN where a unit has no
+    observation), each group's periods at once, as arrays: group, time, att, treated, controls."""
     per = np.asarray(periods)
     step = np.full_like(values, np.nan)
     step[:, 1:] = values[:, 1:] - values[:, :-1]  # Y_t - Y_{t-1}: the base before adoption
     consecutive = np.r_[False, np.diff(per) == 1]
     step[:, ~consecutive] = np.nan
-    out = []
+    index = {p: i for i, p in enumerate(periods)}
+    parts: list[tuple[np.ndarray, ...]] = []
     for g in sorted(v for v in set(first.tolist()) if v > 0):
-        if g - 1 not in set(periods):
+        if g - 1 not in index:
             continue
-        post_diff = values - values[:, [periods.index(g - 1)]]  # Y_t - Y_{g-1}
+        post_diff = values - values[:, [index[g - 1]]]  # Y_t - Y_{g-1}
         diff = np.where((per >= g)[None, :], post_diff, step)
         base = np.where(per >= g, g - 1, per - 1)
         latest = np.maximum(per, base)
         control = (first[:, None] == 0) | ((first[:, None] > latest[None, :]) & (first[:, None] != g))
-        members = np.broadcast_to((first == g)[:, None], diff.shape)
+        members = (first == g)[:, None]
         ok = ~np.isnan(diff)
-        nt, nc = (members & ok).sum(axis=0), (control & ok).sum(axis=0)
+        treated, controlled = members & ok, control & ok
+        nt, nc = treated.sum(axis=0), controlled.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mt = np.where(members & ok, diff, 0.0).sum(axis=0) / nt
-            mc = np.where(control & ok, diff, 0.0).sum(axis=0) / nc
+            mt = np.where(treated, diff, 0.0).sum(axis=0) / nt
+            mc = np.where(controlled, diff, 0.0).sum(axis=0) / nc
         keep = (nt > 0) & (nc > 0) & (per > per[0])
-        out += [{"group": int(g), "time": int(t), "att": float(a), "treated": int(n), "controls": int(c)}
-                for t, a, n, c in zip(per[keep], (mt - mc)[keep], nt[keep], nc[keep])]
-    return pd.DataFrame(out, columns=["group", "time", "att", "treated", "controls"])
+        parts.append((np.full(int(keep.sum()), g), per[keep], (mt - mc)[keep], nt[keep], nc[keep]))
+    if not parts:
+        empty = np.zeros(0)
+        return empty, empty, empty, empty, empty
+    return tuple(np.concatenate(col) for col in zip(*parts))  # type: ignore[return-value]
+
+
+def _att_gt(values: np.ndarray, periods: list[int], first: np.ndarray) -> pd.DataFrame:
+    """:func:`att_gt` on a units x periods matrix (:func:`_att_arrays` as a frame)."""
+    g, t, att, nt, nc = _att_arrays(values, periods, first)
+    return pd.DataFrame({"group": g.astype(int), "time": t.astype(int), "att": att.astype(float),
+                         "treated": nt.astype(int), "controls": nc.astype(int)},
+                        columns=["group", "time", "att", "treated", "controls"])
+
+
+def _summaries(values: np.ndarray, periods: list[int], first: np.ndarray) -> tuple[float | None, float | None]:
+    """(:func:`overall`, :func:`pre_trend`) of one assignment of adoption periods, on arrays
+    (what each of the randomisation's re-assignments needs, without frames)."""
+    g, t, att, nt, _ = _att_arrays(values, periods, first)
+    post, pre = t >= g, t < g
+    w_post, w_pre = nt[post].sum(), nt[pre].sum()
+    over = float((att[post] * nt[post]).sum() / w_post) if post.any() and w_post > 0 else None
+    trend = float(math.sqrt((att[pre] ** 2 * nt[pre]).sum() / w_pre)) if pre.any() and w_pre > 0 else None
+    return over, trend
 
 
 def overall(gt: pd.DataFrame) -> float | None:
@@ -157,9 +181,9 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
         method = f"{MAX_PERMUTATIONS:,} seeded permutations of the adoption dates"
     stats, pres = [], []
     for order in orders:
-        gt = _att_gt(values, periods, dates[order])
-        stats.append(overall(gt))
-        pres.append(pre_trend(gt))
+        over, trend = _summaries(values, periods, dates[order])
+        stats.append(over)
+        pres.append(trend)
 
     def share(values: list[float | None], obs: float | None) -> float | None:
         vals = np.array([v for v in values if v is not None])

@@ -27,7 +27,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -452,8 +452,8 @@ def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
 
 
 def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency: str, as_of: Any,
-             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset()
-             ) -> dict[str, Checked]:
+             origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset(),
+             progress: Callable[[str], None] | None = None) -> dict[str, Checked]:
     """Every rule of every contract table, each table checked in its own engine; raises
     :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
     Tables named in ``large`` are checked last.
@@ -472,6 +472,8 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
         Table name -> where it came from (file, line numbers), for the messages.
     large
         Tables kept in the engine, checked last.
+    progress
+        Where a line goes as each large table's check begins.
 
     Returns
     -------
@@ -523,6 +525,8 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
     out: dict[str, Checked] = {}
     present = [n for n in CONTRACT if n in tables]
     for name in [n for n in present if n not in large] + [n for n in present if n in large]:
+        if progress and name in large:
+            progress(f"checking table {name} in its engine (every rule and the fingerprint in one pass) ...")
         try:
             out[name] = check(tables[name], name, ctx, origins.get(name), absent.get(name, frozenset()))
         except Exception as exc:  # noqa: BLE001 - the engine could not read or evaluate the table

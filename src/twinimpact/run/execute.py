@@ -23,6 +23,7 @@ from typing import Any, Callable
 from twinimpact import config
 from twinimpact.errors import ParamsError
 from twinimpact.params import Params
+from twinimpact.sources.progress import heartbeat
 from twinimpact.sources.snapshot import RUN_FILE_ENV
 
 EXECUTION_TIMEOUT_S = 900  # per cell
@@ -130,8 +131,10 @@ def _engine() -> str:
             finally:
                 self.quiet = False
 
-        def cell_start(self, *args: Any, **kwargs: Any) -> None:
-            self._quietly(super().cell_start, *args, **kwargs)
+        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            if self.output_path and cell_index is not None:
+                CELLS[str(self.output_path)] = (cell_index + 1, len(self.nb.cells))
+            self._quietly(super().cell_start, cell, cell_index, **kwargs)
 
         def cell_complete(self, *args: Any, **kwargs: Any) -> None:
             self._quietly(super().cell_complete, *args, **kwargs)
@@ -157,6 +160,8 @@ def _engine() -> str:
 
 
 ENGINE = "twinimpact"
+#: Executed notebook path -> (the cell running, cells): what the progress of a long notebook says.
+CELLS: dict[str, tuple[int, int]] = {}
 
 
 def default_workers() -> int:
@@ -360,6 +365,16 @@ class Workers:
         results: dict[Path, tuple[float, BaseException | None, list[str] | None]] = {}
         failed = threading.Event()
         finished = threading.Semaphore(0)
+        running: dict[Path, float] = {}
+
+        def still() -> str | None:
+            now = time.perf_counter()
+            parts = []
+            for book, t0 in sorted(running.items(), key=lambda kv: kv[1]):
+                cell = CELLS.get(str(out_dir / book.name))
+                where = f", cell {cell[0]} of {cell[1]}" if cell else ""
+                parts.append(f"{book.stem} ({now - t0:.0f} s{where})")
+            return f"still running {', '.join(parts)}" if parts else None
 
         def job(book: Path) -> Callable[[_WorkerKernel], None]:
             def run(kernel: _WorkerKernel) -> None:
@@ -369,6 +384,7 @@ class Workers:
                     label = f"[{books.index(book) + 1}/{total}] {book.stem}"
                     progress(f"{label} ...")
                     t0 = time.perf_counter()
+                    running[book] = t0
                     error: BaseException | None = None
                     reads = None
                     try:
@@ -376,6 +392,8 @@ class Workers:
                     except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
                         error = exc
                         failed.set()
+                    finally:
+                        running.pop(book, None)
                     seconds = round(time.perf_counter() - t0, 1)
                     results[book] = (seconds, error, reads)
                     progress(f"{label} {'ok' if error is None else 'FAILED'} ({seconds:.1f} s)")
@@ -385,8 +403,9 @@ class Workers:
 
         for book in order:
             self.jobs.put(job(book))
-        for _ in order:
-            finished.acquire()
+        with heartbeat(progress, still):
+            for _ in order:
+                finished.acquire()
         return [(b, *results[b]) for b in books if b in results]
 
     def __enter__(self) -> "Workers":

@@ -97,7 +97,9 @@ def new_manifest(run_id: str, started: datetime, params_name: str, params_file: 
     return {
         "run_id": run_id, "status": "running", "started_at": started.isoformat(timespec="seconds"),
         "params_name": params_name, "params_file": params_file,
-        "params": params.model_dump(mode="json"), "data": data_,
+        "params": {**params.model_dump(mode="json"), **{k: data.shown_path(v) for k, v in
+                                                         params.model_dump(include={"data_dir", "assets_dir"}).items()}},
+        "data": data_,
         "kernel": config.KERNEL_NAME, "python": platform.python_version(), "platform": platform.platform(),
         "packages": package_versions(), "git": git_commit(), "notebooks": [],
     }

@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, NoReturn
+from typing import Any, Iterator, NoReturn
 
 import nbformat
 import pandas as pd
 
-from twinimpact.run import changes, reuse
+from twinimpact.run import changes, reuse, scrub
 from twinimpact import config, results
 from twinimpact.sources import data, snapshot
 from twinimpact.run import pdf as pdf_
@@ -32,11 +32,11 @@ from twinimpact.run.execute import Workers, check_notebook_parameters, default_w
 from twinimpact.run.export import write_tables
 from twinimpact.run.manifest import data_block, new_manifest, now
 from twinimpact.params import Params, load_params, parse_params
+from twinimpact.sources.progress import Progress
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_run
 from twinimpact.words.summary import run_details_markdown
 
-Progress = Callable[[str], None]
 
 
 def _stderr(message: str) -> None:
@@ -83,15 +83,16 @@ def _data_label(params: Params) -> str:
 
 
 def validate_only(params_file: str | Path, data_dir: str | None = None, source_env: str | None = None,
-                  keep_source: bool = False, **overrides: Any) -> tuple[Params, data.Dataset]:
+                  keep_source: bool = False, progress: Progress | None = None, **overrides: Any
+                  ) -> tuple[Params, data.Dataset]:
     """Parameters and data checks; no kernel starts. ``overrides`` (parameter name -> value,
     e.g. from a command's own options) are validated with the rest; ``keep_source`` keeps
-    the engine open for work on its tables."""
+    the engine open for work on its tables; ``progress`` hears about long work."""
     params = prepare(Path(params_file), data_dir, source_env)
     if overrides:
         params = parse_params({**params.model_dump(), **overrides}, where=f"{params_file} and the command line")
     check_notebook_parameters(list_notebooks())
-    return params, data.load(params, keep_source=keep_source)
+    return params, data.load(params, keep_source=keep_source, progress=progress)
 
 
 class _RunLog:
@@ -194,7 +195,7 @@ def _plan_reuse(job: _Run, earlier: reuse.Earlier, fingerprints: dict[str, str])
 def _load(job: _Run) -> data.Dataset:
     """Step 1, the data: validated once for the whole run."""
     job.progress(f"validating data from {_data_label(job.params)} ...")
-    dataset = data.load(job.params, keep_source=True)  # large tables of a database are copied to the snapshot
+    dataset = data.load(job.params, keep_source=True, progress=job.progress)  # large tables of a database: copied
     job.progress(f"data ok: {', '.join(f'{k} {v:,}' for k, v in dataset.row_counts().items())}")
     return dataset
 
@@ -273,6 +274,10 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
         else:
             continue
         job.manifest["notebooks"].append(entry)
+    pairs = scrub.replacements(job.tmp, job.reports, job.params, job.params_file)
+    for book in done:
+        if (job.tmp / book.name).is_file():
+            scrub.scrub_file(job.tmp / book.name, pairs)
     failed = next(((book, error) for book, _, error, _ in outcomes if error is not None), None)
     if failed is not None:
         book, exc = failed
@@ -329,6 +334,7 @@ def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
 def _publish(job: _Run, log: "_RunLog", res: dict[str, Any]) -> RunOutcome:
     """Step 5: the working folder renamed into place; ``latest`` moves for a complete run."""
     log.close()
+    scrub.scrub_file(job.tmp / "run.log", scrub.replacements(job.tmp, job.reports, job.params, job.params_file))
     (job.tmp / "pid").unlink(missing_ok=True)
     try:
         final = publish(job.tmp, job.reports, job.id, job.params_file.stem, job.scope)

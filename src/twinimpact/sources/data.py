@@ -32,6 +32,7 @@ from twinimpact.contract import checks
 from twinimpact.contract.spec import CONTRACT
 from twinimpact.errors import DataError, ParamsError
 from twinimpact.params import Params
+from twinimpact.sources.progress import Progress, heartbeat
 from twinimpact.contract.hints import read_error
 from twinimpact.sources.redaction import ENCODE_HINT, redact
 from twinimpact.contract.schemas import Origin
@@ -229,8 +230,9 @@ def duckdb_file(url: str) -> str | None:
     return None if path in ("", ":memory:", "/:memory:") else path
 
 
-def open_source(params: Params) -> Source:
-    """Open the data source the parameters name (``source_env``, ``data_dir``, or the sample)."""
+def open_source(params: Params, progress: Progress | None = None) -> Source:
+    """Open the data source the parameters name (``source_env``, ``data_dir``, or the sample);
+    ``progress`` hears what a slow start (a Spark session) is waiting for."""
     import ibis
 
     if params.source_env:
@@ -246,7 +248,7 @@ def open_source(params: Params) -> Source:
             raise DataError(f"The DuckDB file named by ${name} does not exist: {file}. Nothing was created.")
         try:
             if spark.is_spark(url):
-                con, tables = spark.connect(url, list(CONTRACT))
+                con, tables = spark.connect(url, list(CONTRACT), progress)
             elif file is not None:
                 con = duckdb_connect(file, read_only=True)
             else:
@@ -361,6 +363,11 @@ class Dataset:
         return ds
 
     @property
+    def shown_source(self) -> str:
+        """Where the data came from, as a report may show it (:func:`shown_source`)."""
+        return shown_source(self.source_description)
+
+    @property
     def fingerprint(self) -> str:
         """One sha256 over every table's fingerprint: the identity of the run's data."""
         self.reads.update(self.fingerprints)
@@ -468,7 +475,7 @@ def run_date(params: Params) -> date:
     return params.as_of or datetime.now(timezone.utc).date()
 
 
-def load(params: Params, *, keep_source: bool = False) -> Dataset:
+def load(params: Params, *, keep_source: bool = False, progress: Progress | None = None) -> Dataset:
     """Open, read and validate the data the parameters name.
 
     Every contract rule runs in the engine that holds the data (:mod:`twinimpact.contract.checks`),
@@ -477,8 +484,9 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
     :class:`~twinimpact.errors.DataError` (exit 3) when a table is missing, cannot be read
     or breaks the data contract; nothing is returned from data that fails. Inside a run,
     a notebook reads the run's validated snapshot instead (:mod:`twinimpact.sources.snapshot`).
+    ``progress`` hears about large tables and, every 10 s, what is still being checked.
     """
-    source = open_source(params)
+    source = open_source(params, progress)
     counts: dict[str, int] = {}
     try:
         origins = {n: source.origins.get(n, Origin(_expected(source, n))) for n in CONTRACT}
@@ -494,10 +502,18 @@ def load(params: Params, *, keep_source: bool = False) -> Dataset:
                         source.tables["post_outcomes"].count().to_pyarrow().as_py()))
         as_of = run_date(params)
 
+        said = ["validating"]
+
+        def say(message: str) -> None:
+            said[0] = message.rstrip(" .")
+            if progress:
+                progress(message)
+
         try:
-            checked = checks.validate(source.tables, currencies=set(params.fx_rates),
-                                      reporting_currency=params.reporting_currency, as_of=as_of, origins=origins,
-                                      large=streamed)
+            with heartbeat(progress, lambda: f"still {said[0][0].lower()}{said[0][1:]}"):
+                checked = checks.validate(source.tables, currencies=set(params.fx_rates),
+                                          reporting_currency=params.reporting_currency, as_of=as_of,
+                                          origins=origins, large=streamed, progress=say)
         except checks.EngineFailure as failure:
             raise _read_failure(source, failure.table, failure.cause) from None
         frames = {n: _engine(source, n, lambda n=n: checks.to_frame(c.typed, n))

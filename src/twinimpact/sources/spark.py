@@ -30,6 +30,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qs
 
 from twinimpact.errors import DataError
+from twinimpact.sources.progress import Progress, heartbeat
 
 SCHEMES = ("pyspark://", "sc://")
 _LOG4J = Path(__file__).with_name("templates") / "spark-log4j2.properties"
@@ -115,11 +116,17 @@ def _quiet_start() -> Iterator[Any]:
         os.close(saved)
 
 
-def connect(url: str, names: list[str]) -> tuple[Any, dict[str, Any]]:
-    """An ibis connection to Spark and the contract tables found there (name -> ibis table)."""
+def connect(url: str, names: list[str], progress: Progress | None = None) -> tuple[Any, dict[str, Any]]:
+    """An ibis connection to Spark and the contract tables found there (name -> ibis table);
+    ``progress`` hears what the start waits for, and every 10 s that it still does."""
     import ibis
 
-    spark = session(url)
+    if progress:
+        progress("starting a Spark session (its Java virtual machine takes 10 to 60 s to come up) ...")
+    with heartbeat(progress, lambda: "still waiting for the Spark session to start"):
+        spark = session(url)
+    if progress:
+        progress("Spark session up; finding the contract tables ...")
     query = {} if url.startswith("sc://") else _parts(url)[1]
     con = ibis.pyspark.connect(session=spark)
     tables: dict[str, Any] = {}
