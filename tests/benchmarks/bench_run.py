@@ -1,10 +1,12 @@
-"""A whole run on the bundled sample against the papermill floor: six empty notebooks
-executed with papermill and rendered with nbconvert in one process, one after another
-(target: the sample run within 2x the floor). Serial and parallel runs are both timed."""
+"""A whole run on the bundled sample against the papermill floor (six empty notebooks
+executed with papermill and rendered with nbconvert, one after another, in one process;
+target: the sample run within 1.5x the floor), and a rerun with nothing changed against the
+first run (target: at most a quarter of it)."""
 
 from __future__ import annotations
 
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -13,13 +15,18 @@ from pathlib import Path
 
 from tests.benchmarks.harness import measure
 
+#: Each figure is the median of this many calls, taken in turn (floor, run, floor, run, ...):
+#: one call of either moves by half a second on a shared 2-core machine.
+REPEATS = 3
+
 
 def _floor(folder: str) -> int:
-    """Six notebooks with a parameters cell and one trivial cell: execute, then render."""
+    """Six notebooks with a parameters cell and one trivial cell: execute with papermill on
+    the pinned kernel, then render each page."""
     import nbformat
+    import papermill
 
     from twinimpact import config
-    from twinimpact.run.execute import execute
     from twinimpact.run.render import clean_for_report, render
 
     books = Path(folder) / "books"
@@ -34,48 +41,61 @@ def _floor(folder: str) -> int:
         nbformat.write(nb, books / f"{i:02d}_empty.ipynb")
     for book in sorted(books.glob("*.ipynb")):
         out = Path(folder) / book.name
-        execute(book, out, {"seed": 2})
+        papermill.execute_notebook(str(book), str(out), parameters={"seed": 2}, kernel_name=config.KERNEL_NAME,
+                                   progress_bar=False)
         render(clean_for_report(nbformat.read(out, as_version=4)), out.with_suffix(".html"))
     return 6
 
 
-def _run(workers: int) -> tuple[float, float]:
-    """``twinimpact run`` on the sample in a child process: wall seconds and the peak RSS of
+def floor_seconds(repeats: int = REPEATS) -> tuple[float, list[float]]:
+    """The median seconds of the papermill floor over ``repeats`` calls, and the calls."""
+    calls = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as d:
+            calls.append(measure("floor", _floor, d).seconds)
+    return statistics.median(calls), calls
+
+
+def run_cli(out: str, *args: str) -> tuple[float, float]:
+    """``twinimpact run --out OUT ARGS`` in a child process: wall seconds and the peak RSS of
     the largest process it started (MB)."""
-    with tempfile.TemporaryDirectory() as out:
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "twinimpact", "run", "--out", out, "--workers", str(workers)],
-                       check=True, capture_output=True)
-        seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "twinimpact", "run", "--out", out, *args],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-#: Each figure is the median of this many calls, taken in turn (floor, run, floor, run, ...):
-#: one call of either moves by half a second on a shared 2-core machine.
-REPEATS = 3
+def sample_seconds(repeats: int = REPEATS, *args: str) -> tuple[float, float, list[float]]:
+    """The median seconds of a fresh ``twinimpact run`` on the sample, its peak MB, the calls."""
+    calls = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as out:
+            calls.append(measure("run", run_cli, out, "--fresh", *args).value)
+    return statistics.median(s for s, _ in calls), max(p for _, p in calls), [s for s, _ in calls]
+
+
+def ratio_line(label: str, seconds: float, bound_label: str, bound: float, target: float) -> str:
+    """``label: seconds against bound_label: bound = ratio (target)``, one line."""
+    ratio = seconds / bound
+    return (f"  {label:<46} {seconds:7.2f} s | {bound_label} {bound:6.2f} s | ratio {ratio:5.2f}x "
+            f"(target <= {target:g}x: {'within' if ratio <= target else 'OVER'})")
 
 
 def run() -> None:
-    import os
-    import statistics
-
-    print(f"run: the bundled sample (50k posts) end to end against the papermill floor (median of {REPEATS})")
-    counts = sorted({1, os.cpu_count() or 1})
-    floors: list[float] = []
-    runs: dict[int, list[tuple[float, float]]] = {w: [] for w in counts}
+    print(f"run: the bundled sample (50k posts) end to end against the papermill floor (medians of {REPEATS})")
+    floor, floors = floor_seconds()
+    seconds, peak, calls = sample_seconds()
+    print(ratio_line("twinimpact run --fresh on the sample", seconds, "papermill floor", floor, 1.5))
+    print(f"    calls {', '.join(f'{s:.2f}' for s in calls)} s; floor calls {', '.join(f'{s:.2f}' for s in floors)} s; "
+          f"{peak:.0f} MB peak RSS (largest process)")
+    reruns, firsts = [], []
     for _ in range(REPEATS):
-        with tempfile.TemporaryDirectory() as d:
-            floors.append(measure("floor", _floor, d).seconds)
-        for workers in counts:
-            runs[workers].append(measure("run", _run, workers).value)
-    floor = statistics.median(floors)
-    print(f"  {'floor: 6 empty notebooks, papermill + nbconvert, one process':<58} {floor:>8.2f} s  "
-          f"(calls: {', '.join(f'{s:.2f}' for s in floors)})")
-    target = 2 * floor
-    for workers in counts:
-        seconds = statistics.median(s for s, _ in runs[workers])
-        peak = max(p for _, p in runs[workers])
-        print(f"  {f'twinimpact run, {workers} notebook(s) at a time':<58} {seconds:>8.2f} s  {peak:>8.0f} MB peak RSS "
-              f"(largest process; calls: {', '.join(f'{s:.2f}' for s, _ in runs[workers])})")
-        print(f"    target <= 2x floor = {target:.1f} s; ratio to the floor {seconds / floor:.2f}x "
-              f"({'within' if seconds <= target else 'over'} target)")
+        with tempfile.TemporaryDirectory() as out:
+            firsts.append(run_cli(out)[0])
+            reruns.append(run_cli(out)[0])
+    first, again = statistics.median(firsts), statistics.median(reruns)
+    print(ratio_line("a rerun with nothing changed (same --out)", again, "its first run", first, 0.25))
+    print(f"    reruns {', '.join(f'{s:.2f}' for s in reruns)} s after {', '.join(f'{s:.2f}' for s in firsts)} s")

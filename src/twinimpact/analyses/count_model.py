@@ -64,7 +64,8 @@ def _covariates(posts, outcome: str, follower_bin_width: float):
     t = posts.filter(posts.impressions > 0)  # a post nobody saw carries no information on its rate
     return t.mutate(
         y=_outcome(t, outcome).cast("int64"),
-        ym=t.posted_at.date().year() * 100 + t.posted_at.date().month(),  # by its date: text cast to a timestamp takes no EXTRACT
+        # by its date: sqlglot refuses EXTRACT from a timestamp cast from text (large CSV posts)
+        ym=t.posted_at.date().year() * 100 + t.posted_at.date().month(),
         fbin=((t.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
         cluster=t.campaign_id,
     )

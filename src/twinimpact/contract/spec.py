@@ -250,7 +250,7 @@ def column_rules(table: Table) -> list[Rule]:
     if table.key:
         rules.append(Rule(f"{t}.{table.key}.unique", t, table.key, "must be unique", "unique"))
     for c in table.columns:
-        if c.kind in ("str", "enum"):
+        if c.kind == "str" or (c.kind == "enum" and not c.values):  # a closed list's one_of refuses them already
             rules.append(_value(t, c.name, "printable", "must not hold control characters (NUL, escape and the "
                                 "like; tab and line breaks are allowed)", lambda r, ctx, n=c.name: r.printable(n)))
         if c.kind == "str":
