@@ -14,18 +14,21 @@ PARAMS ?= notebooks/params/default.yaml
 PAPER  ?= A4
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -c constraints.txt
 
-.PHONY: help venv report pdf test test-all lab bench sample docs clean regression
+.PHONY: help venv report pdf test test-all lab bench sample docs clean regression lock
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  \033[1m%-8s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "twinimpact needs Python 3.11 or newer; set PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing twinimpact and its test tools into $(VENV): 1 to 4 minutes the first time, pip lists what it fetches"
+	@test -x $(BIN)/python || { echo "creating the virtual environment $(VENV) with $(PYTHON) ..."; $(PYTHON) -m venv $(VENV); }
+	@echo "installing twinimpact and its test tools into $(VENV) at the versions locked in constraints.txt:"
+	@echo "1 to 4 minutes the first time; pip lists each package as it fetches and installs it"
 	$(PIP) -e ".[test]"
+	@echo "registering the Jupyter kernel $(KERNEL) the notebooks name ..."
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (twinimpact)" >/dev/null
 	@touch $(STAMP)
+	@echo "$(VENV) is ready"
 
 venv: $(STAMP) ## create .venv with the package, its test tools and the pinned Jupyter kernel
 
@@ -66,6 +69,19 @@ docs: $(STAMP) ## regenerate docs/DATA_CONTRACT.md from the contract the code va
 clean: ## remove generated reports, caches and .venv
 	rm -rf $(VENV) reports/[0-9]* reports/_failed reports/latest reports/latest-* reports/plotly-*.min.js reports/index.html reports/.tmp-* reports/.lock .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The lock: every distribution a fresh environment installs for the package with its test
+# and lab extras, at the version pip resolved there (the direct pins of constraints.txt kept).
+LOCK_VENV := .lock-venv
+lock: ## regenerate constraints.txt on a fresh venv: every installed distribution, pinned
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	@echo "resolving the package with its test and lab extras in a fresh $(LOCK_VENV) ..."
+	$(LOCK_VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar off -c constraints.txt -e ".[test,lab]"
+	{ echo "# Every distribution a fresh environment installs for twinimpact[test,lab] on Python 3.11, at the"; \
+	  echo "# version verified together (README, \"Versions\"). Regenerate with: make lock"; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | LC_ALL=C sort -f; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt && rm -rf $(LOCK_VENV)
+	@echo "constraints.txt: $$(grep -vc '^#' constraints.txt) distributions locked"
 
 regression: $(STAMP) ## re-execute tests/regression notebooks and store their outputs (review the diff!)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=$(KERNEL) tests/regression/*.ipynb

@@ -140,3 +140,22 @@ def test_a_function_without_its_parameters_documented_is_caught(tmp_path: Path):
         'def owed(x: dict) -> float:\n    """Owed.\n\n    Parameters\n    ----------\n    y\n        Wrong name.\n    """\n')
     assert [f.split(": ", 1)[1] for f in undocumented(tmp_path)] == [
         "takes a frame or a mapping and has no Parameters section", "documents ['y'], which it does not take"]
+
+
+def test_the_lock_holds_every_installed_distribution_at_its_installed_version():
+    """constraints.txt locks the whole environment `make` builds (``make lock``), not only the
+    direct dependencies: what is installed here is what it says."""
+    from importlib import metadata
+
+    def canon(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    lock = {}
+    for line in (config.ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            lock[canon(name)] = version.strip()
+    installed = {canon(d.metadata["Name"]): d.version for d in metadata.distributions() if d.metadata["Name"]}
+    ignored = {"twinimpact", "pip", "setuptools", "wheel"}
+    assert len(lock) > 100
+    assert {n: v for n, v in installed.items() if n not in ignored and lock.get(n) != v} == {}
