@@ -276,8 +276,12 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
         job.manifest["notebooks"].append(entry)
     pairs = scrub.replacements(job.tmp, job.reports, job.params, job.params_file)
     for book in done:
-        if (job.tmp / book.name).is_file():
-            scrub.scrub_file(job.tmp / book.name, pairs)
+        try:
+            if (job.tmp / book.name).is_file():
+                scrub.scrub_file(job.tmp / book.name, pairs)
+        except OSError as exc:
+            raise PublishError(f"Could not write the executed notebook {book.name} into {job.reports}: {exc}. "
+                               "Free space or choose another --out; the previous report is untouched.") from None
     failed = next(((book, error) for book, _, error, _ in outcomes if error is not None), None)
     if failed is not None:
         book, exc = failed
@@ -334,9 +338,9 @@ def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
 def _publish(job: _Run, log: "_RunLog", res: dict[str, Any]) -> RunOutcome:
     """Step 5: the working folder renamed into place; ``latest`` moves for a complete run."""
     log.close()
-    scrub.scrub_file(job.tmp / "run.log", scrub.replacements(job.tmp, job.reports, job.params, job.params_file))
     (job.tmp / "pid").unlink(missing_ok=True)
     try:
+        scrub.scrub_file(job.tmp / "run.log", scrub.replacements(job.tmp, job.reports, job.params, job.params_file))
         final = publish(job.tmp, job.reports, job.id, job.params_file.stem, job.scope)
     except OSError as exc:
         raise PublishError(f"Could not publish run {job.id} into {job.reports}: {exc}. "
