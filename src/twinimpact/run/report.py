@@ -91,7 +91,7 @@ def validate_only(params_file: str | Path, data_dir: str | None = None, source_e
     params = prepare(Path(params_file), data_dir, source_env)
     if overrides:
         params = parse_params({**params.model_dump(), **overrides}, where=f"{params_file} and the command line")
-    check_notebook_parameters(list_notebooks())
+    # no notebook runs here: what the notebooks declare is checked by a run, before it starts any
     return params, data.load(params, keep_source=keep_source, progress=progress)
 
 
