@@ -42,7 +42,7 @@ def _without_run(res: dict) -> dict:
 def history(tmp_path_factory) -> dict[str, tuple[dict, dict, str]]:
     """One reports folder and the runs a scheduler would make into it, in order: a first
     run; a rerun with nothing changed; one after a table file is rewritten with the same
-    rows; one after a cost line changes (and a fresh run of those data into another folder);
+    rows; one after a cost line changes (and one with ``--fresh`` beside it);
     one after a parameter changes. Each step: (manifest, results,
     progress)."""
     root = tmp_path_factory.mktemp("reuse")
