@@ -32,6 +32,18 @@ def pytest_collectstart(collector):
                                    "application/vnd.plotly.v1+json", RESULTS_MIME, TABLE_MIME)
 
 
+#: The longest test files (seconds in `make test-all` here), started first when pytest-xdist
+#: hands whole files to its workers: a long file left to the end runs alone on one core.
+LONGEST_FIRST = ("test_worlds.py", "test_cli.py", "test_coverage.py", "test_contract_rules.py", "test_spark.py",
+                 "test_minimum_data.py", "test_faults.py", "test_analyses.py", "test_data_sources.py",
+                 "test_reuse.py", "test_engagement.py", "test_contract.py", "test_experiments.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).name, len(rank)))  # stable: order within a file kept
+
+
 def pytest_sessionstart(session):
     from twinimpact.run.execute import ensure_kernel
 

@@ -325,7 +325,14 @@ def test_the_readmes_duckdb_recipe_loads_a_folder_into_a_file_that_validates_ali
 @pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="no PostgreSQL: set TWINIMPACT_TEST_PG_URL (.ci/run starts one)")
 def test_the_readmes_postgres_recipe_loads_a_folder_that_validates_alike(tmp_path: Path, monkeypatch):
+    import psycopg
+
+    from twinimpact.contract.spec import CONTRACT
+
     shutil.copytree(config.SAMPLE_DIR, tmp_path / "brand")  # CSV and Parquet files
+    with psycopg.connect(PG_URL) as pg:  # an empty database, as a brand starts with (other tests leave tables)
+        for name in CONTRACT:
+            pg.execute(f"DROP TABLE IF EXISTS {name}")
     monkeypatch.setenv("BRAND_WAREHOUSE", PG_URL.replace("postgres://", "postgresql://", 1))
     exec(compile(readme_recipe("postgres", tmp_path / "brand"), "README.md", "exec"), {})
     monkeypatch.setenv("BRAND_PG", PG_URL)

@@ -147,8 +147,12 @@ def test_the_readmes_papermill_operator_call_saves_the_break_even_chart_as_a_cha
                                                                                   static):
     """The README's PapermillOperator example, as the operator calls papermill: with
     ``TWINIMPACT_STATIC=1`` in the worker's environment the break-even what-if cell's output
-    holds the chart itself; without it, only sliders' widget state (why the README sets it)."""
+    holds the chart itself; without it, only sliders' widget state (why the README sets it).
+    (The kernel talks over IPC sockets here: kernels of parallel test processes on TCP race
+    for ports, papermill #511.)"""
     import papermill
+
+    from twinimpact.run.execute import _ipc_kernel_manager
 
     readme = (ROOT / "README.md").read_text()
     example = readme.split("from airflow.providers.papermill.operators.papermill import PapermillOperator", 1)[1]
@@ -161,7 +165,8 @@ def test_the_readmes_papermill_operator_call_saves_the_break_even_chart_as_a_cha
     out = tmp_path / "01_2026-11-28.ipynb"
     papermill.execute_notebook(str(config.NOTEBOOKS_DIR / "01_production_cost.ipynb"), str(out),
                                kernel_name=config.KERNEL_NAME, cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
-                               parameters={"as_of": "2026-11-28", "n_draws": 300})
+                               parameters={"as_of": "2026-11-28", "n_draws": 300}, execution_timeout=300,
+                               start_timeout=120, kernel_manager_class=_ipc_kernel_manager(str(tmp_path)))
     cells = json.loads(out.read_text())["cells"]
     whatif_cell = next(c for c in cells if c["cell_type"] == "code" and "whatif.show" in "".join(c["source"]))
     kinds = {k for o in whatif_cell["outputs"] for k in o.get("data", {})}
