@@ -181,3 +181,30 @@ def test_long_validation_and_long_notebooks_say_every_few_seconds_what_is_still_
     assert any(line.startswith("  ... still running 03_engagement (") and ", cell " in line for line in said)
     stamps = [line for line in said if line.startswith("  ... still")]
     assert all(line.endswith(" s so far)") for line in stamps)
+
+
+def test_a_notebook_that_does_not_start_the_packages_way_is_never_reused(tmp_path):
+    """What it read is unknown (it did not call notebook.start; the kernel's memory of the
+    previous notebook's reads is cleared before each notebook), so its declaration cannot be
+    held to: it runs every time."""
+    import nbformat
+
+    from twinimpact.run.report import run
+
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "Python 3 (twinimpact)", "language": "python"}
+    nb.metadata["twinimpact"] = {"tables": ["campaigns"]}
+    cell = nbformat.v4.new_code_cell('as_of: str = None  # run date')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, books / "01_plain.ipynb")
+    shutil.copytree(TINY, tmp_path / "tiny")
+    shutil.copy(TINY_PARAMS, tmp_path / "tiny.yaml")
+    said: list[str] = []
+    for _ in range(2):
+        outcome = run(tmp_path / "tiny.yaml", out=tmp_path / "reports", notebooks_dir=books, progress=said.append)
+        entry = json.loads((outcome.path / "manifest.json").read_text())["notebooks"][0]
+        assert entry["status"] == "ok" and entry["reusable"] is False and entry["tables_read"] is None
+    assert sum("did not load its data with notebook.start" in line for line in said) == 2

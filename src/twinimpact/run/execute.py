@@ -241,7 +241,11 @@ class _WorkerKernel:
             self.start(book.parent)
             variable = f"_os.environ[{RUN_FILE_ENV!r}] = {str(run_file)!r}" if run_file else \
                 f"_os.environ.pop({RUN_FILE_ENV!r}, None)"
-            self._execute(f"%reset -f\nimport os as _os\n_os.chdir({str(book.parent)!r})\n{variable}\ndel _os")
+            # the namespace reset, the working folder, the run's snapshot, and no tables read yet (what the
+            # previous notebook's data were read for must not count as this one's)
+            self._execute(f"%reset -f\nimport os as _os, sys as _sys\n_os.chdir({str(book.parent)!r})\n{variable}\n"
+                          "_m = _sys.modules.get('twinimpact.notebook.start')\n"
+                          "if _m is not None: _m._last = None\ndel _os, _sys, _m")
             papermill.execute_notebook(
                 str(book), str(out), parameters=parameters, kernel_name=config.KERNEL_NAME,
                 cwd=str(book.parent), log_output=True, progress_bar=False,

@@ -266,11 +266,15 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
         elif book in done:
             seconds, error, reads = done[book]
             extra = reuse.undeclared(reads, job.tables[book])
+            unknown = reads is None and job.tables[book] is not None  # it did not start the package's way
             entry.update(seconds=seconds, status="ok" if error is None else "failed", tables_read=reads,
-                         reusable=not extra)
+                         reusable=not extra and not unknown)
             if extra and error is None:
                 job.progress(f"note: {book.stem} read {', '.join(extra)}, which its metadata (twinimpact.tables) "
                              "does not declare; it will run again on every run until it does")
+            elif unknown and error is None:
+                job.progress(f"note: {book.stem} did not load its data with notebook.start, so the tables it read "
+                             "are unknown; it will run again on every run")
         else:
             continue
         job.manifest["notebooks"].append(entry)
