@@ -40,8 +40,9 @@ pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder 
 
 # Test files run side by side on the machine's cores (pytest-xdist), each file whole in one
 # process (its module fixtures built once, a notebook's cells in order in one kernel); a
-# line per file says when it is done.
-XDIST := -n auto --maxprocesses 4 --dist loadfile
+# line per file says when it is done. The longest files go first (tests/conftest.py,
+# LONGEST_FIRST; --no-loadscope-reorder keeps that order instead of ordering by test count).
+XDIST := -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) ## the tests a change needs (about 10 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
 	$(BIN)/python -m pytest $(XDIST) -m "not slow" tests
