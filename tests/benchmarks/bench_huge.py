@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 
 from tests.benchmarks.bench_scale import generate
-from tests.benchmarks.bench_run import run_cli
-from tests.benchmarks.harness import measure
 
 OPT_IN = True
 POSTS = int(os.environ.get("TWINIMPACT_BENCH_HUGE_POSTS", "100000000"))
@@ -41,7 +39,7 @@ def to_duckdb(folder: Path, path: Path) -> float:
 
 
 def run() -> None:
-    from tests.benchmarks.bench_run import ratio_line, sample_seconds
+    from tests.benchmarks.bench_run import data_run_against_sample, sample_seconds
 
     print(f"huge: twinimpact run on {POSTS:,} posts from a DuckDB file, end to end, against a sample run")
     with tempfile.TemporaryDirectory(dir=os.environ.get("TWINIMPACT_BENCH_TMP")) as d:
@@ -51,9 +49,4 @@ def run() -> None:
         for p in folder.iterdir():
             p.unlink()
         sample, _, _ = sample_seconds(2)
-        with tempfile.TemporaryDirectory() as out:
-            m = measure("run", run_cli, out, "--data", str(db), "--fresh")
-        seconds, peak = m.value
-        print(ratio_line(f"twinimpact run --fresh, {POSTS:,} posts (DuckDB file)", seconds, "sample run", sample, 6.0))
-        print(f"    peak RSS of the largest process: {peak:.0f} MB (target < 1536 MB: "
-              f"{'within' if peak < 1536 else 'OVER'})")
+        data_run_against_sample(f"twinimpact run --fresh, {POSTS:,} posts (DuckDB file)", str(db), sample, 6.0, 1536)

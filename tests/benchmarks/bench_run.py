@@ -84,6 +84,17 @@ def ratio_line(label: str, seconds: float, bound_label: str, bound: float, targe
             f"(target <= {target:g}x: {'within' if ratio <= target else 'OVER'})")
 
 
+def data_run_against_sample(label: str, data: str, sample: float, target: float, target_mb: float) -> float:
+    """``twinimpact run --fresh --data DATA`` in a child, printed against a sample run's
+    seconds with the ratio and its peak memory against ``target_mb``; returns the peak (MB)."""
+    with tempfile.TemporaryDirectory() as out:
+        seconds, peak = measure("run", run_cli, out, "--data", data, "--fresh").value
+    print(ratio_line(label, seconds, "sample run", sample, target))
+    print(f"    peak RSS of the largest process: {peak:.0f} MB (target < {target_mb:.0f} MB: "
+          f"{'within' if peak < target_mb else 'OVER'})")
+    return peak
+
+
 def run() -> None:
     print(f"run: the bundled sample (50k posts) end to end against the papermill floor (medians of {REPEATS})")
     floor, floors = floor_seconds()

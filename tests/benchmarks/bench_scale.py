@@ -16,14 +16,13 @@ The data is generated first, in the same call, and not timed."""
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.bench_run import floor_seconds, ratio_line, run_cli, sample_seconds
+from tests.benchmarks.bench_run import data_run_against_sample, floor_seconds, ratio_line, sample_seconds
 from tests.benchmarks.harness import measure
 
 POSTS = int(os.environ.get("TWINIMPACT_BENCH_POSTS", "10000000"))
@@ -143,11 +142,7 @@ def run() -> None:
         floor, _ = floor_seconds(2)
         sample, sample_peak, _ = sample_seconds(2)
         print(ratio_line("twinimpact run --fresh on the sample", sample, "papermill floor", floor, 1.5))
-        with tempfile.TemporaryDirectory() as out:
-            m = measure("run", run_cli, out, "--data", str(folder), "--fresh")
-        seconds, peak = m.value
-        print(ratio_line(f"twinimpact run --fresh, {POSTS:,} posts", seconds, "sample run", sample, 2.0))
-        print(f"    peak RSS of the largest process: {peak:.0f} MB (target < {TARGET_MB:.0f} MB: "
-              f"{'within' if peak < TARGET_MB else 'OVER'}); the sample run's {sample_peak:.0f} MB")
+        data_run_against_sample(f"twinimpact run --fresh, {POSTS:,} posts", str(folder), sample, 2.0, TARGET_MB)
+        print(f"    (the sample run's peak: {sample_peak:.0f} MB)")
         fit, cells = measure("fit", fit_vs_cells, folder).value
         print(ratio_line("engagement fits on every post", fit, "DuckDB cell aggregation", cells, 2.0))

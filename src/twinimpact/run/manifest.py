@@ -68,7 +68,7 @@ def data_block(params: "Params", dataset: "Dataset", validation_key: str | None 
     dict
         The block.
     """
-    return {"source": data.shown_source(dataset.source_description), "fingerprint": dataset.fingerprint,
+    return {"source": dataset.shown_source, "fingerprint": dataset.fingerprint,
             "synthetic": data.is_synthetic(params, dataset.fingerprints),
             "tables": {n: {"sha256": dataset.fingerprints[n], "rows": r} for n, r in dataset.row_counts().items()},
             "validation_key": validation_key}

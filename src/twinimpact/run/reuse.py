@@ -245,13 +245,5 @@ def undeclared(read: list[str] | None, tables: list[str] | None) -> list[str]:
     return sorted(set(read) - set(tables))
 
 
-def read_json(path: Path) -> Any:
-    """A JSON file the kernel wrote, or None when it wrote none."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 __all__ = ["declared_tables", "notebook_key", "validation_key", "Earlier", "copy_output", "undeclared",
            "package_fingerprint", "assets_identity", "data_identity"]

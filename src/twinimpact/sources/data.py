@@ -181,22 +181,6 @@ def is_synthetic(params: Params, fingerprints: dict[str, str]) -> bool:
     return bool(set(fingerprints.values()) & generated_fingerprints(params))
 
 
-def shown_source(description: str) -> str:
-    """A data source as a report may show it: a path relative to the project when inside
-    it, else the file or folder's name; a database by the name of its variable (as given).
-
-    Parameters
-    ----------
-    description
-        :attr:`Source.description`.
-
-    Returns
-    -------
-    str
-    """
-    return shown_path(description)
-
-
 def shown_path(text: str) -> str:
     """A local path as a report may show it (never absolute): relative to the project when
     inside it, else its last part. Text that is not an absolute path is returned as it is.
@@ -364,8 +348,9 @@ class Dataset:
 
     @property
     def shown_source(self) -> str:
-        """Where the data came from, as a report may show it (:func:`shown_source`)."""
-        return shown_source(self.source_description)
+        """Where the data came from, as a report may show it (:func:`shown_path`; a database by
+        the name of its variable, as it is)."""
+        return shown_path(self.source_description)
 
     @property
     def fingerprint(self) -> str:
