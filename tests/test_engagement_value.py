@@ -20,10 +20,14 @@ from .conftest import TINY, TINY_FX
 
 
 class Frames:
-    """The two calls engagement_value makes of a Dataset, on frames in memory."""
+    """What engagement_value asks of a Dataset, on frames in memory (no fingerprints: outside
+    a run nothing is shared)."""
 
     def __init__(self, frames: dict[str, pd.DataFrame]):
         self.frames = frames
+        self.fingerprints: dict[str, str] = {}
+        self.brands: set[str] = set()
+        self.reads: set[str] = set()
 
     def has(self, name: str) -> bool:
         return name in self.frames

@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -100,6 +101,45 @@ def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: fl
 def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: float = 0.1) -> pd.DataFrame:
     """Run :func:`cells_query` in the engine; a frame of cells, never of posts."""
     cells = _finish(cells_query(posts, outcome, follower_bin_width).to_pandas(), follower_bin_width)
+    return cells.sort_values(list(CELL_KEYS), kind="mergesort").reset_index(drop=True)
+
+
+OUTCOME_SUMS = ("posts", "y", "exposure", "y2_over_exposure", "engagements", "clicks", "revenue")
+
+
+def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1) -> Any:
+    """An ibis expression: the posts that carry an outcome (``posts`` joined with
+    ``post_outcomes``), grouped to covariate cells by currency and by whether anyone saw
+    the post (``seen``: impressions above zero), with the orders model's sufficient statistics
+    (``y`` the orders) and the engagements, clicks and revenue. One join serves both the
+    orders model (:func:`orders_cells`, the seen cells) and the value of an engagement
+    (every cell, summed per cluster), which had each joined the two largest tables."""
+    j = posts.inner_join(outcomes.select("post_id", "clicks", "orders", "revenue", "currency"), "post_id")
+    seen = j.impressions > 0
+    t = j.mutate(
+        y=j.orders.cast("int64"),
+        engagements=(j.likes + j.comments + j.shares + j.saves).cast("int64"),
+        ym=j.posted_at.date().year() * 100 + j.posted_at.date().month(),
+        fbin=((j.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
+        cluster=j.campaign_id,
+        seen=seen,
+    )
+    # an unseen post adds nothing to y^2 / exposure (and must not divide by zero on any engine)
+    share = ibis.ifelse(t.seen, t.y * t.y / ibis.greatest(t.impressions, 1), 0.0)
+    return t.group_by([*_ENGINE_KEYS, "currency", "seen"]).aggregate(
+        posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(), y2_over_exposure=share.sum(),
+        engagements=t.engagements.sum(), clicks=t.clicks.sum(), revenue=t.revenue.sum(),
+    )
+
+
+def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -> pd.DataFrame:
+    """The covariate cells of orders per impression (as :func:`aggregate_cells` gives them
+    for posts joined with their outcomes) from :func:`outcome_cells_query`'s frame: its seen
+    cells summed over currencies."""
+    seen = outcome_cells[outcome_cells["seen"].astype(bool)]
+    cells = (seen.groupby(_ENGINE_KEYS, dropna=False, sort=False)[["posts", "y", "exposure", "y2_over_exposure"]]
+             .sum().reset_index())
+    cells = _finish(cells, follower_bin_width)
     return cells.sort_values(list(CELL_KEYS), kind="mergesort").reset_index(drop=True)
 
 

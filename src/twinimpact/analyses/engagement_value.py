@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact import minimum
+from twinimpact.analyses import count_model
 from twinimpact.analyses.money import to_reporting
 
 if TYPE_CHECKING:
@@ -36,10 +37,43 @@ INTERVAL = ("95% bootstrap percentile interval over campaigns (posts without a c
 SOURCES = ("post_outcomes", "parameter", "none")
 
 
-def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float]) -> pd.DataFrame:
+def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame:
+    """The posts that carry an outcome, by covariate cell, currency and whether anyone saw
+    them (:func:`~twinimpact.analyses.count_model.outcome_cells_query`): the one join of posts
+    and ``post_outcomes`` of a run, made once whichever notebook asks first
+    (:func:`twinimpact.sources.shared.once`: the engagement notebook fits orders on it, the
+    scenarios notebook values an engagement from it).
+
+    Parameters
+    ----------
+    dataset
+        The run's validated tables (``posts`` and ``post_outcomes``).
+    follower_bin_width
+        The width of a follower bin (log followers).
+
+    Returns
+    -------
+    DataFrame
+        One row per cell, currency and ``seen``: the engine's keys (month as YYYYMM) and
+        :data:`~twinimpact.analyses.count_model.OUTCOME_SUMS`.
+    """
+    from twinimpact.sources import shared
+
+    def compute() -> pd.DataFrame:
+        query = count_model.outcome_cells_query(dataset.table("posts"), dataset.table("post_outcomes"),
+                                                follower_bin_width)
+        return query.to_pandas()
+
+    parts = {"posts": dataset.fingerprints.get("posts"), "post_outcomes": dataset.fingerprints.get("post_outcomes"),
+             "brands": sorted(dataset.brands), "width": follower_bin_width}
+    dataset.reads.update({"posts", "post_outcomes"})
+    return shared.once("outcome-cells", parts, compute)
+
+
+def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float], follower_bin_width: float = 0.1) -> pd.DataFrame:
     """Per cluster, in the reporting currency: the posts with an outcome, their engagements,
-    clicks, orders and revenue. The join and the sums run in the engine; only one row per
-    cluster and currency comes back.
+    clicks, orders and revenue, from :func:`outcome_cells` (the join and the sums run in the
+    engine; only cells come back).
 
     Parameters
     ----------
@@ -47,6 +81,9 @@ def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float]) -> pd.DataF
         The run's validated tables (``posts`` and the optional ``post_outcomes``).
     fx_rates
         Units of the reporting currency per unit of each currency.
+    follower_bin_width
+        The follower bin of the cells (any width gives the same clusters; the run's own
+        shares the join with the orders model).
 
     Returns
     -------
@@ -54,19 +91,15 @@ def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float]) -> pd.DataF
         ``cluster``, ``posts``, ``engagements``, ``clicks``, ``orders``, ``revenue``
         (reporting currency), sorted by cluster.
     """
-    posts, outcomes = dataset.table("posts"), dataset.table("post_outcomes")
-    j = posts.inner_join(outcomes, "post_id")
-    t = j.mutate(engagements=(j.likes + j.comments + j.shares + j.saves).cast("int64"),
-                 ym=j.posted_at.date().year() * 100 + j.posted_at.date().month())
-    raw = t.group_by(["campaign_id", "brand", "ym", "currency"]).aggregate(
-        posts=t.count(), engagements=t.engagements.sum(), clicks=t.clicks.sum(), orders=t.orders.sum(),
-        revenue=t.revenue.sum()).to_pandas()
-    if raw.empty:
+    cells = outcome_cells(dataset, follower_bin_width)
+    if cells.empty:
         return pd.DataFrame(columns=["cluster", "posts", "engagements", "clicks", "orders", "revenue"])
+    raw = (cells.groupby(["cluster", "brand", "ym", "currency"], dropna=False, sort=False)
+           [["posts", "engagements", "clicks", "y", "revenue"]].sum().reset_index().rename(columns={"y": "orders"}))
     ym = raw["ym"].astype("int64")
     month = pd.Series([f"{v // 100:04d}-{v % 100:02d}" for v in ym], index=raw.index, dtype=object)
     none = "none:" + raw["brand"].astype(object) + ":" + month
-    raw["cluster"] = raw["campaign_id"].astype(object).where(raw["campaign_id"].notna(), none)
+    raw["cluster"] = raw["cluster"].astype(object).where(raw["cluster"].notna(), none)
     raw["revenue"] = to_reporting(raw["revenue"].astype(float), raw["currency"], fx_rates)
     out = raw.groupby("cluster", sort=True)[["posts", "engagements", "clicks", "orders", "revenue"]].sum()
     return out.reset_index()
@@ -129,7 +162,7 @@ def value_per_engagement(dataset: "Dataset", params: "Params") -> dict[str, Any]
     none = {"estimate": None, "ci_low": None, "ci_high": None, "source": "none", "draws": None}
     if not dataset.has("post_outcomes"):
         return {**none, "why": "no post_outcomes table: what a post sells is not in the data"}
-    clusters = outcome_clusters(dataset, params.fx_rates)
+    clusters = outcome_clusters(dataset, params.fx_rates, params.follower_bin_width)
     engagements = float(clusters["engagements"].sum()) if len(clusters) else 0.0
     if engagements <= 0:
         return {**none, "why": "the posts in post_outcomes have no engagements"}
