@@ -206,3 +206,45 @@ def test_orders_rate_ratios_are_fitted_on_the_posts_with_an_outcome(analysis, sa
     assert _inside(orders["irr_ai_label"], 0.86) and _inside(orders["irr_twin_vs_human"], 0.95)
     assert orders["irr_ai_label"]["ci_high"] - orders["irr_ai_label"]["ci_low"] > \
         analysis.block["irr_ai_label"]["ci_high"] - analysis.block["irr_ai_label"]["ci_low"]  # fewer events
+
+
+def _outcome_tables():
+    """Three posts of one campaign, cell and month: p1 seen (100 impressions, 3 orders, EUR),
+    p2 seen (50 impressions, 1 order, SEK), p3 unseen (0 impressions, 2 orders, EUR), and p4
+    without an outcome."""
+    import ibis
+
+    ts = pd.Timestamp("2026-03-05 10:00", tz="UTC")
+    posts = pd.DataFrame({
+        "post_id": ["p1", "p2", "p3", "p4"], "campaign_id": ["c1"] * 4, "brand": ["b"] * 4,
+        "platform": ["instagram"] * 4, "posted_at": [ts] * 4, "format": ["image"] * 4,
+        "imagery": ["twin"] * 4, "ai_label": [True] * 4, "followers": [999] * 4,
+        "impressions": [100, 50, 0, 80], "likes": [10, 5, 0, 8], "comments": [1, 0, 0, 0],
+        "shares": [0, 1, 0, 0], "saves": [1, 0, 0, 0]})
+    outcomes = pd.DataFrame({"post_id": ["p1", "p2", "p3"], "clicks": [7, 2, 4], "orders": [3, 1, 2],
+                             "revenue": [30.0, 100.0, 20.0], "currency": ["EUR", "SEK", "EUR"]})
+    return ibis.memtable(posts), ibis.memtable(outcomes)
+
+
+def test_orders_cells_hold_the_seen_posts_with_an_outcome_summed_over_currencies():
+    posts, outcomes = _outcome_tables()
+    frame = count_model.outcome_cells_query(posts, outcomes).to_pandas()
+    assert len(frame) == 3  # EUR seen (p1), SEK seen (p2), EUR unseen (p3); p4 has no outcome
+    cells = count_model.orders_cells(frame)
+    assert len(cells) == 1
+    cell = cells.iloc[0]
+    assert (cell["posts"], cell["y"], cell["exposure"]) == (2, 4, 150)
+    assert cell["y2_over_exposure"] == pytest.approx(3**2 / 100 + 1**2 / 50)
+    assert (cell["month"], cell["cluster"]) == ("2026-03", "c1")
+    # the unseen post still counts toward what posts sold: its engagements, clicks and revenue
+    assert int(frame["clicks"].sum()) == 13 and int(frame["engagements"].sum()) == 12 + 6 + 0
+
+
+def test_orders_cells_equal_the_cells_of_posts_joined_to_their_outcomes(sample_data):
+    posts, outcomes = sample_data.table("posts"), sample_data.table("post_outcomes")
+    joined = posts.inner_join(outcomes.select("post_id", "orders"), "post_id")
+    direct = count_model.aggregate_cells(joined, "orders")
+    shared = count_model.orders_cells(count_model.outcome_cells_query(posts, outcomes).to_pandas())
+    pd.testing.assert_frame_equal(shared.drop(columns="y2_over_exposure"), direct.drop(columns="y2_over_exposure"),
+                                  check_dtype=False)
+    np.testing.assert_allclose(shared["y2_over_exposure"], direct["y2_over_exposure"], rtol=1e-12)

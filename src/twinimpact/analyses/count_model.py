@@ -135,7 +135,20 @@ def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0
 def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -> pd.DataFrame:
     """The covariate cells of orders per impression (as :func:`aggregate_cells` gives them
     for posts joined with their outcomes) from :func:`outcome_cells_query`'s frame: its seen
-    cells summed over currencies."""
+    cells summed over currencies.
+
+    Parameters
+    ----------
+    outcome_cells
+        :func:`outcome_cells_query` run in the engine (one row per cell, currency and ``seen``).
+    follower_bin_width
+        The width of its follower bins (log followers).
+
+    Returns
+    -------
+    DataFrame
+        The cells, as :func:`aggregate_cells` gives them, sorted by :data:`CELL_KEYS`.
+    """
     seen = outcome_cells[outcome_cells["seen"].astype(bool)]
     cells = (seen.groupby(_ENGINE_KEYS, dropna=False, sort=False)[["posts", "y", "exposure", "y2_over_exposure"]]
              .sum().reset_index())
