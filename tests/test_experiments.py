@@ -226,6 +226,30 @@ def test_randomisation_inference_enumerates_few_units_and_the_sample_cannot_tell
     assert st["estimable"] and st["units"] == 11 and st["p_value"] >= 0.05  # planted 0.95 on twin posts only
 
 
+def test_the_batched_re_assignments_equal_each_assignment_estimated_alone():
+    """The randomisation's summaries of many assignments at once (one matrix product per
+    adoption group) against :func:`overall` and :func:`pre_trend` of each assignment's own
+    group-time frame, on random panels with missing unit-periods and a gap in the periods,
+    in blocks smaller than one assignment and larger than all."""
+    from twinimpact.analyses import staggered
+
+    rng = np.random.default_rng(7)
+    for trial in range(20):
+        units, periods = int(rng.integers(3, 9)), [1, 2, 3, 4, 5, 7, 8, 9, 10][: int(rng.integers(5, 10))]
+        values = rng.normal(size=(units, len(periods)))
+        values[rng.random(values.shape) < 0.15] = np.nan
+        dates = rng.choice([0, 0, 3, 4, 5, 8, 9], size=units)
+        firsts = np.array([rng.permutation(dates) for _ in range(12)])
+        for block in (1, 10_000):
+            over, trend = staggered._summaries(values, periods, firsts, block=block)
+            for row, f in enumerate(firsts):
+                gt = staggered._att_gt(values, periods, f)
+                want_over, want_trend = staggered.overall(gt), staggered.pre_trend(gt)
+                assert (np.isnan(over[row]) if want_over is None else over[row] == pytest.approx(want_over, abs=1e-12))
+                assert (np.isnan(trend[row]) if want_trend is None else
+                        trend[row] == pytest.approx(want_trend, abs=1e-12))
+
+
 def test_plan_test_writes_the_slots_and_refuses_an_effect_of_one(tmp_path: Path):
     from tests.conftest import twinimpact_cli
 

@@ -74,14 +74,36 @@ def _covariates(posts, outcome: str, follower_bin_width: float):
 
 def _finish(frame: pd.DataFrame, follower_bin_width: float) -> pd.DataFrame:
     """Engine rows or cells to the model's columns: month YYYY-MM, cluster, log followers."""
-    ym = frame.pop("ym").astype("int64")
-    month = pd.Series([f"{v // 100:04d}-{v % 100:02d}" for v in ym], index=frame.index, dtype=object)
+    codes, yms = pd.factorize(frame.pop("ym").astype("int64"))  # each distinct month written once
+    month = pd.Series(np.array([f"{v // 100:04d}-{v % 100:02d}" for v in yms], dtype=object)[codes],
+                      index=frame.index, dtype=object)
     frame.insert(frame.columns.get_loc("fbin"), "month", month)
-    none = pd.Series("none:", index=frame.index, dtype=object) + frame["brand"].astype(object) + ":" + month
-    frame["cluster"] = frame["cluster"].astype(object).where(frame["cluster"].notna(), none)
+    cluster, alone = frame["cluster"].astype(object), frame["cluster"].isna()
+    if alone.any():  # a post of no campaign: its own cluster by brand and month
+        cluster[alone] = "none:" + frame.loc[alone, "brand"].astype(object) + ":" + month[alone]
+    frame["cluster"] = cluster
     frame["log_followers"] = (frame["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
     frame["ai_label"] = frame["ai_label"].astype(bool)
     return frame
+
+
+def month_periods(months: pd.Series) -> pd.PeriodIndex:
+    """The YYYY-MM ``month`` of cells or rows as monthly periods, each distinct month parsed once.
+
+    Parameters
+    ----------
+    months
+        The ``month`` column :func:`_finish` writes.
+
+    Returns
+    -------
+    PeriodIndex
+        One monthly period per value, in order.
+    """
+    codes, distinct = pd.factorize(months)
+    if (codes < 0).any():  # a missing month: parsed as pandas does, NaT included
+        return pd.PeriodIndex(months, freq="M")
+    return pd.PeriodIndex(list(distinct), freq="M")[codes]
 
 
 CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster")
@@ -126,10 +148,14 @@ def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0
     )
     # an unseen post adds nothing to y^2 / exposure (and must not divide by zero on any engine)
     share = ibis.ifelse(t.seen, t.y * t.y / ibis.greatest(t.impressions, 1), 0.0)
-    return t.group_by([*_ENGINE_KEYS, "currency", "seen"]).aggregate(
+    keys = [*_ENGINE_KEYS, "currency", "seen"]
+    # revenue summed in whole millionths: a sum of integers does not depend on the order the
+    # engine's threads add the posts in, so the same data give the same value on every run
+    micros = (t.revenue * 1_000_000).round().cast("int64")
+    return t.group_by(keys).aggregate(
         posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(), y2_over_exposure=share.sum(),
-        engagements=t.engagements.sum(), clicks=t.clicks.sum(), revenue=t.revenue.sum(),
-    )
+        engagements=t.engagements.sum(), clicks=t.clicks.sum(), revenue=micros.sum().cast("float64") / 1_000_000,
+    ).order_by(keys)  # cells in one order whatever the join's: the sums made from them repeat exactly
 
 
 def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -> pd.DataFrame:
@@ -246,22 +272,24 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
         messages.append(f"No posts on {', '.join(missing)}: platform effects are estimated for the others only.")
     cols: list[np.ndarray] = [np.ones(len(cells))]
     names = ["intercept"]
-    for var in NUISANCE:
+    for var in NUISANCE:  # each level's dummy from the column's codes (one pass over the text, not one a level)
         ref = _reference(cells[var], REFERENCE_LEVELS.get(var))
-        for level in sorted(cells[var].unique()):
+        codes, levels = pd.factorize(cells[var], sort=True)
+        for i, level in enumerate(levels):
             if level != ref:
-                cols.append((cells[var] == level).to_numpy(float))
+                cols.append((codes == i).astype(float))
                 names.append(f"{var}[{level}]")
     cols.append(cells["log_followers"].to_numpy(float))
     names.append("log_followers")
-    imagery_levels = set(cells["imagery"].unique())
+    imagery_codes, imagery_order = pd.factorize(cells["imagery"])
+    imagery_levels = set(imagery_order)
     if "human" not in imagery_levels:
         messages.append("No post shows human imagery, so nothing can be compared with it: the imagery IRRs are "
                         "not estimable.")
     else:
         for level in ("twin", "synthetic", "none"):
             if level in imagery_levels:
-                cols.append((cells["imagery"] == level).to_numpy(float))
+                cols.append((imagery_codes == list(imagery_order).index(level)).astype(float))
                 names.append(f"imagery[{level}]")
             elif level != "none":
                 messages.append(f"No post shows {level} imagery: irr_{level}_vs_human is not estimable.")
@@ -470,12 +498,84 @@ def fit_poisson(design: Design, max_iter: int = 100, tol: float = 1e-12) -> Fit:
                support=term_support(design))
 
 
-def _alpha_cluster_se(model: Any, params: np.ndarray, design: Design, mu: np.ndarray) -> float:
+def nb2_derivatives(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, theta: np.ndarray
+                    ) -> tuple[float, np.ndarray, np.ndarray]:
+    """NB2's log-likelihood, its gradient and its analytic Hessian in ``theta = (b, alpha)``
+    (``mu = exposure exp(X b)``, ``r = 1/alpha``), each sum over posts one matrix product::
+
+        l          = sum lgamma(y + r) - lgamma(r) - lgamma(y + 1) + r ln(r/(r + mu)) + y ln(mu/(r + mu))
+        dl/db      = X' (y - mu)/(1 + alpha mu)
+        dl/da      = -sum (psi(y + r) - psi(r) + ln(r/(r + mu)) + (mu - y)/(r + mu)) / alpha^2
+        d2l/db db' = -X' diag(mu (1 + alpha y)/(1 + alpha mu)^2) X
+        d2l/db da  = -X' (mu (y - mu)/(1 + alpha mu)^2)
+        d2l/da2    = sum -2 (dl/da)_i / alpha + (psi'(y + r) - psi'(r) + alpha - 1/(r + mu)
+                     + (y - mu)/(r + mu)^2) / alpha^4
+
+    Parameters
+    ----------
+    X, y, exposure
+        The design's rows, counts and impressions (one row per post).
+    theta
+        The coefficients followed by ``alpha`` (> 0).
+
+    Returns
+    -------
+    tuple
+        (log-likelihood, gradient of length k + 1, Hessian k + 1 by k + 1).
+    """
+    from scipy.special import digamma, gammaln, polygamma
+
+    k = X.shape[1]
+    b, a = theta[:k], float(theta[k])
+    r = 1.0 / a
+    mu = exposure * np.exp(X @ b)
+    log_p = np.log(r / (r + mu))
+    ll = float(np.sum(gammaln(y + r) - gammaln(r) - gammaln(y + 1) + r * log_p + y * np.log(mu / (r + mu))))
+    d_alpha = -(digamma(y + r) - digamma(r) + log_p + (mu - y) / (r + mu)) / a**2  # per post
+    grad = np.append(X.T @ ((y - mu) / (1 + a * mu)), d_alpha.sum())
+    hess = np.empty((k + 1, k + 1))
+    hess[:k, :k] = -(X * (mu * (1 + a * y) / (1 + a * mu) ** 2)[:, None]).T @ X
+    hess[:k, k] = hess[k, :k] = -X.T @ (mu * (y - mu) / (1 + a * mu) ** 2)
+    hess[k, k] = float(np.sum(-2 * d_alpha / a + (polygamma(1, y + r) - polygamma(1, r) + a - 1 / (r + mu)
+                                                  + (y - mu) / (r + mu) ** 2) / a**4))
+    return ll, grad, hess
+
+
+def _newton_nb2(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, start: np.ndarray, maxiter: int = 100,
+                tol: float = 1e-8) -> tuple[np.ndarray, float, np.ndarray]:
+    """Newton-Raphson on NB2's mean log-likelihood from ``start`` (coefficients and alpha), the
+    steps of statsmodels' ``method="newton"``: a ridge of 1e-10 on the mean Hessian, done when
+    no parameter moves by more than ``tol``; a step that would make alpha negative is halved.
+    Returns (theta, log-likelihood, Hessian at theta)."""
+    n, theta = len(y), np.asarray(start, dtype=float).copy()
+    ridge = 1e-10 * np.eye(len(theta))
+    for _ in range(maxiter):
+        _, grad, hess = nb2_derivatives(X, y, exposure, theta)
+        if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))):
+            raise EngagementError("The negative binomial diverged: some imagery, label or covariate level has "
+                                  "no engagements or too few posts.")
+        step = np.linalg.solve(-hess / n + ridge, grad / n)
+        for _halving in range(60):
+            if theta[-1] + step[-1] > 0:
+                break
+            step = step / 2
+        new = theta + step
+        done = bool(np.max(np.abs(new - theta)) <= tol)
+        theta = new
+        if done:
+            break
+    else:
+        raise EngagementError(f"The negative binomial did not converge in {maxiter} Newton steps.")
+    ll, _, hess = nb2_derivatives(X, y, exposure, theta)
+    return theta, ll, hess
+
+
+def _alpha_cluster_se(hessian: np.ndarray, params: np.ndarray, design: Design, mu: np.ndarray) -> float:
     """Campaign-clustered standard error of NB2's ``alpha``: ``H^-1 (sum_g s_g s_g') H^-1``
     times ``G/(G-1) (N-1)/(N-K)``, with the per-post score
     ``d/db = x (y - mu)/(1 + alpha mu)`` and
     ``d/dalpha = -(psi(y + 1/alpha) - psi(1/alpha) + ln(r/(r + mu)) + (mu - y)/(r + mu)) / alpha^2``
-    (``r = 1/alpha``) and statsmodels' analytic Hessian."""
+    (``r = 1/alpha``) and the analytic Hessian ``hessian`` (:func:`nb2_derivatives`)."""
     from scipy.special import digamma
 
     k = design.X.shape[1]
@@ -487,27 +587,29 @@ def _alpha_cluster_se(model: Any, params: np.ndarray, design: Design, mu: np.nda
     g = int(groups.max()) + 1
     per_group = np.zeros((g, score.shape[1]))
     np.add.at(per_group, groups, score)
-    h_inv = np.linalg.inv(model.hessian(params))
+    h_inv = np.linalg.inv(hessian)
     n, n_params = len(y), k + 1
     cov = h_inv @ (per_group.T @ per_group) @ h_inv * (g / (g - 1)) * ((n - 1) / (n - n_params))
     return float(math.sqrt(cov[k, k]))
 
 
 def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
-    """Negative binomial (NB2) maximum likelihood on post rows (statsmodels)::
+    """Negative binomial (NB2) maximum likelihood on post rows::
 
         E[y_i] = mu_i = exposure_i * exp(x_i' b),    Var[y_i] = mu_i + alpha * mu_i^2
 
-    with ``alpha`` estimated jointly. The coefficients' covariance is
-    :func:`cluster_jackknife` by campaign, from their score and information given alpha, the
-    same form as the Poisson fit's. The interval for ``alpha`` is a Wald interval on
-    ``log alpha`` (its campaign-clustered standard error by the delta method), so it stays
-    above 0: the sandwich of statsmodels' ``cov_type="cluster"`` (small-sample correction
-    included), from the analytic NB2 score where statsmodels differentiates numerically."""
-    import warnings
-
-    import statsmodels.api as sm
-
+    with ``alpha`` estimated jointly by Newton-Raphson on the analytic derivatives
+    (:func:`nb2_derivatives`). statsmodels' ``NegativeBinomial(loglike_method="nb2")`` with
+    ``method="newton"`` takes the same steps and is the reference the tests compare with; it
+    builds its Hessian one pair of columns at a time, most of a fit's time on 50,000 posts.
+    ``start`` gives the coefficients (the Poisson's; without it the Poisson is fitted on the
+    rows first); alpha starts at its moment estimate given them. The coefficients'
+    covariance is :func:`cluster_jackknife` by campaign, from their score and information
+    given alpha, the same form as the Poisson fit's. The interval for ``alpha`` is a Wald
+    interval on ``log alpha`` (its campaign-clustered standard error by the delta method), so
+    it stays above 0: the sandwich of statsmodels' ``cov_type="cluster"`` (small-sample
+    correction included), from the analytic NB2 score where statsmodels differentiates
+    numerically."""
     if not np.all(design.posts == 1):
         raise EngagementError("The negative binomial needs post-level rows, not cells.")
     if len(design.y) <= design.X.shape[1] + 1:
@@ -515,22 +617,19 @@ def fit_negbin(design: Design, start: np.ndarray | None = None) -> Fit:
                               f"there are {len(design.y)}.")
     if len(np.unique(design.clusters)) < 2:
         raise EngagementError("The negative binomial's campaign-clustered errors need posts of at least 2 campaigns.")
-    model = sm.NegativeBinomial(design.y, design.X, exposure=design.exposure, loglike_method="nb2")
-    sp = None
-    if start is not None:  # alpha starts at its moment estimate given the start's means: half the Newton steps
-        mu0 = design.exposure * np.exp(design.X @ start)
-        sp = np.append(start, max(float(np.sum((design.y - mu0) ** 2 - design.y) / np.sum(mu0**2)), 0.01))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = model.fit(start_params=sp, method="newton", maxiter=100, disp=False)
+    if start is None:
+        start = fit_poisson(design).params
+    mu0 = design.exposure * np.exp(design.X @ start)  # alpha's moment estimate given the start's means
+    first = np.append(start, max(float(np.sum((design.y - mu0) ** 2 - design.y) / np.sum(mu0**2)), 0.01))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        params, loglik, hessian = _newton_nb2(design.X, design.y, design.exposure, first)
     k = design.X.shape[1]
-    params = np.asarray(res.params)
     alpha = float(params[k])
     mu = design.exposure * np.exp(design.X @ params[:k])
-    a_se = _alpha_cluster_se(model, params, design, mu)
+    a_se = _alpha_cluster_se(hessian, params, design, mu)
     # the coefficients' score and information given alpha: x (y - mu) / (1 + alpha mu), x x' mu / (1 + alpha mu)
     cov = cluster_jackknife(design.X, (design.y - mu) / (1 + alpha * mu), mu / (1 + alpha * mu), design.clusters)
     return Fit("negative binomial", list(design.names), params[:k], cov, len(design.y), len(design.y),
-               len(np.unique(design.clusters)), loglik=float(res.llf), alpha=alpha,
+               len(np.unique(design.clusters)), loglik=loglik, alpha=alpha,
                alpha_ci=(alpha * math.exp(-Z95 * a_se / alpha), alpha * math.exp(Z95 * a_se / alpha)) if alpha > 0
                else (None, None), messages=list(design.messages), support=term_support(design))

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses.count_model import Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns
+from twinimpact.analyses.count_model import (Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns,
+                                             month_periods)
 
 #: Below this many brands, inference on adoption uses the wild cluster bootstrap.
 FEW_CLUSTERS = 30
@@ -83,7 +84,7 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
         return pd.DataFrame(), empty, ["No brand has a twin or hybrid campaign: there is no adoption to study."]
     messages: list[str] = []
     c = cells.copy()
-    c["t"] = pd.PeriodIndex(c["month"], freq="M")
+    c["t"] = month_periods(c["month"])
     if set(c["brand"]) <= set(adoption):
         cutoff = max(pd.Period(d, freq="M") for d in adoption.values())
         if (c["t"] >= cutoff).any():
@@ -94,7 +95,8 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
         messages.append("Only one brand: adoption cannot be told apart from calendar time.")
         return pd.DataFrame(), empty, messages
     first = {b: pd.Period(d, freq="M") for b, d in adoption.items()}
-    rel = np.array([(t - first[b]).n if b in first else np.nan for b, t in zip(c["brand"], c["t"])])
+    # months since the brand adopted (NaN for a brand that never does): the periods' ordinals differ by months
+    rel = c["t"].array.asi8 - c["brand"].map({b: p.ordinal for b, p in first.items()}).to_numpy(float)
     support = adoption_support(c, first)
     if not support["estimable"]:
         messages.append(f"The before/after comparison is not estimable: {support['reason']}.")

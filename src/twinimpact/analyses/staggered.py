@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinimpact.analyses.count_model import month_periods
+
 #: Permutations beyond which randomisation inference samples instead of enumerating.
 MAX_PERMUTATIONS = 1000
 
@@ -50,24 +52,40 @@ def att_gt(panel: pd.DataFrame, unit: str, time: str, y: str, group: str) -> pd.
     return _att_gt(wide.to_numpy(float), [int(c) for c in wide.columns], first.to_numpy())
 
 
+def _steps(values: np.ndarray, per: np.ndarray) -> np.ndarray:
+    """``Y_t - Y_{t-1}`` of a units x periods matrix (the base before adoption); NaN after a
+    gap in the periods."""
+    step = np.full_like(values, np.nan)
+    step[:, 1:] = values[:, 1:] - values[:, :-1]
+    step[:, ~np.r_[False, np.diff(per) == 1]] = np.nan
+    return step
+
+
+def _group_diffs(values: np.ndarray, per: np.ndarray, step: np.ndarray, g: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For adoption group ``g``: which periods are after adoption, each unit's difference
+    from its base period (``Y_t - Y_{g-1}`` after, ``Y_t - Y_{t-1}`` before) and the latest
+    of ``t`` and the base (controls must adopt after it); None without a period ``g - 1``."""
+    where = np.flatnonzero(per == g - 1)
+    if not len(where):
+        return None
+    after = per >= g
+    diff = np.where(after[None, :], values - values[:, [int(where[0])]], step)
+    return after, diff, np.maximum(per, np.where(after, g - 1, per - 1))
+
+
 def _att_arrays(values: np.ndarray, periods: list[int], first: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every estimable group-time effect of a units x periods matrix (NaN where a unit has no
     observation), each group's periods at once, as arrays: group, time, att, treated, controls."""
     per = np.asarray(periods)
-    step = np.full_like(values, np.nan)
-    step[:, 1:] = values[:, 1:] - values[:, :-1]  # Y_t - Y_{t-1}: the base before adoption
-    consecutive = np.r_[False, np.diff(per) == 1]
-    step[:, ~consecutive] = np.nan
-    index = {p: i for i, p in enumerate(periods)}
+    step = _steps(values, per)
     parts: list[tuple[np.ndarray, ...]] = []
     for g in sorted(v for v in set(first.tolist()) if v > 0):
-        if g - 1 not in index:
+        prepared = _group_diffs(values, per, step, g)
+        if prepared is None:
             continue
-        post_diff = values - values[:, [index[g - 1]]]  # Y_t - Y_{g-1}
-        diff = np.where((per >= g)[None, :], post_diff, step)
-        base = np.where(per >= g, g - 1, per - 1)
-        latest = np.maximum(per, base)
+        _, diff, latest = prepared
         control = (first[:, None] == 0) | ((first[:, None] > latest[None, :]) & (first[:, None] != g))
         members = (first == g)[:, None]
         ok = ~np.isnan(diff)
@@ -92,14 +110,40 @@ def _att_gt(values: np.ndarray, periods: list[int], first: np.ndarray) -> pd.Dat
                         columns=["group", "time", "att", "treated", "controls"])
 
 
-def _summaries(values: np.ndarray, periods: list[int], first: np.ndarray) -> tuple[float | None, float | None]:
-    """(:func:`overall`, :func:`pre_trend`) of one assignment of adoption periods, on arrays
-    (what each of the randomisation's re-assignments needs, without frames)."""
-    g, t, att, nt, _ = _att_arrays(values, periods, first)
-    post, pre = t >= g, t < g
-    w_post, w_pre = nt[post].sum(), nt[pre].sum()
-    over = float((att[post] * nt[post]).sum() / w_post) if post.any() and w_post > 0 else None
-    trend = float(math.sqrt((att[pre] ** 2 * nt[pre]).sum() / w_pre)) if pre.any() and w_pre > 0 else None
+def _summaries(values: np.ndarray, periods: list[int], firsts: np.ndarray, block: int = 2_000_000
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(:func:`overall`, :func:`pre_trend`) of many assignments of adoption periods at once:
+    ``firsts`` holds one assignment per row (assignments x units); NaN where a summary has no
+    pair. The sums of :func:`_att_arrays` over units become one matrix product per adoption
+    group for every assignment of a block (about ``block`` unit-period cells at a time)."""
+    per = np.asarray(periods)
+    n, units = firsts.shape
+    step = _steps(values, per)
+    sums = np.zeros((4, n))  # post: sum of att x treated, treated; pre: sum of att^2 x treated, treated
+    rows = max(1, block // max(units * len(per), 1))
+    for g in sorted(int(v) for v in np.unique(firsts) if v > 0):
+        prepared = _group_diffs(values, per, step, g)
+        if prepared is None:
+            continue
+        after, diff, latest = prepared
+        ok = ~np.isnan(diff)
+        filled = np.where(ok, diff, 0.0)
+        for lo in range(0, n, rows):
+            f = firsts[lo:lo + rows]
+            members = (f == g).astype(float)
+            control = ((f[:, :, None] == 0) | ((f[:, :, None] > latest) & (f[:, :, None] != g))) & ok
+            nt, nc = members @ ok, control.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                att = (members @ filled) / nt - np.einsum("put,ut->pt", control, filled) / nc
+            keep = (nt > 0) & (nc > 0) & (per > per[0])
+            post, pre = keep & after, keep & ~after
+            sums[0, lo:lo + rows] += np.where(post, att * nt, 0.0).sum(axis=1)
+            sums[1, lo:lo + rows] += np.where(post, nt, 0.0).sum(axis=1)
+            sums[2, lo:lo + rows] += np.where(pre, att**2 * nt, 0.0).sum(axis=1)
+            sums[3, lo:lo + rows] += np.where(pre, nt, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        over = np.where(sums[1] > 0, sums[0] / sums[1], np.nan)
+        trend = np.where(sums[3] > 0, np.sqrt(sums[2] / np.where(sums[3] > 0, sums[3], 1.0)), np.nan)
     return over, trend
 
 
@@ -179,14 +223,10 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
         rng = np.random.default_rng([seed, 51])
         orders = [list(rng.permutation(k)) for _ in range(MAX_PERMUTATIONS)]
         method = f"{MAX_PERMUTATIONS:,} seeded permutations of the adoption dates"
-    stats, pres = [], []
-    for order in orders:
-        over, trend = _summaries(values, periods, dates[order])
-        stats.append(over)
-        pres.append(trend)
+    stats, pres = _summaries(values, periods, dates[np.asarray(orders, dtype=int).reshape(len(orders), k)])
 
-    def share(values: list[float | None], obs: float | None) -> float | None:
-        vals = np.array([v for v in values if v is not None])
+    def share(values: np.ndarray, obs: float | None) -> float | None:
+        vals = values[~np.isnan(values)]
         if obs is None or not len(vals):
             return None
         return float(np.mean(np.abs(vals) >= abs(obs) - 1e-12))
@@ -220,7 +260,7 @@ def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tu
         return pd.DataFrame(columns=["unit", "period", "y", "group"])
     c["market"] = c["cluster"].map(market_of)
     c["unit"] = c["brand"].astype(str) + " in " + c["market"].astype(str)
-    per = pd.PeriodIndex(c["month"], freq="M")
+    per = month_periods(c["month"])
     c["period"] = per.year * 12 + per.month - 1
     agg = c.groupby(["unit", "brand", "market", "period"], as_index=False)[["y", "exposure"]].sum()
     agg = agg[(agg["y"] > 0) & (agg["exposure"] > 0)]
