@@ -338,3 +338,20 @@ def test_the_readmes_postgres_recipe_loads_a_folder_that_validates_alike(tmp_pat
     monkeypatch.setenv("BRAND_PG", PG_URL)
     loaded = data.load(Params(source_env="BRAND_PG", as_of="2026-11-28"))
     assert loaded.fingerprints == data.load(Params(as_of="2026-11-28")).fingerprints
+
+
+def test_duckdb_spills_into_a_temporary_folder_that_did_not_exist(tmp_path: Path):
+    """A fresh machine's temporary folder has no twinimpact-duckdb folder yet, and DuckDB
+    makes only a spill folder's last part: an aggregation larger than the memory limit must
+    still finish (it failed the 10M-post validation after a reboot)."""
+    import subprocess
+    import sys
+
+    code = ("from twinimpact.sources.data import duckdb_connect\n"
+            "con = duckdb_connect()\n"
+            "print(con.raw_sql('select count(*) from (select i, sum(i) from range(12000000) t(i) group by i)')"
+            ".fetchall()[0][0])\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TWINIMPACT_DUCKDB_MEMORY": "64MB"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "12000000" and (tmp_path / "twinimpact-duckdb").is_dir()

@@ -92,6 +92,10 @@ def duckdb_connect(path: str | None = None, read_only: bool = False):
     # a folder of this connection's own: two kernels spilling at once into one folder overwrite
     # each other's files (DuckDB names them alike), which failed the 10M-post run
     spill = Path(tempfile.gettempdir()) / "twinimpact-duckdb" / f"{os.getpid()}-{id(con):x}"
+    try:  # DuckDB makes the connection's folder, not its parent: without it, the first spill fails
+        spill.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # an unwritable temporary folder: the engine says so if it ever needs to spill
     for setting in (f"SET memory_limit = '{DUCKDB_MEMORY}'", f"SET temp_directory = '{spill}'",
                     "SET TimeZone = 'UTC'", "SET enable_progress_bar = false"):
         try:  # returns the connection itself: do not close it
