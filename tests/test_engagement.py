@@ -216,6 +216,21 @@ def test_the_negative_binomial_equals_statsmodels_nb2_newton_fit(sample_posts):
     assert simulated.X.shape == (n, 3) and 0.7 < fit.alpha < 0.9  # the planted alpha recovered
 
 
+def test_counts_without_overdispersion_leave_the_poisson_as_the_model():
+    """Poisson counts: NB2's likelihood rises as alpha falls to 0, where Newton's steps raise
+    alpha without end (statsmodels' newton fit returns NaN and calls it converged). The fit
+    says so instead of returning a number, and the engagement fits fall back to the Poisson."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    X = np.column_stack([np.ones(n), rng.random(n) < 0.4, rng.normal(size=n)])
+    exposure = rng.integers(1_000, 50_000, size=n).astype(float)
+    y = rng.poisson(exposure * np.exp(X @ np.array([-4.0, -0.2, 0.3]))).astype(float)
+    design = count_model.Design(X, ["intercept", "twin", "x"], y, exposure, np.arange(n) % 40, np.ones(n), None)
+    with pytest.raises(count_model.EngagementError, match="alpha heads to 0.*Poisson fit is the model"):
+        count_model.fit_negbin(design)
+    assert count_model.fit_poisson(design).params[1] == pytest.approx(-0.2, abs=0.02)
+
+
 def test_one_lead_rule_that_does_not_flip_at_the_row_cap(sample_data, analysis):
     """At 50,000 posts the negative binomial sees every post; one post fewer in the cap and
     it sees a seeded sample. It leads either way, and the twin conclusion stays put."""

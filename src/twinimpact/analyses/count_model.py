@@ -523,14 +523,12 @@ def nb2_derivatives(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, theta: n
     tuple
         (log-likelihood, gradient of length k + 1, Hessian k + 1 by k + 1).
     """
-    from scipy.special import digamma, gammaln, polygamma
+    from scipy.special import digamma, polygamma
 
     k = X.shape[1]
-    b, a = theta[:k], float(theta[k])
+    a = float(theta[k])
     r = 1.0 / a
-    mu = exposure * np.exp(X @ b)
-    log_p = np.log(r / (r + mu))
-    ll = float(np.sum(gammaln(y + r) - gammaln(r) - gammaln(y + 1) + r * log_p + y * np.log(mu / (r + mu))))
+    ll, mu, log_p = _nb2_loglik(X, y, exposure, theta)
     d_alpha = -(digamma(y + r) - digamma(r) + log_p + (mu - y) / (r + mu)) / a**2  # per post
     grad = np.append(X.T @ ((y - mu) / (1 + a * mu)), d_alpha.sum())
     hess = np.empty((k + 1, k + 1))
@@ -541,27 +539,69 @@ def nb2_derivatives(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, theta: n
     return ll, grad, hess
 
 
+def _nb2_loglik(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, theta: np.ndarray
+                ) -> tuple[float, np.ndarray, np.ndarray]:
+    """NB2's log-likelihood at ``theta`` (:func:`nb2_derivatives`' ``l``), with the means and
+    ``ln(r/(r + mu))`` the derivatives reuse."""
+    from scipy.special import gammaln
+
+    k = X.shape[1]
+    r = 1.0 / float(theta[k])
+    mu = exposure * np.exp(X @ theta[:k])
+    log_p = np.log(r / (r + mu))
+    ll = float(np.sum(gammaln(y + r) - gammaln(r) - gammaln(y + 1) + r * log_p + y * np.log(mu / (r + mu))))
+    return ll, mu, log_p
+
+
+#: Below this alpha the counts show no overdispersion the negative binomial could estimate.
+ALPHA_FLOOR = 1e-8
+
+
+def _not_concave(alpha: float, toward_zero: bool) -> EngagementError:
+    """Why Newton stopped where NB2's likelihood is not concave."""
+    if toward_zero:
+        return EngagementError("alpha heads to 0 (the counts vary no more than a Poisson's, and Newton's steps "
+                               "would go downhill), so the Poisson fit is the model")
+    return EngagementError(f"its likelihood is not concave where Newton's steps are (alpha {alpha:.3g}), so the "
+                           "Poisson fit leads")
+
+
 def _newton_nb2(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, start: np.ndarray, maxiter: int = 100,
                 tol: float = 1e-8) -> tuple[np.ndarray, float, np.ndarray]:
     """Newton-Raphson on NB2's mean log-likelihood from ``start`` (coefficients and alpha), the
     steps of statsmodels' ``method="newton"``: a ridge of 1e-10 on the mean Hessian, done when
-    no parameter moves by more than ``tol``; a step that would make alpha negative is halved.
+    no parameter moves by more than ``tol``; a step that would make alpha negative or lower
+    the likelihood is halved. A Hessian that is not negative definite, or alpha below
+    :data:`ALPHA_FLOOR`, stops with :class:`EngagementError` (no overdispersion to estimate).
     Returns (theta, log-likelihood, Hessian at theta)."""
     n, theta = len(y), np.asarray(start, dtype=float).copy()
     ridge = 1e-10 * np.eye(len(theta))
     for _ in range(maxiter):
-        _, grad, hess = nb2_derivatives(X, y, exposure, theta)
+        ll, grad, hess = nb2_derivatives(X, y, exposure, theta)
         if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))):
             raise EngagementError("The negative binomial diverged: some imagery, label or covariate level has "
                                   "no engagements or too few posts.")
+        # where the likelihood is not concave Newton steps go downhill: with counts that vary no more
+        # than a Poisson's, alpha's profile falls from 0 and the steps raise alpha without end
+        # (statsmodels returns NaN there and calls it converged)
+        if np.linalg.eigvalsh(hess).max() >= 0:
+            raise _not_concave(float(theta[-1]), bool(grad[-1] < 0))
         step = np.linalg.solve(-hess / n + ridge, grad / n)
         for _halving in range(60):
             if theta[-1] + step[-1] > 0:
                 break
             step = step / 2
+        for _halving in range(30):  # and no step may lower the likelihood beyond rounding
+            if _nb2_loglik(X, y, exposure, theta + step)[0] >= ll - 1e-9 * abs(ll):
+                break
+            step = step / 2
+        else:
+            raise _not_concave(float(theta[-1]), bool(grad[-1] < 0))
         new = theta + step
         done = bool(np.max(np.abs(new - theta)) <= tol)
         theta = new
+        if theta[-1] < ALPHA_FLOOR:
+            raise _not_concave(float(theta[-1]), True)
         if done:
             break
     else:
