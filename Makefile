@@ -44,7 +44,7 @@ pdf: $(STAMP) ## like report, and also print it to report.pdf in the run folder 
 # LONGEST_FIRST; --no-loadscope-reorder keeps that order instead of ordering by test count).
 XDIST := -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
-test: $(STAMP) ## the tests a change needs (about 9 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
+test: $(STAMP) ## the tests a change needs (about 8 min on 2 cores): units, contract, CLI, one shared workbook run, nbval regression
 	$(BIN)/python -m pytest $(XDIST) -m "not slow" tests
 
 test-all: $(STAMP) ## every test (what CI runs): adds coverage over seeds, Spark, PostgreSQL, the PDF, nbval over notebooks/
