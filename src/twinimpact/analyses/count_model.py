@@ -72,16 +72,48 @@ def _covariates(posts, outcome: str, follower_bin_width: float):
     )
 
 
+def month_labels(ym: pd.Series) -> pd.Series:
+    """The engine's months (YYYYMM integers) as YYYY-MM text, each distinct month written once.
+
+    Parameters
+    ----------
+    ym
+        Months as ``year * 100 + month``.
+
+    Returns
+    -------
+    Series
+        The same index, text.
+    """
+    codes, yms = pd.factorize(ym.astype("int64"))
+    return pd.Series(np.array([f"{v // 100:04d}-{v % 100:02d}" for v in yms], dtype=object)[codes],
+                     index=ym.index, dtype=object)
+
+
+def cluster_labels(cluster: pd.Series, brand: pd.Series, month: pd.Series) -> pd.Series:
+    """The campaign of each row, or for a post of no campaign its own cluster by brand and month.
+
+    Parameters
+    ----------
+    cluster, brand, month
+        The rows' campaign (missing for none), brand and YYYY-MM month.
+
+    Returns
+    -------
+    Series
+        The cluster labels (text).
+    """
+    labels, alone = cluster.astype(object), cluster.isna()
+    if alone.any():
+        labels[alone] = "none:" + brand[alone].astype(object) + ":" + month[alone]
+    return labels
+
+
 def _finish(frame: pd.DataFrame, follower_bin_width: float) -> pd.DataFrame:
     """Engine rows or cells to the model's columns: month YYYY-MM, cluster, log followers."""
-    codes, yms = pd.factorize(frame.pop("ym").astype("int64"))  # each distinct month written once
-    month = pd.Series(np.array([f"{v // 100:04d}-{v % 100:02d}" for v in yms], dtype=object)[codes],
-                      index=frame.index, dtype=object)
+    month = month_labels(frame.pop("ym"))
     frame.insert(frame.columns.get_loc("fbin"), "month", month)
-    cluster, alone = frame["cluster"].astype(object), frame["cluster"].isna()
-    if alone.any():  # a post of no campaign: its own cluster by brand and month
-        cluster[alone] = "none:" + frame.loc[alone, "brand"].astype(object) + ":" + month[alone]
-    frame["cluster"] = cluster
+    frame["cluster"] = cluster_labels(frame["cluster"], frame["brand"], month)
     frame["log_followers"] = (frame["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
     frame["ai_label"] = frame["ai_label"].astype(bool)
     return frame
@@ -281,15 +313,14 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
                 names.append(f"{var}[{level}]")
     cols.append(cells["log_followers"].to_numpy(float))
     names.append("log_followers")
-    imagery_codes, imagery_order = pd.factorize(cells["imagery"])
-    imagery_levels = set(imagery_order)
+    imagery_levels = set(cells["imagery"].unique())
     if "human" not in imagery_levels:
         messages.append("No post shows human imagery, so nothing can be compared with it: the imagery IRRs are "
                         "not estimable.")
     else:
         for level in ("twin", "synthetic", "none"):
             if level in imagery_levels:
-                cols.append((imagery_codes == list(imagery_order).index(level)).astype(float))
+                cols.append((cells["imagery"] == level).to_numpy(float))
                 names.append(f"imagery[{level}]")
             elif level != "none":
                 messages.append(f"No post shows {level} imagery: irr_{level}_vs_human is not estimable.")
@@ -587,12 +618,8 @@ def _newton_nb2(X: np.ndarray, y: np.ndarray, exposure: np.ndarray, start: np.nd
         if np.linalg.eigvalsh(hess).max() >= 0:
             raise _not_concave(float(theta[-1]), bool(grad[-1] < 0))
         step = np.linalg.solve(-hess / n + ridge, grad / n)
-        for _halving in range(60):
-            if theta[-1] + step[-1] > 0:
-                break
-            step = step / 2
-        for _halving in range(30):  # and no step may lower the likelihood beyond rounding
-            if _nb2_loglik(X, y, exposure, theta + step)[0] >= ll - 1e-9 * abs(ll):
+        for _halving in range(60):  # no step may make alpha negative or lower the likelihood beyond rounding
+            if theta[-1] + step[-1] > 0 and _nb2_loglik(X, y, exposure, theta + step)[0] >= ll - 1e-9 * abs(ll):
                 break
             step = step / 2
         else:

@@ -96,10 +96,7 @@ def outcome_clusters(dataset: "Dataset", fx_rates: dict[str, float], follower_bi
         return pd.DataFrame(columns=["cluster", "posts", "engagements", "clicks", "orders", "revenue"])
     raw = (cells.groupby(["cluster", "brand", "ym", "currency"], dropna=False, sort=False)
            [["posts", "engagements", "clicks", "y", "revenue"]].sum().reset_index().rename(columns={"y": "orders"}))
-    ym = raw["ym"].astype("int64")
-    month = pd.Series([f"{v // 100:04d}-{v % 100:02d}" for v in ym], index=raw.index, dtype=object)
-    none = "none:" + raw["brand"].astype(object) + ":" + month
-    raw["cluster"] = raw["cluster"].astype(object).where(raw["cluster"].notna(), none)
+    raw["cluster"] = count_model.cluster_labels(raw["cluster"], raw["brand"], count_model.month_labels(raw["ym"]))
     raw["revenue"] = to_reporting(raw["revenue"].astype(float), raw["currency"], fx_rates)
     out = raw.groupby("cluster", sort=True)[["posts", "engagements", "clicks", "orders", "revenue"]].sum()
     return out.reset_index()

@@ -143,7 +143,7 @@ def _summaries(values: np.ndarray, periods: list[int], firsts: np.ndarray, block
             sums[3, lo:lo + rows] += np.where(pre, nt, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         over = np.where(sums[1] > 0, sums[0] / sums[1], np.nan)
-        trend = np.where(sums[3] > 0, np.sqrt(sums[2] / np.where(sums[3] > 0, sums[3], 1.0)), np.nan)
+        trend = np.where(sums[3] > 0, np.sqrt(sums[2] / sums[3]), np.nan)
     return over, trend
 
 
