@@ -121,7 +121,7 @@ def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing
         def __exit__(self, *exc):
             return None
 
-        def run_all(self, books, out_dir, parameters, progress, run_file=None):
+        def run_all(self, books, out_dir, parameters, progress, run_file=None, finished_ok=None):
             return [(books[0], 0.1, OSError(28, "No space left on device"), None)]
 
     monkeypatch.setattr(report, "Workers", DiskFull)
@@ -129,3 +129,30 @@ def test_a_disk_that_fills_while_notebooks_are_written_exits_5_naming_no_missing
                      "--only", "00"])
     assert code == 5
     assert not (tmp_path / "r" / "_failed").exists() and not list((tmp_path / "r").glob(".tmp-*"))
+
+
+def test_pages_are_rendered_as_their_notebooks_finish_and_one_that_fails_there_with_the_report(
+        tmp_path: Path, monkeypatch):
+    from twinimpact import cli
+    from twinimpact.run import report
+
+    early: list[str] = []
+    real = report.render_page
+
+    def first_one_fails(folder, name, nb):
+        early.append(name)
+        if len(early) == 1:
+            (folder / f"{name}.html").write_text("half a page", encoding="utf-8")
+            raise OSError(28, "No space left on device")
+        real(folder, name, nb)
+
+    monkeypatch.setattr(report, "render_page", first_one_fails)
+    code = cli.main(["run", "-p", str(config.ROOT / "tests" / "fixtures" / "tiny.yaml"), "--out", str(tmp_path / "r"),
+                     "--only", "00", "02", "--workers", "1"])
+    assert code == 0
+    assert early == ["00_data_overview", "02_creative_labor"]  # each page tried as its notebook finished
+    run = next(p for p in (tmp_path / "r").iterdir() if p.is_dir() and p.name[:1].isdigit())  # partial: no latest
+    for name in early:  # the failed one rendered again with the report, the other kept
+        page = (run / f"{name}.html").read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "half a page" not in page
+        assert str(tmp_path) not in page and str(config.ROOT) not in page  # scrubbed before rendering

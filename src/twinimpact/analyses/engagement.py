@@ -308,9 +308,9 @@ def power(fit: Fit, labelled_posts: int, effect: float = LABEL_EFFECT_OF_INTERES
 
 
 def _z(p: float) -> float:
-    from scipy.stats import norm
+    from twinimpact.analyses.probability import normal_ppf
 
-    return float(norm.ppf(p))
+    return float(normal_ppf(p))
 
 
 def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:

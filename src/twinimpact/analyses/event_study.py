@@ -173,14 +173,14 @@ def pretrend_test(fit: Fit, names: list[str]) -> dict[str, Any]:
     """Joint Wald test that the months before adoption (``names`` present in the fit) all have
     rate ratio 1: ``chi2 = b' V^-1 b`` on ``df`` = their number, with the fit's (campaign-
     clustered) covariance."""
-    from scipy.stats import chi2
+    from twinimpact.analyses.probability import chi2_sf
 
     idx = [fit.names.index(n) for n in names if n in fit.names]
     if not idx:
         return {"chi2": None, "df": 0, "p_value": None}
     b, v = fit.params[idx], fit.cov[np.ix_(idx, idx)]
     stat = float(b @ np.linalg.solve(v, b))
-    return {"chi2": stat, "df": len(idx), "p_value": float(chi2.sf(stat, len(idx))),
+    return {"chi2": stat, "df": len(idx), "p_value": chi2_sf(stat, len(idx)),
             "covariance": "clustered by campaign"}
 
 
@@ -193,13 +193,13 @@ def brand_inference(restricted: Design, full: Design, brands: np.ndarray, seed: 
         return {"clusters": g, "method": "none: one brand", "p_value": None}
     if g < FEW_CLUSTERS:
         return {"clusters": g, **wild_score_test(restricted, full, brands, seed)}
-    from scipy.stats import norm
+    from twinimpact.analyses.probability import normal_sf
 
     fit = fit_poisson(full)
     X, mu = full.X, full.exposure * np.exp(full.X @ fit.params)
     cov = cluster_sandwich(X, X * (full.y - mu)[:, None], (X * mu[:, None]).T @ X, brands)
     z = fit.params[-1] / np.sqrt(cov[-1, -1])
-    return {"clusters": g, "method": "brand-clustered z test", "p_value": float(2 * norm.sf(abs(z)))}
+    return {"clusters": g, "method": "brand-clustered z test", "p_value": float(2 * normal_sf(abs(z)))}
 
 
 def wild_score_test(restricted: Design, full: Design, clusters: np.ndarray, seed: int) -> dict[str, Any]:

@@ -107,10 +107,10 @@ def srm_p_value(units_treatment: int, units_control: int) -> float | None:
     float or None
         The p-value (None without units).
     """
-    from scipy.stats import binomtest
+    from twinimpact.analyses.probability import binomial_test_half
 
     n = units_treatment + units_control
-    return float(binomtest(units_treatment, n, 0.5).pvalue) if n else None
+    return binomial_test_half(units_treatment, n) if n else None
 
 
 def arm_profile(frame: pd.DataFrame) -> dict[str, Any]:

@@ -88,9 +88,9 @@ def correlated_multipliers(ranges: list[tuple[float, float]], corr: np.ndarray, 
     ndarray
         ``n`` x ``len(ranges)`` multipliers.
     """
-    from scipy.stats import norm
+    from twinimpact.analyses.probability import normal_cdf
 
     z = np.random.default_rng([seed, 22]).multivariate_normal(np.zeros(len(ranges)), corr, n, method="cholesky")
-    u = norm.cdf(z)
+    u = normal_cdf(z)
     return np.column_stack([np.exp(triangular_quantile(u[:, i], math.log(lo), 0.0, math.log(hi)))
                             if hi > lo else np.ones(n) for i, (lo, hi) in enumerate(ranges)])

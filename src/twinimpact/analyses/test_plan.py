@@ -64,9 +64,9 @@ def posts_per_arm(effect: float, power: float, mean_count: float, overdispersion
     int
         Posts in each arm.
     """
-    from scipy.stats import norm
+    from twinimpact.analyses.probability import normal_ppf
 
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    z = float(normal_ppf(1 - alpha / 2) + normal_ppf(power))
     spread = overdispersion * (1 + cv_impressions ** 2)
     var = (1 / mean_count + spread) + (1 / (mean_count * effect) + spread)
     return int(math.ceil(z ** 2 * var / math.log(effect) ** 2))

@@ -177,7 +177,9 @@ START_FIRST = ("03_engagement",)
 #: What a worker's kernel imports while the runner still validates the data, so that its
 #: first notebook does not wait for the stack to load.
 WARM_IMPORTS = (
-    "import gc, pandas, pyarrow.parquet, plotly.graph_objects as _go, statsmodels.api, ibis, duckdb\n"
+    # (not statsmodels: only the cost function's fit needs it, and it takes a second or two of
+    # a core while validation runs; the notebook that fits it imports it)
+    "import gc, pandas, pyarrow.parquet, plotly.graph_objects as _go, scipy.special, ibis, duckdb\n"
     "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, rights, "
     "scenarios, statements\n"
     # what the first use of each loads: the engine's backend, the chart theme and plotly's
@@ -337,7 +339,8 @@ class Workers:
             kernel.close()
 
     def run_all(self, books: list[Path], out_dir: Path, parameters: dict[Path, dict[str, Any]],
-                progress: Callable[[str], None], run_file: Path | None = None
+                progress: Callable[[str], None], run_file: Path | None = None,
+                finished_ok: Callable[[Path], None] | None = None,
                 ) -> list[tuple[Path, float, BaseException | None, list[str] | None]]:
         """Run ``books`` (they do not depend on each other; the longest start first), each
         executed notebook written to ``out_dir``, each told the run's snapshot ``run_file``. Returns, in the books' order, each book with
@@ -356,6 +359,10 @@ class Workers:
             Where progress lines go.
         run_file
             The run's snapshot.json, named to every notebook by the one variable.
+        finished_ok
+            Called with each notebook that ran without error, in its worker's thread, as soon
+            as it has (the runner renders its page there while the others still run); what
+            it raises is that notebook's error.
 
         Returns
         -------
@@ -393,6 +400,8 @@ class Workers:
                     reads = None
                     try:
                         reads = kernel.run(book, out_dir / book.name, parameters[book], run_file)
+                        if finished_ok is not None:
+                            finished_ok(book)
                     except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
                         error = exc
                         failed.set()

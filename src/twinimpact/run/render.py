@@ -245,6 +245,12 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
     return nb
 
 
+def render_page(folder: Path, name: str, nb: Any) -> None:
+    """One notebook's page, ``name.html`` in the run's ``folder`` (plotly.js shared one
+    folder up)."""
+    render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)
+
+
 def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any], manifest: dict[str, Any],
                appendix_md: str, rendered: set[str] | frozenset[str] = frozenset()) -> None:
     """Every page of a run into ``folder``: one per notebook (plotly.js shared one folder up)
@@ -263,12 +269,12 @@ def render_run(folder: Path, executed: list[tuple[str, Any]], res: dict[str, Any
     appendix_md
         Markdown of what changed and the run's details.
     rendered
-        Notebooks whose page is in ``folder`` already (reused from an earlier run).
+        Notebooks whose page is in ``folder`` already (reused from an earlier run, or
+        rendered as soon as the notebook finished, :func:`render_page`).
     """
     write_plotly_js(folder.parent)
     for name, nb in executed:
-        if name in rendered:
-            continue
-        render(figures_as_html(clean_for_report(nb), "page", linked_plotly_js()), folder / f"{name}.html", title=name)
+        if name not in rendered:
+            render_page(folder, name, nb)
     render(figures_as_html(executive_notebook(executed, res, manifest, appendix_md), "report", inline_plotly_js()),
            folder / "index.html", title="Digital twins: impact report")

@@ -14,11 +14,12 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import nbformat
 import pandas as pd
@@ -34,7 +35,7 @@ from twinimpact.run.manifest import data_block, new_manifest, now
 from twinimpact.params import Params, load_params, parse_params
 from twinimpact.sources.progress import Progress
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
-from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_run
+from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_page, render_run
 from twinimpact.words.summary import run_details_markdown
 
 
@@ -131,6 +132,7 @@ class _Run:
     manifest: dict[str, Any] = field(default_factory=dict)
     keys: dict[Path, str] = field(default_factory=dict)  # each notebook's reuse key (:mod:`.reuse`)
     reused: dict[Path, tuple[str, Path]] = field(default_factory=dict)  # notebook -> (run id, folder) it is copied from
+    pages: set[str] = field(default_factory=set)  # notebooks scrubbed and rendered as soon as they finished
 
     @property
     def tmp(self) -> Path:
@@ -254,10 +256,12 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
                      "unchanged)")
     todo = [book for book in job.books if book not in job.reused]
     outcomes = []
+    pairs = scrub.replacements(job.tmp, job.reports, job.params, job.params_file)
     if todo:
         assert workers is not None and run_file is not None
         parameters = {book: job.params.notebook_parameters(job.declared[book]) for book in todo}
-        outcomes = workers.run_all(todo, job.tmp, parameters, job.progress, run_file=run_file)
+        outcomes = workers.run_all(todo, job.tmp, parameters, job.progress, run_file=run_file,
+                                   finished_ok=_page_as_it_finishes(job, pairs))
     done = {book: (seconds, error, reads) for book, seconds, error, reads in outcomes}
     for book in job.books:
         entry: dict[str, Any] = {"name": book.stem, "key": job.keys.get(book)}
@@ -278,10 +282,9 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
         else:
             continue
         job.manifest["notebooks"].append(entry)
-    pairs = scrub.replacements(job.tmp, job.reports, job.params, job.params_file)
     for book in done:
         try:
-            if (job.tmp / book.name).is_file():
+            if book.stem not in job.pages and (job.tmp / book.name).is_file():
                 scrub.scrub_file(job.tmp / book.name, pairs)
         except OSError as exc:
             raise PublishError(f"Could not write the executed notebook {book.name} into {job.reports}: {exc}. "
@@ -296,6 +299,27 @@ def _execute_all(job: _Run, run_file: Path | None, log: "_RunLog", workers: Work
                                "untouched.") from None
         _fail(job, book, exc)
     return [(book.stem, nbformat.read(job.tmp / book.name, as_version=4)) for book in job.books]
+
+
+def _page_as_it_finishes(job: _Run, pairs: list[tuple[str, str]]) -> Callable[[Path], None]:
+    """What a worker does with a notebook that ran: scrub it and render its page at once,
+    while the other notebooks still run (the cores would otherwise wait for the last
+    notebook, then render every page). One page at a time (one exporter per process); a
+    page that fails here is left to the report's rendering, whose error names the cause."""
+    lock = threading.Lock()
+
+    def finished(book: Path) -> None:
+        try:
+            path = job.tmp / book.name
+            scrub.scrub_file(path, pairs)
+            nb = nbformat.read(path, as_version=4)
+            with lock:
+                render_page(job.tmp, book.stem, nb)
+            job.pages.add(book.stem)
+        except Exception:  # noqa: BLE001 - scrubbed and rendered again with the rest, which reports it
+            (job.tmp / f"{book.stem}.html").unlink(missing_ok=True)
+
+    return finished
 
 
 def _collect(job: _Run, executed: list[tuple[str, Any]], block: dict[str, Any]
@@ -327,7 +351,7 @@ def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
         diff = changes.compare(res, job.manifest, tables.get("rights_findings"), before)
         render_run(tmp, executed, res, job.manifest,
                    changes.markdown(diff) + "\n" + run_details_markdown(res, job.manifest),
-                   rendered={book.stem for book in job.reused})
+                   rendered={book.stem for book in job.reused} | job.pages)
         write_tables(tables, tmp)
     except Exception as exc:  # noqa: BLE001
         raise PublishError(f"Could not render the report for run {job.id}: {exc}. "

@@ -1,0 +1,57 @@
+"""The few distribution functions the analyses need (the normal's CDF, tail and quantile,
+the chi-square's tail, the exact two-sided binomial test at one half), from
+``scipy.special``'s functions, which ``scipy.stats`` itself calls for the first four.
+
+Why not ``scipy.stats``: importing it takes a second or more of a kernel's CPU (``scipy.special``
+a quarter of that), and a run's kernels share two cores with the validation of the data;
+the engagement notebook, a run's longest, otherwise imports it for a quantile and a tail.
+``tests/test_probability.py`` checks each function against ``scipy.stats``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def normal_cdf(x: Any) -> Any:
+    """P(Z <= x) for a standard normal Z (``scipy.stats.norm.cdf``), elementwise."""
+    from scipy.special import ndtr
+
+    return ndtr(x)
+
+
+def normal_sf(x: Any) -> Any:
+    """P(Z > x) for a standard normal Z (``scipy.stats.norm.sf``), elementwise."""
+    from scipy.special import ndtr
+
+    return ndtr(-np.asarray(x, dtype=float))
+
+
+def normal_ppf(p: Any) -> Any:
+    """The standard normal's quantile at ``p`` (``scipy.stats.norm.ppf``), elementwise."""
+    from scipy.special import ndtri
+
+    return ndtri(p)
+
+
+def chi2_sf(x: float, df: int) -> float:
+    """P(X > x) for X chi-square with ``df`` degrees of freedom (``scipy.stats.chi2.sf``)."""
+    from scipy.special import chdtrc
+
+    return float(chdtrc(df, x))
+
+
+def binomial_test_half(k: int, n: int) -> float:
+    """The exact two-sided p-value of ``k`` successes in ``n`` trials against a success
+    probability of one half (``scipy.stats.binomtest(k, n, 0.5).pvalue``): the probability
+    of an outcome no likelier than ``k``, which, the distribution being symmetric, is both
+    tails beyond ``min(k, n - k)``, i.e. ``2 P(X <= min(k, n - k))``, at most 1."""
+    from scipy.special import bdtr
+
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"binomial_test_half needs 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    if 2 * k == n:
+        return 1.0
+    return float(min(1.0, 2.0 * bdtr(min(k, n - k), n, 0.5)))

@@ -1,0 +1,71 @@
+"""The distribution functions of :mod:`twinimpact.analyses.probability`: values by hand,
+then against ``scipy.stats`` (the reference implementation) over grids; and no module of
+the package imports ``scipy.stats`` itself (a kernel's second of imports that these replace)."""
+
+from __future__ import annotations
+
+import ast
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from twinimpact.analyses import probability
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "twinimpact"
+
+
+def test_values_by_hand():
+    assert probability.normal_cdf(0.0) == 0.5
+    assert probability.normal_ppf(0.5) == 0.0
+    assert float(probability.normal_sf(0.0)) == 0.5
+    # the normal's 97.5% point, and 1.96's tail (1 - 0.975002104851780)
+    assert probability.normal_ppf(0.975) == pytest.approx(1.959963984540054, rel=1e-15)
+    assert float(probability.normal_sf(1.96)) == pytest.approx(0.024997895148220435, rel=1e-13)
+    # chi-square with 2 degrees of freedom has tail exp(-x / 2); with 1, 3.841459 is the 5% point
+    assert probability.chi2_sf(3.0, 2) == pytest.approx(math.exp(-1.5), rel=1e-14)
+    assert probability.chi2_sf(3.841458820694124, 1) == pytest.approx(0.05, rel=1e-12)
+    # 2 of 10 heads: P(X <= 2) = (1 + 10 + 45) / 1024, twice that two-sided; 8 of 10 the same
+    # (the CDF comes from the incomplete beta function: exact to rounding)
+    assert probability.binomial_test_half(2, 10) == pytest.approx(112 / 1024, rel=1e-14)
+    assert probability.binomial_test_half(8, 10) == pytest.approx(112 / 1024, rel=1e-14)
+    assert probability.binomial_test_half(5, 10) == 1.0
+    assert probability.binomial_test_half(0, 1) == 1.0  # both outcomes equally likely
+    assert probability.binomial_test_half(0, 3) == pytest.approx(2 / 8, rel=1e-14)
+
+
+def test_the_normal_and_chi_square_match_scipy_stats():
+    x = np.linspace(-8, 8, 321)
+    p = np.linspace(1e-6, 1 - 1e-6, 301)
+    np.testing.assert_allclose(probability.normal_cdf(x), stats.norm.cdf(x), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(probability.normal_sf(x), stats.norm.sf(x), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(probability.normal_ppf(p), stats.norm.ppf(p), rtol=1e-14, atol=1e-300)
+    for df in (1, 2, 3, 7, 20):
+        for v in (0.01, 0.5, 1.0, 3.2, 11.0, 40.0):
+            assert probability.chi2_sf(v, df) == pytest.approx(float(stats.chi2.sf(v, df)), rel=1e-13)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 37, 100, 399, 1000, 20_001])
+def test_the_binomial_test_matches_scipy_stats(n):
+    ks = range(n + 1) if n <= 1000 else np.linspace(0, n, 101).astype(int)
+    for k in ks:
+        want = stats.binomtest(int(k), n, 0.5).pvalue
+        assert probability.binomial_test_half(int(k), n) == pytest.approx(want, rel=1e-8, abs=1e-300), (k, n)
+
+
+def test_the_binomial_test_refuses_impossible_counts():
+    for k, n in ((3, 2), (-1, 4), (0, 0)):
+        with pytest.raises(ValueError, match="0 <= k <= n"):
+            probability.binomial_test_half(k, n)
+
+
+def test_no_module_of_the_package_imports_scipy_stats():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.relative_to(PACKAGE)}:{node.lineno}" for name in names if name.startswith("scipy.stats")]
+    assert not found, f"import twinimpact.analyses.probability instead: {found}"
