@@ -355,3 +355,62 @@ def test_duckdb_spills_into_a_temporary_folder_that_did_not_exist(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "12000000" and (tmp_path / "twinimpact-duckdb").is_dir()
+
+
+def _fk_issues(raw: dict[str, pd.DataFrame], by_aggregate: bool) -> list:
+    """The engine's issues with posts and their outcomes checked as large tables, the
+    outcomes' foreign key matched by hash join or by aggregate."""
+    import ibis
+
+    from tests.conftest import AS_OF
+    from twinimpact.contract.schemas import ContractViolation
+
+    large = {"posts", "post_outcomes"}
+    with pytest.raises(ContractViolation) as caught:
+        checks.validate({n: ibis.memtable(f) for n, f in raw.items()}, currencies=set(TINY_FX),
+                        reporting_currency="EUR", as_of=AS_OF, large=large,
+                        keys_by_aggregate=large if by_aggregate else set())
+    return [(i.table, i.column, i.rule_id, i.rows, i.where, i.note) for i in caught.value.issues]
+
+
+def test_a_foreign_key_into_a_large_table_is_reported_alike_by_join_and_by_aggregate(tiny_raw, monkeypatch):
+    used = []
+    real = checks._key_groups
+    monkeypatch.setattr(checks, "_key_groups", lambda *a: used.append(1) or real(*a))
+    # three outcome rows name posts that do not exist, two of them the same one (rows are
+    # counted, not keys); one names a post of its own twice (uniqueness, untouched)
+    raw = {n: f.copy() for n, f in tiny_raw.items()}
+    raw["post_outcomes"].loc[[0, 1], "post_id"] = "P99"
+    raw["post_outcomes"].loc[2, "post_id"] = "P98"
+    by_join = _fk_issues(raw, False)
+    assert not used
+    by_aggregate = _fk_issues(raw, True)
+    assert len(used) == 3  # the counts of the outcomes and the experiments (both name posts), the first rows
+    assert by_aggregate == by_join
+    exists = [i for i in by_aggregate if i[2] == "post_outcomes.post_id.exists"]
+    assert len(exists) == 1 and exists[0][3] == 3, by_aggregate
+    assert exists[0][4] == ["post_id P98", "post_id P99", "post_id P99"]
+    assert exists[0][5] == "value found 'P98'"
+    # the repeats of the outcomes' key counted by the same group-by
+    assert [i[3] for i in by_aggregate if i[2] == "post_outcomes.post_id.unique"] == [2]
+    # and with every key found, the aggregate finds nothing
+    import ibis
+
+    from tests.conftest import AS_OF
+
+    done = checks.validate({n: ibis.memtable(f) for n, f in tiny_raw.items()}, currencies=set(TINY_FX),
+                           reporting_currency="EUR", as_of=AS_OF, large={"posts", "post_outcomes"},
+                           keys_by_aggregate={"posts"})
+    assert done["post_outcomes"].rows == len(tiny_raw["post_outcomes"])
+
+
+def test_which_large_tables_are_matched_by_aggregate(monkeypatch):
+    assert data.memory_mb("256MB") == 256 and data.memory_mb("1GB") == 1000 and data.memory_mb("2 GiB") == 2048
+    most = 256 * data.JOIN_KEYS_PER_MB  # 20.48M keys at the default 256MB
+    large = {"posts", "post_outcomes"}
+    assert data.keys_by_aggregate("folder", {"posts": most, "post_outcomes": most}, large) == set()
+    assert data.keys_by_aggregate("duckdb", {"posts": most + 1, "post_outcomes": 9}, large) == {"posts"}
+    assert data.keys_by_aggregate("url", {"posts": 10 * most}, large) == set()  # PostgreSQL, Spark: their joins
+    monkeypatch.setattr(data, "DUCKDB_MEMORY", "lots")
+    with pytest.raises(ParamsError, match="TWINIMPACT_DUCKDB_MEMORY is 'lots'"):
+        data.keys_by_aggregate("folder", {"posts": 1}, large)

@@ -416,11 +416,29 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
     def keys_of(col: str) -> Any:
         return src.select(**{col: parse(src[col], table.column(col), trim)[0]})
 
-    aggs = {f"_r{i}": _repeated(keys_of(r.column), r.column) if r.kind == "unique" else
-            _breaks(r, w, ctx).ifelse(1, 0).sum() for i, r in enumerate(rules)}
+    # a foreign key matched by aggregate: one group-by over both tables' keys per column,
+    # which also counts the column's repeats when it is unique (two such group-bys of 100M
+    # keys in one query ran out of DuckDB's 256MB where one did not)
+    by_aggregate = {r.column: t for r in rules if (t := _by_aggregate(r, table, ctx)) is not None}
+    grouped = {col: _key_groups(keys_of(col).rename(k=col), t) for col, t in by_aggregate.items()}
+    aggs: dict[str, Any] = {}
+    of_groups: dict[str, dict[str, Any]] = {col: {} for col in grouped}
+    for i, r in enumerate(rules):
+        g = grouped.get(r.column or "")
+        if g is not None and r.kind == "unique":
+            of_groups[r.column][f"_r{i}"] = (g._n > 1).ifelse(g._n, 0).sum()  # type: ignore[index]
+        elif g is not None and r.id == f"{name}.{r.column}.exists":
+            of_groups[r.column][f"_r{i}"] = (g._p == 0).ifelse(g._n, 0).sum()  # type: ignore[index]
+        elif r.kind == "unique":
+            aggs[f"_r{i}"] = _repeated(keys_of(r.column), r.column)
+        else:
+            aggs[f"_r{i}"] = _breaks(r, w, ctx).ifelse(1, 0).sum()
     aggs["_rows"] = w.count()
     aggs.update(fingerprint_parts(w, name))
-    counts = w.aggregate(**aggs).execute().iloc[0].to_dict()
+    query = w.aggregate(**aggs)
+    for col, g in grouped.items():  # each one row, beside the table's own: still one query
+        query = query.cross_join(g.aggregate(**of_groups[col]))
+    counts = query.execute().iloc[0].to_dict()
     out.rows = int(counts["_rows"])
     out.typed = w.select(*table.column_names)
     if table.needs_rows and out.rows == 0:
@@ -435,6 +453,7 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
         if rule.kind == "type":
             keep.append(f"_raw_{rule.column}")
         quote = rule.kind == "row" and rule.column and rule.column in table.column_names
+        target = _by_aggregate(rule, table, ctx)
         if rule.kind == "unique":
             repeats = w.group_by(rule.column).aggregate(_n=lambda t: t.count()).filter(lambda t: t._n > 1)
             found = w.semi_join(repeats, rule.column)
@@ -442,7 +461,12 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
             # with the value found, cut short in the engine (a megabyte value stays there)
             ww = w.mutate(_val=w[rule.column].cast("string").substr(0, SHOWN + 1),
                           _len=w[rule.column].cast("string").length()) if quote else w
-            found = ww.filter(_breaks(rule, ww, ctx))
+            if target is not None:  # the rows of the values not found, by their few values
+                groups = _key_groups(w.select(k=w[rule.column]), target)
+                missing = groups.filter(groups._p == 0).select("k")
+                found = ww.semi_join(missing, ww[rule.column] == missing.k)
+            else:
+                found = ww.filter(_breaks(rule, ww, ctx))
         if quote:
             keep += ["_val", "_len"]
         first = found.order_by(order).select(*keep).limit(FIRST_ROWS).execute()
@@ -462,17 +486,41 @@ def _issue(rule: Rule, rows: int, where: list[str], origin: Origin | None, ctx: 
 
 class EngineKeys:
     """The keys of a table kept in the engine, as a column expression a membership test can
-    use as a subquery (``ExprRows.member``); it holds no key in this process."""
+    use as a subquery (``ExprRows.member``); it holds no key in this process. With
+    ``by_aggregate`` a foreign key into them is matched by one aggregate over both tables'
+    keys instead (:func:`_unmatched`), never by a hash join."""
 
-    def __init__(self, column: Any):
+    def __init__(self, column: Any, by_aggregate: bool = False):
         self.column = column
+        self.by_aggregate = by_aggregate
 
 
-def key_column(raw: Any, name: str, trim: bool = True) -> EngineKeys:
+def key_column(raw: Any, name: str, trim: bool = True, by_aggregate: bool = False) -> EngineKeys:
     """The non-empty keys of an engine table as an expression (:class:`EngineKeys`)."""
     table = CONTRACT[name]
     value, _ = parse(raw[table.key], table.column(table.key), trim)  # type: ignore[arg-type]
-    return EngineKeys(raw.select(k=value).filter(lambda t: t.k.notnull()).k)
+    return EngineKeys(raw.select(k=value).filter(lambda t: t.k.notnull()).k, by_aggregate)
+
+
+def _by_aggregate(rule: Rule, table: Table, ctx: Context) -> EngineKeys | None:
+    """The target's keys when ``rule`` is a foreign key matched by aggregate, else None."""
+    ref = table.foreign_keys.get(rule.column or "") if rule.id == f"{table.name}.{rule.column}.exists" else None
+    found = ctx.keys.get(ref) if ref else None
+    return found if isinstance(found, EngineKeys) and found.by_aggregate else None
+
+
+def _key_groups(values: Any, keys: EngineKeys) -> Any:
+    """Each distinct value of ``values`` (a one-column table ``k``, empty values left out)
+    with its rows (``_n``) and whether ``keys`` holds it (``_p`` above 0; values only in
+    ``keys`` have ``_n`` 0): one group-by over both tables' keys stacked, an aggregate the
+    engine spills to disk in any memory, where DuckDB's hash join of 100M keys ran out of
+    256MB; no join."""
+    import ibis
+
+    mine = values.filter(values.k.notnull()).select("k", _s=ibis.literal(2, "int8"))
+    theirs = keys.column.name("k").as_table().select("k", _s=ibis.literal(1, "int8"))
+    both = mine.union(theirs, distinct=False)
+    return both.group_by("k").aggregate(_n=(both._s == 2).ifelse(1, 0).sum(), _p=(both._s == 1).ifelse(1, 0).sum())
 
 
 def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
@@ -487,7 +535,8 @@ def keys(raw: Any, name: str, trim: bool = True) -> set[str]:
 
 def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency: str, as_of: Any,
              origins: dict[str, Origin] | None = None, large: set[str] | frozenset[str] = frozenset(),
-             progress: Callable[[str], None] | None = None) -> dict[str, Checked]:
+             progress: Callable[[str], None] | None = None,
+             keys_by_aggregate: set[str] | frozenset[str] = frozenset()) -> dict[str, Checked]:
     """Every rule of every contract table, each table checked in its own engine; raises
     :class:`~twinimpact.contract.schemas.ContractViolation` listing every broken rule.
     Tables named in ``large`` are checked last.
@@ -508,6 +557,10 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
         Tables kept in the engine, checked last.
     progress
         Where a line goes as each large table's check begins.
+    keys_by_aggregate
+        Large tables too big for the engine to match foreign keys against by a hash join in
+        its memory: those keys are matched by one aggregate over both tables' keys
+        (:func:`_key_groups`).
 
     Returns
     -------
@@ -542,7 +595,7 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
             origin = origins.get(name)
             # a table kept in the engine (millions of posts) is matched there, by a subquery of its
             # keys, rather than by bringing every key into this process
-            found[name] = (key_column(tables[name], name, trims(origin)) if name in large else
+            found[name] = (key_column(tables[name], name, trims(origin), name in keys_by_aggregate) if name in large else
                            keys(tables[name], name, trims(origin)))
         except Exception as exc:  # noqa: BLE001 - the engine could not read the table
             raise EngineFailure(name, exc) from exc
