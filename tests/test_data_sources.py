@@ -414,3 +414,15 @@ def test_which_large_tables_are_matched_by_aggregate(monkeypatch):
     monkeypatch.setattr(data, "DUCKDB_MEMORY", "lots")
     with pytest.raises(ParamsError, match="TWINIMPACT_DUCKDB_MEMORY is 'lots'"):
         data.keys_by_aggregate("folder", {"posts": 1}, large)
+
+
+def test_duckdb_out_of_memory_is_named_as_such_with_the_setting_to_raise():
+    source = data.Source("duckdb", "brand.duckdb", None)
+    err = data._read_failure(source, "post_outcomes", RuntimeError(
+        "Out of Memory Error: failed to pin block of size 256.0 KiB (244.0 MiB/244.1 MiB used)\n\nPossible solutions:"))
+    text = str(err)
+    assert text.startswith("Cannot check table post_outcomes from brand.duckdb: DuckDB ran out of the memory")
+    assert f"now {data.DUCKDB_MEMORY}" in text and "TWINIMPACT_DUCKDB_MEMORY=1GB" in text
+    assert data.out_of_memory("Binder Error: column x not found") is None
+    other = str(data._read_failure(source, "posts", RuntimeError("IO Error: cannot open file")))
+    assert "memory" not in other and "IO Error: cannot open file" in other

@@ -445,7 +445,7 @@ def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
     """Keep the failed run under _failed/ with the error notebook rendered; exit 4."""
     out_nb = job.tmp / book.name
     lines = str(exc).strip().splitlines()
-    reason = next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
+    reason = data.out_of_memory(str(exc)) or next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
     job.manifest.update(status="failed", failed_notebook=book.stem, error=reason[:500], finished_at=now(),
                         seconds=round(time.perf_counter() - job.t0, 1))
     failed_dir = job.reports / "_failed" / job.id

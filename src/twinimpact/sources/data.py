@@ -106,6 +106,16 @@ def memory_mb(limit: str) -> float:
     return float(m.group(1)) * (1024.0 if "I" in unit else 1000.0) ** power
 
 
+def out_of_memory(text: str) -> str | None:
+    """What to say when an engine's error ``text`` is DuckDB running out of the memory it may
+    use (an environment's limit, not bad data nor a bug), else None."""
+    if "Out of Memory Error" not in text:
+        return None
+    return (f"DuckDB ran out of the memory it may use (TWINIMPACT_DUCKDB_MEMORY, now {DUCKDB_MEMORY}) and could "
+            "not spill the rest to the temporary folder; run again with more, e.g. TWINIMPACT_DUCKDB_MEMORY=1GB "
+            "(each of a run's processes may use that much), or with more free disk in the temporary folder")
+
+
 def keys_by_aggregate(kind: str, counts: dict[str, int], large: set[str]) -> set[str]:
     """The large tables whose keys a DuckDB source (``kind`` folder or duckdb) matches foreign
     keys against by aggregate (:data:`JOIN_KEYS_PER_MB`); none on other engines, whose joins
@@ -578,6 +588,9 @@ def load(params: Params, *, keep_source: bool = False, progress: Progress | None
 
 def _read_failure(source: Source, name: str, exc: BaseException) -> DataError:
     where = source.origins[name].description if name in source.origins else source.description
+    memory = out_of_memory(str(exc))
+    if memory:
+        return DataError(f"Cannot check table {name} from {where}: {memory}.")
     reason = read_error(where, exc) if source.kind == "folder" else redact(
         "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
     return DataError(f"Cannot read table {name} from {where}: {reason}.")
