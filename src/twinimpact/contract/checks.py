@@ -488,7 +488,7 @@ class EngineKeys:
     """The keys of a table kept in the engine, as a column expression a membership test can
     use as a subquery (``ExprRows.member``); it holds no key in this process. With
     ``by_aggregate`` a foreign key into them is matched by one aggregate over both tables'
-    keys instead (:func:`_unmatched`), never by a hash join."""
+    keys instead (:func:`_key_groups`), never by a hash join."""
 
     def __init__(self, column: Any, by_aggregate: bool = False):
         self.column = column
