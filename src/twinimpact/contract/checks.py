@@ -427,7 +427,7 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
         g = grouped.get(r.column or "")
         if g is not None and r.kind == "unique":
             of_groups[r.column][f"_r{i}"] = (g._n > 1).ifelse(g._n, 0).sum()  # type: ignore[index]
-        elif g is not None and r.id == f"{name}.{r.column}.exists":
+        elif g is not None and _by_aggregate(r, table, ctx) is not None:
             of_groups[r.column][f"_r{i}"] = (g._p == 0).ifelse(g._n, 0).sum()  # type: ignore[index]
         elif r.kind == "unique":
             aggs[f"_r{i}"] = _repeated(keys_of(r.column), r.column)
