@@ -416,6 +416,26 @@ def test_which_large_tables_are_matched_by_aggregate(monkeypatch):
         data.keys_by_aggregate("folder", {"posts": 1}, large)
 
 
+def test_a_dataset_joins_large_duckdb_tables_in_parts_of_at_most_the_keys_its_memory_joins(monkeypatch):
+    from tests.conftest import AS_OF
+
+    most = 256 * data.JOIN_KEYS_PER_MB  # 20.48M rows at the default 256MB
+
+    def parts(kind: str | None, counts: dict[str, int]) -> int:
+        source = data.Source(kind, "brand.duckdb", None) if kind else None
+        ds = data.Dataset({}, {}, "x", AS_OF, source=source, counts=counts, reference={})
+        return ds.join_parts("posts", "post_outcomes")
+
+    assert parts("duckdb", {"posts": most, "post_outcomes": most}) == 1
+    assert parts("duckdb", {"posts": most + 1, "post_outcomes": 5}) == 2
+    assert parts("folder", {"posts": 100_000_000, "post_outcomes": 90_000_000}) == 5  # 100M / 20.48M
+    assert parts("duckdb", {"campaigns": 10 * most}) == 1  # a table the join does not read
+    assert parts("url", {"posts": 10 * most}) == 1  # PostgreSQL, Spark: their joins spill without our limit
+    assert parts(None, {"posts": 10 * most}) == 1
+    monkeypatch.setattr(data, "DUCKDB_MEMORY", "1GB")
+    assert parts("folder", {"posts": 100_000_000}) == 2  # 100M / 80M
+
+
 def test_duckdb_out_of_memory_is_named_as_such_with_the_setting_to_raise():
     source = data.Source("duckdb", "brand.duckdb", None)
     err = data._read_failure(source, "post_outcomes", RuntimeError(

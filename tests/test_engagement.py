@@ -296,3 +296,37 @@ def test_orders_cells_equal_the_cells_of_posts_joined_to_their_outcomes(sample_d
     pd.testing.assert_frame_equal(shared.drop(columns="y2_over_exposure"), direct.drop(columns="y2_over_exposure"),
                                   check_dtype=False)
     np.testing.assert_allclose(shared["y2_over_exposure"], direct["y2_over_exposure"], rtol=1e-12)
+
+
+def test_outcome_cells_in_parts_are_the_cells_of_one_join():
+    posts, outcomes = _outcome_tables()
+    one = count_model.outcome_cells(posts, outcomes)
+    for parts in (2, 3, 7):  # with 7 parts some are empty
+        pd.testing.assert_frame_equal(count_model.outcome_cells(posts, outcomes, parts=parts), one)
+    # each pass holds only its part: every post in exactly one
+    seen = sorted(p for k in range(3) for p in count_model._part(posts, 3, k).to_pandas()["post_id"])
+    assert seen == ["p1", "p2", "p3", "p4"]
+
+
+def test_outcome_cells_of_the_sample_in_parts_equal_one_join(sample_data):
+    posts, outcomes = sample_data.table("posts"), sample_data.table("post_outcomes")
+    one = count_model.outcome_cells(posts, outcomes)
+    parts = count_model.outcome_cells(posts, outcomes, parts=3)
+    assert len(one) > 100 and int(one["posts"].sum()) == len(sample_data["post_outcomes"])
+    pd.testing.assert_frame_equal(parts.drop(columns="y2_over_exposure"), one.drop(columns="y2_over_exposure"))
+    np.testing.assert_allclose(parts["y2_over_exposure"], one["y2_over_exposure"], rtol=1e-12)
+
+
+def test_orders_are_fitted_alike_when_the_join_is_made_in_parts(analysis, sample_data, monkeypatch):
+    used = []
+    real = count_model.outcome_cells
+    monkeypatch.setattr(count_model, "outcome_cells", lambda *a: used.append(a[3]) or real(*a))
+    monkeypatch.setattr(type(sample_data), "join_parts", lambda self, *names: 3)
+    monkeypatch.setattr("twinimpact.sources.shared.once", lambda kind, parts, compute: compute())
+    params = Params(as_of="2026-11-28", nb_max_rows=50_000, seed=1)  # the analysis fixture's
+    in_parts = engagement.orders_rate_ratios(sample_data, params)
+    assert used == [3]
+    assert in_parts["posts"] == analysis.block["orders"]["posts"]
+    for name in ("irr_twin_vs_human", "irr_ai_label"):
+        for end in ("estimate", "ci_low", "ci_high"):
+            assert in_parts[name][end] == pytest.approx(analysis.block["orders"][name][end], rel=1e-9)

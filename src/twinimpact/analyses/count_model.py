@@ -161,33 +161,89 @@ def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: flo
 OUTCOME_SUMS = ("posts", "y", "exposure", "y2_over_exposure", "engagements", "clicks", "revenue")
 
 
-def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1) -> Any:
+def join_outcomes(posts: Any, outcomes: Any, posts_columns: list[str], outcome_columns: list[str]) -> Any:
+    """The posts that carry an outcome: ``posts_columns`` of ``posts`` and ``outcome_columns``
+    of ``post_outcomes``, joined by ``post_id`` (only what is read is carried)."""
+    return posts.select("post_id", *posts_columns).inner_join(outcomes.select("post_id", *outcome_columns), "post_id")
+
+
+#: The posts' columns the engagement models read (:func:`_covariates`, :func:`sample_rows`).
+MODEL_COLUMNS = ["imagery", "ai_label", "platform", "format", "brand", "posted_at", "followers", "campaign_id",
+                 "impressions"]
+
+
+def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, micros: bool = False) -> Any:
     """An ibis expression: the posts that carry an outcome (``posts`` joined with
-    ``post_outcomes``), grouped to covariate cells by currency and by whether anyone saw
-    the post (``seen``: impressions above zero), with the orders model's sufficient statistics
-    (``y`` the orders) and the engagements, clicks and revenue. One join serves both the
-    orders model (:func:`orders_cells`, the seen cells) and the value of an engagement
-    (every cell, summed per cluster), which had each joined the two largest tables."""
-    j = posts.inner_join(outcomes.select("post_id", "clicks", "orders", "revenue", "currency"), "post_id")
-    seen = j.impressions > 0
-    t = j.mutate(
-        y=j.orders.cast("int64"),
-        engagements=(j.likes + j.comments + j.shares + j.saves).cast("int64"),
-        ym=j.posted_at.date().year() * 100 + j.posted_at.date().month(),
-        fbin=((j.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
-        cluster=j.campaign_id,
-        seen=seen,
+    ``post_outcomes``), grouped to covariate cells by currency and by
+    whether anyone saw the post (``seen``: impressions above zero), with the orders model's
+    sufficient statistics (``y`` the orders) and the engagements, clicks and revenue. One join
+    serves both the orders model (:func:`orders_cells`, the seen cells) and the value of an
+    engagement (every cell, summed per cluster), which had each joined the two largest tables.
+    Each post's covariates are computed before the join, so that only they are carried;
+    ``micros`` adds the revenue in whole millionths (``revenue_micros``), which sums exactly
+    across parts (:func:`outcome_cells`)."""
+    p = posts.mutate(
+        engagements=(posts.likes + posts.comments + posts.shares + posts.saves).cast("int64"),
+        ym=posts.posted_at.date().year() * 100 + posts.posted_at.date().month(),
+        fbin=((posts.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
+        cluster=posts.campaign_id,
     )
+    o = outcomes.mutate(
+        # revenue in whole millionths: a sum of integers does not depend on the order the
+        # engine's threads add the posts in, so the same data give the same value on every run
+        micros=(outcomes.revenue * 1_000_000).round().cast("int64"),
+    )
+    t = join_outcomes(p, o, [*_ENGINE_KEYS, "impressions", "engagements"], ["clicks", "orders", "micros", "currency"])
+    t = t.mutate(y=t.orders.cast("int64"), seen=t.impressions > 0)
     # an unseen post adds nothing to y^2 / exposure (and must not divide by zero on any engine)
     share = ibis.ifelse(t.seen, t.y * t.y / ibis.greatest(t.impressions, 1), 0.0)
     keys = [*_ENGINE_KEYS, "currency", "seen"]
-    # revenue summed in whole millionths: a sum of integers does not depend on the order the
-    # engine's threads add the posts in, so the same data give the same value on every run
-    micros = (t.revenue * 1_000_000).round().cast("int64")
+    extra = {"revenue_micros": t.micros.sum()} if micros else {}
     return t.group_by(keys).aggregate(
         posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(), y2_over_exposure=share.sum(),
-        engagements=t.engagements.sum(), clicks=t.clicks.sum(), revenue=micros.sum().cast("float64") / 1_000_000,
+        engagements=t.engagements.sum(), clicks=t.clicks.sum(), revenue=t.micros.sum().cast("float64") / 1_000_000,
+        **extra,
     ).order_by(keys)  # cells in one order whatever the join's: the sums made from them repeat exactly
+
+
+def _part(table: Any, parts: int, k: int) -> Any:
+    """The rows of ``table`` whose post id falls in part ``k`` of ``parts`` (by its hash)."""
+    return table.filter(((table.post_id.hash() % parts) + parts) % parts == k)
+
+
+def outcome_cells(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, parts: int = 1) -> pd.DataFrame:
+    """:func:`outcome_cells_query` run in the engine, in ``parts`` passes when the tables are
+    too large for one join in the engine's memory: each pass joins the posts whose id falls
+    in one part (by its hash) with their outcomes, and the passes' cells, whose statistics are
+    sums, are added up (revenue in whole millionths, so exactly); the same cells as one pass.
+
+    Parameters
+    ----------
+    posts, outcomes
+        The ``posts`` and ``post_outcomes`` tables (ibis).
+    follower_bin_width
+        The width of a follower bin (log followers).
+    parts
+        Passes (1: one join; :meth:`twinimpact.sources.data.Dataset.join_parts`).
+
+    Returns
+    -------
+    DataFrame
+        One row per cell, currency and ``seen`` (:data:`OUTCOME_SUMS`), sorted by those keys.
+    """
+    if parts <= 1:
+        return outcome_cells_query(posts, outcomes, follower_bin_width).to_pandas()
+    frames = []
+    for k in range(parts):
+        frames.append(outcome_cells_query(_part(posts, parts, k), _part(outcomes, parts, k), follower_bin_width,
+                                          micros=True).to_pandas())
+    keys = [*_ENGINE_KEYS, "currency", "seen"]
+    sums = ["posts", "y", "exposure", "y2_over_exposure", "engagements", "clicks", "revenue_micros"]
+    both = pd.concat(frames, ignore_index=True)
+    cells = both.groupby(keys, dropna=False, sort=False)[sums].sum().reset_index()
+    cells["revenue"] = cells.pop("revenue_micros").astype("float64") / 1_000_000
+    cells = cells.sort_values(keys, kind="mergesort", na_position="last").reset_index(drop=True)
+    return cells.astype({c: both[c].dtype for c in both.columns if c != "revenue_micros"})[list(frames[0].columns[:-1])]
 
 
 def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from twinimpact.words import statements
 from twinimpact.contract.spec import AI_IMAGERY
 from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
                           fit_poisson, orders_cells, sample_rows)
-from twinimpact.analyses import engagement_value, experiments, staggered, test_plan
+from twinimpact.analyses import count_model, engagement_value, experiments, staggered, test_plan
 from twinimpact.analyses.event_study import adoption_dates, event_study
 from twinimpact.results import EngagementBlock
 
@@ -259,7 +259,8 @@ def orders_rate_ratios(dataset: "Dataset", params: "Params") -> dict[str, Any] |
     if not dataset.has("post_outcomes"):
         return None
     posts, outcomes = dataset.table("posts"), dataset.table("post_outcomes")
-    joined = posts.inner_join(outcomes.select("post_id", "orders"), "post_id")  # the negative binomial's sample
+    # the negative binomial's sample: its seeded filter on the post id reaches both tables
+    joined = count_model.join_outcomes(posts, outcomes, count_model.MODEL_COLUMNS, ["orders"])
     try:
         cells = orders_cells(engagement_value.outcome_cells(dataset, params.follower_bin_width),
                              params.follower_bin_width)

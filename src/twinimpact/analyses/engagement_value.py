@@ -39,7 +39,7 @@ SOURCES = ("post_outcomes", "parameter", "none")
 
 def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame:
     """The posts that carry an outcome, by covariate cell, currency and whether anyone saw
-    them (:func:`~twinimpact.analyses.count_model.outcome_cells_query`): the one join of posts
+    them (:func:`~twinimpact.analyses.count_model.outcome_cells`): the one join of posts
     and ``post_outcomes`` of a run, made once whichever notebook asks first
     (:func:`twinimpact.sources.shared.once`: the engagement notebook fits orders on it, the
     scenarios notebook values an engagement from it).
@@ -60,9 +60,8 @@ def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame
     from twinimpact.sources import shared
 
     def compute() -> pd.DataFrame:
-        query = count_model.outcome_cells_query(dataset.table("posts"), dataset.table("post_outcomes"),
-                                                follower_bin_width)
-        return query.to_pandas()
+        return count_model.outcome_cells(dataset.table("posts"), dataset.table("post_outcomes"), follower_bin_width,
+                                         dataset.join_parts("posts", "post_outcomes"))
 
     parts = {"posts": dataset.fingerprints.get("posts"), "post_outcomes": dataset.fingerprints.get("post_outcomes"),
              "brands": sorted(dataset.brands), "width": follower_bin_width}

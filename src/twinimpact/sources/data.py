@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -452,6 +453,16 @@ class Dataset:
                 expr = expr.filter(expr.brand.isin(self.brands))
             return expr
         return ibis.memtable(self.frames[name])
+
+    def join_parts(self, *names: str) -> int:
+        """In how many passes a join of the large tables ``names`` is made: one, unless a
+        DuckDB source holds more rows in one of them than :data:`JOIN_KEYS_PER_MB` keys per MB
+        of its memory (100M posts ran out of 256MB in one hash join), then enough passes that
+        each joins at most that many (:func:`twinimpact.analyses.count_model.outcome_cells`)."""
+        if self.source is None or self.source.kind not in ("folder", "duckdb"):
+            return 1
+        most = memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB
+        return max(1, math.ceil(max((self.counts.get(n, 0) for n in names), default=0) / most))
 
     def row_counts(self) -> dict[str, int]:
         """Rows of each table, in contract order (large engine tables included)."""
