@@ -3,8 +3,16 @@ output comparison settings."""
 
 from __future__ import annotations
 
-import fcntl
 import os
+
+# One linear-algebra thread per test process, before numpy loads: pytest-xdist runs a test
+# file per core, and two processes each running OpenBLAS on both cores wait on each other's
+# threads (a worlds test took 30 s beside another instead of 10 s). Runs the tests start
+# inherit it, as a run's kernels have it anyway (run.execute.kernel_env).
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import fcntl  # noqa: E402 - after the thread settings above
 import shutil
 import subprocess
 import sys

@@ -652,3 +652,34 @@ def test_statements_command_writes_one_file_per_model(tmp_path: Path):
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
     assert names == ["M1.csv", "M1.html", "M2.csv", "M2.html", "M3.csv", "M3.html"]
     assert "wrote 6 files for 3 models" in proc.stdout
+
+
+def test_each_kernel_runs_linear_algebra_on_one_thread_unless_told_otherwise(monkeypatch):
+    for name in execute.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TWINIMPACT_SOMETHING", "kept")
+    env = execute.kernel_env()
+    assert [env[n] for n in execute.THREAD_VARIABLES] == ["1", "1", "1"] and env["TWINIMPACT_SOMETHING"] == "kept"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")  # what the user set stays
+    assert execute.kernel_env()["OPENBLAS_NUM_THREADS"] == "2"
+
+
+def test_a_worker_starts_its_kernel_with_that_environment(monkeypatch, tmp_path):
+    started = {}
+
+    class FakeManager:
+        def __init__(self, **kwargs):
+            pass
+
+        async def start_kernel(self, **kwargs):
+            started.update(kwargs)
+
+    monkeypatch.setattr(execute, "_ipc_kernel_manager", lambda folder, log: FakeManager)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    kernel = execute._WorkerKernel()
+    try:
+        kernel.start(tmp_path)
+    finally:
+        kernel.km = None
+        kernel.close()
+    assert started["cwd"] == str(tmp_path) and started["env"]["OPENBLAS_NUM_THREADS"] == "1"
