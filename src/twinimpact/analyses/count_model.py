@@ -159,6 +159,7 @@ def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: flo
 
 
 OUTCOME_SUMS = ("posts", "y", "exposure", "y2_over_exposure", "engagements", "clicks", "revenue")
+_OUTCOME_KEYS = [*_ENGINE_KEYS, "currency", "seen"]
 
 
 def join_outcomes(posts: Any, outcomes: Any, posts_columns: list[str], outcome_columns: list[str]) -> Any:
@@ -197,7 +198,7 @@ def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0
     t = t.mutate(y=t.orders.cast("int64"), seen=t.impressions > 0)
     # an unseen post adds nothing to y^2 / exposure (and must not divide by zero on any engine)
     share = ibis.ifelse(t.seen, t.y * t.y / ibis.greatest(t.impressions, 1), 0.0)
-    keys = [*_ENGINE_KEYS, "currency", "seen"]
+    keys = _OUTCOME_KEYS
     extra = {"revenue_micros": t.micros.sum()} if micros else {}
     return t.group_by(keys).aggregate(
         posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(), y2_over_exposure=share.sum(),
@@ -237,13 +238,12 @@ def outcome_cells(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, pa
     for k in range(parts):
         frames.append(outcome_cells_query(_part(posts, parts, k), _part(outcomes, parts, k), follower_bin_width,
                                           micros=True).to_pandas())
-    keys = [*_ENGINE_KEYS, "currency", "seen"]
-    sums = ["posts", "y", "exposure", "y2_over_exposure", "engagements", "clicks", "revenue_micros"]
-    both = pd.concat(frames, ignore_index=True)
-    cells = both.groupby(keys, dropna=False, sort=False)[sums].sum().reset_index()
+    both = pd.concat(frames, ignore_index=True).drop(columns="revenue")
+    sums = [c for c in both.columns if c not in _OUTCOME_KEYS]
+    cells = both.groupby(_OUTCOME_KEYS, dropna=False, sort=False)[sums].sum().reset_index()
     cells["revenue"] = cells.pop("revenue_micros").astype("float64") / 1_000_000
-    cells = cells.sort_values(keys, kind="mergesort", na_position="last").reset_index(drop=True)
-    return cells.astype({c: both[c].dtype for c in both.columns if c != "revenue_micros"})[list(frames[0].columns[:-1])]
+    cells = cells.sort_values(_OUTCOME_KEYS, kind="mergesort", na_position="last").reset_index(drop=True)
+    return cells.astype(frames[0].dtypes.drop("revenue_micros").to_dict())[list(frames[0].columns.drop("revenue_micros"))]
 
 
 def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -> pd.DataFrame:

@@ -131,10 +131,14 @@ def keys_by_aggregate(kind: str, counts: dict[str, int], large: set[str]) -> set
     large
         The tables kept in the engine.
     """
-    if kind not in ("folder", "duckdb"):
-        return set()
-    most = memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB
-    return {n for n in large if counts.get(n, 0) > most}
+    most = join_keys_most(kind)
+    return set() if most is None else {n for n in large if counts.get(n, 0) > most}
+
+
+def join_keys_most(kind: str) -> float | None:
+    """The most keys a source of ``kind`` joins at once (:data:`JOIN_KEYS_PER_MB` per MB of
+    DuckDB's memory), or None: other engines' joins spill without a limit of ours."""
+    return memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB if kind in ("folder", "duckdb") else None
 
 
 def duckdb_connect(path: str | None = None, read_only: bool = False):
@@ -459,10 +463,8 @@ class Dataset:
         DuckDB source holds more rows in one of them than :data:`JOIN_KEYS_PER_MB` keys per MB
         of its memory (100M posts ran out of 256MB in one hash join), then enough passes that
         each joins at most that many (:func:`twinimpact.analyses.count_model.outcome_cells`)."""
-        if self.source is None or self.source.kind not in ("folder", "duckdb"):
-            return 1
-        most = memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB
-        return max(1, math.ceil(max((self.counts.get(n, 0) for n in names), default=0) / most))
+        most = join_keys_most(self.source.kind) if self.source is not None else None
+        return 1 if most is None else max(1, math.ceil(max(self.counts.get(n, 0) for n in names) / most))
 
     def row_counts(self) -> dict[str, int]:
         """Rows of each table, in contract order (large engine tables included)."""
