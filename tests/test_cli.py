@@ -16,7 +16,7 @@ import pytest
 from twinimpact import cli, config
 from twinimpact.words import executive
 from twinimpact.run import execute, pdf, publish, report
-from twinimpact.errors import NotebookError, PublishError
+from twinimpact.errors import NotebookError, PublishError, ResourceError
 from twinimpact.contract.spec import CONTRACT
 from twinimpact.results import TEMPLATE
 from twinimpact.words import summary
@@ -116,6 +116,18 @@ def test_runs_index_lists_the_run(published: Path):
 
 
 # --- exit codes ------------------------------------------------------------------
+def test_every_error_has_its_own_exit_code_named_in_the_help_the_readme_and_the_design():
+    from twinimpact import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.TwinImpactError)]
+    codes = [c.exit_code for c in classes]
+    assert len(set(codes)) == len(codes) and set(codes) | {0} == set(cli.EXIT_MEANING)
+    readme = (config.ROOT / "README.md").read_text()
+    design = (config.ROOT / "docs" / "DESIGN.md").read_text()
+    for code in set(codes) - {1}:
+        assert f"**{code}** " in readme and f"· {code} " in design, code
+
+
 def test_validate_ok_on_the_sample():
     proc = twinimpact("validate", "-p", str(TEST_PARAMS))
     assert proc.returncode == 0, proc.stderr
@@ -154,6 +166,21 @@ def test_bad_data_exits_3_and_publishes_nothing(tmp_path: Path, tiny_copy: Path,
     assert not (tmp_path / "r" / "latest").exists()
 
 
+def test_an_engine_out_of_memory_exits_6_not_3_and_publishes_nothing(tmp_path: Path):
+    """DuckDB's memory below what reading a CSV file needs (its 16 MB buffer): not bad data
+    (3) but the environment (6), naming the file and the setting to raise."""
+    out = tmp_path / "reports"
+    old = _previous_report(out)
+    env = {"TWINIMPACT_DUCKDB_MEMORY": "1MB"}
+    proc = twinimpact("run", "-p", str(TINY_PARAMS), "--out", str(out), env=env)
+    assert proc.returncode == 6, proc.stderr
+    assert "campaigns.csv" in proc.stderr and "TWINIMPACT_DUCKDB_MEMORY, now 1MB" in proc.stderr
+    assert "not found wrong" in proc.stderr and "Traceback" not in proc.stderr
+    assert os.readlink(out / "latest") == old.name and (old / "index.html").read_text() == "previous report"
+    assert sorted(p.name for p in out.iterdir()) == sorted(["latest", old.name])
+    assert twinimpact("validate", "-p", str(TINY_PARAMS), env=env).returncode == 6
+
+
 def test_both_data_and_source_is_refused_with_exit_2():
     proc = twinimpact("validate", "--data", "x", "--source", "Y")
     assert proc.returncode == 2
@@ -173,20 +200,33 @@ def _previous_report(out: Path) -> Path:
     return old
 
 
-def test_failing_notebook_exits_4_keeps_the_error_notebook_and_the_previous_report(tmp_path: Path):
+#: A cell that makes DuckDB run out of memory for real: 4MB, nowhere to spill.
+OUT_OF_MEMORY = ("import duckdb\ncon = duckdb.connect()\n"
+                 "con.execute(\"SET memory_limit = '4MB'; SET temp_directory = ''; SET threads = 1\")\n"
+                 "con.execute('SELECT count(DISTINCT i) FROM range(3000000) t(i)').fetchall()")
+
+
+@pytest.mark.parametrize("cell, error, code, said", [
+    ("raise RuntimeError('planted failure')", NotebookError, 4, "planted failure"),
+    (OUT_OF_MEMORY, ResourceError, 6, "DuckDB ran out of the memory it may use"),
+], ids=["a failure", "out of memory"])
+def test_failing_notebook_exits_4_keeps_the_error_notebook_and_the_previous_report(tmp_path: Path, cell, error,
+                                                                                   code, said):
+    """A notebook that fails exits 4; one that fails because the engine ran out of memory
+    exits 6 (the environment's limit, not the data); either keeps the error notebook."""
     books = tmp_path / "books"
     books.mkdir()
     nb = nbformat.read(config.NOTEBOOKS_DIR / "00_data_overview.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
+    nb.cells.append(nbformat.v4.new_code_cell(cell))
     nbformat.write(nb, books / "00_data_overview.ipynb")
     out = tmp_path / "reports"
     old = _previous_report(out)
-    with pytest.raises(NotebookError) as caught:
+    with pytest.raises(error) as caught:
         report.run(TINY_PARAMS, out=out, notebooks_dir=books, progress=lambda m: None)
-    assert caught.value.exit_code == 4 and "planted failure" in str(caught.value)
+    assert type(caught.value) is error and caught.value.exit_code == code and said in str(caught.value)
     assert os.readlink(out / "latest") == old.name and (old / "index.html").read_text() == "previous report"
     [failed] = list((out / "_failed").iterdir())
-    assert (failed / "00_data_overview.html").is_file() and "planted failure" in (failed / "00_data_overview.html").read_text()
+    assert (failed / "00_data_overview.html").is_file() and "Error" in (failed / "00_data_overview.html").read_text()
     assert json.loads((failed / "manifest.json").read_text())["status"] == "failed"
     assert not list(out.glob(".tmp-*"))
 

@@ -13,7 +13,7 @@ import pytest
 from twinimpact import config
 from twinimpact.contract import checks
 from twinimpact.sources import data
-from twinimpact.errors import DataError, ParamsError
+from twinimpact.errors import DataError, ParamsError, ResourceError
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX, tiny_duckdb_file
 
@@ -441,8 +441,11 @@ def test_duckdb_out_of_memory_is_named_as_such_with_the_setting_to_raise():
     err = data._read_failure(source, "post_outcomes", RuntimeError(
         "Out of Memory Error: failed to pin block of size 256.0 KiB (244.0 MiB/244.1 MiB used)\n\nPossible solutions:"))
     text = str(err)
+    assert isinstance(err, ResourceError) and err.exit_code == 6  # the environment's limit, not bad data
     assert text.startswith("Cannot check table post_outcomes from brand.duckdb: DuckDB ran out of the memory")
     assert f"now {data.DUCKDB_MEMORY}" in text and "TWINIMPACT_DUCKDB_MEMORY=1GB" in text
     assert data.out_of_memory("Binder Error: column x not found") is None
-    other = str(data._read_failure(source, "posts", RuntimeError("IO Error: cannot open file")))
+    failure = data._read_failure(source, "posts", RuntimeError("IO Error: cannot open file"))
+    assert type(failure) is DataError and failure.exit_code == 3
+    other = str(failure)
     assert "memory" not in other and "IO Error: cannot open file" in other

@@ -1,5 +1,6 @@
 """``twinimpact``: run, validate, sample, sweep, contract. Exit codes (docs/DESIGN.md): 0 ok,
-2 bad parameters, 3 bad data, 4 a notebook failed, 5 publish failed, 1 a bug of ours. Errors
+2 bad parameters, 3 bad data, 4 a notebook failed, 5 publish failed, 6 the engine ran out of
+memory, 1 a bug of ours. Errors
 are one readable paragraph on stderr."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from twinimpact.errors import ParamsError, PublishError, TwinImpactError
 from twinimpact.sample.spec import WORLDS
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
-                5: "publish failed"}
+                5: "publish failed", 6: "the engine ran out of memory"}
 
 
 class _Parser(argparse.ArgumentParser):

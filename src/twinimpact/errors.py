@@ -31,3 +31,11 @@ class PublishError(TwinImpactError):
     """The run could not be rendered or moved into place (exit 5)."""
 
     exit_code = 5
+
+
+class ResourceError(TwinImpactError):
+    """The engine ran out of the memory it may use and of disk to spill to (exit 6): neither
+    the data nor the parameters were found wrong, and the same run with more memory or
+    free disk may pass (a scheduler may retry it; exit 3 it should not)."""
+
+    exit_code = 6

@@ -28,7 +28,7 @@ from twinimpact.run import changes, reuse, scrub
 from twinimpact import config, results
 from twinimpact.sources import data, snapshot
 from twinimpact.run import pdf as pdf_
-from twinimpact.errors import DataError, NotebookError, ParamsError, PublishError, TwinImpactError
+from twinimpact.errors import DataError, NotebookError, ParamsError, PublishError, ResourceError, TwinImpactError
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
 from twinimpact.run.export import write_tables
 from twinimpact.run.manifest import data_block, new_manifest, now
@@ -442,10 +442,12 @@ def _freeze_imports() -> None:
 
 
 def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
-    """Keep the failed run under _failed/ with the error notebook rendered; exit 4."""
+    """Keep the failed run under _failed/ with the error notebook rendered; exit 4, or 6
+    when the engine ran out of memory (:class:`~twinimpact.errors.ResourceError`)."""
     out_nb = job.tmp / book.name
     lines = str(exc).strip().splitlines()
-    reason = data.out_of_memory(str(exc)) or next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
+    memory = data.out_of_memory(str(exc))
+    reason = memory or next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
     job.manifest.update(status="failed", failed_notebook=book.stem, error=reason[:500], finished_at=now(),
                         seconds=round(time.perf_counter() - job.t0, 1))
     failed_dir = job.reports / "_failed" / job.id
@@ -458,7 +460,8 @@ def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
         failed_dir = keep_failed(job.tmp, job.reports, job.id)
     except Exception as render_exc:  # noqa: BLE001 - the notebook failure is the news
         job.progress(f"(could not keep the failed run: {render_exc})")
-    raise NotebookError(
+    error = ResourceError if memory else NotebookError
+    raise error(
         f"Notebook {book.name} failed: {reason[:300]}. Nothing was published; the previous report is intact. "
         f"The executed notebook with the error is in {failed_dir}/{book.stem}.html (and .ipynb)."
     )

@@ -31,7 +31,7 @@ from twinimpact import config
 from twinimpact.sources import reference
 from twinimpact.contract import checks
 from twinimpact.contract.spec import CONTRACT
-from twinimpact.errors import DataError, ParamsError
+from twinimpact.errors import DataError, ParamsError, ResourceError
 from twinimpact.params import Params
 from twinimpact.sources.progress import Progress, heartbeat
 from twinimpact.contract.hints import read_error
@@ -199,7 +199,11 @@ def _open_folder(folder: Path) -> Source:
                                                    header=True, max_line_size=MAX_LINE_BYTES,
                                                    buffer_size=CSV_BUFFER_BYTES)
                 source.origins[name] = Origin(str(path), line_numbers=True)
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a data problem
+        except Exception as exc:  # noqa: BLE001 - any other reader failure is a data problem
+            memory = out_of_memory(str(exc))
+            if memory:
+                raise ResourceError(f"Cannot read table {name} from {path}: {memory}. The data were not found "
+                                    "wrong.") from None
             raise DataError(f"Cannot read table {name} from {path}: {read_error(str(path), exc)}.") from None
     return source
 
@@ -599,11 +603,11 @@ def load(params: Params, *, keep_source: bool = False, progress: Progress | None
                    counts)
 
 
-def _read_failure(source: Source, name: str, exc: BaseException) -> DataError:
+def _read_failure(source: Source, name: str, exc: BaseException) -> DataError | ResourceError:
     where = source.origins[name].description if name in source.origins else source.description
     memory = out_of_memory(str(exc))
     if memory:
-        return DataError(f"Cannot check table {name} from {where}: {memory}.")
+        return ResourceError(f"Cannot check table {name} from {where}: {memory}. The data were not found wrong.")
     reason = read_error(where, exc) if source.kind == "folder" else redact(
         "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
     return DataError(f"Cannot read table {name} from {where}: {reason}.")
