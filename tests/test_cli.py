@@ -123,7 +123,7 @@ def test_every_error_has_its_own_exit_code_named_in_the_help_the_readme_and_the_
     codes = [c.exit_code for c in classes]
     assert len(set(codes)) == len(codes) and set(codes) | {0} == set(cli.EXIT_MEANING)
     readme = (config.ROOT / "README.md").read_text()
-    design = (config.ROOT / "docs" / "DESIGN.md").read_text()
+    design = (config.ROOT / "docs/DESIGN.md").read_text()
     for code in set(codes) - {1}:
         assert f"**{code}** " in readme and f"· {code} " in design, code
 
