@@ -445,6 +445,11 @@ def test_duckdb_out_of_memory_is_named_as_such_with_the_setting_to_raise():
     assert text.startswith("Cannot check table post_outcomes from brand.duckdb: DuckDB ran out of the memory")
     assert f"now {data.DUCKDB_MEMORY}" in text and "TWINIMPACT_DUCKDB_MEMORY=1GB" in text
     assert data.out_of_memory("Binder Error: column x not found") is None
+    full = data._read_failure(source, "posts", RuntimeError(
+        "IO Error: Could not write file \"/tmp/twinimpact-duckdb/1-a/duckdb_temp_storage-0.tmp\": "
+        "No space left on device"))
+    assert isinstance(full, ResourceError) and full.exit_code == 6
+    assert "temporary folder is full" in str(full) and "TMPDIR" in str(full)
     failure = data._read_failure(source, "posts", RuntimeError("IO Error: cannot open file"))
     assert type(failure) is DataError and failure.exit_code == 3
     other = str(failure)

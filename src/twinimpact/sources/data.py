@@ -109,7 +109,13 @@ def memory_mb(limit: str) -> float:
 
 def out_of_memory(text: str) -> str | None:
     """What to say when an engine's error ``text`` is DuckDB running out of the memory it may
-    use (an environment's limit, not bad data nor a bug), else None."""
+    use, or of disk to spill to (an environment's limit, not bad data nor a bug), else None."""
+    import tempfile
+
+    if "No space left on device" in text:
+        return (f"the disk holding the temporary folder is full ({tempfile.gettempdir()}, where DuckDB spills what "
+                f"does not fit in TWINIMPACT_DUCKDB_MEMORY, now {DUCKDB_MEMORY}); free space there, or point TMPDIR "
+                "at a larger disk, and run again")
     if "Out of Memory Error" not in text:
         return None
     return (f"DuckDB ran out of the memory it may use (TWINIMPACT_DUCKDB_MEMORY, now {DUCKDB_MEMORY}) and could "
