@@ -18,7 +18,7 @@ from twinimpact.errors import ParamsError, PublishError, TwinImpactError
 from twinimpact.sample.spec import WORLDS
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
-                5: "publish failed", 6: "the engine ran out of memory"}
+                5: "publish failed", 6: "the engine ran out of memory or disk"}
 
 
 class _Parser(argparse.ArgumentParser):
