@@ -115,12 +115,13 @@ def out_of_memory(text: str) -> str | None:
     if "No space left on device" in text:
         return (f"the disk holding the temporary folder is full ({tempfile.gettempdir()}, where DuckDB spills what "
                 f"does not fit in TWINIMPACT_DUCKDB_MEMORY, now {DUCKDB_MEMORY}); free space there, or point TMPDIR "
-                "at a larger disk, and run again")
+                "at a larger disk, and run again (the data were not found wrong)")
     if "Out of Memory Error" not in text:
         return None
     return (f"DuckDB ran out of the memory it may use (TWINIMPACT_DUCKDB_MEMORY, now {DUCKDB_MEMORY}) and could "
             "not spill the rest to the temporary folder; run again with more, e.g. TWINIMPACT_DUCKDB_MEMORY=1GB "
-            "(each of a run's processes may use that much), or with more free disk in the temporary folder")
+            "(each of a run's processes may use that much), or with more free disk in the temporary folder (the "
+            "data were not found wrong)")
 
 
 def keys_by_aggregate(kind: str, counts: dict[str, int], large: set[str]) -> set[str]:
@@ -208,8 +209,7 @@ def _open_folder(folder: Path) -> Source:
         except Exception as exc:  # noqa: BLE001 - any other reader failure is a data problem
             memory = out_of_memory(str(exc))
             if memory:
-                raise ResourceError(f"Cannot read table {name} from {path}: {memory}. The data were not found "
-                                    "wrong.") from None
+                raise ResourceError(f"Cannot read table {name} from {path}: {memory}.") from None
             raise DataError(f"Cannot read table {name} from {path}: {read_error(str(path), exc)}.") from None
     return source
 
@@ -613,7 +613,7 @@ def _read_failure(source: Source, name: str, exc: BaseException) -> DataError | 
     where = source.origins[name].description if name in source.origins else source.description
     memory = out_of_memory(str(exc))
     if memory:
-        return ResourceError(f"Cannot check table {name} from {where}: {memory}. The data were not found wrong.")
+        return ResourceError(f"Cannot check table {name} from {where}: {memory}.")
     reason = read_error(where, exc) if source.kind == "folder" else redact(
         "; ".join(ln for ln in str(exc).splitlines()[:3] if ln.strip()), source.secret)
     return DataError(f"Cannot read table {name} from {where}: {reason}.")
