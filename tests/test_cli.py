@@ -210,8 +210,8 @@ OUT_OF_MEMORY = ("import duckdb\ncon = duckdb.connect()\n"
     ("raise RuntimeError('planted failure')", NotebookError, 4, "planted failure"),
     (OUT_OF_MEMORY, ResourceError, 6, "DuckDB ran out of the memory it may use"),
 ], ids=["a failure", "out of memory"])
-def test_failing_notebook_exits_4_keeps_the_error_notebook_and_the_previous_report(tmp_path: Path, cell, error,
-                                                                                   code, said):
+def test_a_failing_notebook_exits_4_or_6_keeps_the_error_notebook_and_the_previous_report(tmp_path: Path, cell,
+                                                                                          error, code, said):
     """A notebook that fails exits 4; one that fails because the engine ran out of memory
     exits 6 (the environment's limit, not the data); either keeps the error notebook."""
     books = tmp_path / "books"

@@ -166,10 +166,7 @@ def fit_vs_cells(folder: Path) -> tuple[float, float]:
     con = duckdb.connect()
     con.execute("SET threads = 2; SET TimeZone = 'UTC'; SET enable_progress_bar = false")
     t0 = time.perf_counter()
-    con.execute(f"SELECT imagery, ai_label, platform, format, brand, year(posted_at) * 100 + month(posted_at), "
-                "floor(ln(followers + 1) / 0.1), campaign_id, count(*), sum(likes + comments + shares + saves), "
-                f"sum(impressions) FROM read_parquet('{folder / 'posts.parquet'}') WHERE impressions > 0 "
-                "GROUP BY ALL").fetchall()
+    con.execute(needed_queries(folder)["cells"]).fetchall()
     return fit, time.perf_counter() - t0
 
 
