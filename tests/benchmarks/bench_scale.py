@@ -12,7 +12,10 @@
   posts alone (target: within 2x);
 * what the engine must do in any run on these data, by hand: validation's bound, the
   covariate cells and the join of posts with their outcomes, as a multiple of the sample run
-  (the least a 10M run could take on this machine, before samples, fits and pages).
+  (the least a 10M run could take on this machine, before samples, fits and pages), and the
+  same work fused into validation's own passes (target of the run: 2x);
+* the md5 fingerprint alone on these rows read ten times over (100M posts), against the
+  sample run: the part of validation no design avoids, beside the 100M run's target of 6x.
 
 The data is generated first, in the same call, and not timed."""
 
@@ -23,12 +26,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.benchmarks.bench_run import data_run_against_sample, floor_seconds, ratio_line, sample_seconds
 from tests.benchmarks.harness import measure
 
 POSTS = int(os.environ.get("TWINIMPACT_BENCH_POSTS", "10000000"))
+#: The fingerprint at the huge benchmark's size: the posts read this many times over.
+COPIES = 10
 TARGET_MB = 800.0
 
 
@@ -40,16 +46,32 @@ def generate(folder: Path, posts: int) -> float:
 
 
 CONTROL = "'[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]'"
+#: The md5 fingerprint's aggregates over a digest column ``h`` (as validation computes them).
+FINGERPRINT = "count(*), sum(('0x' || substr(h, 1, 5))::bigint), sum(('0x' || substr(h, 6, 5))::bigint)"
+#: The columns of a post's covariate cell (the Poisson fit's and the outcome cells' keys).
+CELL = {"imagery": "imagery", "ai_label": "ai_label", "platform": "platform", "format": "format", "brand": "brand",
+        "month": "year(posted_at) * 100 + month(posted_at)", "bin": "floor(ln(followers + 1) / 0.1)",
+        "campaign_id": "campaign_id"}
 
 
 def _bad(cond: str) -> str:
     return f"count_if({cond})"
 
 
-def bound_queries(folder: Path) -> dict[str, str]:
-    """The engine's bound, by hand: one DuckDB query per large table with every row rule,
-    the key's uniqueness, the foreign key and the md5 fingerprint (what validation must do
-    at least once per row)."""
+@dataclass(frozen=True)
+class _Pass:
+    """The pieces of one large table's single validation pass, by hand: where it is read, its
+    row rules (counts of breaking rows), its foreign key (as a ``NOT IN`` count), the md5 of
+    each row's canonical text, and its key's uniqueness (a scalar subquery)."""
+
+    source: str
+    rules: list[str]
+    foreign_key: str
+    digest: str
+    unique: str
+
+
+def _passes(folder: Path) -> dict[str, _Pass]:
     posts, outcomes = f"read_parquet('{folder / 'posts.parquet'}')", f"read_parquet('{folder / 'post_outcomes.parquet'}')"
     campaigns = f"(SELECT trim(campaign_id) AS k FROM read_csv('{folder / 'campaigns.csv'}', all_varchar = true))"
     counts = ["followers", "impressions", "likes", "comments", "shares", "saves"]
@@ -62,44 +84,38 @@ def bound_queries(folder: Path) -> dict[str, str]:
              + [_bad(f"length({c}) > 64") for c in text]
              + [_bad(f"{c} NOT IN ({v})") for c, v in enums.items()]
              + [_bad(f"{c} < 0") for c in counts]
-             + [_bad(f"{c} > impressions") for c in ["likes", "comments", "shares", "saves"]]
-             + [_bad(f"campaign_id IS NOT NULL AND campaign_id NOT IN (SELECT k FROM {campaigns})")])
+             + [_bad(f"{c} > impressions") for c in ["likes", "comments", "shares", "saves"]])
     row = ("md5(concat_ws('|', coalesce(post_id, '\\N'), coalesce(campaign_id, '\\N'), coalesce(brand, '\\N'), "
            "coalesce(platform, '\\N'), coalesce(cast(cast(epoch(posted_at) AS bigint) AS varchar), '\\N'), "
            "coalesce(format, '\\N'), coalesce(imagery, '\\N'), CASE WHEN ai_label THEN '1' ELSE '0' END, "
            + ", ".join(f"coalesce(cast({c} AS varchar), '\\N')" for c in counts) + "))")
-    fp = "count(*), sum(('0x' || substr(h, 1, 5))::bigint), sum(('0x' || substr(h, 6, 5))::bigint)"
     unique = "(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {t} WHERE post_id IS NOT NULL " \
              "GROUP BY post_id HAVING count(*) > 1))"
-    q_posts = (f"SELECT {', '.join(rules)}, {unique.format(t=posts)}, {fp} FROM (SELECT *, {row} AS h FROM {posts})")
     o_rules = ([_bad(f"{c} IS NULL") for c in ["post_id", "clicks", "orders", "revenue", "currency"]]
                + [_bad(f"regexp_matches({c}, {CONTROL})") for c in ["post_id", "currency"]]
                + [_bad("length(post_id) > 64"), _bad("length(currency) > 100"), _bad("clicks < 0"),
                   _bad("orders < 0"), _bad("revenue < 0"), _bad("NOT isfinite(revenue)"),
                   _bad("NOT regexp_matches(currency, '^[A-Z]{3}$')"), _bad("currency NOT IN ('EUR','USD','GBP','SEK')"),
-                  _bad("orders > clicks"),
-                  _bad(f"post_id IS NOT NULL AND post_id NOT IN (SELECT post_id FROM {posts})")])
+                  _bad("orders > clicks")])
     o_row = ("md5(concat_ws('|', coalesce(post_id, '\\N'), coalesce(cast(clicks AS varchar), '\\N'), "
              "coalesce(cast(orders AS varchar), '\\N'), coalesce(cast(round(revenue * 1000000)::bigint AS varchar), "
              "'\\N'), coalesce(currency, '\\N')))")
-    q_outcomes = (f"SELECT {', '.join(o_rules)}, {unique.format(t=outcomes)}, {fp} "
-                  f"FROM (SELECT *, {o_row} AS h FROM {outcomes})")
-    return {"posts": q_posts, "post_outcomes": q_outcomes}
+    return {
+        "posts": _Pass(posts, rules, _bad(f"campaign_id IS NOT NULL AND campaign_id NOT IN (SELECT k FROM {campaigns})"),
+                       row, unique.format(t=posts)),
+        "post_outcomes": _Pass(outcomes, o_rules,
+                               _bad(f"post_id IS NOT NULL AND post_id NOT IN (SELECT post_id FROM {posts})"),
+                               o_row, unique.format(t=outcomes)),
+    }
 
 
-def bound(folder: Path) -> float:
-    """Seconds DuckDB takes for :func:`bound_queries`, 2 threads, the workbook's memory limit."""
-    import duckdb
-
-    from twinimpact.sources.data import DUCKDB_MEMORY
-
-    con = duckdb.connect()
-    con.execute(f"SET threads = 2; SET memory_limit = '{DUCKDB_MEMORY}'; SET TimeZone = 'UTC'; "
-                "SET enable_progress_bar = false")
-    t0 = time.perf_counter()
-    for sql in bound_queries(folder).values():
-        con.execute(sql).fetchall()
-    return time.perf_counter() - t0
+def bound_queries(folder: Path) -> dict[str, str]:
+    """The engine's bound, by hand: one DuckDB query per large table with every row rule,
+    the key's uniqueness, the foreign key and the md5 fingerprint (what validation must do
+    at least once per row)."""
+    return {name: f"SELECT {', '.join([*p.rules, p.foreign_key])}, {p.unique}, {FINGERPRINT} "
+                  f"FROM (SELECT *, {p.digest} AS h FROM {p.source})"
+            for name, p in _passes(folder).items()}
 
 
 def needed_queries(folder: Path) -> dict[str, str]:
@@ -107,9 +123,9 @@ def needed_queries(folder: Path) -> dict[str, str]:
     DuckDB: the posts' covariate cells (the Poisson fit's input) and the posts joined with
     their outcomes by cell (the orders model and the value of an engagement). The seeded
     samples the negative binomial fits, the fits and the pages come on top."""
-    posts, outcomes = f"read_parquet('{folder / 'posts.parquet'}')", f"read_parquet('{folder / 'post_outcomes.parquet'}')"
-    cell = ("imagery, ai_label, platform, format, brand, year(posted_at) * 100 + month(posted_at), "
-            "floor(ln(followers + 1) / 0.1), campaign_id")
+    p = _passes(folder)
+    posts, outcomes = p["posts"].source, p["post_outcomes"].source
+    cell = ", ".join(CELL.values())
     return {
         "cells": f"SELECT {cell}, count(*), sum(likes + comments + shares + saves), sum(impressions) FROM {posts} "
                  "WHERE impressions > 0 GROUP BY ALL",
@@ -120,9 +136,46 @@ def needed_queries(folder: Path) -> dict[str, str]:
     }
 
 
-def needed(folder: Path) -> dict[str, float]:
-    """Seconds DuckDB takes for each of :func:`needed_queries` (2 threads, the workbook's
-    memory limit)."""
+def fused_queries(folder: Path) -> dict[str, str]:
+    """The bound and the analyses' engine work made in the same passes, by hand: each large
+    table read once, grouped by the posts' covariate cell, every rule's count and the
+    fingerprint's sums taken per cell (they add up over the cells), the cells' own sums
+    beside them; the outcomes' foreign key is the join with the posts that makes the outcome
+    cells (an outcome the join finds no post for breaks it; on posts whose ids repeat, the
+    join would count their outcomes twice: it is measured on valid data). The least engine
+    work a run could have if validation did the analyses' work in its own scans."""
+    p = _passes(folder)
+    posts, outcomes = p["posts"], p["post_outcomes"]
+    derived = ", ".join(f"{expr} AS {name}" for name, expr in CELL.items() if expr != name)
+    cell = ", ".join(f"{expr} AS {name}" for name, expr in CELL.items())
+    engaged = "likes + comments + shares + saves"
+    grouped_posts = (f"SELECT {', '.join(CELL)}, {', '.join([*posts.rules, posts.foreign_key])}, {FINGERPRINT}, "
+                     f"count_if(impressions > 0), sum({engaged}) FILTER (WHERE impressions > 0), "
+                     "sum(impressions) FILTER (WHERE impressions > 0) "
+                     f"FROM (SELECT *, {derived}, {posts.digest} AS h FROM {posts.source}) GROUP BY ALL")
+    grouped_outcomes = (f"SELECT {', '.join(CELL)}, currency, impressions > 0 AS seen, {', '.join(outcomes.rules)}, "
+                        f"count_if(post_id IS NOT NULL AND _pid IS NULL), {FINGERPRINT}, "
+                        "sum(orders), sum(impressions), sum(clicks), sum(_engaged), "
+                        "sum(round(revenue * 1000000)::bigint) "
+                        f"FROM (SELECT *, {outcomes.digest} AS h FROM {outcomes.source}) "
+                        f"LEFT JOIN (SELECT post_id AS _pid, {cell}, impressions, {engaged} AS _engaged "
+                        f"FROM {posts.source}) ON post_id = _pid GROUP BY ALL")
+    # the key's repeats beside the cells: a subquery of the same query, as in the bound
+    return {"posts": f"SELECT * FROM ({grouped_posts}) CROSS JOIN (SELECT {posts.unique} AS _repeats)",
+            "post_outcomes": f"SELECT * FROM ({grouped_outcomes}) CROSS JOIN (SELECT {outcomes.unique} AS _repeats)"}
+
+
+def fingerprint_queries(folder: Path, copies: int) -> dict[str, str]:
+    """The md5 fingerprint alone (no rule, no key) of each large table read ``copies`` times
+    over: the one part of validation that grows with every row whatever the design."""
+    return {name: f"SELECT {FINGERPRINT} FROM (SELECT {p.digest} AS h FROM "
+                  f"({' UNION ALL '.join([f'SELECT * FROM {p.source}'] * copies)}))"
+            for name, p in _passes(folder).items()}
+
+
+def timed(queries: dict[str, str]) -> dict[str, float]:
+    """Seconds DuckDB takes for each query (2 threads, the workbook's memory limit, one
+    connection, the whole result fetched)."""
     import duckdb
 
     from twinimpact.sources.data import DUCKDB_MEMORY
@@ -131,11 +184,16 @@ def needed(folder: Path) -> dict[str, float]:
     con.execute(f"SET threads = 2; SET memory_limit = '{DUCKDB_MEMORY}'; SET TimeZone = 'UTC'; "
                 "SET enable_progress_bar = false")
     out = {}
-    for name, sql in needed_queries(folder).items():
+    for name, sql in queries.items():
         t0 = time.perf_counter()
         con.execute(sql).fetchall()
         out[name] = time.perf_counter() - t0
     return out
+
+
+def bound(folder: Path) -> float:
+    """Seconds DuckDB takes for :func:`bound_queries`, 2 threads, the workbook's memory limit."""
+    return sum(timed(bound_queries(folder)).values())
 
 
 def validate_cli(folder: Path) -> float:
@@ -183,12 +241,21 @@ def run() -> None:
         print(ratio_line("twinimpact run --fresh on the sample", sample, "papermill floor", floor, 1.5))
         data_run_against_sample(f"twinimpact run --fresh, {POSTS:,} posts", str(folder), sample, 2.0, TARGET_MB)
         print(f"    (the sample run's peak: {sample_peak:.0f} MB)")
-        calls = [needed(folder) for _ in range(2)]
+        calls = [timed(needed_queries(folder)) for _ in range(2)]
         work = {k: min(c[k] for c in calls) for k in calls[0]}
         least = engine + sum(work.values())
         print(f"  the engine's own work a {POSTS:,}-post run needs, by hand: validation's bound {engine:.2f} s + "
               f"covariate cells {work['cells']:.2f} s + posts joined with outcomes by cell {work['join']:.2f} s = "
               f"{least:.2f} s = {least / sample:.2f}x the sample run, before any sample, fit, kernel or page "
               f"(the run's target of 2x leaves {2 * sample - least:.2f} s for those)")
+        fused = min(sum(timed(fused_queries(folder)).values()) for _ in range(2))
+        print(ratio_line("the same work fused into validation's passes", fused, "sample run", sample, 2.0))
+        print("    (by hand: each table read once, every rule, the fingerprint and the cells grouped together; "
+              "the outcomes' foreign key is their join with the posts)")
+        big = timed(fingerprint_queries(folder, COPIES))
+        print(ratio_line(f"md5 fingerprint alone, {COPIES}x these rows", sum(big.values()), "sample run", sample, 6.0))
+        print(f"    (posts {big['posts']:.2f} s, post outcomes {big['post_outcomes']:.2f} s: these {POSTS:,} posts and "
+              f"their outcomes read {COPIES} times over, {COPIES * POSTS:,} posts; a {COPIES * POSTS:,}-post run's "
+              "target is 6x the sample run, and validation must fingerprint every row)")
         fit, cells = measure("fit", fit_vs_cells, folder).value
         print(ratio_line("engagement fits on every post", fit, "DuckDB cell aggregation", cells, 2.0))
