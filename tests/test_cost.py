@@ -168,6 +168,64 @@ def test_a_different_planted_cost_function_is_recovered_too():
     _assert_recovers(cost_function.fit_cost_function(costs), spec.cost_alpha, spec.cost_beta, spec.market_effect)
 
 
+def _statsmodels_fit(costs):
+    """The cost function's formula fitted by statsmodels (the reference implementation) on the
+    campaigns the workbook's fit keeps."""
+    import statsmodels.formula.api as smf
+
+    usable = costs[(costs["assets_delivered"] > 0) & (costs["running_total"] > 0)].copy()
+    sizes = usable.groupby("production_mode")["assets_delivered"].agg(["size", "nunique"])
+    usable = usable[usable["production_mode"].isin(sizes.index[(sizes["size"] >= 3) & (sizes["nunique"] > 1)])].copy()
+    usable["log_cost"] = np.log(usable["running_total"].astype(float))
+    usable["log_assets"] = np.log(usable["assets_delivered"].astype(float))
+    usable["market"] = usable["market"].astype(str)
+    usable["production_mode"] = usable["production_mode"].astype(str)
+    ref = sorted(usable["market"].unique())[0]
+    formula = "log_cost ~ 0 + C(production_mode) + C(production_mode):log_assets"
+    if usable["market"].nunique() > 1:
+        formula += f" + C(market, Treatment('{ref}'))"
+    return smf.ols(formula, data=usable).fit()
+
+
+def _planted_costs(seed, markets=None, modes=None):
+    s = sample.generate(seed=seed, posts=False)
+    costs = cost.campaign_costs(s.tables["campaigns"], s.tables["cost_lines"], sample.FX_TO_EUR)
+    if markets:
+        costs = costs[costs["market"].isin(markets)]
+    if modes:
+        costs = costs[costs["production_mode"].isin(modes)]
+    return costs.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed, markets, modes", [(20250331, None, None), (99, None, None), (7, ["GB"], None),
+                                                  (11, ["FR", "GB", "US"], ["twin", "traditional"])])
+def test_the_cost_function_matches_statsmodels_ols(seed, markets, modes):
+    """Our least squares against ``statsmodels.formula.api.ols`` on the same formula: the same
+    coefficients by name and order, estimates, 95% intervals, residuals and degrees of
+    freedom, and each mode's predicted mean cost with its interval, at every campaign size of
+    the like-for-like curve (all markets, campaign-weighted, and one market)."""
+    costs = _planted_costs(seed, markets, modes)
+    ours, ref = cost_function.fit_cost_function(costs), _statsmodels_fit(costs)
+    assert list(ours.result.params.index) == list(ref.params.index)
+    np.testing.assert_allclose(ours.result.params, ref.params, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.result.conf_int(0.05), ref.conf_int(0.05), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.result.resid, ref.resid, rtol=1e-9, atol=1e-12)
+    assert ours.result.df_resid == ref.df_resid
+    assert ours.smearing == pytest.approx(float(np.mean(np.exp(ref.resid))), rel=1e-12)
+    for n in (3.0, 40.0, 250.0, 1800.0):
+        for market in (None, ours.markets[-1]):
+            got = ours.predict(n, market).set_index("production_mode")
+            markets_ = [market] if market else ours.markets
+            w = np.array([1.0] if market else [ours.market_weights[m] for m in markets_])
+            w = w / w.sum()
+            for mode in ours.modes:
+                grid = pd.DataFrame({"production_mode": mode, "log_assets": math.log(n), "market": markets_})
+                frame = ref.get_prediction(grid).summary_frame(alpha=0.05)
+                for col, name in (("running_cost", "mean"), ("ci_low", "mean_ci_lower"), ("ci_high", "mean_ci_upper")):
+                    want = float(np.dot(w, np.exp(frame[name]))) * ours.smearing
+                    assert got.loc[mode, col] == pytest.approx(want, rel=1e-9), (n, market, mode, col)
+
+
 def _assert_recovers(fit, alpha, beta, market):
     ref = fit.reference_market
     terms = len(fit.result.params)

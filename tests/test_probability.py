@@ -25,6 +25,9 @@ def test_values_by_hand():
     assert probability.normal_ppf(0.975) == pytest.approx(1.959963984540054, rel=1e-15)
     assert float(probability.normal_sf(1.96)) == pytest.approx(0.024997895148220435, rel=1e-13)
     # chi-square with 2 degrees of freedom has tail exp(-x / 2); with 1, 3.841459 is the 5% point
+    # t with 1 degree of freedom is Cauchy: its 97.5% point is tan(0.475 pi); with 2, sqrt(2 / (1 - 0.9**2)) * 0.9
+    assert probability.t_ppf(0.975, 1) == pytest.approx(math.tan(0.475 * math.pi), rel=1e-13)
+    assert probability.t_ppf(0.95, 2) == pytest.approx(0.9 * math.sqrt(2 / (1 - 0.9 ** 2)), rel=1e-13)
     assert probability.chi2_sf(3.0, 2) == pytest.approx(math.exp(-1.5), rel=1e-14)
     assert probability.chi2_sf(3.841458820694124, 1) == pytest.approx(0.05, rel=1e-12)
     # 2 of 10 heads: P(X <= 2) = (1 + 10 + 45) / 1024, twice that two-sided; 8 of 10 the same
@@ -36,12 +39,14 @@ def test_values_by_hand():
     assert probability.binomial_test_half(0, 3) == pytest.approx(2 / 8, rel=1e-14)
 
 
-def test_the_normal_and_chi_square_match_scipy_stats():
+def test_the_normal_t_and_chi_square_match_scipy_stats():
     x = np.linspace(-8, 8, 321)
     p = np.linspace(1e-6, 1 - 1e-6, 301)
     np.testing.assert_allclose(probability.normal_cdf(x), stats.norm.cdf(x), rtol=1e-14, atol=0)
     np.testing.assert_allclose(probability.normal_sf(x), stats.norm.sf(x), rtol=1e-14, atol=0)
     np.testing.assert_allclose(probability.normal_ppf(p), stats.norm.ppf(p), rtol=1e-14, atol=1e-300)
+    for df in (1, 2, 3, 7, 20, 187):
+        np.testing.assert_allclose(probability.t_ppf(p, df), stats.t.ppf(p, df), rtol=1e-13, atol=1e-300)
     for df in (1, 2, 3, 7, 20):
         for v in (0.01, 0.5, 1.0, 3.2, 11.0, 40.0):
             assert probability.chi2_sf(v, df) == pytest.approx(float(stats.chi2.sf(v, df)), rel=1e-13)

@@ -207,14 +207,15 @@ def fit_vs_cells(folder: Path) -> tuple[float, float]:
     """(seconds of the engagement fits on every post, seconds of DuckDB's covariate-cell
     aggregation of the same posts alone). The stack is imported first, as a run's kernel
     imports it while the data are validated (:data:`twinimpact.run.execute.WARM_IMPORTS`):
-    the fit is timed, not the second statsmodels takes to import."""
+    the fit is timed, not the imports."""
     import duckdb
-    import statsmodels.api  # noqa: F401 - imported before the clock starts, as in a run's kernel
 
     from twinimpact.analyses import engagement
     from twinimpact.params import Params
+    from twinimpact.run.execute import WARM_IMPORTS
     from twinimpact.sources import data
 
+    exec(WARM_IMPORTS, {})  # before the clock starts, as in a run's kernel
     data.quiet_engine_warnings()
     params = Params(data_dir=str(folder))
     dataset = data.load(params, keep_source=True)

@@ -11,17 +11,22 @@ Market effects ``gamma`` are shared across modes (the first market in sort order
 reference, gamma = 0). Predictions are retransformed with Duan's smearing factor
 ``mean(exp(e))``, so ``E[cost] = exp(x'b) * smearing``. Intervals are the homoskedastic OLS
 95% intervals of the mean.
+
+The least squares are our own (:class:`OLS`, a few lines of numpy): they give what
+``statsmodels.formula.api.ols`` gives for the same formula (its coefficient names, estimates,
+intervals and predictions; ``tests/test_cost.py`` checks them against it), without the
+second of a kernel's CPU that importing statsmodels' formula machinery takes.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from twinimpact.analyses.probability import t_ppf
 from twinimpact.contract.spec import PRODUCTION_MODES
 from twinimpact.errors import DataError
 
@@ -30,10 +35,91 @@ LIKE_FOR_LIKE_SIZES = 25
 
 
 @dataclass
+class OLS:
+    """Ordinary least squares of ``y`` on the columns of ``exog``, by the pseudo-inverse as
+    statsmodels' ``OLS.fit()`` does; homoskedastic covariance ``s^2 (X'X)^-1`` with
+    ``s^2 = SSR / (n - rank)``.
+
+    Parameters
+    ----------
+    exog
+        The design, one named column per coefficient.
+    endog
+        The response, one value per row of ``exog``.
+    """
+
+    exog: pd.DataFrame
+    endog: np.ndarray
+    params: pd.Series = field(init=False)
+    resid: np.ndarray = field(init=False)
+    df_resid: float = field(init=False)
+    rank: int = field(init=False)
+    cov: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        x = self.exog.to_numpy(dtype=float)
+        y = np.asarray(self.endog, dtype=float)
+        pinv = np.linalg.pinv(x)
+        beta = pinv @ y
+        self.params = pd.Series(beta, index=list(self.exog.columns))
+        self.resid = y - x @ beta
+        self.rank = int(np.linalg.matrix_rank(x))
+        self.df_resid = float(len(y) - self.rank)
+        scale = float(self.resid @ self.resid) / self.df_resid if self.df_resid > 0 else float("nan")
+        self.cov = (pinv @ pinv.T) * scale
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Each coefficient's two-sided ``1 - alpha`` t interval (columns 0 and 1)."""
+        half = t_ppf(1 - alpha / 2, self.df_resid) * np.sqrt(np.diag(self.cov))
+        return pd.DataFrame({0: self.params - half, 1: self.params + half})
+
+    def mean_interval(self, rows: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The fitted mean at each row of ``rows`` (a design in ``exog``'s columns) and its
+        two-sided ``1 - alpha`` t interval (statsmodels' ``mean_ci_lower``/``upper``)."""
+        mean = rows @ self.params.to_numpy()
+        se = np.sqrt(np.einsum("ij,jk,ik->i", rows, self.cov, rows))
+        half = t_ppf(1 - alpha / 2, self.df_resid) * se
+        return mean, mean - half, mean + half
+
+
+def _market_term(reference: str) -> str:
+    return f"C(market, Treatment('{reference}'))"
+
+
+def cost_design(frame: pd.DataFrame, modes: list[str], markets: list[str]) -> pd.DataFrame:
+    """The cost function's design, named and ordered as patsy names and orders the formula
+    ``0 + C(production_mode) + C(production_mode):log_assets + C(market, Treatment(ref))``:
+    a dummy per mode, a dummy per market but the first (the reference), then each mode's
+    slope on log assets.
+
+    Parameters
+    ----------
+    frame
+        Rows with ``production_mode``, ``market`` (text) and ``log_assets``.
+    modes
+        The fitted modes, sorted.
+    markets
+        The fitted markets, sorted; the first is the reference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One float column per coefficient.
+    """
+    mode = frame["production_mode"].to_numpy()
+    cols: dict[str, np.ndarray] = {f"C(production_mode)[{m}]": (mode == m).astype(float) for m in modes}
+    market = frame["market"].to_numpy()
+    cols.update({f"{_market_term(markets[0])}[T.{m}]": (market == m).astype(float) for m in markets[1:]})
+    log_assets = frame["log_assets"].to_numpy(dtype=float)
+    cols.update({f"C(production_mode)[{m}]:log_assets": (mode == m) * log_assets for m in modes})
+    return pd.DataFrame(cols, index=frame.index)
+
+
+@dataclass
 class CostFunction:
     """log(running cost) = alpha[mode] + beta[mode]*log(assets) + market effect, fitted by OLS."""
 
-    result: Any  # statsmodels RegressionResults
+    result: OLS
     reference_market: str
     markets: list[str]
     modes: list[str]
@@ -59,7 +145,7 @@ class CostFunction:
     def market_effect(self, market: str) -> tuple[float, float, float]:
         if market == self.reference_market:
             return (0.0, 0.0, 0.0)
-        return self._coef(f"C(market, Treatment('{self.reference_market}'))[T.{market}]")
+        return self._coef(f"{_market_term(self.reference_market)}[T.{market}]")
 
     def _coef(self, name: str) -> tuple[float, float, float]:
         ci = self.result.conf_int(0.05)
@@ -71,12 +157,12 @@ class CostFunction:
         markets = [market] if market else self.markets
         weights = [1.0] if market else [self.market_weights.get(m, 1.0) for m in markets]
         rows = []
+        fitted = sorted(self.modes)
         for mode in self.modes:
             grid = pd.DataFrame({"production_mode": mode, "log_assets": math.log(assets), "market": markets})
-            pred = self.result.get_prediction(grid).summary_frame(alpha=0.05)
+            rows_of = cost_design(grid, fitted, self.markets).to_numpy()
             w = np.asarray(weights) / np.sum(weights)
-            mean, lo, hi = (float(np.dot(w, np.exp(pred[c]))) * self.smearing
-                            for c in ("mean", "mean_ci_lower", "mean_ci_upper"))
+            mean, lo, hi = (float(np.dot(w, np.exp(v))) * self.smearing for v in self.result.mean_interval(rows_of))
             rows.append({"production_mode": mode, "assets": assets, "running_cost": mean, "ci_low": lo,
                          "ci_high": hi, "cost_per_asset": mean / assets})
         return pd.DataFrame(rows)
@@ -110,8 +196,6 @@ def fit_cost_function(costs: pd.DataFrame, min_campaigns: int = 3) -> CostFuncti
     CostFunction
         The fit, its reference market, modes, smearing factor and counts.
     """
-    import statsmodels.formula.api as smf
-
     usable = costs[(costs["assets_delivered"] > 0) & (costs["running_total"] > 0)].copy()
     dropped = len(costs) - len(usable)
     keep = []
@@ -128,11 +212,8 @@ def fit_cost_function(costs: pd.DataFrame, min_campaigns: int = 3) -> CostFuncti
     usable["production_mode"] = usable["production_mode"].astype(str)
     markets = sorted(usable["market"].unique())
     ref = markets[0]
-    formula = "log_cost ~ 0 + C(production_mode) + C(production_mode):log_assets"
-    if len(markets) > 1:
-        formula += f" + C(market, Treatment('{ref}'))"
-    result = smf.ols(formula, data=usable).fit()
-    if result.df_resid < 1 or np.linalg.matrix_rank(result.model.exog) < result.model.exog.shape[1]:
+    result = OLS(cost_design(usable, sorted(usable["production_mode"].unique()), markets), usable["log_cost"].to_numpy())
+    if result.df_resid < 1 or result.rank < result.exog.shape[1]:
         raise DataError("Cannot fit a cost function: the campaigns do not separate modes, sizes and markets "
                         "(too few campaigns per market or mode).")
     smearing = float(np.mean(np.exp(result.resid)))

@@ -1,6 +1,6 @@
 """The few distribution functions the analyses need (the normal's CDF, tail and quantile,
-the chi-square's tail, the exact two-sided binomial test at one half), from
-``scipy.special``'s functions, which ``scipy.stats`` itself calls for the first four.
+Student's t quantile, the chi-square's tail, the exact two-sided binomial test at one half),
+from ``scipy.special``'s functions, which ``scipy.stats`` itself calls for the first five.
 
 Why not ``scipy.stats``: importing it takes a second or more of a kernel's CPU (``scipy.special``
 a quarter of that), and a run's kernels share two cores with the validation of the data;
@@ -34,6 +34,14 @@ def normal_ppf(p: Any) -> Any:
     from scipy.special import ndtri
 
     return ndtri(p)
+
+
+def t_ppf(p: Any, df: float) -> Any:
+    """Student's t quantile at ``p`` with ``df`` degrees of freedom (``scipy.stats.t.ppf``),
+    elementwise."""
+    from scipy.special import stdtrit
+
+    return stdtrit(df, p)
 
 
 def chi2_sf(x: float, df: int) -> float:

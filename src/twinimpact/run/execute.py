@@ -177,8 +177,7 @@ START_FIRST = ("03_engagement",)
 #: What a worker's kernel imports while the runner still validates the data, so that its
 #: first notebook does not wait for the stack to load.
 WARM_IMPORTS = (
-    # (not statsmodels: only the cost function's fit needs it, and it takes a second or two of
-    # a core while validation runs; the notebook that fits it imports it)
+    # (not statsmodels: no analysis imports it, the tests check our fits against it)
     "import gc, pandas, pyarrow.parquet, plotly.graph_objects as _go, scipy.special, ibis, duckdb\n"
     "from twinimpact import charts, cost, engagement, labor, narrate, notebook, overview, results, rights, "
     "scenarios, statements\n"
