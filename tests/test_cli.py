@@ -704,6 +704,94 @@ def test_each_kernel_runs_linear_algebra_on_one_thread_unless_told_otherwise(mon
     assert execute.kernel_env()["OPENBLAS_NUM_THREADS"] == "2"
 
 
+def _fake_ready_client(iopub_from: int, alive: bool = True):
+    """The worker's kernel client over fake channels: each ``kernel_info`` request is answered
+    on the shell channel (after a stale reply to another request), its status reaches the
+    broadcast channel only from the ``iopub_from``-th request on (before, the channel is not
+    connected yet)."""
+    import asyncio
+    from queue import Empty
+
+    class Channel:
+        def __init__(self):
+            self.queue = []
+
+        async def get_msg(self, timeout=None):
+            await asyncio.sleep(0)
+            if not self.queue:
+                raise Empty
+            return self.queue.pop(0)
+
+    def msg(parent, kind, **content):
+        return {"parent_header": {"msg_id": parent}, "msg_type": kind, "content": content}
+
+    class Fake(execute._ready_client()):
+        shell_channel = iopub_channel = None
+
+        def __init__(self):
+            super().__init__()
+            self.shell_channel, self.iopub_channel = Channel(), Channel()
+            self.asked, self.handled = 0, []
+
+        def kernel_info(self):
+            self.asked += 1
+            msg_id = f"info-{self.asked}"
+            if alive:
+                self.shell_channel.queue += [msg("someone-else", "kernel_info_reply"), msg(msg_id, "kernel_info_reply")]
+                if self.asked >= iopub_from:
+                    self.iopub_channel.queue += [msg("someone-else", "status", execution_state="idle"),
+                                                 msg(msg_id, "status", execution_state="busy"),
+                                                 msg(msg_id, "status", execution_state="idle")]
+            return msg_id
+
+        async def is_alive(self):
+            return alive
+
+        def _handle_kernel_info_reply(self, reply):
+            self.handled.append(reply["parent_header"]["msg_id"])
+
+    return Fake()
+
+
+def test_a_kept_kernels_client_is_ready_once_its_request_is_answered_on_both_channels(monkeypatch):
+    """papermill makes a new client for each notebook on a worker's kept kernel; the client
+    is ready when the kernel has answered its own ``kernel_info`` on the shell channel and
+    that request's idle status has come on the broadcast channel (so what the first cell
+    prints is not lost). Until the broadcast channel carries it, the client asks again;
+    replies to other requests are passed over."""
+    import asyncio
+
+    monkeypatch.setattr(execute, "IOPUB_READY_S", 0.05)
+    connected = _fake_ready_client(iopub_from=1)
+    asyncio.run(connected.wait_for_ready(timeout=5))
+    assert connected.asked == 1 and connected.handled == ["info-1"]
+    late = _fake_ready_client(iopub_from=3)  # the broadcast channel connects on the third request
+    asyncio.run(late.wait_for_ready(timeout=5))
+    assert late.asked == 3 and late.handled == ["info-3"]
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        asyncio.run(_fake_ready_client(iopub_from=1, alive=False).wait_for_ready(timeout=5))
+
+
+def test_a_kept_kernel_runs_notebook_after_notebook_losing_no_output(tmp_path):
+    """One worker's real kernel, kept, runs ten notebooks in turn (each through papermill with
+    a new client): every cell's output, the first cell's too, is in each executed notebook."""
+    import nbformat
+
+    kernel = execute._WorkerKernel()
+    try:
+        for i in range(10):
+            book = tmp_path / f"{i:02d}_check.ipynb"
+            nb = nbformat.v4.new_notebook()
+            nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "twinimpact", "language": "python"}
+            nb.cells = [nbformat.v4.new_code_cell(f"print('first {i}')"), nbformat.v4.new_code_cell("print('second')")]
+            nbformat.write(nb, book)
+            kernel.run(book, tmp_path / f"out-{i}.ipynb", {})
+            done = nbformat.read(tmp_path / f"out-{i}.ipynb", as_version=4)
+            assert [c.outputs[0]["text"] for c in done.cells] == [f"first {i}\n", "second\n"], i
+    finally:
+        kernel.close()
+
+
 def test_a_worker_starts_its_kernel_with_that_environment(monkeypatch, tmp_path):
     started = {}
 

@@ -78,16 +78,71 @@ def ensure_kernel() -> None:
     install(kernel_name=config.KERNEL_NAME, display_name="Python 3 (twinimpact)", prefix=sys.prefix)
 
 
+#: How long a new client waits for the broadcast (IOPub) channel to carry the status of its
+#: ``kernel_info`` request before it asks again (the channel may not be connected yet).
+IOPUB_READY_S = 0.5
+
+
+def _ready_client() -> type:
+    """jupyter_client's asynchronous kernel client, ready as soon as the kernel has answered
+    ``kernel_info`` on the shell channel and the broadcast channel has carried that request's
+    ``idle`` status (so it is connected: nothing the first cell prints is lost). jupyter_client's
+    own check then waits 0.2 s more for the broadcast channel to fall silent, on every notebook
+    papermill starts on a kept kernel (nbclient makes a new client each time); the messages it
+    would drain belong to the ``kernel_info`` request, and nbclient reads only those of the
+    cell it executes."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyKernelClient(AsyncKernelClient):  # type: ignore[misc]
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                msg_id = self.kernel_info()
+                reply = await self._answer(self.shell_channel, msg_id, min(deadline, time.monotonic() + 1.0))
+                if reply is not None and await self._answer(self.iopub_channel, msg_id,
+                                                            min(deadline, time.monotonic() + IOPUB_READY_S),
+                                                            idle=True) is not None:
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        @staticmethod
+        async def _answer(channel: Any, msg_id: str, until: float, idle: bool = False) -> dict[str, Any] | None:
+            """The first message on ``channel`` whose parent is ``msg_id`` (with ``idle``: its
+            ``idle`` status), or None when none comes before ``until``."""
+            from queue import Empty
+
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    msg = await channel.get_msg(timeout=left)
+                except Empty:
+                    return None
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if not idle or (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"):
+                    return msg
+            return None
+
+    return ReadyKernelClient
+
+
 def _ipc_kernel_manager(folder: str, stderr: Any = None) -> type:
-    """A kernel manager talking to its kernel over IPC sockets in ``folder``; the kernel
-    process's own log (its start and shutdown messages) goes to ``stderr``, not the run's
-    progress (what the notebook's code prints travels over the sockets, not there)."""
+    """A kernel manager talking to its kernel over IPC sockets in ``folder``, its clients
+    :func:`_ready_client`'s; the kernel process's own log (its start and shutdown messages)
+    goes to ``stderr``, not the run's progress (what the notebook's code prints travels over
+    the sockets, not there)."""
     from jupyter_client.manager import AsyncKernelManager
+
+    client = _ready_client()
 
     def __init__(self: Any, **kwargs: Any) -> None:
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", os.path.join(folder, "kernel"))
         AsyncKernelManager.__init__(self, **kwargs)
+        self.client_factory = client
 
     async def start_kernel(self: Any, **kwargs: Any) -> None:
         if stderr is not None:
