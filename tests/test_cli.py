@@ -704,6 +704,14 @@ def test_each_kernel_runs_linear_algebra_on_one_thread_unless_told_otherwise(mon
     assert execute.kernel_env()["OPENBLAS_NUM_THREADS"] == "2"
 
 
+def test_the_longest_notebook_starts_first_and_a_short_independent_one_last():
+    books = [Path(f"{n}.ipynb") for n in ("00_data_overview", "01_production_cost", "02_creative_labor",
+                                         "03_engagement", "04_rights_and_representation", "05_scenarios")]
+    assert [b.stem[:2] for b in execute.start_order(books, 2)] == ["03", "00", "01", "02", "05", "04"]
+    assert execute.start_order(books, 1) == books  # one worker: the workbook's order
+    assert [b.stem[:2] for b in execute.start_order(books[:3], 2)] == ["00", "01", "02"]  # --only
+
+
 def _fake_ready_client(iopub_from: int, alive: bool = True):
     """The worker's kernel client over fake channels: each ``kernel_info`` request is answered
     on the shell channel (after a stale reply to another request), its status reaches the

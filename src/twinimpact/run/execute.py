@@ -227,6 +227,19 @@ def default_workers() -> int:
 #: Notebooks that take longest (the engagement fits): with several workers they start
 #: first, so that the short ones fill the other cores around them.
 START_FIRST = ("03_engagement",)
+#: Short notebooks that read nothing another computes, kept for the end: one fills a worker
+#: while the scenarios notebook, which waits for the engagement fit and queues before it,
+#: finishes on the other (on the sample, with it queued last, one worker stood idle for a
+#: second at the end).
+START_LAST = ("04_rights_and_representation",)
+
+
+def start_order(books: list[Path], workers: int) -> list[Path]:
+    """The order notebooks are handed to ``workers`` workers: with one, the books' own; with
+    more, :data:`START_FIRST` first and :data:`START_LAST` last, the rest in their order."""
+    if workers < 2:
+        return list(books)
+    return sorted(books, key=lambda b: (b.stem not in START_FIRST) + 2 * (b.stem in START_LAST))
 
 
 #: What a worker's kernel imports while the runner still validates the data, so that its
@@ -415,7 +428,7 @@ class Workers:
                 progress: Callable[[str], None], run_file: Path | None = None,
                 finished_ok: Callable[[Path], None] | None = None,
                 ) -> list[tuple[Path, float, BaseException | None, list[str] | None]]:
-        """Run ``books`` (they do not depend on each other; the longest start first), each
+        """Run ``books`` (they do not depend on each other; in :func:`start_order`), each
         executed notebook written to ``out_dir``, each told the run's snapshot ``run_file``. Returns, in the books' order, each book with
         its seconds and its error (None when it ran). After the first failure no further
         notebook starts; those already running finish.
@@ -445,7 +458,7 @@ class Workers:
         import threading
 
         total = len(books)
-        order = sorted(books, key=lambda b: b.stem not in START_FIRST) if self.n > 1 else list(books)
+        order = start_order(books, self.n)
         results: dict[Path, tuple[float, BaseException | None, list[str] | None]] = {}
         failed = threading.Event()
         finished = threading.Semaphore(0)
