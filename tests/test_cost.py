@@ -224,6 +224,8 @@ def test_the_cost_function_matches_statsmodels_ols(seed, markets, modes):
                 for col, name in (("running_cost", "mean"), ("ci_low", "mean_ci_lower"), ("ci_high", "mean_ci_upper")):
                     want = float(np.dot(w, np.exp(frame[name]))) * ours.smearing
                     assert got.loc[mode, col] == pytest.approx(want, rel=1e-9), (n, market, mode, col)
+    with pytest.raises(ValueError, match="not fitted for market 'XX'"):  # patsy refused an unknown level too
+        ours.predict(100.0, "XX")
 
 
 def _assert_recovers(fit, alpha, beta, market):

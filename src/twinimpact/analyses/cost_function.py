@@ -154,6 +154,9 @@ class CostFunction:
     def predict(self, assets: float, market: str | None = None) -> pd.DataFrame:
         """Expected running cost of one campaign of ``assets`` in each fitted mode, with a
         95% interval for that mean. Without ``market``: the campaign-weighted mix of markets."""
+        if market and market not in self.markets:
+            raise ValueError(f"The cost function was not fitted for market {market!r}; its markets: "
+                             f"{', '.join(self.markets)}.")
         markets = [market] if market else self.markets
         weights = [1.0] if market else [self.market_weights.get(m, 1.0) for m in markets]
         rows = []
