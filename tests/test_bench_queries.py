@@ -101,18 +101,19 @@ def test_the_fused_passes_give_the_bound_counts_and_the_analyses_sums(planted):
     bound = {n: [int(v) for v in _run(sql).iloc[0].tolist()] for n, sql in bench.bound_queries(planted).items()}
     needed = {n: _run(sql) for n, sql in bench.needed_queries(planted).items()}
     fused = {n: _run(sql) for n, sql in bench.fused_queries(planted).items()}
-    for name, p in bench._passes(planted).items():
+    passes = bench._passes(planted)
+    for name, p in passes.items():
         keys = len(bench.CELL) + (2 if name == "post_outcomes" else 0)
         frame, n = fused[name], len(p.rules) + 1
         counts = [int(frame.iloc[:, keys + i].sum()) for i in range(n)]
         prints = [int(frame.iloc[:, keys + n + i].sum()) for i in range(3)]
         assert counts + [int(frame["_repeats"].iloc[0])] + prints == bound[name], name
     posts, cells = fused["posts"], needed["cells"]
-    seen = len(bench.CELL) + len(bench._passes(planted)["posts"].rules) + 1 + 3
+    seen = len(bench.CELL) + len(passes["posts"].rules) + 1 + 3
     assert int(posts.iloc[:, seen].sum()) == int(cells.iloc[:, len(bench.CELL)].sum())  # posts with impressions
     assert int(posts.iloc[:, seen + 1].sum()) == int(cells.iloc[:, len(bench.CELL) + 1].sum())  # engagements
     outcomes, join = fused["post_outcomes"], needed["join"]
-    orders = len(bench.CELL) + 2 + len(bench._passes(planted)["post_outcomes"].rules) + 1 + 3
+    orders = len(bench.CELL) + 2 + len(passes["post_outcomes"].rules) + 1 + 3
     matched = outcomes[outcomes["imagery"].notna()]  # the join drops the outcome of no post
     assert int(matched.iloc[:, orders].sum()) == int(join.iloc[:, len(bench.CELL) + 3].sum())
     assert len(matched) == len(join)

@@ -202,8 +202,8 @@ def _planted_costs(seed, markets=None, modes=None):
 def test_the_cost_function_matches_statsmodels_ols(seed, markets, modes):
     """Our least squares against ``statsmodels.formula.api.ols`` on the same formula: the same
     coefficients by name and order, estimates, 95% intervals, residuals and degrees of
-    freedom, and each mode's predicted mean cost with its interval, at every campaign size of
-    the like-for-like curve (all markets, campaign-weighted, and one market)."""
+    freedom, and each mode's predicted mean cost with its interval at four campaign sizes
+    (all markets, campaign-weighted, and one market); an unknown market is refused."""
     costs = _planted_costs(seed, markets, modes)
     ours, ref = cost_function.fit_cost_function(costs), _statsmodels_fit(costs)
     assert list(ours.result.params.index) == list(ref.params.index)
