@@ -26,7 +26,6 @@ from tests.conftest import twinimpact_cli as twinimpact
 TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 CHROMIUM = pdf.chromium()
 #: Screenshots the browser tests keep for a person to look at (CI can collect the folder).
-ARTIFACTS = Path(os.environ.get("TWINIMPACT_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 
 
 def _keys(d: dict, prefix: str = "") -> set[str]:
@@ -443,49 +442,11 @@ def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: P
     assert printed.stat().st_size < 3_000_000  # vector charts, a few pages of tables
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_the_first_page_in_a_browser_and_printed(published: Path, printed: Path, tmp_path: Path):
-    """Headless Chromium shows the bottom line and the notice; screenshots of the first page
-    and of a printed page are kept under tests/artifacts/ for a person to look at."""
-    import shutil
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    index = published / "latest" / "index.html"
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'c'}",
-            "--virtual-time-budget=15000"]
-    dom = subprocess.run(base + ["--window-size=1280,1600", "--dump-dom", index.as_uri()], capture_output=True,
-                         text=True, timeout=180).stdout
-    assert "The bottom line" in dom and "ti-bottom-line" in dom and "Sample data." in dom
-    shot = ARTIFACTS / "first-page.png"
-    subprocess.run(base + ["--window-size=1280,1600", f"--screenshot={shot}", index.as_uri()], capture_output=True,
-                   timeout=180)
-    assert shot.is_file() and shot.stat().st_size > 10_000
-    if shutil.which("pdftoppm"):  # poppler draws one printed page of the report's PDF
-        subprocess.run(["pdftoppm", "-r", "80", "-f", "2", "-l", "2", "-png", "-singlefile",
-                        str(printed), str(ARTIFACTS / "printed-page-2")], check=True)
-        assert (ARTIFACTS / "printed-page-2.png").stat().st_size > 10_000
-
-
 def test_pdf_without_chromium_exits_2_before_anything_runs(tmp_path: Path):
     proc = twinimpact("run", "-p", str(TEST_PARAMS), "--out", str(tmp_path / "r"), "--pdf",
                       env={"TWINIMPACT_CHROMIUM": str(tmp_path / "no-such-browser")})
     assert proc.returncode == 2 and "--pdf needs Chromium" in proc.stderr and "apt-get install chromium" in proc.stderr
     assert not list((tmp_path / "r").glob("2*"))  # no run folder
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_every_chart_renders_in_a_real_browser_offline(published: Path, tmp_path: Path):
-    index = published / "latest" / "index.html"
-    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                           "--disable-component-update", "--disable-sync", "--no-first-run",
-                           f"--user-data-dir={tmp_path / 'chrome'}", "--virtual-time-budget=20000", "--dump-dom",
-                           index.as_uri()], capture_output=True, text=True, timeout=180)
-    figures = index.read_text().count("Plotly.newPlot(")
-    rendered = proc.stdout.count('class="plot-container plotly"')
-    assert figures >= 15 and rendered == figures, (figures, rendered)
 
 
 def test_an_unknown_role_in_staffing_exits_3(tmp_path: Path, tiny_copy: Path, capsys):

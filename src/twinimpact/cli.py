@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pdf", action="store_true",
                      help="also print the report to report.pdf in the run folder (needs Chromium)")
     run.add_argument("--paper", default="A4", choices=["A4", "letter"], help="paper of the PDF (default: A4)")
+    run.add_argument("--pdf-timeout", type=float, default=None, metavar="SECONDS",
+                     help="seconds printing the PDF may take, from Chromium's start to the file (default: "
+                          "$TWINIMPACT_PDF_TIMEOUT, else 180); past it the run exits 5 and publishes nothing")
     run.add_argument("--fresh", action="store_true",
                      help="run every notebook and validate the data again, reusing nothing from earlier runs")
     run.add_argument("--sweep-member", action="store_true", help=argparse.SUPPRESS)  # set by sweep: no `latest`
@@ -161,7 +164,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
-                  workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None, fresh=args.fresh)
+                  workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None,
+                  pdf_timeout=args.pdf_timeout, fresh=args.fresh)
     print(outcome.path / "index.html")
     return outcome.exit_code
 

@@ -123,7 +123,7 @@ class _Run:
     declared: dict[Path, list[str]]
     reports: Path
     scope: str  # "complete", "partial" (--only) or "sweep"
-    pdf: tuple[str, str] | None  # (paper, Chromium) when report.pdf is printed too
+    pdf: tuple[str, str, float] | None  # (paper, Chromium, seconds allowed) when report.pdf is printed too
     progress: Progress
     tables: dict[Path, list[str] | None] = field(default_factory=dict)  # what each notebook declares it reads
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -162,7 +162,7 @@ def _writable_reports(reports: Path) -> None:
 
 def _check(params_file: Path, data_dir: str | None, source_env: str | None, out: str | Path | None,
            only: list[str] | None, notebooks_dir: Path | None, sweep: bool, pdf: str | None,
-           progress: Progress) -> _Run:
+           pdf_timeout: float | None, progress: Progress) -> _Run:
     """Step 1, before any kernel starts: parameters, notebooks, the reports folder, Chromium."""
     params = prepare(params_file, data_dir, source_env)
     books = list_notebooks(notebooks_dir, only)
@@ -172,9 +172,10 @@ def _check(params_file: Path, data_dir: str | None, source_env: str | None, out:
     reports = Path(out).expanduser().resolve() if out else config.REPORTS_DIR  # resolved once, here
     _writable_reports(reports)
     chromium = pdf_.require(pdf) if pdf else None  # no browser, no run
+    seconds = pdf_.timeout(pdf_timeout) if pdf else pdf_.DEFAULT_TIMEOUT_S
     return _Run(params, params_file, books, declared, reports,
                 "partial" if only else "sweep" if sweep else "complete",
-                (pdf, chromium) if pdf and chromium else None, progress,
+                (pdf, chromium, seconds) if pdf and chromium else None, progress,
                 {book: reuse.declared_tables(book) for book in books})
 
 
@@ -357,7 +358,8 @@ def _render(job: _Run, executed: list[tuple[str, Any]], res: dict[str, Any],
         raise PublishError(f"Could not render the report for run {job.id}: {exc}. "
                            f"The previous report is untouched.") from exc
     if job.pdf is not None:
-        job.progress(f"printing report.pdf ({job.pdf[0]}) with Chromium ...")
+        job.progress(f"printing report.pdf ({job.pdf[0]}) with Chromium, waiting for every chart "
+                     f"(at most {job.pdf[2]:g} s) ...")
         pdf_.write(tmp / "index.html", tmp / "report.pdf", *job.pdf)
     job.manifest.update(status="ok", finished_at=now(), seconds=round(time.perf_counter() - job.t0, 1))
     results.write_json(tmp / "manifest.json", job.manifest)
@@ -389,16 +391,19 @@ def run(
     workers: int | None = None,
     sweep: bool = False,
     pdf: str | None = None,
+    pdf_timeout: float | None = None,
     fresh: bool = False,
 ) -> RunOutcome:
     """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
     render and publish one run. A run of a subset (``only``) is published as partial and a
     run of a sweep as such; only a complete run moves ``latest`` (:func:`publish.publish`).
     ``pdf`` names a paper (``A4`` or ``letter``) to print ``report.pdf`` on as well; without
-    Chromium that stops the run before anything runs. A notebook whose inputs are those of
+    Chromium that stops the run before anything runs; ``pdf_timeout`` bounds the printing
+    (seconds; default from ``TWINIMPACT_PDF_TIMEOUT``, else :data:`pdf.DEFAULT_TIMEOUT_S`). A notebook whose inputs are those of
     its output in an earlier complete run in the same reports folder is copied from it, not
     run (:mod:`.reuse`); ``fresh`` runs every notebook. Raises TwinImpactError subclasses."""
-    job = _check(Path(params_file), data_dir, source_env, out, only, notebooks_dir, sweep, pdf, progress)
+    job = _check(Path(params_file), data_dir, source_env, out, only, notebooks_dir, sweep, pdf, pdf_timeout,
+                 progress)
     ensure_kernel()
     _freeze_imports()
     earlier = reuse.Earlier() if fresh else reuse.Earlier.scan(job.reports)
