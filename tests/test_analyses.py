@@ -15,7 +15,12 @@ import pandas as pd
 import pytest
 
 from twinimpact import config
-from twinimpact.analyses import cost, engagement, labor, overview, rights, scenarios
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses import overview
+from twinimpact.analyses.rights import findings as rights
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.sources import data
 from twinimpact.run.execute import list_notebooks, notebook_parameters
 from twinimpact.params import Params
@@ -54,7 +59,10 @@ def test_each_notebook_declares_its_modules_parameters_and_calls_analyse_with_th
     module = MODULES[name]
     assert set(notebook_parameters(path)) == COMMON | set(module.PARAMETERS)
     source = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
-    assert f"{module.__name__.rsplit('.', 1)[-1]}.analyse(data, params)" in source
+    from twinimpact import NOTEBOOK_FACES
+
+    face = next(short for short, target in NOTEBOOK_FACES.items() if target == module.__name__)
+    assert f"{face}.analyse(data, params)" in source
 
 
 #: Outputs that repeat a parameter under another name (or the inputs behind a range): a

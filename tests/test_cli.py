@@ -316,7 +316,7 @@ def test_cost_per_asset_equals_spend_over_assets_computed_from_the_csv_files(pub
 
 
 def test_the_savings_band_holds_the_savings_at_the_observed_unit_costs(published: Path):
-    from twinimpact.analyses import cost
+    from twinimpact.analyses.cost import production as cost
 
     res = json.loads((published / "latest" / "results.json").read_text())["cost"]
     # each driver's multiplier has its mode at 1, so the observed case lies inside the 80% band

@@ -15,7 +15,11 @@ import pandas as pd
 import pytest
 
 from twinimpact import config, sample
-from twinimpact.analyses import cost, cost_function, drivers, montecarlo, savings
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.cost import cost_function
+from twinimpact.analyses.cost import drivers
+from twinimpact.analyses.stats import montecarlo
+from twinimpact.analyses.cost import savings
 from twinimpact.sources import data
 from twinimpact.errors import DataError
 from twinimpact.params import Params

@@ -8,7 +8,8 @@ import ibis
 import numpy as np
 import pytest
 
-from twinimpact.analyses import count_model, engagement
+from twinimpact.analyses.stats import count_model
+from twinimpact.analyses.engagement import model as engagement
 from twinimpact import sample
 from twinimpact.sample.posts import make_posts
 

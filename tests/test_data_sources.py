@@ -188,7 +188,7 @@ def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
     ds = data.load(Params(source_env="BRAND_PG", **PARAMS), keep_source=True)
     assert ds.fingerprints == typed.fingerprints
     # the engine-side work runs in PostgreSQL and agrees with DuckDB
-    from twinimpact.analyses import engagement
+    from twinimpact.analyses.engagement import model as engagement
 
     local = data.load(Params(data_dir=str(TINY), **PARAMS), keep_source=True)
     cols = ["imagery", "platform", "month", "cluster", "posts", "y", "exposure"]

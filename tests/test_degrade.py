@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 
 from twinimpact import config
-from twinimpact.analyses import cost, engagement, scenarios
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.sources import data
 from twinimpact.params import Params
 

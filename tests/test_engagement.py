@@ -13,7 +13,8 @@ import pytest
 import statsmodels.api as sm
 
 from twinimpact import config, sample
-from twinimpact.analyses import count_model, engagement
+from twinimpact.analyses.stats import count_model
+from twinimpact.analyses.engagement import model as engagement
 from twinimpact.sources import data
 from twinimpact.params import Params
 

@@ -12,7 +12,7 @@ import pytest
 from twinimpact import sample
 from twinimpact.sample.posts import make_post_outcomes, make_posts
 from twinimpact.sample.tables import make_campaigns
-from twinimpact.analyses import engagement_value
+from twinimpact.analyses.engagement import value as engagement_value
 from twinimpact.params import DEFAULT_GROSS_MARGIN, Params
 from twinimpact.sources import data, reference
 

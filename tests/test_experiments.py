@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 
 from twinimpact import sample
-from twinimpact.analyses import engagement, experiments, scenarios, test_plan
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.engagement import experiments
+from twinimpact.analyses.scenarios import paths as scenarios
+from twinimpact.analyses.engagement import test_plan
 from twinimpact.params import Params
 from twinimpact.sources import data, reference
 from twinimpact.words import executive
@@ -163,7 +166,8 @@ def test_a_test_with_too_few_units_is_shown_but_never_stated(tmp_path: Path):
 
 
 def test_when_brands_adopted_together_the_adoption_study_cannot_tell_and_says_why():
-    from twinimpact.analyses import count_model, event_study
+    from twinimpact.analyses.stats import count_model
+    from twinimpact.analyses.stats import event_study
     from twinimpact.words import statements
 
     p = Params(as_of=AS_OF)
@@ -194,7 +198,7 @@ def test_group_time_effects_equal_the_reference_implementation_on_its_own_data()
     in 2004, 2006 and 2007): every ATT(g, t) with not-yet-treated controls, no covariates,
     the varying base period."""
     moderndid = pytest.importorskip("moderndid")
-    from twinimpact.analyses import staggered
+    from twinimpact.analyses.stats import staggered
 
     mpdta = moderndid.load_mpdta()
     ref = moderndid.att_gt(mpdta, yname="lemp", tname="year", idname="countyreal", gname="first.treat",
@@ -207,7 +211,8 @@ def test_group_time_effects_equal_the_reference_implementation_on_its_own_data()
 
 
 def test_randomisation_inference_enumerates_few_units_and_the_sample_cannot_tell():
-    from twinimpact.analyses import count_model, staggered
+    from twinimpact.analyses.stats import count_model
+    from twinimpact.analyses.stats import staggered
 
     # three units, two adopting: 3! = 6 re-assignments; the observed one is among them
     panel = pd.DataFrame({"unit": np.repeat(["a", "b", "c"], 6), "period": np.tile(np.arange(1, 7), 3),
@@ -231,7 +236,7 @@ def test_the_batched_re_assignments_equal_each_assignment_estimated_alone():
     adoption group) against :func:`overall` and :func:`pre_trend` of each assignment's own
     group-time frame, on random panels with missing unit-periods and a gap in the periods,
     in blocks smaller than one assignment and larger than all."""
-    from twinimpact.analyses import staggered
+    from twinimpact.analyses.stats import staggered
 
     rng = np.random.default_rng(7)
     for trial in range(20):

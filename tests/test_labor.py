@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from twinimpact.sources import data, reference
-from twinimpact.analyses import labor
+from twinimpact.analyses.labor import hours as labor
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 

@@ -13,7 +13,7 @@ import pytest
 
 from twinimpact import config
 from twinimpact.sources import data
-from twinimpact.analyses import livelihoods
+from twinimpact.analyses.labor import livelihoods
 from twinimpact.run import model_statements
 from twinimpact.words import statements
 from twinimpact.params import Params, load_params

@@ -20,7 +20,14 @@ import pytest
 
 from tests import shrink
 from twinimpact import config, minimum
-from twinimpact.analyses import count_model, cost, engagement, labor, livelihoods, overview, rights, scenarios
+from twinimpact.analyses.stats import count_model
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses.labor import livelihoods
+from twinimpact.analyses import overview
+from twinimpact.analyses.rights import findings as rights
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.charts.theme import season_order
 from twinimpact.contract.spec import season_key
 from twinimpact.params import Params

@@ -1,4 +1,4 @@
-"""The distribution functions of :mod:`twinimpact.analyses.probability`: values by hand,
+"""The distribution functions of :mod:`twinimpact.analyses.stats.probability`: values by hand,
 then against ``scipy.stats`` (the reference implementation) over grids; and no module of
 the package imports ``scipy.stats`` or statsmodels itself (a kernel's second of imports that
 these and the package's own fits replace)."""
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from twinimpact.analyses import probability
+from twinimpact.analyses.stats import probability
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "twinimpact"
 
@@ -76,4 +76,4 @@ def test_no_module_of_the_package_imports_scipy_stats_or_statsmodels():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             found += [f"{path.relative_to(PACKAGE)}:{node.lineno} {name}" for name in names
                       if name.startswith(("scipy.stats", "statsmodels", "patsy"))]
-    assert not found, f"import twinimpact.analyses.probability or count_model/cost_function's own fits instead: {found}"
+    assert not found, f"import twinimpact.analyses.stats.probability or count_model/cost_function's own fits instead: {found}"

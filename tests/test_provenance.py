@@ -16,7 +16,9 @@ import pytest
 
 from tests import images
 from tests.conftest import TINY, TINY_PARAMS
-from twinimpact.analyses import provenance, regulation, rights
+from twinimpact.analyses.rights import provenance
+from twinimpact.analyses.rights import regulation
+from twinimpact.analyses.rights import findings as rights
 from twinimpact.params import Params
 from twinimpact.sources import assets, data, reference
 

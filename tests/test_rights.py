@@ -11,7 +11,8 @@ import pytest
 from twinimpact import config
 from twinimpact.sources import data, reference
 from twinimpact.run import export
-from twinimpact.analyses import regulation, rights
+from twinimpact.analyses.rights import regulation
+from twinimpact.analyses.rights import findings as rights
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from twinimpact.sources import data
-from twinimpact.analyses import labor, scenarios
+from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.params import Params
 from tests.conftest import TINY, TINY_FX
 
@@ -115,7 +116,7 @@ def test_adoption_draws_hold_the_planned_path_without_spread_and_stay_within_the
 
 
 def test_the_copula_keeps_each_margin_and_carries_the_correlation():
-    from twinimpact.analyses import montecarlo
+    from twinimpact.analyses.stats import montecarlo
 
     corr = np.array([[1.0, 0.8], [0.8, 1.0]])
     m = montecarlo.correlated_multipliers([(0.5, 2.0), (0.8, 1.25)], corr, 20000, 3)
@@ -131,7 +132,8 @@ def test_the_copula_keeps_each_margin_and_carries_the_correlation():
 
 
 def test_the_bootstrap_of_pooled_means_centres_on_them_and_is_narrower_than_the_campaign_spread():
-    from twinimpact.analyses import cost, drivers
+    from twinimpact.analyses.cost import production as cost
+    from twinimpact.analyses.cost import drivers
 
     ds = data.load(Params(as_of="2026-11-28"))
     costs = cost.campaign_costs(ds["campaigns"], ds["cost_lines"], Params().fx_rates)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from twinimpact.words import statements
-from twinimpact.analyses.count_model import Design, Fit, build_design
-from twinimpact.analyses.event_study import WEBB_WEIGHTS, pretrend_test, wild_score_test
+from twinimpact.analyses.stats.count_model import Design, Fit, build_design
+from twinimpact.analyses.stats.event_study import WEBB_WEIGHTS, pretrend_test, wild_score_test
 
 
 @pytest.mark.parametrize("lo,hi,expected", [(0.80, 0.87, "lower"), (1.02, 1.10, "higher"),

@@ -14,7 +14,7 @@ import pytest
 
 from twinimpact import config
 from twinimpact.sources import data
-from twinimpact.analyses import scenarios
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.notebook import whatif
 from twinimpact.params import load_params
 
@@ -47,7 +47,7 @@ def test_scenario_figures_follow_the_adoption_share_and_the_drivers(sample):
 
 def test_break_even_moves_with_the_twin_build_cost(sample):
     params, ds = sample
-    from twinimpact.analyses import cost
+    from twinimpact.analyses.cost import production as cost
 
     d = cost.observed_drivers(cost.campaign_costs(ds["campaigns"], ds["cost_lines"], params.fx_rates),
                               ds["twin_usage"]).as_dict()

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from twinimpact.analyses import cost, engagement, scenarios
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.sources import data
 from twinimpact import sample
 from twinimpact.params import Params

@@ -128,7 +128,8 @@ def _cmd_statements(args: argparse.Namespace) -> int:
 def _cmd_plan_test(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
-    from twinimpact.analyses import engagement, test_plan
+    from twinimpact.analyses.engagement import model as engagement
+    from twinimpact.analyses.engagement import test_plan
     from twinimpact.run.report import validate_only
 
     overrides = {k: v for k, v in (("test_effect", args.effect), ("test_power", args.power)) if v is not None}

@@ -27,7 +27,7 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NEVER_ECHOED = {"source_env"}
 
 
-#: The cost drivers of the driver model (:mod:`twinimpact.analyses.drivers`) by name: the keys
+#: The cost drivers of the driver model (:mod:`twinimpact.analyses.cost.drivers`) by name: the keys
 #: ``driver_ranges`` accepts, with what each measures (reporting currency).
 DRIVER_LABELS = {
     "shoot_day_cost": "cost of a shoot day (crew, model, studio, travel)",

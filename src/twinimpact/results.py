@@ -284,7 +284,7 @@ Findings = TypedDict("Findings", {breach: int | None for breach in BREACHES})  #
 
 
 class Provenance(TypedDict):
-    """What the published asset files carry (twinimpact.analyses.provenance)."""
+    """What the published asset files carry (twinimpact.analyses.rights.provenance)."""
     checked: bool | None  # False when no asset files were given (not_checked says so)
     files: int | None
     post_files: NotRequired[int]  # of them, files of posts showing AI imagery

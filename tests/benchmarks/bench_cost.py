@@ -12,7 +12,8 @@ RANGES = {"shoot_day_cost": (0.6, 1.8), "assets_per_shoot_day": (0.7, 1.3), "tra
 
 
 def _drivers() -> dict:
-    from twinimpact.analyses import cost, drivers
+    from twinimpact.analyses.cost import production as cost
+    from twinimpact.analyses.cost import drivers
     from twinimpact.sources import data
     from twinimpact.params import Params
 
@@ -23,7 +24,8 @@ def _drivers() -> dict:
 
 
 def _mc(d: dict, n: int) -> float:
-    from twinimpact.analyses import cost, montecarlo
+    from twinimpact.analyses.cost import production as cost
+    from twinimpact.analyses.stats import montecarlo
 
     mc = cost.monte_carlo(d, RANGES, 1500.0, 4, 6, n, seed=1)
     return montecarlo.percentiles(mc["savings_per_asset"])["p50"]
@@ -33,7 +35,8 @@ def _mc_loop(d: dict, n: int) -> float:
     """The peer an analyst might write: one draw at a time in Python."""
     import numpy as np
 
-    from twinimpact.analyses import cost, montecarlo
+    from twinimpact.analyses.cost import production as cost
+    from twinimpact.analyses.stats import montecarlo
 
     rng = np.random.default_rng(1)
     out = []

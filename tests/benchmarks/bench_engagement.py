@@ -33,7 +33,7 @@ def ensure_posts(n: int) -> Path:
 
 def ours(folder: str) -> dict:
     """Engine aggregation to cells, then the Poisson fit on cells with clustered SEs."""
-    from twinimpact.analyses import engagement
+    from twinimpact.analyses.engagement import model as engagement
     from twinimpact.sources.data import duckdb_connect
 
     con = duckdb_connect()

@@ -27,7 +27,7 @@ def _folder(root: Path, signed_every: int) -> tuple[Path, list[str]]:
 def _check(folder: Path, ids: list[str]) -> int:
     import pandas as pd
 
-    from twinimpact.analyses import provenance
+    from twinimpact.analyses.rights import provenance
 
     u = pd.DataFrame({"asset_id": ids, "watermarked": True})
     return provenance.check(u, folder).block["files"]

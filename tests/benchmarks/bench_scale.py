@@ -210,7 +210,7 @@ def fit_vs_cells(folder: Path) -> tuple[float, float]:
     the fit is timed, not the imports."""
     import duckdb
 
-    from twinimpact.analyses import engagement
+    from twinimpact.analyses.engagement import model as engagement
     from twinimpact.params import Params
     from twinimpact.run.execute import WARM_IMPORTS
     from twinimpact.sources import data

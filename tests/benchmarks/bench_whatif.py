@@ -20,7 +20,7 @@ def _timed(fn, repeats: int = 7) -> float:
 
 def run() -> None:
     from twinimpact import config
-    from twinimpact.analyses import cost
+    from twinimpact.analyses.cost import production as cost
     from twinimpact.sources import data
     from twinimpact.notebook import whatif
     from twinimpact.params import load_params

@@ -17,7 +17,7 @@ def cost_components(per_asset: pd.DataFrame, currency: str) -> go.Figure:
     Parameters
     ----------
     per_asset
-        :func:`twinimpact.analyses.cost.category_per_asset` (reporting currency per asset).
+        :func:`twinimpact.analyses.cost.production.category_per_asset` (reporting currency per asset).
     currency
         The reporting currency's code, for the axis and the title.
 
@@ -51,7 +51,7 @@ def cost_per_asset_over_time(by_season: pd.DataFrame, currency: str) -> go.Figur
     Parameters
     ----------
     by_season
-        :func:`twinimpact.analyses.cost.rollup` by season and mode (reporting currency).
+        :func:`twinimpact.analyses.cost.production.rollup` by season and mode (reporting currency).
     currency
         The reporting currency's code.
 
@@ -84,9 +84,9 @@ def cost_function(costs: pd.DataFrame, fitted: pd.DataFrame, currency: str, at_a
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
     fitted
-        :func:`twinimpact.analyses.cost_function.like_for_like`.
+        :func:`twinimpact.analyses.cost.cost_function.like_for_like`.
     currency
         The reporting currency's code.
     at_assets
@@ -127,7 +127,7 @@ def break_even(curve: pd.DataFrame, n_star: float | None, currency: str, volume:
     Parameters
     ----------
     curve
-        :func:`twinimpact.analyses.cost.break_even_curve` (reporting currency per season).
+        :func:`twinimpact.analyses.cost.production.break_even_curve` (reporting currency per season).
     n_star
         Break-even assets per season, or None (never).
     currency
@@ -163,7 +163,7 @@ def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
     Parameters
     ----------
     table
-        :func:`twinimpact.analyses.cost.tornado` (reporting currency per asset).
+        :func:`twinimpact.analyses.cost.production.tornado` (reporting currency per asset).
     currency
         The reporting currency's code.
 

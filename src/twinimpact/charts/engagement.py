@@ -17,9 +17,9 @@ def rates_vs_benchmarks(plat: pd.DataFrame, bands: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     plat
-        :func:`twinimpact.analyses.engagement.rates` by platform (engagements per impression).
+        :func:`twinimpact.analyses.engagement.model.rates` by platform (engagements per impression).
     bands
-        :func:`twinimpact.analyses.engagement.benchmark_bands`.
+        :func:`twinimpact.analyses.engagement.model.benchmark_bands`.
 
     Returns
     -------
@@ -85,7 +85,7 @@ def label_effect(by: pd.DataFrame, irr: dict[str, float | None]) -> go.Figure:
     Parameters
     ----------
     by
-        :func:`twinimpact.analyses.engagement.rates` by imagery and label.
+        :func:`twinimpact.analyses.engagement.model.rates` by imagery and label.
     irr
         The label's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
 
@@ -112,7 +112,7 @@ def event_study(event: pd.DataFrame, did: dict[str, Any]) -> go.Figure:
     Parameters
     ----------
     event
-        :func:`twinimpact.analyses.event_study.event_study`'s monthly rate ratios.
+        :func:`twinimpact.analyses.stats.event_study.event_study`'s monthly rate ratios.
     did
         Its before/after study (results.json's ``engagement.did_after_adoption``).
 

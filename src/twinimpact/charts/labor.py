@@ -17,9 +17,9 @@ def hours_per_asset_by_role(rates: pd.DataFrame, pooled: dict[str, float | None]
     Parameters
     ----------
     rates
-        :func:`twinimpact.analyses.labor.role_hours_per_asset`.
+        :func:`twinimpact.analyses.labor.hours.role_hours_per_asset`.
     pooled
-        Mode -> paid hours per asset (:func:`twinimpact.analyses.labor.hours_per_asset`).
+        Mode -> paid hours per asset (:func:`twinimpact.analyses.labor.hours.hours_per_asset`).
 
     Returns
     -------
@@ -45,7 +45,7 @@ def adoption_effect(table: pd.DataFrame, share: float, year: int, assets: float,
     Parameters
     ----------
     table
-        The scenario by role (:func:`twinimpact.analyses.labor.shift_from_mix`'s ``table``; hours a year).
+        The scenario by role (:func:`twinimpact.analyses.labor.hours.shift_from_mix`'s ``table``; hours a year).
     share
         The adoption share (0-1).
     year, assets, moved
@@ -77,7 +77,7 @@ def pay_by_engagement(pay: pd.DataFrame, currency: str) -> go.Figure:
     Parameters
     ----------
     pay
-        :func:`twinimpact.analyses.labor.pay_by_role` (reporting currency).
+        :func:`twinimpact.analyses.labor.hours.pay_by_role` (reporting currency).
     currency
         The reporting currency's code.
 
@@ -102,7 +102,7 @@ def wage_bands(wages: pd.DataFrame, currency: str) -> go.Figure:
     Parameters
     ----------
     wages
-        :func:`twinimpact.analyses.labor.wage_context` (reporting currency per hour).
+        :func:`twinimpact.analyses.labor.hours.wage_context` (reporting currency per hour).
     currency
         The reporting currency's code.
 
@@ -133,9 +133,9 @@ def exposure_heatmap(ranks: pd.DataFrame, values: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     ranks
-        :func:`twinimpact.analyses.labor.exposure_ranks`.
+        :func:`twinimpact.analyses.labor.hours.exposure_ranks`.
     values
-        :func:`twinimpact.analyses.labor.exposure_comparison` (the published values, shown as text).
+        :func:`twinimpact.analyses.labor.hours.exposure_comparison` (the published values, shown as text).
 
     Returns
     -------
@@ -160,7 +160,7 @@ def model_income(income: pd.DataFrame, currency: str, share: float) -> go.Figure
     Parameters
     ----------
     income
-        The roster of :func:`twinimpact.analyses.labor.model_income` (reporting currency a year).
+        The roster of :func:`twinimpact.analyses.labor.hours.model_income` (reporting currency a year).
     currency
         The reporting currency's code.
     share
@@ -192,7 +192,7 @@ def income_by_model(totals: pd.DataFrame, currency: str) -> go.Figure:
     Parameters
     ----------
     totals
-        :func:`twinimpact.analyses.livelihoods.income_totals` (reporting currency, gross).
+        :func:`twinimpact.analyses.labor.livelihoods.income_totals` (reporting currency, gross).
     currency
         The reporting currency's code.
 

@@ -45,9 +45,9 @@ def compliance_trend(usage_q: pd.DataFrame, labels_q: pd.DataFrame) -> go.Figure
     Parameters
     ----------
     usage_q
-        :func:`twinimpact.analyses.rights.usage_compliance` by quarter.
+        :func:`twinimpact.analyses.rights.findings.usage_compliance` by quarter.
     labels_q
-        :func:`twinimpact.analyses.rights.label_compliance` by quarter.
+        :func:`twinimpact.analyses.rights.findings.label_compliance` by quarter.
 
     Returns
     -------
@@ -78,11 +78,11 @@ def representation(rep: pd.DataFrame, column: str, distance: dict[str, float]) -
     Parameters
     ----------
     rep
-        :func:`twinimpact.analyses.rights.representation`.
+        :func:`twinimpact.analyses.rights.findings.representation`.
     column
         ``size_range`` or ``age_band``.
     distance
-        :func:`twinimpact.analyses.rights.distance_from_target`.
+        :func:`twinimpact.analyses.rights.findings.distance_from_target`.
 
     Returns
     -------

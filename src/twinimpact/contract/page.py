@@ -63,7 +63,7 @@ Public figures the workbook compares the brand's data with, each row with its so
 cost and rate benchmarks) and `regulations.csv` (rules on AI imagery and digital replicas:
 jurisdiction, the markets they cover, the date they apply from, whether still pending, the
 legal source and how sure the fact is (A official text, B reputable secondary source, C
-press, U not verified), and which check of `src/twinimpact/analyses/regulation.py` applies,
+press, U not verified), and which check of `src/twinimpact/analyses/rights/regulation.py` applies,
 or what data would make the rule testable). A rule's status (`in force`, `upcoming`,
 `pending`) is computed from the run date. They are not part of what a brand fills.
 """

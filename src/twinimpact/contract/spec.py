@@ -74,7 +74,7 @@ USES = ("social", "ecommerce", "campaign")
 ENGAGEMENT_COUNTS = ("likes", "comments", "shares", "saves")
 #: Rights findings, one per asset and kind (not validation errors: the workbook reports them).
 BREACHES = ("outside_consent_window", "outside_scope", "missing_watermark", "underpaid", "no_twin_consent")
-#: What each finding means (``docs/DATA_CONTRACT.md`` prints these; :mod:`twinimpact.analyses.rights` applies them).
+#: What each finding means (``docs/DATA_CONTRACT.md`` prints these; :mod:`twinimpact.analyses.rights.findings` applies them).
 BREACH_MEANING = {
     "outside_consent_window": "used_on is before consent_start, or after a non-empty consent_end (the end day is "
                               "inside the window)",

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from twinimpact.sources import snapshot
 from twinimpact import charts
-from twinimpact.analyses import cost, scenarios
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.scenarios import paths as scenarios
 
 #: A user's switch for notebooks executed outside ``twinimpact run`` (papermill called by a
 #: scheduler): charts are drawn once, without controls. The runner itself never sets it.
@@ -128,7 +129,7 @@ def scenario_controls(params: "Params") -> list[Control]:
 
 def scenario_figures(dataset: "Dataset", params: "Params", **values: float) -> list["go.Figure"]:
     """The NPV distribution and the yearly savings at the given adoption share, horizon,
-    discount rate and driver multipliers (:func:`twinimpact.analyses.scenarios.scaled`).
+    discount rate and driver multipliers (:func:`twinimpact.analyses.scenarios.paths.scaled`).
 
     Parameters
     ----------
@@ -163,7 +164,7 @@ def break_even_controls(params: "Params") -> list[Control]:
 
 def break_even_figures(drivers: dict[str, float], volume: float | None, currency: str, twins_per_season: int,
                        twin_life_seasons: int, **scale: float) -> list["go.Figure"]:
-    """The break-even chart with the drivers scaled (:func:`twinimpact.analyses.cost.break_even_assets`).
+    """The break-even chart with the drivers scaled (:func:`twinimpact.analyses.cost.production.break_even_assets`).
 
     Parameters
     ----------

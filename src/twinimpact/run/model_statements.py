@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from twinimpact.analyses import rights
+from twinimpact.analyses.rights import findings as rights
 from twinimpact.errors import PublishError
 from twinimpact.run.export import neutralise
 from twinimpact.words.labels import label

@@ -183,7 +183,7 @@ def _plan_reuse(job: _Run, earlier: reuse.Earlier, fingerprints: dict[str, str])
     """Each notebook's key, and the notebooks whose executed output an earlier run holds
     under the same key (copied instead of run)."""
     as_of = data.run_date(job.params)
-    from twinimpact.analyses.provenance import assets_folder
+    from twinimpact.analyses.rights.provenance import assets_folder
 
     assets = reuse.assets_identity(assets_folder(job.params))
     job.keys = {book: reuse.notebook_key(book, job.params.notebook_parameters(job.declared[book]),

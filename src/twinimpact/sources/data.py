@@ -472,7 +472,7 @@ class Dataset:
         """In how many passes a join of the large tables ``names`` is made: one, unless a
         DuckDB source holds more rows in one of them than :data:`JOIN_KEYS_PER_MB` keys per MB
         of its memory (100M posts ran out of 256MB in one hash join), then enough passes that
-        each joins at most that many (:func:`twinimpact.analyses.count_model.outcome_cells`)."""
+        each joins at most that many (:func:`twinimpact.analyses.stats.count_model.outcome_cells`)."""
         most = join_keys_most(self.source.kind) if self.source is not None else None
         return 1 if most is None else max(1, math.ceil(max(self.counts.get(n, 0) for n in names) / most))
 

@@ -117,11 +117,11 @@ def tested_conclusion(experiment_id: str, reading: dict[str, Any], shows: str, c
     experiment_id
         The test's id.
     reading
-        :func:`twinimpact.analyses.experiments.read_test`.
+        :func:`twinimpact.analyses.engagement.experiments.read_test`.
     shows
         What the treatment arm shows, in words (``twin imagery with the AI label``).
     combined
-        :func:`twinimpact.analyses.experiments.combine`.
+        :func:`twinimpact.analyses.engagement.experiments.combine`.
 
     Returns
     -------
@@ -309,7 +309,7 @@ def engagement_value_conclusion(value: dict[str, Any], break_even: float | None,
     break_even
         The value per engagement at which the NPV's P50 is zero (reporting currency), or None.
     reason
-        Why there is none (:func:`twinimpact.analyses.scenarios.break_even_value`).
+        Why there is none (:func:`twinimpact.analyses.scenarios.paths.break_even_value`).
     currency
         The reporting currency's code.
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from twinimpact import minimum
-from twinimpact.analyses import count_model
+from twinimpact.analyses.stats import count_model
 from twinimpact.analyses.money import to_reporting
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ SOURCES = ("post_outcomes", "parameter", "none")
 
 def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame:
     """The posts that carry an outcome, by covariate cell, currency and whether anyone saw
-    them (:func:`~twinimpact.analyses.count_model.outcome_cells`): the one join of posts
+    them (:func:`~twinimpact.analyses.stats.count_model.outcome_cells`): the one join of posts
     and ``post_outcomes`` of a run, made once whichever notebook asks first
     (:func:`twinimpact.sources.shared.once`: the engagement notebook fits orders on it, the
     scenarios notebook values an engagement from it).
@@ -55,7 +55,7 @@ def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame
     -------
     DataFrame
         One row per cell, currency and ``seen``: the engine's keys (month as YYYYMM) and
-        :data:`~twinimpact.analyses.count_model.OUTCOME_SUMS`.
+        :data:`~twinimpact.analyses.stats.count_model.OUTCOME_SUMS`.
     """
     from twinimpact.sources import shared
 

@@ -78,7 +78,7 @@ def observed_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None = None
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
     twin_usage
         The contract's twin_usage table (which models' twins were used), or None.
 
@@ -136,7 +136,7 @@ def campaign_drivers(costs: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
 
     Returns
     -------
@@ -236,7 +236,7 @@ def cost_ranges(costs: pd.DataFrame, observed: dict[str, float | None],
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
     observed
         Driver name -> pooled value.
     overrides
@@ -301,7 +301,7 @@ def bootstrap_drivers(costs: pd.DataFrame, twin_usage: pd.DataFrame | None, n: i
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
     twin_usage
         The contract's twin_usage table (the twins built), or None.
     n
@@ -370,7 +370,7 @@ def campaign_correlation(costs: pd.DataFrame, names: list[str], min_campaigns: i
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs`.
+        :func:`twinimpact.analyses.cost.production.campaign_costs`.
     names
         The drivers, in the order of the matrix.
     min_campaigns

@@ -2,7 +2,7 @@
 model earned photographed and from their twin, who gains and who loses when each brand
 moves to the adoption share, and who the photographed imagery shows beside the twin
 assets. Without bookings every figure here is null and the reason says the table is
-needed (the roster average of :func:`twinimpact.analyses.labor.model_income` still stands).
+needed (the roster average of :func:`twinimpact.analyses.labor.hours.model_income` still stands).
 
 Money is in the reporting currency; "gross" is what the brand paid, "net" is after the
 agency's commission (``agency_commission``).
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses import labor
-from twinimpact.analyses.event_study import adoption_dates
+from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses.stats.event_study import adoption_dates
 from twinimpact.analyses.money import to_reporting
 from twinimpact.contract.spec import season_key
 from twinimpact.results import ModelsBlock
@@ -98,7 +98,7 @@ def income_totals(by_year: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 
 def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """Per model, shoot days a year for brands before and after each brand adopted (its first
-    twin or hybrid campaign, :func:`twinimpact.analyses.event_study.adoption_dates`; days over the years each period spans in the data): who lost bookings once
+    twin or hybrid campaign, :func:`twinimpact.analyses.stats.event_study.adoption_dates`; days over the years each period spans in the data): who lost bookings once
     their brands adopted twins.
 
     Parameters

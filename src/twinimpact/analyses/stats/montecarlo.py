@@ -88,7 +88,7 @@ def correlated_multipliers(ranges: list[tuple[float, float]], corr: np.ndarray, 
     ndarray
         ``n`` x ``len(ranges)`` multipliers.
     """
-    from twinimpact.analyses.probability import normal_cdf
+    from twinimpact.analyses.stats.probability import normal_cdf
 
     z = np.random.default_rng([seed, 22]).multivariate_normal(np.zeros(len(ranges)), corr, n, method="cholesky")
     u = normal_cdf(z)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses.count_model import Z95
+from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.contract.spec import AI_IMAGERY, FORMATS, PLATFORMS
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def srm_p_value(units_treatment: int, units_control: int) -> float | None:
     float or None
         The p-value (None without units).
     """
-    from twinimpact.analyses.probability import binomial_test_half
+    from twinimpact.analyses.stats.probability import binomial_test_half
 
     n = units_treatment + units_control
     return binomial_test_half(units_treatment, n) if n else None

@@ -25,8 +25,8 @@ from twinimpact.analyses.money import rates_for, to_reporting
 from twinimpact import minimum
 from twinimpact.results import LaborBlock
 from twinimpact.words import statements
-from twinimpact.analyses.cost import draw_drivers
-from twinimpact.analyses.drivers import spread_ranges
+from twinimpact.analyses.cost.production import draw_drivers
+from twinimpact.analyses.cost.drivers import spread_ranges
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -478,7 +478,7 @@ def twin_fee_per_asset(models: pd.DataFrame, twin_usage: pd.DataFrame, fx_rates:
     """The one twin fee of the workbook: each twin model's contracted ``twin_fee_per_asset``
     (reporting currency), weighted by their share of the twin assets in ``twin_usage`` (the
     base year's, as :func:`model_income` passes them; equal shares when no twin was used). The per-model projection
-    (:func:`twinimpact.analyses.livelihoods.projection`) shares moved assets the same way.
+    (:func:`twinimpact.analyses.labor.livelihoods.projection`) shares moved assets the same way.
 
     Parameters
     ----------
@@ -516,7 +516,7 @@ def model_income(detail: pd.DataFrame, campaigns: pd.DataFrame, models: pd.DataF
 
     Photographed pay is split equally across the roster (the required tables do not say
     who worked which campaign; the optional bookings do, see
-    :mod:`twinimpact.analyses.livelihoods`); twin fees go to twin models by ``share_i``.
+    :mod:`twinimpact.analyses.labor.livelihoods`); twin fees go to twin models by ``share_i``.
 
     Parameters
     ----------

@@ -6,7 +6,7 @@ The model, fitted by ordinary least squares on campaigns with spend and assets::
     log(running cost_c) = alpha[mode_c] + beta[mode_c] * log(assets_c) + gamma[market_c] + e_c
 
 Running cost is a campaign's spend less twin creation (amortised separately, see
-:mod:`twinimpact.analyses.cost`), in the reporting currency. ``beta`` < 1 means economies of scale.
+:mod:`twinimpact.analyses.cost.production`), in the reporting currency. ``beta`` < 1 means economies of scale.
 Market effects ``gamma`` are shared across modes (the first market in sort order is the
 reference, gamma = 0). Predictions are retransformed with Duan's smearing factor
 ``mean(exp(e))``, so ``E[cost] = exp(x'b) * smearing``. Intervals are the homoskedastic OLS
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses.probability import t_ppf
+from twinimpact.analyses.stats.probability import t_ppf
 from twinimpact.contract.spec import PRODUCTION_MODES
 from twinimpact.errors import DataError
 
@@ -189,7 +189,7 @@ def fit_cost_function(costs: pd.DataFrame, min_campaigns: int = 3) -> CostFuncti
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (``running_total`` in the reporting
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (``running_total`` in the reporting
         currency, ``assets_delivered``, ``market``, ``production_mode``).
     min_campaigns
         Campaigns a mode needs to be fitted.

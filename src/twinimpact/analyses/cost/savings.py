@@ -2,7 +2,7 @@
 
 The workbook states several "savings per asset", each answering a different question. The
 headline is the **Monte Carlo median**: the driver model at the typical season volume,
-every driver drawn within its range (:mod:`twinimpact.analyses.drivers`). :func:`reconciliation`
+every driver drawn within its range (:mod:`twinimpact.analyses.cost.drivers`). :func:`reconciliation`
 lists every variant with its value and why it differs, so no figure in the report stands
 unexplained. :func:`pooled_difference` gives the twin against traditional cost per asset
 an interval by resampling campaigns.
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from twinimpact import minimum
-from twinimpact.analyses.cost_function import CostFunction
-from twinimpact.analyses.drivers import CORE_DRIVERS, traditional_per_asset, twin_variable_per_asset
+from twinimpact.analyses.cost.cost_function import CostFunction
+from twinimpact.analyses.cost.drivers import CORE_DRIVERS, traditional_per_asset, twin_variable_per_asset
 
 #: Resamples of the campaign bootstrap.
 BOOTSTRAP_DRAWS = 2000
@@ -32,7 +32,7 @@ def pooled_difference(costs: pd.DataFrame, seed: int, mode: str = "twin", refere
     Parameters
     ----------
     costs
-        :func:`twinimpact.analyses.cost.campaign_costs` (reporting currency).
+        :func:`twinimpact.analyses.cost.production.campaign_costs` (reporting currency).
     seed
         The run's seed.
     mode, reference

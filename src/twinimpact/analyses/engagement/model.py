@@ -1,9 +1,9 @@
 """Engagement of twin, synthetic and human imagery, and what the AI label costs.
 
-The count model (:mod:`twinimpact.analyses.count_model`) gives incidence-rate ratios (IRR):
+The count model (:mod:`twinimpact.analyses.stats.count_model`) gives incidence-rate ratios (IRR):
 engagements per impression relative to unlabelled human imagery, other covariates held
 fixed. This module adds the power of the label comparison, raw rates against published
-benchmarks, the before/after-adoption study (:mod:`twinimpact.analyses.event_study`), and the one
+benchmarks, the before/after-adoption study (:mod:`twinimpact.analyses.stats.event_study`), and the one
 call a notebook makes, :func:`analyse`.
 """
 
@@ -19,10 +19,14 @@ import pandas as pd
 from twinimpact import minimum
 from twinimpact.words import statements
 from twinimpact.contract.spec import AI_IMAGERY
-from twinimpact.analyses.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
+from twinimpact.analyses.stats.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
                           fit_poisson, orders_cells, sample_rows)
-from twinimpact.analyses import count_model, engagement_value, experiments, staggered, test_plan
-from twinimpact.analyses.event_study import adoption_dates, event_study
+from twinimpact.analyses.stats import count_model
+from twinimpact.analyses.engagement import value as engagement_value
+from twinimpact.analyses.engagement import experiments
+from twinimpact.analyses.stats import staggered
+from twinimpact.analyses.engagement import test_plan
+from twinimpact.analyses.stats.event_study import adoption_dates, event_study
 from twinimpact.results import EngagementBlock
 
 if TYPE_CHECKING:
@@ -128,7 +132,7 @@ def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") 
     posts
         The posts (an ibis table with the outcome's column).
     cells
-        :func:`~twinimpact.analyses.count_model.aggregate_cells` of the same posts and outcome.
+        :func:`~twinimpact.analyses.stats.count_model.aggregate_cells` of the same posts and outcome.
     outcome
         The count modelled (``engagements``, one of its parts, or ``orders``).
     params
@@ -190,12 +194,12 @@ def contrast_rate_ratio(fit: Fit, imagery: str, labelled: bool) -> dict[str, flo
 def tested_against_observed(tests: dict[str, dict[str, Any]], fit: Fit) -> dict[str, Any] | None:
     """The randomised test the decision rests on (AI imagery as published against
     photographed people), beside the observational estimate of the same contrast from
-    ``fit``, combined where they agree (:func:`twinimpact.analyses.experiments.combine`).
+    ``fit``, combined where they agree (:func:`twinimpact.analyses.engagement.experiments.combine`).
 
     Parameters
     ----------
     tests
-        :func:`twinimpact.analyses.experiments.read_all`.
+        :func:`twinimpact.analyses.engagement.experiments.read_all`.
     fit
         The lead engagement fit.
 
@@ -309,7 +313,7 @@ def power(fit: Fit, labelled_posts: int, effect: float = LABEL_EFFECT_OF_INTERES
 
 
 def _z(p: float) -> float:
-    from twinimpact.analyses.probability import normal_ppf
+    from twinimpact.analyses.stats.probability import normal_ppf
 
     return float(normal_ppf(p))
 
@@ -320,7 +324,7 @@ def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Parameters
     ----------
     cells
-        Covariate cells (:func:`twinimpact.analyses.count_model.aggregate_cells`): ``posts``,
+        Covariate cells (:func:`twinimpact.analyses.stats.count_model.aggregate_cells`): ``posts``,
         engagements ``y`` and impressions ``exposure`` per cell.
     by
         Cell columns to pool by (e.g. ``["platform"]``).

@@ -64,7 +64,7 @@ def posts_per_arm(effect: float, power: float, mean_count: float, overdispersion
     int
         Posts in each arm.
     """
-    from twinimpact.analyses.probability import normal_ppf
+    from twinimpact.analyses.stats.probability import normal_ppf
 
     z = float(normal_ppf(1 - alpha / 2) + normal_ppf(power))
     spread = overdispersion * (1 + cv_impressions ** 2)

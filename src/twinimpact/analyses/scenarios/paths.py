@@ -17,7 +17,11 @@ import pandas as pd
 
 from twinimpact import minimum
 from twinimpact.contract.spec import MOVABLE_MODES
-from twinimpact.analyses import cost, drivers as driver_model, engagement_value, labor, montecarlo
+from twinimpact.analyses.cost import production as cost
+from twinimpact.analyses.cost import drivers as driver_model
+from twinimpact.analyses.engagement import value as engagement_value
+from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses.stats import montecarlo
 from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
 from twinimpact.params import DRIVER_LABELS
@@ -61,14 +65,14 @@ def current_twin_share(campaigns: pd.DataFrame, year: int) -> float:
 def adoption_path(mix: pd.DataFrame, target_share: float, horizon_years: int, volume_growth: float) -> pd.DataFrame:
     """Years t = 1..H from the base year's ``mix`` (assets by brand and mode): each brand
     moves the fraction ``t / H`` of the way from its own twin share to ``target_share``
-    (:func:`twinimpact.analyses.labor.moved_assets`) while volume grows at ``volume_growth``::
+    (:func:`twinimpact.analyses.labor.hours.moved_assets`) while volume grows at ``volume_growth``::
 
         assets_t = assets * (1 + g)^t       moved_t(mode) = (1 + g)^t * moved(mode, fraction t / H)
 
     Parameters
     ----------
     mix
-        Assets by brand and mode in the base year (:func:`twinimpact.analyses.labor.mix_by_brand`).
+        Assets by brand and mode in the base year (:func:`twinimpact.analyses.labor.hours.mix_by_brand`).
     target_share
         The twin share every brand moves to (0-1).
     horizon_years
@@ -105,7 +109,7 @@ def savings_draws(d: dict[str, np.ndarray], path: pd.DataFrame, twins_per_season
                   twin_life_seasons: int) -> np.ndarray:
     """Savings per year against keeping today's mix (draws x years), reporting currency.
 
-    With ``d`` the drawn drivers (:func:`twinimpact.analyses.cost.draw_drivers`), each year::
+    With ``d`` the drawn drivers (:func:`twinimpact.analyses.cost.production.draw_drivers`), each year::
 
         moved_trad * (c_trad - c_twin) + moved_hyb * (c_hyb - c_twin) - fraction * twin building a year
 
@@ -219,7 +223,7 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
                       ) -> tuple[np.ndarray, float, dict[str, Any]]:
     """Engagements a moved asset gains (positive) or loses (negative): ``E * (IRR_twin *
     IRR_label - 1)`` with ``E`` the base year's engagements per asset delivered and the rate
-    ratios of the lead engagement fit (:func:`twinimpact.analyses.engagement.lead_fit`),
+    ratios of the lead engagement fit (:func:`twinimpact.analyses.engagement.model.lead_fit`),
     drawn from its sampling distribution (normal on the log scale, with their covariance).
     A moved asset becomes labelled twin imagery instead of unlabelled human imagery.
 
@@ -239,8 +243,9 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         ``engagements_per_asset``, ``irr_twin_times_label``, ``fit``, or ``not_valued`` with the
         reason when the data cannot estimate the two rate ratios).
     """
-    from twinimpact.analyses import engagement, experiments
-    from twinimpact.analyses.count_model import Z95
+    from twinimpact.analyses.engagement import model as engagement
+    from twinimpact.analyses.engagement import experiments
+    from twinimpact.analyses.stats.count_model import Z95
 
     names = ["imagery[twin]", "ai_label"]
     try:
@@ -337,7 +342,7 @@ def worst_case_margin(d: dict[str, float | None], ranges: dict[str, tuple[float,
     float or None
         Reporting currency per moved asset; None when nothing moves.
     """
-    from twinimpact.analyses import savings
+    from twinimpact.analyses.cost import savings
 
     if savings.mix_margin(d, *mix) is None:
         return None
@@ -646,7 +651,7 @@ def npv_tornado(d: dict[str, float | None], ranges: dict[str, tuple[float, float
     change
         Engagements a moved asset gains (negative: loses) at the estimates.
     value
-        :func:`twinimpact.analyses.engagement_value.value_per_engagement`.
+        :func:`twinimpact.analyses.engagement.value.value_per_engagement`.
     engagement_info
         What the engagement change rests on.
     breakeven

@@ -1,7 +1,7 @@
 """Before and after each brand adopted twins: an event study and a pooled
 difference-in-differences on the engagement cell model.
 
-The cell model of :mod:`twinimpact.analyses.count_model` without its imagery and label terms (its
+The cell model of :mod:`twinimpact.analyses.stats.count_model` without its imagery and label terms (its
 platform, format, brand, month and follower adjustments kept), plus one dummy per month
 relative to the brand's first twin or hybrid campaign. Estimates are rate ratios of
 engagements per impression against month -1. Adoption varies by brand, so with a handful
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses.count_model import (Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns,
+from twinimpact.analyses.stats.count_model import (Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns,
                                              month_periods)
 
 #: Below this many brands, inference on adoption uses the wild cluster bootstrap.
@@ -41,7 +41,7 @@ def adoption_dates(campaigns: pd.DataFrame) -> dict[str, pd.Timestamp]:
     dict
         Brand -> the start date of its first twin or hybrid campaign.
     """
-    from twinimpact.analyses.staggered import adoption_by
+    from twinimpact.analyses.stats.staggered import adoption_by
 
     return adoption_by(campaigns, ["brand"])
 
@@ -65,7 +65,7 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
     ----------
     cells
         Covariate cells with ``brand`` and ``month``
-        (:func:`twinimpact.analyses.count_model.aggregate_cells`).
+        (:func:`twinimpact.analyses.stats.count_model.aggregate_cells`).
     adoption
         :func:`adoption_dates`.
     window
@@ -173,7 +173,7 @@ def pretrend_test(fit: Fit, names: list[str]) -> dict[str, Any]:
     """Joint Wald test that the months before adoption (``names`` present in the fit) all have
     rate ratio 1: ``chi2 = b' V^-1 b`` on ``df`` = their number, with the fit's (campaign-
     clustered) covariance."""
-    from twinimpact.analyses.probability import chi2_sf
+    from twinimpact.analyses.stats.probability import chi2_sf
 
     idx = [fit.names.index(n) for n in names if n in fit.names]
     if not idx:
@@ -193,7 +193,7 @@ def brand_inference(restricted: Design, full: Design, brands: np.ndarray, seed: 
         return {"clusters": g, "method": "none: one brand", "p_value": None}
     if g < FEW_CLUSTERS:
         return {"clusters": g, **wild_score_test(restricted, full, brands, seed)}
-    from twinimpact.analyses.probability import normal_sf
+    from twinimpact.analyses.stats.probability import normal_sf
 
     fit = fit_poisson(full)
     X, mu = full.X, full.exposure * np.exp(full.X @ fit.params)

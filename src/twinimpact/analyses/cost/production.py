@@ -16,14 +16,14 @@ import pandas as pd
 
 from twinimpact import minimum
 from twinimpact.contract.spec import COST_CATEGORIES, PRODUCTION_MODES
-from twinimpact.analyses.drivers import (CORE_DRIVERS, DRIVER_LABELS, HOURS_LABELS, Drivers, cost_ranges, drivers_table,
+from twinimpact.analyses.cost.drivers import (CORE_DRIVERS, DRIVER_LABELS, HOURS_LABELS, Drivers, cost_ranges, drivers_table,
                                          observed_drivers, traditional_per_asset, twin_variable_per_asset)
-from twinimpact.analyses.cost_function import CostFunction, fit_cost_function, like_for_like
+from twinimpact.analyses.cost.cost_function import CostFunction, fit_cost_function, like_for_like
 from twinimpact.errors import DataError
 from twinimpact.analyses.money import rates_for
-from twinimpact.analyses.montecarlo import multipliers, percentiles
+from twinimpact.analyses.stats.montecarlo import multipliers, percentiles
 from twinimpact.results import CostBlock
-from twinimpact.analyses import savings
+from twinimpact.analyses.cost import savings
 from twinimpact.words import statements
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def draw_drivers(d: dict[str, float | None], ranges: dict[str, tuple[float, floa
     """``n_draws`` joint draws of the drivers (reporting currency, hours), for every Monte
     Carlo of the workbook (:func:`monte_carlo` here, the labour intervals, the scenarios):
     each driver present in ``d`` is its observed value times multipliers of
-    :func:`twinimpact.analyses.montecarlo.multipliers` within its range. Each driver has its own
+    :func:`twinimpact.analyses.stats.montecarlo.multipliers` within its range. Each driver has its own
     random stream, seeded by ``(seed, its place in the list of drivers)``, so a driver's
     draws are the same in every analysis that draws it, whatever else is drawn.
 

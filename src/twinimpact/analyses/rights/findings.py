@@ -14,8 +14,8 @@ import pandas as pd
 from twinimpact.contract.spec import AI_IMAGERY, BREACHES, CONSENT_BREACHES
 from twinimpact.sources.engine import as_table
 from twinimpact.analyses.money import to_reporting
-from twinimpact.analyses import provenance
-from twinimpact.analyses.regulation import checklist, results_rows
+from twinimpact.analyses.rights import provenance
+from twinimpact.analyses.rights.regulation import checklist, results_rows
 from twinimpact.results import RightsBlock
 from twinimpact.words import statements
 

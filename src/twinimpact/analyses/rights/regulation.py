@@ -162,7 +162,7 @@ def checklist(regulations: pd.DataFrame, campaigns: pd.DataFrame, post_counts: p
         The contract's campaigns (for each asset's and post's market).
     post_counts
         Twin and synthetic posts counted by campaign, imagery, day and label
-        (:func:`twinimpact.analyses.rights.ai_post_counts`).
+        (:func:`twinimpact.analyses.rights.findings.ai_post_counts`).
     usage
         Twin usage joined with the models' consent terms.
     as_of

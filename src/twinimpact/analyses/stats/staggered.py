@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twinimpact.analyses.count_model import month_periods
+from twinimpact.analyses.stats.count_model import month_periods
 
 #: Permutations beyond which randomisation inference samples instead of enumerating.
 MAX_PERMUTATIONS = 1000
@@ -285,7 +285,7 @@ def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: in
     Parameters
     ----------
     cells
-        Covariate cells (:func:`twinimpact.analyses.count_model.aggregate_cells`).
+        Covariate cells (:func:`twinimpact.analyses.stats.count_model.aggregate_cells`).
     campaigns
         The contract's campaigns table (markets, and each unit's first twin or hybrid campaign).
     seed

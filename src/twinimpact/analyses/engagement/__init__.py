@@ -1,0 +1,1 @@
+"""Engagement: the count models of engagement per impression, the value of an engagement, randomised tests and their planning."""

@@ -1,0 +1,1 @@
+"""Creative labour: hours by role, jobs moved and redeployed, and models' income (livelihoods)."""

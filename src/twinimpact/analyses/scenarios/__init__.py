@@ -1,0 +1,1 @@
+"""Scenarios over years: the adoption path, its Monte Carlo NPV, sensitivity and tornado."""
