@@ -14,9 +14,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "twinimpact"
 
-#: From the bottom up. A unit is a top-level module or a folder of the package.
-ORDER = ("errors", "config", "minimum", "contract", "params", "results", "sources", "sample", "words", "analyses",
-         "charts", "notebook", "run", "cli", "__main__")
+#: From the bottom up. A unit is a top-level module or a folder of the package (one list,
+#: which also orders docs/DESIGN.md's package table).
+from twinimpact.run.layout import ORDER  # noqa: E402
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -161,3 +161,44 @@ def test_a_circle_added_inside_one_folder_is_caught(tmp_path):
                      encoding="utf-8")
     groups = circles(package_imports(root))
     assert any("twinimpact.analyses.money" in g and "twinimpact.analyses.rights.findings" in g for g in groups), groups
+
+
+def test_analyses_hold_at_most_eight_modules_at_their_top_and_each_chapter_says_what_it_owns():
+    analyses = PACKAGE / "analyses"
+    top = sorted(p.name for p in analyses.glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= 8, top
+    chapters = sorted(p for p in analyses.iterdir() if p.is_dir() and not p.name.startswith("__"))
+    assert {c.name for c in chapters} >= {"cost", "labor", "engagement", "rights", "scenarios", "stats"}
+    for chapter in chapters:
+        assert ast.get_docstring(ast.parse((chapter / "__init__.py").read_text(encoding="utf-8"))), chapter.name
+
+
+def package_imports_inside_functions(root: Path) -> list[str]:
+    """``module:line`` of every import of the package's own modules made inside a function,
+    outside ``cli`` (whose commands load only what each needs, to start fast)."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] in ("cli.py", "__main__.py"):
+            continue
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                target = (node.module or "") if isinstance(node, ast.ImportFrom) else \
+                    (node.names[0].name if isinstance(node, ast.Import) else None)
+                relative = isinstance(node, ast.ImportFrom) and node.level > 0
+                if target is not None and (relative or target == "twinimpact" or target.startswith("twinimpact.")):
+                    found.append(f"{path.relative_to(root)}:{node.lineno} ({fn.name}) imports {target or '.'}")
+    return found
+
+
+def test_no_function_imports_the_package_outside_the_command_line():
+    assert package_imports_inside_functions(PACKAGE) == []
+
+
+def test_an_import_added_inside_a_function_is_caught(tmp_path):
+    root = _copy(tmp_path)
+    money = root / "analyses" / "money.py"
+    money.write_text(money.read_text(encoding="utf-8") + "\n\ndef _late():\n    from twinimpact import errors\n",
+                     encoding="utf-8")
+    assert [f for f in package_imports_inside_functions(root) if f.startswith("analyses/money.py")] != []

@@ -1,9 +1,16 @@
-"""The analyses, each an ``analyse(dataset, params)`` returning what its notebook shows and
-its results block, and the models behind them: production cost (``cost``, ``drivers``,
-``cost_function``, ``savings``, ``montecarlo``), creative labour (``labor``,
-``livelihoods``), engagement (``engagement``, ``count_model``, ``event_study``), rights
-(``rights``, ``regulation``), scenarios over years (``scenarios``), the data overview
-(``overview``) and currency conversion (``money``). Calculation only: no file is written.
+"""The analyses, one folder per chapter of the report, each chapter's ``analyse(dataset,
+params)`` returning what its notebook shows and its results block, and the generic
+statistics they share:
+
+- ``cost/``: production cost (``production``, ``cost_function``, ``drivers``, ``savings``);
+- ``labor/``: creative labour (``hours``, ``livelihoods``);
+- ``engagement/``: engagement (``model``, ``value``, ``experiments``, ``test_plan``);
+- ``rights/``: rights and provenance (``findings``, ``provenance``, ``regulation``);
+- ``scenarios/``: scenarios over years (``paths``);
+- ``stats/``: count models, Monte Carlo, probability, event study, staggered adoption;
+- ``overview`` (the data overview) and ``money`` (currency conversion) at the top.
+
+Calculation only: no file is written.
 
 May import: ``errors``, ``config``, ``contract``, ``params``, ``results``, ``sources``,
 ``words``.

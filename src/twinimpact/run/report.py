@@ -37,6 +37,7 @@ from twinimpact.sources.progress import Progress
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_page, render_run
 from twinimpact.words.summary import run_details_markdown
+from twinimpact.analyses.rights.provenance import assets_folder
 
 
 
@@ -183,7 +184,6 @@ def _plan_reuse(job: _Run, earlier: reuse.Earlier, fingerprints: dict[str, str])
     """Each notebook's key, and the notebooks whose executed output an earlier run holds
     under the same key (copied instead of run)."""
     as_of = data.run_date(job.params)
-    from twinimpact.analyses.rights.provenance import assets_folder
 
     assets = reuse.assets_identity(assets_folder(job.params))
     job.keys = {book: reuse.notebook_key(book, job.params.notebook_parameters(job.declared[book]),

@@ -34,6 +34,8 @@ from typing import Any, Iterable
 from twinimpact import __version__, config
 from twinimpact.contract.spec import CONTRACT
 from twinimpact.params import Params
+from twinimpact.sources.data import DUCKDB_SUFFIXES, SYNTHETIC_MARKER
+from twinimpact.errors import ParamsError
 
 #: Bump when the key's recipe changes: keys of older runs then match nothing.
 KEY_VERSION = 1
@@ -63,7 +65,6 @@ def declared_tables(book: Path) -> list[str] | None:
         return None
     unknown = [t for t in tables if t not in CONTRACT and t != ASSETS]
     if unknown:
-        from twinimpact.errors import ParamsError
 
         raise ParamsError(f"Notebook {book.name} declares tables {', '.join(map(repr, unknown))} that the data "
                           f"contract does not define; tables: {', '.join(CONTRACT)}.")
@@ -110,7 +111,6 @@ def data_identity(params: Params) -> str | None:
     """The data files the parameters name, by path, size and modification time: a folder's
     contract tables (and the sample generator's ``TRUTH.json``) or a DuckDB file. None for a
     database named by a URL (it is validated on every run)."""
-    from twinimpact.sources.data import DUCKDB_SUFFIXES, SYNTHETIC_MARKER
 
     if params.source_env:
         return None

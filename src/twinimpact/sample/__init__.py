@@ -28,6 +28,9 @@ from twinimpact.results import jsonable
 from twinimpact.sample.posts import make_experiment, make_post_outcomes, make_posts
 from twinimpact.sample.spec import BRANDS, FX_TO_EUR, WORLDS, SampleSpec, world
 from twinimpact.sample.tables import make_bookings, make_campaigns, make_cost_lines, make_models, make_staffing, make_twin_usage
+from twinimpact.contract import checks
+from twinimpact.contract.spec import CONTRACT
+from twinimpact.sources.data import duckdb_connect
 
 __all__ = ["WORLDS", "Sample", "SampleSpec", "generate", "world", "write_sample"]
 
@@ -151,9 +154,6 @@ def table_fingerprints(folder: Path) -> dict[str, str]:
     """The fingerprints validation gives the contract tables written into ``folder`` (what
     marks data as the generator's wherever they are loaded: a run on tables with these
     fingerprints carries the synthetic-data notice)."""
-    from twinimpact.contract import checks
-    from twinimpact.contract.spec import CONTRACT
-    from twinimpact.sources.data import duckdb_connect
 
     con = duckdb_connect()
     try:

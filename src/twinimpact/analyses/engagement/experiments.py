@@ -24,6 +24,7 @@ import pandas as pd
 
 from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.contract.spec import AI_IMAGERY, FORMATS, PLATFORMS
+from twinimpact.analyses.stats.probability import binomial_test_half
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -107,7 +108,6 @@ def srm_p_value(units_treatment: int, units_control: int) -> float | None:
     float or None
         The p-value (None without units).
     """
-    from twinimpact.analyses.stats.probability import binomial_test_half
 
     n = units_treatment + units_control
     return binomial_test_half(units_treatment, n) if n else None

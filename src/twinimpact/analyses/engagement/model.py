@@ -28,6 +28,8 @@ from twinimpact.analyses.stats import staggered
 from twinimpact.analyses.engagement import test_plan
 from twinimpact.analyses.stats.event_study import adoption_dates, event_study
 from twinimpact.results import EngagementBlock
+from twinimpact.sources import shared
+from twinimpact.analyses.stats.probability import normal_ppf
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -106,7 +108,6 @@ def fitted(dataset: "Dataset", params: "Params", outcome: str) -> tuple[pd.DataF
     tuple
         (cells, :class:`Fits`); raises :class:`EngagementError` when the fits cannot be made.
     """
-    from twinimpact.sources import shared
 
     def compute() -> tuple[pd.DataFrame, Fits]:
         posts = dataset.table("posts")
@@ -313,7 +314,6 @@ def power(fit: Fit, labelled_posts: int, effect: float = LABEL_EFFECT_OF_INTERES
 
 
 def _z(p: float) -> float:
-    from twinimpact.analyses.stats.probability import normal_ppf
 
     return float(normal_ppf(p))
 

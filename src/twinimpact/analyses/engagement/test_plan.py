@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from twinimpact.analyses.stats.probability import normal_ppf
 
 if TYPE_CHECKING:
     from twinimpact.params import Params
@@ -64,7 +65,6 @@ def posts_per_arm(effect: float, power: float, mean_count: float, overdispersion
     int
         Posts in each arm.
     """
-    from twinimpact.analyses.stats.probability import normal_ppf
 
     z = float(normal_ppf(1 - alpha / 2) + normal_ppf(power))
     spread = overdispersion * (1 + cv_impressions ** 2)

@@ -22,6 +22,7 @@ import pandas as pd
 from twinimpact import minimum
 from twinimpact.analyses.stats import count_model
 from twinimpact.analyses.money import to_reporting
+from twinimpact.sources import shared
 
 if TYPE_CHECKING:
     from twinimpact.params import Params
@@ -57,7 +58,6 @@ def outcome_cells(dataset: "Dataset", follower_bin_width: float) -> pd.DataFrame
         One row per cell, currency and ``seen``: the engine's keys (month as YYYYMM) and
         :data:`~twinimpact.analyses.stats.count_model.OUTCOME_SUMS`.
     """
-    from twinimpact.sources import shared
 
     def compute() -> pd.DataFrame:
         return count_model.outcome_cells(dataset.table("posts"), dataset.table("post_outcomes"), follower_bin_width,

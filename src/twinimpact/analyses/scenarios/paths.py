@@ -26,6 +26,10 @@ from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
 from twinimpact.params import DRIVER_LABELS
 from twinimpact.words import statements
+from twinimpact.analyses.engagement import model as engagement
+from twinimpact.analyses.engagement import experiments
+from twinimpact.analyses.stats.count_model import Z95
+from twinimpact.analyses.cost import savings
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -243,9 +247,6 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         ``engagements_per_asset``, ``irr_twin_times_label``, ``fit``, or ``not_valued`` with the
         reason when the data cannot estimate the two rate ratios).
     """
-    from twinimpact.analyses.engagement import model as engagement
-    from twinimpact.analyses.engagement import experiments
-    from twinimpact.analyses.stats.count_model import Z95
 
     names = ["imagery[twin]", "ai_label"]
     try:
@@ -342,7 +343,6 @@ def worst_case_margin(d: dict[str, float | None], ranges: dict[str, tuple[float,
     float or None
         Reporting currency per moved asset; None when nothing moves.
     """
-    from twinimpact.analyses.cost import savings
 
     if savings.mix_margin(d, *mix) is None:
         return None
@@ -475,9 +475,205 @@ def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
     return scaled(dataset, params, {})
 
 
+@dataclass
+class Inputs:
+    """Step 1 of a scenario, what the data give it: each campaign's cost, the drivers at their
+    observed values (scaled by a what-if) and their ranges, today's mix and the planned path,
+    and the staffing rates the jobs are counted with."""
+
+    costs: pd.DataFrame
+    drivers: dict[str, float | None]
+    ranges: dict[str, tuple[float, float]]
+    base_year: int
+    assets: float
+    mix: pd.DataFrame
+    start: float
+    path: pd.DataFrame
+    detail: pd.DataFrame
+    rates: pd.DataFrame
+    hours_per_asset: dict[str, float | None]
+
+
+@dataclass
+class Draws:
+    """Step 2, the table of draws every figure of the scenario reads (``n_draws`` rows): the
+    pooled drivers resampled over campaigns (``boot``) and within their scenario ranges
+    (``scen``, correlated as their campaigns are), the adoption speed and end share
+    (``adoption``), the engagements a moved asset gains or loses (``change``) and what an
+    engagement is worth (``value``); each from its own seeded stream."""
+
+    boot: dict[str, np.ndarray]
+    scen: dict[str, np.ndarray]
+    names: list[str]
+    corr: np.ndarray
+    adoption: dict[str, np.ndarray]
+    change: np.ndarray
+    change_observed: float
+    engagement: dict[str, Any]
+    value: dict[str, Any]
+    value_draws: np.ndarray
+
+
+@dataclass
+class Values:
+    """Step 3, the money: the NPV at the observed drivers, with the pooled means resampled,
+    and under the assumed ranges (per draw), the yearly flows, and the break-even value of
+    an engagement."""
+
+    observed: float
+    estimation: np.ndarray
+    draws: np.ndarray
+    cost_draws: np.ndarray
+    per_value_draws: np.ndarray
+    change_observed_npv: float
+    flows: np.ndarray
+    break_even: float | None
+    no_break_even: str
+
+
+def inputs(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Inputs | str:
+    """Step 1: :class:`Inputs`, or why the data cannot carry a scenario.
+
+    Parameters
+    ----------
+    dataset, params
+        As :func:`analyse`.
+    scale
+        Driver name -> multiplier of its observed value (a what-if).
+    """
+    campaigns, fx = dataset["campaigns"], params.fx_rates
+    costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
+    observed = driver_model.observed_drivers(costs, dataset["twin_usage"])
+    if not observed.complete:
+        return ("the data need traditional and twin campaigns with their unit costs ("
+                + "; ".join(observed.notes) + ").")
+    base_year, assets = labor.year_assets(campaigns, params.labor_year)
+    mix = labor.mix_by_brand(campaigns, base_year)
+    d = observed.as_dict()
+    ranges = driver_model.cost_ranges(costs, d, params.driver_ranges)  # ranges are multipliers: scaled alike
+    d = {k: v * scale.get(k, 1.0) if v is not None else None for k, v in d.items()}
+    detail = labor.staffing_detail(dataset["staffing"], campaigns, fx)
+    return Inputs(costs, d, ranges, base_year, assets, mix, current_twin_share(campaigns, base_year),
+                  adoption_path(mix, params.adoption_share, params.horizon_years, params.volume_growth), detail,
+                  labor.role_hours_per_asset(detail, campaigns), labor.hours_per_asset(dataset["staffing"], campaigns))
+
+
+def draw(dataset: "Dataset", params: "Params", given: Inputs, scale: dict[str, float]) -> Draws:
+    """Step 2: the :class:`Draws` table.
+
+    Parameters
+    ----------
+    dataset, params
+        As :func:`analyse`.
+    given
+        Step 1's :class:`Inputs`.
+    scale
+        The what-if multipliers, applied to the resampled drivers as to the observed ones.
+    """
+    n, seed = params.n_draws, params.seed
+    boot = driver_model.bootstrap_drivers(given.costs, dataset["twin_usage"], n, seed)
+    boot = {k: v * scale.get(k, 1.0) for k, v in boot.items()}
+    names = [k for k in DRIVER_LABELS if given.drivers.get(k) is not None]
+    corr = driver_model.campaign_correlation(given.costs, names)
+    mult = montecarlo.correlated_multipliers([given.ranges.get(k, (1.0, 1.0)) for k in names], corr, n, seed)
+    adoption = adoption_draws(given.mix, params.adoption_share, params.horizon_years, params.volume_growth,
+                              params.adoption_share_spread, params.adoption_years_spread, n, seed)
+    change, change_obs, info = engagement_change(dataset, params, given.base_year, given.assets, n)
+    value = engagement_value.value_per_engagement(dataset, params)
+    return Draws(boot, {k: boot[k] * mult[:, i] for i, k in enumerate(names)}, names, corr, adoption, change,
+                 change_obs, info, value, engagement_value.value_draws(value, n, seed))
+
+
+def value(params: "Params", given: Inputs, draws: Draws) -> Values:
+    """Step 3: the money of the path (:class:`Values`), read from the draws.
+
+    Parameters
+    ----------
+    params
+        As :func:`analyse`.
+    given, draws
+        Steps 1 and 2.
+    """
+    planned = [given.path[k].to_numpy() for k in ("moved_traditional", "moved_hybrid", "fraction")]
+    fixed = (params.twins_per_season, params.twin_life_seasons)
+    a = draws.adoption
+    cost_obs = flows_of(given.drivers, *planned, *fixed)
+    cost_est = flows_of(draws.boot, *planned, *fixed)
+    cost_scen = flows_of(draws.scen, a["moved_traditional"], a["moved_hybrid"], a["fraction"], *fixed)
+    moved_planned, moved_drawn = planned[0] + planned[1], a["moved_traditional"] + a["moved_hybrid"]
+    r, v = params.discount_rate, draws.value_draws
+    unit_obs = float(npv(draws.change_observed * moved_planned, r))
+    unit_est = npv(draws.change[:, None] * moved_planned[None, :], r)
+    unit_scen = npv(draws.change[:, None] * moved_drawn, r)
+    npv_cost_scen = npv(cost_scen, r)
+    breakeven, no_break_even = (break_even_value(npv_cost_scen, unit_scen) if "not_valued" not in draws.engagement
+                                else (None, "not_measured"))
+    return Values(float(npv(cost_obs, r)) + float(draws.value["estimate"] or 0.0) * unit_obs,
+                  npv(cost_est, r) + v * unit_est, npv_cost_scen + v * unit_scen, npv_cost_scen, unit_scen, unit_obs,
+                  cost_scen + (v * draws.change)[:, None] * moved_drawn, breakeven, no_break_even)
+
+
+def by_year(dataset: "Dataset", params: "Params", given: Inputs, values: Values) -> pd.DataFrame:
+    """Step 4: the path year by year: savings P10/P50/P90 from the draws' flows, creative jobs
+    (net FTE with P10/P90, lost, redeployed, new) and models' twin fees against the
+    photographed pay they lose.
+
+    Parameters
+    ----------
+    dataset, params
+        As :func:`analyse`.
+    given, values
+        Steps 1 and 3.
+    """
+    campaigns, fx = dataset["campaigns"], params.fx_rates
+    model_pay = _model_pay_per_asset(given.rates, campaigns)
+    _, income = labor.model_income(given.detail, campaigns, dataset["models"], dataset["twin_usage"], fx,
+                                   given.base_year, params.adoption_share, params.agency_commission)
+    keep = 1 - params.agency_commission
+    yearly_pct = montecarlo.percentiles(values.flows, axis=0)
+    hours, _ = labor.hours_draws(dataset["staffing"], campaigns, given.hours_per_asset, params)
+    shares = labor.redeploy_draws(params.redeploy_share, params.n_draws, params.seed)
+    rows = []
+    for i, row in enumerate(given.path.itertuples()):
+        moved = {"traditional": row.moved_traditional, "hybrid": row.moved_hybrid}
+        base = (given.mix.sum() * (1 + params.volume_growth) ** row.year).to_dict()
+        shift = labor.shift_from_mix(given.rates, base, moved, params.redeploy_share, params.annual_hours)
+        table = shift.table
+        fte = labor.hours_intervals(shift, given.rates, hours, params.annual_hours, params.redeploy_share,
+                                    shares)["net_fte"]
+        rows.append({"year": int(row.year), "twin_share": row.twin_share, "assets": row.assets,
+                     **{f"savings_{k}": float(v[i]) for k, v in yearly_pct.items()},
+                     "net_fte": float(table["net_fte"].sum()), "net_fte_p10": fte["p10"], "net_fte_p90": fte["p90"],
+                     "lost_fte": float(table["lost"].sum() / params.annual_hours),
+                     "redeployed_fte": float(table["redeployed"].sum() / params.annual_hours),
+                     "new_fte": float(table["new"].sum() / params.annual_hours),
+                     "model_twin_fees": keep * sum(moved.values()) * income["twin_fee_per_asset"],
+                     "model_photo_pay_lost": keep * sum(moved[m] * model_pay[m] for m in moved)})
+    return pd.DataFrame(rows)
+
+
+def redeployment_cases(params: "Params", given: Inputs) -> tuple[dict[str, float], dict[str, float]]:
+    """Step 5a: the final year's net FTE and the NPV of redeployed people's pay when no one,
+    the parameters' share, or everyone displaced is redeployed."""
+    final = {m: float(given.path[f"moved_{m}"].iloc[-1]) for m in MOVABLE_MODES}
+    final_base = (given.mix.sum() * (1 + params.volume_growth) ** params.horizon_years).to_dict()
+    cases = {"none": {role: 0.0 for role in params.redeploy_share}, "today's assumption": params.redeploy_share,
+             "all": {role: 1.0 for role in params.redeploy_share}}
+    case_fte = {c: float(labor.shift_from_mix(given.rates, final_base, final, sh, params.annual_hours)
+                         .table["net_fte"].sum()) for c, sh in cases.items()}
+    pay = {c: float(npv(sum(given.path[f"moved_{m}"].to_numpy() * labor.redeployed_pay_per_asset(given.rates, m, sh)
+                            for m in MOVABLE_MODES), params.discount_rate)) for c, sh in cases.items()}
+    return case_fte, pay
+
+
 def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> ScenarioAnalysis:
     """:func:`analyse` with drivers' observed values multiplied by ``scale`` (a what-if:
     ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values.
+
+    The steps, each reading what the ones before it wrote: :func:`inputs` (what the data
+    give), :func:`draw` (the table of draws), :func:`value` (the money), :func:`by_year`
+    (the path year by year), :func:`redeployment_cases`, then the sensitivity table, the
+    tornado, the conclusions and the results block.
 
     Parameters
     ----------
@@ -491,125 +687,54 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     ScenarioAnalysis
         As :func:`analyse`.
     """
-    campaigns, fx = dataset["campaigns"], params.fx_rates
-    costs = cost.campaign_costs(campaigns, dataset["cost_lines"], fx)
-    drivers = driver_model.observed_drivers(costs, dataset["twin_usage"])
-    if not drivers.complete:
-        return unavailable("the data need traditional and twin campaigns with their unit costs ("
-                           + "; ".join(drivers.notes) + ").", params)
-    n, seed = params.n_draws, params.seed
-    base_year, assets = labor.year_assets(campaigns, params.labor_year)
-    mix = labor.mix_by_brand(campaigns, base_year)
-    start = current_twin_share(campaigns, base_year)
-    path = adoption_path(mix, params.adoption_share, params.horizon_years, params.volume_growth)
-    detail = labor.staffing_detail(dataset["staffing"], campaigns, fx)
-    rates = labor.role_hours_per_asset(detail, campaigns)
-    hpa = labor.hours_per_asset(dataset["staffing"], campaigns)
-    d = drivers.as_dict()
-    ranges = driver_model.cost_ranges(costs, d, params.driver_ranges)
-    # the pooled means and their uncertainty (a bootstrap over campaigns) ...
-    boot = driver_model.bootstrap_drivers(costs, dataset["twin_usage"], n, seed)
-    if scale:
-        d = {k: v * scale.get(k, 1.0) if v is not None else None for k, v in d.items()}
-        boot = {k: v * scale.get(k, 1.0) for k, v in boot.items()}
-    # ... and the scenario ranges around them, correlated as their campaigns are
-    names = [k for k in DRIVER_LABELS if d.get(k) is not None]
-    corr = driver_model.campaign_correlation(costs, names)
-    mult = montecarlo.correlated_multipliers([ranges.get(k, (1.0, 1.0)) for k in names], corr, n, seed)
-    scen = {k: boot[k] * mult[:, i] for i, k in enumerate(names)}
-    drawn = adoption_draws(mix, params.adoption_share, params.horizon_years, params.volume_growth,
-                           params.adoption_share_spread, params.adoption_years_spread, n, seed)
-    planned = {k: path[k].to_numpy() for k in ("moved_traditional", "moved_hybrid", "fraction")}
+    given = inputs(dataset, params, scale)
+    if isinstance(given, str):
+        return unavailable(given, params)
+    draws = draw(dataset, params, given, scale)
+    values = value(params, given, draws)
+    yearly = by_year(dataset, params, given, values)
+    case_fte, redeployed_pay = redeployment_cases(params, given)
     fixed = (params.twins_per_season, params.twin_life_seasons)
-    cost_obs = flows_of(d, *planned.values(), *fixed)
-    cost_est = flows_of(boot, *planned.values(), *fixed)
-    cost_scen = flows_of(scen, drawn["moved_traditional"], drawn["moved_hybrid"], drawn["fraction"], *fixed)
-    # engagement: what a moved asset gains or loses, and what an engagement is worth
-    change, change_obs, engagement_info = engagement_change(dataset, params, base_year, assets, n)
-    value = engagement_value.value_per_engagement(dataset, params)
-    v_draws = engagement_value.value_draws(value, n, seed)
-    v_obs = float(value["estimate"] or 0.0)
-    moved_planned = planned["moved_traditional"] + planned["moved_hybrid"]
-    moved_drawn = drawn["moved_traditional"] + drawn["moved_hybrid"]
-    r = params.discount_rate
-    unit_obs = float(npv(change_obs * moved_planned, r))
-    unit_est = npv(change[:, None] * moved_planned[None, :], r)
-    unit_scen = npv(change[:, None] * moved_drawn, r)
-    npv_cost_scen = npv(cost_scen, r)
-    npv_draws = npv_cost_scen + v_draws * unit_scen
-    npv_est = npv(cost_est, r) + v_draws * unit_est
-    npv_obs = float(npv(cost_obs, r)) + v_obs * unit_obs
-    flows = cost_scen + (v_draws * change)[:, None] * moved_drawn
-    breakeven, no_break_even = (break_even_value(npv_cost_scen, unit_scen) if "not_valued" not in engagement_info
-                                else (None, "not_measured"))
-    mix_now = (float(mix["traditional"].sum()), float(mix["hybrid"].sum()))
-    worst = worst_case_margin(d, ranges, mix_now)
-    model_pay = _model_pay_per_asset(rates, campaigns)
-    _, income = labor.model_income(detail, campaigns, dataset["models"], dataset["twin_usage"], fx, base_year,
-                                   params.adoption_share, params.agency_commission)
-    keep = 1 - params.agency_commission
-    yearly_pct = montecarlo.percentiles(flows, axis=0)
-    hours, _ = labor.hours_draws(dataset["staffing"], campaigns, hpa, params)
-    shares = labor.redeploy_draws(params.redeploy_share, n, seed)
-    rows = []
-    for i, row in enumerate(path.itertuples()):
-        moved = {"traditional": row.moved_traditional, "hybrid": row.moved_hybrid}
-        base = (mix.sum() * (1 + params.volume_growth) ** row.year).to_dict()
-        shift = labor.shift_from_mix(rates, base, moved, params.redeploy_share, params.annual_hours)
-        table = shift.table
-        fte = labor.hours_intervals(shift, rates, hours, params.annual_hours, params.redeploy_share,
-                                    shares)["net_fte"]
-        rows.append({"year": int(row.year), "twin_share": row.twin_share, "assets": row.assets,
-                     **{f"savings_{k}": float(v[i]) for k, v in yearly_pct.items()},
-                     "net_fte": float(table["net_fte"].sum()), "net_fte_p10": fte["p10"], "net_fte_p90": fte["p90"],
-                     "lost_fte": float(table["lost"].sum() / params.annual_hours),
-                     "redeployed_fte": float(table["redeployed"].sum() / params.annual_hours),
-                     "new_fte": float(table["new"].sum() / params.annual_hours),
-                     "model_twin_fees": keep * sum(moved.values()) * income["twin_fee_per_asset"],
-                     "model_photo_pay_lost": keep * sum(moved[m] * model_pay[m] for m in moved)})
-    yearly = pd.DataFrame(rows)
-    final = {m: float(path[f"moved_{m}"].iloc[-1]) for m in MOVABLE_MODES}
-    final_base = (mix.sum() * (1 + params.volume_growth) ** params.horizon_years).to_dict()
-    cases = {"none": {role: 0.0 for role in params.redeploy_share}, "today's assumption": params.redeploy_share,
-             "all": {role: 1.0 for role in params.redeploy_share}}
-    case_fte = {c: float(labor.shift_from_mix(rates, final_base, final, sh, params.annual_hours).table["net_fte"].sum())
-                for c, sh in cases.items()}
-    redeployed_pay = {c: float(npv(sum(path[f"moved_{m}"].to_numpy() * labor.redeployed_pay_per_asset(rates, m, sh)
-                                       for m in MOVABLE_MODES), r)) for c, sh in cases.items()}
-    table = sensitivity(npv_cost_scen, unit_scen, value_ladder(breakeven, value["estimate"]), redeployed_pay,
-                        case_fte)
-    tornado = npv_tornado(d, ranges, path, mix, params, fixed, change_obs, value, engagement_info, breakeven)
-    pct = minimum.checked_percentiles(montecarlo.percentiles(npv_draws))
-    p_negative = float((npv_draws < 0).mean())
-    assumed = {"end_share": [float(drawn["end_share"].min()), float(drawn["end_share"].max())],
-               "years": [float(drawn["years"].min()), float(drawn["years"].max())]}
-    value_block = {k: v for k, v in value.items() if k != "draws"}
+    mix_now = (float(given.mix["traditional"].sum()), float(given.mix["hybrid"].sum()))
+    worst = worst_case_margin(given.drivers, given.ranges, mix_now)
+    table = sensitivity(values.cost_draws, values.per_value_draws,
+                        value_ladder(values.break_even, draws.value["estimate"]), redeployed_pay, case_fte)
+    tornado = npv_tornado(given.drivers, given.ranges, given.path, given.mix, params, fixed, draws.change_observed,
+                          draws.value, draws.engagement, values.break_even)
+    pct = minimum.checked_percentiles(montecarlo.percentiles(values.draws))
+    p_negative = float((values.draws < 0).mean())
+    a = draws.adoption
+    assumed = {"end_share": [float(a["end_share"].min()), float(a["end_share"].max())],
+               "years": [float(a["years"].min()), float(a["years"].max())]}
+    value_block = {k: v for k, v in draws.value.items() if k != "draws"}
+    not_valued = "not_valued" in draws.engagement
     conclusions = {
-        "engagement_value": statements.engagement_value_conclusion(value_block, breakeven, no_break_even,
+        "engagement_value": statements.engagement_value_conclusion(value_block, values.break_even, values.no_break_even,
                                                                    params.reporting_currency),
-        "npv_adoption": statements.npv_conclusion(pct, p_negative, start, params.adoption_share,
+        "npv_adoption": statements.npv_conclusion(pct, p_negative, given.start, params.adoption_share,
                                                   params.horizon_years, params.reporting_currency, value_block,
-                                                  npv_obs, worst, "not_valued" in engagement_info),
+                                                  values.observed, worst, not_valued),
     }
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
-             "npv_observed": npv_obs, "npv_estimation": minimum.checked_percentiles(montecarlo.percentiles(npv_est)),
-             "probability_npv_negative_estimation": float((npv_est < 0).mean()), "risk_note": RISK_NOTE,
-             "horizon_years": params.horizon_years, "discount_rate": params.discount_rate, "start_twin_share": start,
-             "target_twin_share": params.adoption_share, "base_year": base_year, "adoption_draws": assumed,
-             "final_year_net_fte": float(yearly["net_fte"].iloc[-1]),
+             "npv_observed": values.observed,
+             "npv_estimation": minimum.checked_percentiles(montecarlo.percentiles(values.estimation)),
+             "probability_npv_negative_estimation": float((values.estimation < 0).mean()), "risk_note": RISK_NOTE,
+             "horizon_years": params.horizon_years, "discount_rate": params.discount_rate,
+             "start_twin_share": given.start, "target_twin_share": params.adoption_share, "base_year": given.base_year,
+             "adoption_draws": assumed, "final_year_net_fte": float(yearly["net_fte"].iloc[-1]),
              "final_year_net_fte_p10_p90": [float(yearly["net_fte_p10"].iloc[-1]),
                                             float(yearly["net_fte_p90"].iloc[-1])],
              "cumulative_model_twin_fees": float(yearly["model_twin_fees"].sum()),
              "cumulative_model_photo_pay_lost": float(yearly["model_photo_pay_lost"].sum()),
-             "probability_npv_positive": float((npv_draws > 0).mean()), "probability_npv_negative": p_negative,
-             "engagement": {**engagement_info, "engagements_per_moved_asset": change_obs},
-             "value_per_engagement": value_block,
-             "break_even_value_per_engagement": breakeven, "break_even_value_note": BREAK_EVEN_NOTES[no_break_even],
+             "probability_npv_positive": float((values.draws > 0).mean()), "probability_npv_negative": p_negative,
+             "engagement": {**draws.engagement, "engagements_per_moved_asset": draws.change_observed},
+             "value_per_engagement": value_block, "break_even_value_per_engagement": values.break_even,
+             "break_even_value_note": BREAK_EVEN_NOTES[values.no_break_even],
              "worst_case_saving_per_moved_asset": worst,
-             "driver_ranges": {k: list(v) for k, v in ranges.items()},
-             "driver_correlation": {"drivers": names, "matrix": corr.round(4).tolist()},
+             "driver_ranges": {k: list(v) for k, v in given.ranges.items()},
+             "driver_correlation": {"drivers": draws.names, "matrix": draws.corr.round(4).tolist()},
              "sensitivity": table, "tornado": tornado}
-    return ScenarioAnalysis(path, yearly, npv_draws, pct, start, base_year, conclusions, block)
+    return ScenarioAnalysis(given.path, yearly, values.draws, pct, given.start, given.base_year, conclusions, block)
 
 
 #: How the NPV's uncertainty is made, for results.json and the scenarios chapter.

@@ -17,6 +17,9 @@ import pandas as pd
 
 from twinimpact.analyses.stats.count_model import (Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns,
                                              month_periods)
+from twinimpact.analyses.stats.staggered import adoption_by
+from twinimpact.analyses.stats.probability import chi2_sf
+from twinimpact.analyses.stats.probability import normal_sf
 
 #: Below this many brands, inference on adoption uses the wild cluster bootstrap.
 FEW_CLUSTERS = 30
@@ -41,7 +44,6 @@ def adoption_dates(campaigns: pd.DataFrame) -> dict[str, pd.Timestamp]:
     dict
         Brand -> the start date of its first twin or hybrid campaign.
     """
-    from twinimpact.analyses.stats.staggered import adoption_by
 
     return adoption_by(campaigns, ["brand"])
 
@@ -173,7 +175,6 @@ def pretrend_test(fit: Fit, names: list[str]) -> dict[str, Any]:
     """Joint Wald test that the months before adoption (``names`` present in the fit) all have
     rate ratio 1: ``chi2 = b' V^-1 b`` on ``df`` = their number, with the fit's (campaign-
     clustered) covariance."""
-    from twinimpact.analyses.stats.probability import chi2_sf
 
     idx = [fit.names.index(n) for n in names if n in fit.names]
     if not idx:
@@ -193,7 +194,6 @@ def brand_inference(restricted: Design, full: Design, brands: np.ndarray, seed: 
         return {"clusters": g, "method": "none: one brand", "p_value": None}
     if g < FEW_CLUSTERS:
         return {"clusters": g, **wild_score_test(restricted, full, brands, seed)}
-    from twinimpact.analyses.stats.probability import normal_sf
 
     fit = fit_poisson(full)
     X, mu = full.X, full.exposure * np.exp(full.X @ fit.params)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from twinimpact.analyses.stats.probability import normal_cdf
 
 
 def multipliers(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
@@ -88,7 +89,6 @@ def correlated_multipliers(ranges: list[tuple[float, float]], corr: np.ndarray, 
     ndarray
         ``n`` x ``len(ranges)`` multipliers.
     """
-    from twinimpact.analyses.stats.probability import normal_cdf
 
     z = np.random.default_rng([seed, 22]).multivariate_normal(np.zeros(len(ranges)), corr, n, method="cholesky")
     u = normal_cdf(z)

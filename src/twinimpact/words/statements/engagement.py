@@ -1,0 +1,289 @@
+"""Statements about engagement: the rate ratios of imagery and label, a randomised test, the before/after study, and the engagement chapter's chart titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinimpact.words.narrate import missing, num, pct
+from twinimpact.words.statements.common import ENGAGEMENT_HELD_FIXED, NO_DIFFERENCE, change_words, direction
+
+
+_ENGAGEMENT_SUBJECTS = {
+    "engagement_twin_vs_human": ("Posts with a model's digital twin", "comparable posts photographing people"),
+    "engagement_synthetic_vs_human": ("Posts with a synthetic AI persona", "comparable posts photographing people"),
+    "engagement_ai_label": ("Posts labelled as AI-made", "comparable unlabelled posts"),
+}
+
+
+def engagement_conclusion(key: str, irr: dict[str, Any], check: dict[str, Any] | None = None,
+                          check_name: str = "", outcome: str = "engagements") -> dict[str, Any]:
+    """The conclusion for one rate ratio of engagements per impression (the headline fit),
+    in associational words; when the other fit (``check``) points elsewhere, one more
+    sentence says so with its interval.
+
+    Parameters
+    ----------
+    key
+        The conclusion's key (``engagement_twin_vs_human`` ...).
+    irr
+        The lead fit's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
+    check, check_name
+        The other fit's rate ratio and its name, or None.
+    outcome
+        The count the rate ratio is of, per impression (the parameter ``outcome``).
+
+    Returns
+    -------
+    dict
+        ``direction`` (``lower``, ``higher``, ``no detectable difference`` or None) and
+        ``statement``.
+    """
+    subject, reference = _ENGAGEMENT_SUBJECTS[key]
+    est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        why = irr.get("not_estimable")
+        return {"direction": None, "statement": f"{subject}: not estimable from these data"
+                + (f": {why}." if why else " (see the engagement section for why).")}
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}, clustered by campaign (CV3)"
+    fixed = [*ENGAGEMENT_HELD_FIXED, *(["imagery"] if key == "engagement_ai_label" else [])]
+    held = f"{', '.join(fixed[:-1])} and {fixed[-1]} held fixed"
+    if d == NO_DIFFERENCE:
+        text = (f"{subject} showed no detectable difference in {outcome} per impression from {reference} "
+                f"({ci}; {held}): an association in observational data.")
+    else:
+        text = (f"{subject} had {change_words(est)} {outcome} per impression than {reference} ({ci}; {held}): an "
+                "association in observational data, not a measured effect.")
+    if check and not missing(check.get("estimate")):
+        other = direction(check.get("ci_low"), check.get("ci_high"))
+        if other != d:
+            name = {"poisson": "Poisson", "negbin": "negative binomial"}.get(check_name, check_name or "other")
+            text += (f" The {name} fit finds {other} ({num(check['estimate'], 3)}, {num(check['ci_low'], 3)} to "
+                     f"{num(check['ci_high'], 3)}).")
+    return {"direction": d, "statement": text}
+
+
+def tested_conclusion(experiment_id: str, reading: dict[str, Any], shows: str, combined: dict[str, Any]
+                      ) -> dict[str, Any]:
+    """A randomised test of AI imagery as published against photographed people, in causal
+    words (the arms were assigned at random), with what the observational estimate says
+    beside it: that it disagrees (the intervals do not overlap) or, where they agree, the
+    two combined; and which the valuation of engagement uses.
+
+    Parameters
+    ----------
+    experiment_id
+        The test's id.
+    reading
+        :func:`twinimpact.analyses.engagement.experiments.read_test`.
+    shows
+        What the treatment arm shows, in words (``twin imagery with the AI label``).
+    combined
+        :func:`twinimpact.analyses.engagement.experiments.combine`.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``lower``, ``higher`` or ``no detectable difference``) and ``statement``.
+    """
+    rr = reading["rate_ratio"]
+    est, lo, hi = rr.get("estimate"), rr.get("ci_low"), rr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        return {"direction": None, "statement": f"The randomised test {experiment_id} could not be read."}
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}, clustered by randomised unit"
+    head = f"In a randomised test of {num(reading['posts'])} posts ({num(reading['units'])} units), {shows}"
+    if d == NO_DIFFERENCE:
+        text = f"{head} caused no detectable difference in engagements per impression from photographed people ({ci})."
+    else:
+        text = f"{head} caused {change_words(est)} engagements per impression than photographed people ({ci})."
+    prior = combined.get("prior") or {}
+    if combined.get("agree") is False:
+        text += (f" The observational estimate disagrees ({num(prior.get('estimate'), 3)}, {num(prior.get('ci_low'), 3)}"
+                 f" to {num(prior.get('ci_high'), 3)}): the posts the brand gave twins differ in ways the model does not "
+                 "see, and the valuation of engagement uses the test.")
+    elif combined.get("agree"):
+        post = combined.get("posterior") or {}
+        text += (f" The observational estimate agrees ({num(prior.get('estimate'), 3)}); combined, "
+                 f"{num(post.get('estimate'), 3)} ({num(post.get('ci_low'), 3)} to {num(post.get('ci_high'), 3)}), "
+                 "which the valuation of engagement uses.")
+    return {"direction": d, "statement": text}
+
+
+def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> str:
+    """What the before/after comparison can say, at the level adoption happens (brands).
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+    inference
+        Its ``inference`` block (clusters, method, p-value).
+
+    Returns
+    -------
+    str
+    """
+    est = did.get("estimate")
+    g = inference.get("clusters")
+    if missing(est):
+        return "The before/after comparison could not be estimated from these data."
+    p = inference.get("p_value")
+    head = (f"Engagement per impression after adoption, against brands not yet adopting: rate ratio "
+            f"{num(est, 3)}")
+    if missing(p):
+        return head + " (no inference at the brand level was possible)."
+    basis = (f"wild cluster bootstrap by brand over {g} brands, {inference.get('method')}, p = {num(p, 2)}")
+    if p >= 0.05:
+        return (head + f" ({basis}). With {g} brands adopting at different times the data cannot tell whether "
+                "adoption changed engagement.")
+    return head + f" ({basis}): a difference the brand-level test can detect; still an association, not an effect."
+
+
+def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
+    """The before/after-adoption comparison as a conclusion: ``cannot tell`` when the
+    brand-level test cannot tell an effect from chance (p >= 0.05, or no test), else
+    ``lower`` or ``higher``, None when the data fall short of what it needs; the statement
+    is :func:`adoption_effect_sentence`.
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    inference = (did or {}).get("inference") or {}
+    est, p = (did or {}).get("estimate"), inference.get("p_value")
+    if (did or {}).get("estimable") is False:
+        return {"direction": None, "statement": f"The before/after comparison of adopting brands is not "
+                                                f"estimable: {did['reason']}."}
+    st = (did or {}).get("staggered") or {}
+    if st.get("estimable") and not missing(st.get("p_value")):
+        rr, sp = st["rate_ratio"], st["p_value"]
+        d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
+        text = (f"Across {num(st['units'])} brand-market units adopting twins at different times ({num(st['adopting_units'])}"
+                f" with enough months on both sides; group-time effects against units not yet adopting), engagement per "
+                f"impression after adoption has a rate ratio of {num(rr, 3)}; re-assigning the adoption dates at random "
+                f"gives p = {num(sp, 2)}")
+        text += (", so the data cannot tell whether adoption changed it." if sp >= 0.05 else
+                 ": a difference the randomisation test can detect; still an association, not an effect.")
+        return {"direction": d, "statement": text}
+    if missing(est):
+        return {"direction": None, "statement": adoption_effect_sentence(did or {}, inference)}
+    d = "cannot tell" if missing(p) or p >= 0.05 else ("lower" if est < 1 else "higher")
+    return {"direction": d, "statement": adoption_effect_sentence(did, inference)}
+
+
+def staggered_pretrend_sentence(staggered: dict[str, Any]) -> str:
+    """The pre-trend check at the level adoption happens: how far the group-time effects
+    before adoption stray from 0, and how often re-assigned adoption dates stray as far.
+
+    Parameters
+    ----------
+    staggered
+        results.json's ``engagement.did_after_adoption.staggered``.
+
+    Returns
+    -------
+    str
+    """
+    if not staggered.get("estimable"):
+        return f"No pre-trend check: {staggered.get('reason', 'the study is not estimable')}."
+    dev, p = staggered.get("pre_trend"), staggered.get("pre_p_value")
+    if missing(dev) or missing(p):
+        return "No pre-trend check: the data hold no months before adoption to compare."
+    head = (f"Before adoption the group-time effects stray from 0 by {num(dev, 3)} on the log scale (root mean "
+            f"square); re-assigned adoption dates stray as far in {pct(p)} of {staggered.get('inference', 'the')}")
+    if p < 0.05:
+        return head + ": the units did not move in parallel before adopting, so the after-adoption comparison is not credible."
+    return head + ": no sign that adopting units moved differently before adopting (which does not prove they did not)."
+
+
+def pretrend_sentence(pretrend: dict[str, Any]) -> str:
+    """The parallel-trends sentence, decided by the joint test of the months before adoption.
+
+    Parameters
+    ----------
+    pretrend
+        The joint test of the months before adoption: ``chi2``, ``df``, ``p_value``.
+
+    Returns
+    -------
+    str
+    """
+    p, df = pretrend.get("p_value"), pretrend.get("df")
+    if missing(p):
+        return "Too few months before adoption to test whether brands moved in parallel beforehand."
+    test = f"joint test of the {df} months before adoption, chi-squared {num(pretrend.get('chi2'), 2)}, p = {num(p, 2)}"
+    if p >= 0.05:
+        return (f"Before adoption the brands moved in parallel as far as the data show ({test}); "
+                "this does not prove they would have kept doing so.")
+    return f"Before adoption the brands already moved differently ({test}): the before/after comparison is not credible."
+
+
+def overdispersion_sentence(pearson: float | None, alpha: float | None) -> str:
+    """How variable the counts are against Poisson, and what the intervals do about it."""
+    if missing(pearson):
+        return "Overdispersion could not be measured."
+    level = ("far more variable than Poisson" if pearson > 10 else "more variable than Poisson" if pearson > 1.5
+             else "about as variable as Poisson")
+    nb = f"; the negative binomial puts alpha at {num(alpha, 3)}" if not missing(alpha) else ""
+    return (f"Counts are {level} (Pearson dispersion {num(pearson, 1)}{nb}). The intervals use a robust "
+            "(sandwich) variance, valid whatever the variance, clustered by campaign because posts of one "
+            "campaign share more than the covariates say.")
+
+
+def label_title(irr: dict[str, Any]) -> str:
+    """The label chart's title: the adjusted rate ratio of labelled against unlabelled AI
+    imagery, associational.
+
+    Parameters
+    ----------
+    irr
+        The label's rate ratio: ``estimate``, ``ci_low``, ``ci_high``.
+
+    Returns
+    -------
+    str
+    """
+    est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
+    d = direction(lo, hi)
+    if d is None:
+        return "Engagement of AI imagery with and without the AI label (the label effect is not estimable here)"
+    if d == NO_DIFFERENCE:
+        return (f"Labelled AI posts showed no detectable difference in engagement per impression from comparable "
+                f"unlabelled posts (rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)})")
+    return (f"Labelled AI posts had {change_words(est)} engagements per impression than comparable unlabelled "
+            f"posts (rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)})")
+
+
+def event_study_title(did: dict[str, Any]) -> str:
+    """The event study's title: the before/after change and what the brand-level test allows.
+
+    Parameters
+    ----------
+    did
+        results.json's ``engagement.did_after_adoption``.
+
+    Returns
+    -------
+    str
+    """
+    inference = did.get("inference") or {}
+    est, p, g = did.get("estimate"), inference.get("p_value"), inference.get("clusters")
+    if did.get("estimable") is False:
+        return "Engagement around each brand's first twin campaign: too little before and after adoption to compare"
+    if missing(est):
+        return "Engagement around each brand's first twin campaign"
+    if missing(p):
+        return ("Engagement around each brand's first twin campaign: no brand-level test was possible, so no change "
+                "is stated")
+    if p >= 0.05:
+        return (f"With {g} brands the data cannot tell whether adopting twins changed engagement per impression "
+                f"(brand-level p = {num(p, 2)})")
+    return (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
+            f"brands not yet adopting (brand-level p = {num(p, 2)})")
