@@ -76,3 +76,26 @@ def _inspect(path: Path) -> dict:
     import papermill
 
     return papermill.inspect_notebook(str(path))
+
+
+#: What counts as logic in a notebook: a branch, a loop (comprehensions too) or a definition.
+LOGIC = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+         ast.GeneratorExp, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def logic_in(source: str) -> int:
+    """Branches, loops and definitions in a cell's code (IPython magics left out)."""
+    code = "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    return sum(isinstance(node, LOGIC) for node in ast.walk(ast.parse(code)))
+
+
+def test_logic_in_a_cell_is_counted():
+    assert logic_in("x = 1\nprint(x)") == 0
+    assert logic_in("if a:\n    b = [i for i in c]\nf = lambda: 1") == 3
+
+
+def test_notebooks_only_call_and_explain_at_most_five_branches_loops_or_definitions_in_all():
+    """Presentation decisions live in twinimpact.notebook.sections, tested there."""
+    found = {f"{p.name} cell {i}": n for p in NOTEBOOKS for i, c in enumerate(nbformat.read(p, as_version=4).cells)
+             if c.cell_type == "code" and (n := logic_in(c.source))}
+    assert sum(found.values()) <= 5, found

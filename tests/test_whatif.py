@@ -145,16 +145,16 @@ def _wait_for_redraw(kc, deadline: float) -> tuple[str, list[dict]]:
 @pytest.mark.parametrize("static", [True, False], ids=["TWINIMPACT_STATIC=1", "unset"])
 def test_the_readmes_papermill_operator_call_saves_the_break_even_chart_as_a_chart(tmp_path: Path, monkeypatch,
                                                                                   static):
-    """The README's PapermillOperator example, as the operator calls papermill: with
+    """The scheduling page's PapermillOperator example, as the operator calls papermill: with
     ``TWINIMPACT_STATIC=1`` in the worker's environment the break-even what-if cell's output
-    holds the chart itself; without it, only sliders' widget state (why the README sets it).
+    holds the chart itself; without it, only sliders' widget state (why the page sets it).
     (The kernel talks over IPC sockets here: kernels of parallel test processes on TCP race
     for ports, papermill #511.)"""
     import papermill
 
     from twinimpact.run.execute import _ipc_kernel_manager
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "how-to" / "scheduling.md").read_text()
     example = readme.split("from airflow.providers.papermill.operators.papermill import PapermillOperator", 1)[1]
     assert 'os.environ["TWINIMPACT_STATIC"] = "1"' in example.split("```", 1)[0]
     if static:
@@ -168,6 +168,6 @@ def test_the_readmes_papermill_operator_call_saves_the_break_even_chart_as_a_cha
                                parameters={"as_of": "2026-11-28", "n_draws": 300}, execution_timeout=300,
                                start_timeout=120, kernel_manager_class=_ipc_kernel_manager(str(tmp_path)))
     cells = json.loads(out.read_text())["cells"]
-    whatif_cell = next(c for c in cells if c["cell_type"] == "code" and "whatif.show" in "".join(c["source"]))
+    whatif_cell = next(c for c in cells if c["cell_type"] == "code" and "break_even_whatif" in "".join(c["source"]))
     kinds = {k for o in whatif_cell["outputs"] for k in o.get("data", {})}
     assert ("application/vnd.plotly.v1+json" in kinds) is static

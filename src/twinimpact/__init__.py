@@ -43,6 +43,7 @@ NOTEBOOK_FACES = {
     "narrate": "twinimpact.words.narrate",
     "statements": "twinimpact.words.statements",
     "notebook": "twinimpact.notebook",
+    "sections": "twinimpact.notebook.sections",
     "whatif": "twinimpact.notebook.whatif",
     "results": "twinimpact.results",
 }

@@ -21,6 +21,7 @@ from twinimpact.analyses.stats.event_study import adoption_dates
 from twinimpact.analyses.money import to_reporting
 from twinimpact.contract.spec import season_key
 from twinimpact.results import ModelsBlock
+from twinimpact.words import statements
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -329,6 +330,31 @@ def analyse(dataset: "Dataset", params: "Params") -> LivelihoodsAnalysis:
         "break_even_twin_fee_per_asset": proj.break_even_fee,
     }
     return LivelihoodsAnalysis(True, "", by_year, totals, bookings_around_adoption(bookings, campaigns), proj, block)
+
+
+def conclusions(la: "labor.LaborAnalysis", lv: LivelihoodsAnalysis, currency: str) -> dict[str, Any]:
+    """The labour chapter's conclusions: creative jobs (``jobs_adoption``, from
+    :func:`twinimpact.analyses.labor.hours.analyse`) and models' income
+    (``models_income``): the roster average, with the model-by-model gainers and losers
+    where bookings were given.
+
+    Parameters
+    ----------
+    la
+        The labour analysis.
+    lv
+        This module's analysis.
+    currency
+        The reporting currency.
+
+    Returns
+    -------
+    dict
+        ``jobs_adoption`` and ``models_income``, each ``{direction, statement}``.
+    """
+    counts = lv.block.get("better_and_worse_off") if lv.available else None
+    income = statements.models_income_conclusion(la.block["model_income"], counts, currency)
+    return {**la.conclusions, "models_income": income}
 
 
 def photographed_representation(dataset: "Dataset", params: "Params") -> tuple[pd.DataFrame, pd.DataFrame] | None:
