@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -192,22 +191,28 @@ def test_prune_that_cannot_remove_a_run_exits_5_naming_it(reports: Path, tmp_pat
 
 
 # --- concurrent writers of shared files --------------------------------------------------------------
-def test_processes_writing_the_shared_plotly_js_at_once_never_collide(tmp_path: Path):
-    errors: list[BaseException] = []
-
-    def write() -> None:
-        try:
-            render.write_plotly_js(tmp_path)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and (tmp_path / render.plotly_js_name()).stat().st_size > 1_000_000
-    assert not list(tmp_path.glob("*.tmp"))
+def test_processes_writing_the_shared_plotly_js_at_once_never_show_a_reader_half_a_file(tmp_path: Path):
+    """Four processes write the shared plotly.js into one folder at once (as a sweep's runs
+    do) while this process reads it as fast as it can: whenever the file is there it is whole,
+    in every round, and it is readable by other users (a page served from the folder)."""
+    code = ("import sys; from pathlib import Path; from twinimpact.run import render; "
+            "render.write_plotly_js(Path(sys.argv[1]))")
+    for round_ in range(3):
+        folder = tmp_path / f"round-{round_}"
+        folder.mkdir()
+        target = folder / render.plotly_js_name()
+        writers = [subprocess.Popen([sys.executable, "-c", code, str(folder)]) for _ in range(4)]
+        sizes = set()
+        while any(w.poll() is None for w in writers):
+            try:
+                sizes.add(len(target.read_bytes()))
+            except FileNotFoundError:
+                continue
+        assert all(w.returncode == 0 for w in writers)
+        whole = target.stat().st_size
+        assert whole > 1_000_000 and sizes <= {whole}, (round_, sorted(sizes)[:5], whole)
+        assert target.stat().st_mode & 0o044 == 0o044  # group and others may read it
+        assert not list(folder.glob("*.tmp"))
 
 
 # --- secrets -------------------------------------------------------------------------------------------

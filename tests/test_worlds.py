@@ -15,6 +15,7 @@ from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.sources import data
 from twinimpact import sample
 from twinimpact.params import Params
+from twinimpact.sample.spec import SampleSpec, world
 
 ENGAGEMENT_KEYS = ("engagement_twin_vs_human", "engagement_synthetic_vs_human", "engagement_ai_label")
 
@@ -87,7 +88,10 @@ def test_the_npv_follows_what_the_posts_say_an_engagement_is_worth(worlds):
     margin, below the break-even of about 0.13) and EUR 1.50 in the costly-engagement world
     (worth 0.80, far above it). The estimate must cover what was planted and the NPV's
     direction follow it."""
-    truth = {"default": 0.534 * 0.05 * 0.025 * 120.0, "costly-engagement": 0.534 * 0.05 * 0.025 * 1200.0}
+    def worth(spec: SampleSpec) -> float:  # gross margin x revenue per engagement, as the generator plants it
+        return Params().gross_margin * spec.clicks_per_engagement * spec.conversion * spec.order_value_eur
+
+    truth = {name: worth(world(name)) for name in ("default", "costly-engagement")}
     for name, folder in (("default", Path(data.config.SAMPLE_DIR)), ("costly-engagement", worlds["costly-engagement"])):
         p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=2000)
         a = scenarios.analyse(data.load(p, keep_source=True), p)

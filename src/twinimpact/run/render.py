@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import os
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ def write_plotly_js(folder: Path) -> Path:
         try:
             with open(fd, "w", encoding="utf-8") as handle:
                 handle.write(get_plotlyjs())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(name, 0o666 & ~umask)  # as an ordinary file: pages served by another user load it
             Path(name).replace(path)
         except BaseException:
             Path(name).unlink(missing_ok=True)
