@@ -305,10 +305,10 @@ def test_a_foreign_key_into_posts_kept_in_the_engine_is_matched_there(tmp_path, 
     assert issue.rows == 1 and "post_id P99999999" in issue.where
 
 
-# --- the README's recipes for loading a folder into a DuckDB file and into PostgreSQL --------
+# --- the docs' recipes for loading a folder into a DuckDB file and into PostgreSQL --------
 def readme_recipe(name: str, folder: Path) -> str:
-    """The README's Python block after ``<!-- recipe: NAME -->``, pointed at ``folder``."""
-    text = (config.ROOT / "README.md").read_text()
+    """The Python block of docs/how-to/databases.md after ``<!-- recipe: NAME -->``, pointed at ``folder``."""
+    text = (config.ROOT / "docs" / "how-to" / "databases.md").read_text()
     block = text.split(f"<!-- recipe: {name} -->", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     assert "path/to/folder" in block
     return block.replace("path/to/folder", str(folder))
@@ -317,7 +317,7 @@ def readme_recipe(name: str, folder: Path) -> str:
 def test_the_readmes_duckdb_recipe_loads_a_folder_into_a_file_that_validates_alike(tmp_path: Path, monkeypatch):
     shutil.copytree(TINY, tmp_path / "brand")
     monkeypatch.chdir(tmp_path)
-    exec(compile(readme_recipe("duckdb", tmp_path / "brand"), "README.md", "exec"), {})
+    exec(compile(readme_recipe("duckdb", tmp_path / "brand"), "databases.md", "exec"), {})
     from_file = data.load(Params(data_dir=str(tmp_path / "brand.duckdb"), **PARAMS))
     assert from_file.fingerprints == data.load(Params(data_dir=str(TINY), **PARAMS)).fingerprints
 
@@ -334,7 +334,7 @@ def test_the_readmes_postgres_recipe_loads_a_folder_that_validates_alike(tmp_pat
         for name in CONTRACT:
             pg.execute(f"DROP TABLE IF EXISTS {name}")
     monkeypatch.setenv("BRAND_WAREHOUSE", PG_URL.replace("postgres://", "postgresql://", 1))
-    exec(compile(readme_recipe("postgres", tmp_path / "brand"), "README.md", "exec"), {})
+    exec(compile(readme_recipe("postgres", tmp_path / "brand"), "databases.md", "exec"), {})
     monkeypatch.setenv("BRAND_PG", PG_URL)
     loaded = data.load(Params(source_env="BRAND_PG", as_of="2026-11-28"))
     assert loaded.fingerprints == data.load(Params(as_of="2026-11-28")).fingerprints

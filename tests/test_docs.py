@@ -81,7 +81,8 @@ def test_nothing_refers_to_documents_outside_the_repository():
         for name in ("DATA_CONTRACT.md", "DESIGN.md"):
             for m in re.finditer(re.escape(name), text):
                 before = text[max(0, m.start() - 5):m.start()]
-                if path.parent.name != "docs" and not before.endswith("docs/"):
+                in_docs = path.relative_to(ROOT).parts[0] == "docs" or path.name == "mkdocs.yml"  # docs_dir: docs/
+                if not in_docs and not before.endswith("docs/"):
                     bad.append(f"{path.relative_to(ROOT)} names {name} without its folder docs/")
     assert not bad, bad
 
@@ -159,3 +160,50 @@ def test_the_lock_holds_every_installed_distribution_at_its_installed_version():
     ignored = {"twinimpact", "pip", "setuptools", "wheel"}
     assert len(lock) > 100
     assert {n: v for n, v in installed.items() if n not in ignored and lock.get(n) != v} == {}
+
+
+# --- the house: a user guide, its companions, and a design page that cannot drift ---------------
+def test_the_readme_is_a_user_guide_with_a_picture_and_few_commit_hashes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode("utf-8")) <= 16_000
+    assert re.search(r"!\[[^\]]*\]\((docs/images/[^)]+\.png)\)", readme)
+    assert len(re.findall(r"\b[0-9a-f]{7,40}\b", readme)) <= 2
+    for command in ("make report", "make test"):
+        assert command in readme
+    for companion in ("CHANGELOG.md", "LICENSE", "CONTRIBUTING.md"):
+        assert (ROOT / companion).is_file() and companion in readme, companion
+    assert "MIT" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_designs_package_table_is_the_one_the_docstrings_give():
+    from twinimpact.run import layout
+
+    page = (ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+    assert layout.replace(page, layout.table()) == page, "run `make docs` to regenerate docs/DESIGN.md's table"
+    assert "`analyses/`" in layout.table() and "`stats/`" in layout.table()
+    reference = (ROOT / "docs" / "reference" / "results.md").read_text(encoding="utf-8")
+    assert reference == layout.results_reference(), "run `make docs` to regenerate docs/reference/results.md"
+    for key in ("irr_twin_vs_human", "break_even_value_per_engagement", "underpaid_total"):  # a key of each kind
+        assert f"| `{key}` |" in reference, key
+
+
+def test_every_docs_page_is_in_the_sites_navigation():
+    import yaml
+
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    listed: set[str] = set()
+
+    def walk(entry):
+        if isinstance(entry, str):
+            listed.add(entry)
+        elif isinstance(entry, dict):
+            for v in entry.values():
+                walk(v)
+        elif isinstance(entry, list):
+            for v in entry:
+                walk(v)
+
+    walk(nav)
+    pages = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")
+             if p.parent.name != "benchmarks"}
+    assert pages == listed, (pages - listed, listed - pages)

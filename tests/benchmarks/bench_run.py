@@ -27,6 +27,7 @@ def _floor(folder: str) -> int:
     import papermill
 
     from twinimpact import config
+    from twinimpact.run.execute import _ipc_kernel_manager
     from twinimpact.run.render import clean_for_report, render
 
     books = Path(folder) / "books"
@@ -41,8 +42,9 @@ def _floor(folder: str) -> int:
         nbformat.write(nb, books / f"{i:02d}_empty.ipynb")
     for book in sorted(books.glob("*.ipynb")):
         out = Path(folder) / book.name
+        # over IPC sockets, as a run's kernels talk: no port to race for, no TCP warning
         papermill.execute_notebook(str(book), str(out), parameters={"seed": 2}, kernel_name=config.KERNEL_NAME,
-                                   progress_bar=False)
+                                   progress_bar=False, kernel_manager_class=_ipc_kernel_manager(folder))
         render(clean_for_report(nbformat.read(out, as_version=4)), out.with_suffix(".html"))
     return 6
 

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
     from twinimpact.params import Params
 
-PACKAGES = ("twinimpact", "pandas", "numpy", "scipy", "statsmodels", "plotly", "papermill", "nbconvert",
-            "nbclient", "ipykernel", "ibis-framework", "duckdb", "sqlglot", "pyarrow", "pydantic")
+PACKAGES = ("twinimpact", "pandas", "numpy", "scipy", "plotly", "papermill", "nbconvert",
+            "nbclient", "ipykernel", "jupyter_client", "ibis-framework", "duckdb", "sqlglot", "pyarrow", "pydantic",
+            "c2pa-python")
 
 
 def package_versions() -> dict[str, str | None]:
