@@ -38,7 +38,8 @@ CHANGED: dict[str, Any] = {
     "target_age_mix": {"18-24": 0.5, "25-34": 0.5}, "horizon_years": 3, "discount_rate": 0.2, "volume_growth": 0.1,
     "assets_dir": str(config.ROOT / "tests" / "fixtures" / "assets"),  # two asset files of the sample's, written by tests/images.py
     "value_per_engagement": 0.05, "gross_margin": 0.3, "adoption_share_spread": 0.3, "adoption_years_spread": 0.8,
-    "test_effect": 0.8, "test_power": 0.9,
+    "test_effect": 0.8, "test_power": 0.9, "options": [0.7, 0.9], "observational_bias": 0.3,
+    "test_setup_cost": 1e6, "test_cost_per_post": 500.0,
 }
 BASE = {"as_of": "2026-11-28", "n_draws": 200, "nb_max_rows": 3000}
 

@@ -124,6 +124,7 @@ def test_every_section_on_the_sample_shows_figures_tables_and_sentences_only(sam
         *sections.rights.findings(a["ra"], ccy), *sections.rights.provenance(a["ra"]),
         *sections.rights.photographed_representation(ds, p),
         *sections.scenarios.not_available(a["sa"]), *sections.scenarios.npv(a["sa"]),
+        *sections.scenarios.decision(a["sa"], ccy),
         *sections.scenarios.engagement_value(a["sa"], ccy), *sections.scenarios.how_sure(a["sa"], ccy),
         *sections.scenarios.tornado(a["sa"], ccy), *sections.scenarios.sensitivity(a["sa"], ccy),
         *sections.scenarios.jobs_by_year(a["sa"]), *sections.scenarios.model_payouts(a["sa"], ccy),

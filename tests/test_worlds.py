@@ -30,7 +30,7 @@ def conclusions_of(folder: Path, **params) -> dict:
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory) -> dict[str, Path]:
     out = {}
-    for name in ("costly-twin", "costly-engagement"):
+    for name in ("costly-twin", "costly-engagement", "break-even-engagement"):
         folder = tmp_path_factory.mktemp(name)
         sample.write_sample(folder, seed=20250331, n_posts=30_000, spec=sample.world(name))
         out[name] = folder
@@ -44,6 +44,31 @@ def test_the_bundled_sample_concludes_what_was_planted():
     assert c["cost_twin_vs_traditional"]["direction"] == "lower"
     assert c["npv_adoption"]["direction"] == "positive"
     assert "fewer engagements per impression than comparable unlabelled posts" in c["engagement_ai_label"]["statement"]
+    # an engagement worth EUR 0.08, far below the break-even: the move pays, and the decision is to adopt
+    assert c["decision"]["direction"] == "adopt"
+
+
+def decision_of(folder: Path, **params) -> dict:
+    p = Params(data_dir=str(folder), as_of="2026-11-28", n_draws=2000, **params)
+    d = scenarios.analyse(data.load(p, keep_source=True), p).decision
+    considered = d["best_test_considered"]
+    evsi = considered["evsi"] if considered else 0.0
+    assert 0 <= evsi <= d["evppi"]["engagement_effect"] <= d["evpi"] + 1e-6  # EVSI <= EVPPI <= EVPI
+    assert d["evppi"]["value_per_engagement"] <= d["evpi"] + 1e-6
+    return d
+
+
+def test_the_decision_follows_the_planted_truth(worlds):
+    """Twins that cost far more: keep, and nothing left to learn; an engagement worth far more
+    than the break-even: never adopt or pilot; worth about the break-even with a cheap test:
+    test first, a test of 50 to 50,000 posts per arm that is worth its cost."""
+    costly = decision_of(worlds["costly-twin"])
+    assert costly["recommendation"] == "keep"
+    assert costly["evpi"] < 0.01 * max(abs(o["npv_expected"]) for o in costly["options"])
+    assert decision_of(worlds["costly-engagement"])["recommendation"] not in ("adopt", "pilot")
+    close = decision_of(worlds["break-even-engagement"], test_setup_cost=500.0, test_cost_per_post=1.0)
+    assert close["recommendation"] == "test_first"
+    assert 50 <= close["test"]["n_per_arm"] <= 50_000 and close["test"]["enbs"] > 0
 
 
 #: Seeds of the no-effect world: 8 worlds x 3 entries = 24 verdicts where nothing was planted.

@@ -130,6 +130,21 @@ class Params(BaseModel):
         0.4, ge=0.0, le=0.9,
         description="the years the NPV draws take to reach the end share lie within horizon_years times 1 plus or "
                     "minus this")
+    options: list[float] = Field(
+        default_factory=list,
+        description="twin shares (0-1) the decision compares besides today's mix; empty = today's mix, halfway "
+                    "and adoption_share")
+    observational_bias: float = Field(
+        0.10, ge=0.0, le=1.0,
+        description="bias allowance on the log scale added to an observational rate ratio's uncertainty in the "
+                    "decision's draws (0.10: a confounder the size of a 10% rate difference); a randomised test "
+                    "gets none")
+    test_setup_cost: float = Field(
+        5000.0, ge=0.0, le=1e8,
+        description="fixed cost of running a randomised test (reporting currency): planning, tagging, analysis")
+    test_cost_per_post: float = Field(
+        20.0, ge=0.0, le=1e6,
+        description="extra cost of each post in a randomised test (reporting currency), over what it costs anyway")
 
     # --- rights and representation (04_rights_and_representation) -------------------
     target_size_mix: dict[str, float] = Field(
@@ -192,6 +207,14 @@ class Params(BaseModel):
         if abs(value - 1.0) < 1e-6:
             raise ValueError("must differ from 1 (a rate ratio of 1 is no effect to detect)")
         return value
+
+    @field_validator("options")
+    @classmethod
+    def _shares(cls, value: list[float]) -> list[float]:
+        bad = [v for v in value if not 0.0 <= v <= 1.0]
+        if bad:
+            raise ValueError(f"every option is a twin share from 0 to 1; got {bad}")
+        return sorted(set(value))
 
     @field_validator("outcome")
     @classmethod

@@ -416,6 +416,51 @@ class ScenariosBlock(TypedDict):
     tornado: NotRequired[list[TornadoRow]]
 
 
+class DecisionOption(TypedDict):
+    share: float | None  # the twin share the option moves to (0-1); the first is today's mix
+    label: str | None  # keep (today's mix), pilot (a share between) or adopt (adoption_share)
+    npv_expected: float | None  # mean over the draws, against keeping today's mix
+    npv_p10: float | None
+    npv_p50: float | None
+    npv_p90: float | None
+    p_best: float | None  # share of draws in which it has the highest NPV
+
+
+class DecisionTest(TypedDict):
+    n_per_arm: int | None  # posts per arm of the randomised test
+    evsi: float | None  # expected value of its sample information
+    cost: float | None  # setup + posts + the engagement the worse arm loses
+    enbs: float | None  # evsi - cost
+    p_changes_decision: float | None  # share of draws whose result changes the choice
+    weeks: int | None  # at the brand's posting rate
+
+
+class DecisionEVPPI(TypedDict):
+    engagement_effect: float | None  # twin imagery with its label against photographed people
+    value_per_engagement: float | None
+
+
+class DecisionConditional(TypedDict):
+    on: str | None
+    break_even_value_per_engagement: float | None
+    why: str | None
+
+
+class DecisionBlock(TypedDict):
+    """The decision: options compared on one set of draws, the recommendation by its rule, and what testing
+    first is worth (reporting currency)."""
+    recommendation: str | None  # adopt, pilot, keep or test_first
+    rule: str | None
+    best_option: str | None  # the option with the highest expected NPV
+    options: list[DecisionOption] | None
+    evpi: float | None  # expected value of perfect information
+    evppi: DecisionEVPPI
+    test: DecisionTest | None  # the test to run first, when it is worth its cost
+    best_test_considered: DecisionTest | None  # the best test tried, worth its cost or not
+    conditional_on: DecisionConditional | None  # what the recommendation depends on when engagement is not valued
+    evidence: str | None  # what the engagement effect rests on
+
+
 class Counted(TypedDict):
     models: int | None
     gainers: NotRequired[Percentiles]  # models without a twin gain nothing from twins
@@ -446,6 +491,7 @@ class Conclusion(TypedDict):
 
 class Conclusions(TypedDict):
     """Every sentence that states a finding, in the order of the first page's bottom line."""
+    decision: Conclusion  # what to do, what it is worth, how sure
     engagement_tested: NotRequired[Conclusion]  # a randomised test of AI imagery against human imagery leads
     npv_adoption: Conclusion
     engagement_value: Conclusion
@@ -468,6 +514,7 @@ class Results(TypedDict):
     engagement: EngagementBlock
     rights: RightsBlock
     scenarios: ScenariosBlock
+    decision: DecisionBlock
     models: ModelsBlock
     conclusions: Conclusions
 

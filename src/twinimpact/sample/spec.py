@@ -100,7 +100,8 @@ def world(name: str) -> SampleSpec:
     """A named world to plant: ``default`` (the bundled sample), ``no-effect`` (imagery and
     the AI label leave engagement per impression unchanged) ``costly-twin`` (a twin-made
     asset costs about three times a traditional one) or ``costly-engagement`` (an
-    engagement sells ten times as much, so the engagement twins lose outweighs their saving)
+    engagement sells ten times as much, so the engagement twins lose outweighs their saving),
+    ``break-even-engagement`` (an engagement worth about the break-even value: a close call)
     or ``confounded-test`` (twin imagery goes to products that engage 25% more, which no
     column shows, and a randomised test of labelled twin against human imagery was run). Tests run the workbook on each and
     check that its conclusions follow."""
@@ -115,7 +116,12 @@ def world(name: str) -> SampleSpec:
         return SampleSpec(twin_product_appeal=1.25, experiment_units=600)
     if name == "costly-engagement":  # every engagement sells ten times as much as in the default
         return SampleSpec(order_value_eur=1200.0)
+    if name == "break-even-engagement":  # an engagement worth about what makes the move break even
+        return SampleSpec(order_value_eur=BREAK_EVEN_ORDER_VALUE_EUR)
     raise ValueError(f"unknown world {name!r}; worlds: {', '.join(WORLDS)}")
 
 
-WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement", "confounded-test")
+WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement", "break-even-engagement", "confounded-test")
+#: The order value at which an engagement is worth about the break-even value of the default cost world in
+#: a 30,000-post sample (EUR 0.22 at the default gross margin 0.534: 0.22 / (0.534 x 0.05 x 0.025)): a close call.
+BREAK_EVEN_ORDER_VALUE_EUR = 330.0

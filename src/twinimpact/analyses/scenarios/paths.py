@@ -9,7 +9,7 @@ campaigns' spread, with the engagement effect valued at ``value_per_engagement``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from twinimpact.analyses.engagement import model as engagement
 from twinimpact.analyses.engagement import experiments
 from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.analyses.cost import savings
+from twinimpact.analyses.scenarios import decision
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 PARAMETERS = ("seed", "n_draws", "horizon_years", "discount_rate", "adoption_share", "volume_growth",
               "twins_per_season", "twin_life_seasons", "driver_ranges", "redeploy_share", "annual_hours",
               "agency_commission", "labor_year", "value_per_engagement", "gross_margin", "adoption_share_spread",
-              "adoption_years_spread", "nb_max_rows", "follower_bin_width")
+              "adoption_years_spread", "nb_max_rows", "follower_bin_width", "options", "observational_bias",
+              "test_setup_cost", "test_cost_per_post")
 #: Fashion brands shoot two seasons a year (spring/summer and autumn/winter).
 SEASONS_PER_YEAR = 2
 
@@ -265,7 +267,10 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         idx = [fit.names.index(k) for k in names]
         mean, cov = fit.params[idx], fit.cov[np.ix_(idx, idx)]
         log_ratio = np.random.default_rng([params.seed, 1000]).multivariate_normal(mean, cov, n).sum(axis=1)
-        source = f"observational ({fit.method})"
+        # an observational ratio may be confounded: its draws carry a bias allowance beyond sampling error
+        log_ratio = log_ratio + np.random.default_rng([params.seed, 1002]).normal(0.0, params.observational_bias, n)
+        source = (f"observational ({fit.method}), widened by a bias allowance of {params.observational_bias:g} on "
+                  "the log scale")
     else:  # a randomised test of twins leads
         used = decided[decided["used"]]  # type: ignore[index]
         m = math.log(used["estimate"])
@@ -415,6 +420,7 @@ class ScenarioAnalysis:
     conclusions: dict[str, dict[str, Any]]
     block: ScenariosBlock  # results.json's scenarios block
     why_not: str = ""  # set when the data cannot carry the scenarios: what is missing
+    decision: dict[str, Any] | None = None  # results.json's decision block (decision.decide)
 
     @property
     def available(self) -> bool:
@@ -442,8 +448,10 @@ def unavailable(why: str, params: "Params") -> ScenarioAnalysis:
     value = {"direction": None, "statement": "What engagement is worth to the move is not estimable: the adoption "
                                              "path itself cannot be valued (see above)."}
     block = {"npv": pct, "horizon_years": params.horizon_years, "not_available": why}
+    decided = {"direction": None, "statement": f"No option can be recommended: the adoption path cannot be valued "
+                                               f"({why.rstrip('.')})."}
     return ScenarioAnalysis(pd.DataFrame(), pd.DataFrame(), np.array([]), pct, float("nan"), 0,
-                            {"npv_adoption": conclusion, "engagement_value": value}, block, why)
+                            {"decision": decided, "npv_adoption": conclusion, "engagement_value": value}, block, why)
 
 
 def analyse(dataset: "Dataset", params: "Params") -> ScenarioAnalysis:
@@ -666,6 +674,37 @@ def redeployment_cases(params: "Params", given: Inputs) -> tuple[dict[str, float
     return case_fte, pay
 
 
+def option_npvs(params: "Params", given: Inputs, draws: Draws, shares: list[float], target: Values) -> np.ndarray:
+    """Step 6: the NPV draws of every option (draws x options), on the same draws: moving to
+    each twin share instead of ``adoption_share``; today's mix is 0 in every draw.
+
+    Parameters
+    ----------
+    params
+        As :func:`analyse`.
+    given, draws
+        Steps 1 and 2.
+    shares
+        The options' twin shares (:func:`decision.option_shares`).
+    target
+        Step 3's values at ``adoption_share`` (reused for that option).
+    """
+    columns = []
+    for share in shares:
+        if abs(share - given.start) <= decision.SAME_SHARE:
+            columns.append(np.zeros(params.n_draws))
+        elif abs(share - params.adoption_share) <= decision.SAME_SHARE:
+            columns.append(target.draws)
+        else:
+            p = params.model_copy(update={"adoption_share": share})
+            g = replace(given, path=adoption_path(given.mix, share, params.horizon_years, params.volume_growth))
+            d = replace(draws, adoption=adoption_draws(given.mix, share, params.horizon_years, params.volume_growth,
+                                                       params.adoption_share_spread, params.adoption_years_spread,
+                                                       params.n_draws, params.seed))
+            columns.append(value(p, g, d).draws)
+    return np.column_stack(columns)
+
+
 def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> ScenarioAnalysis:
     """:func:`analyse` with drivers' observed values multiplied by ``scale`` (a what-if:
     ``{"shoot_day_cost": 1.2}``); their ranges stay multipliers of the scaled values.
@@ -715,6 +754,11 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
                                                   params.horizon_years, params.reporting_currency, value_block,
                                                   values.observed, worst, not_valued),
     }
+    shares = decision.option_shares(params, given.start)
+    decided = decision.decide(dataset, params, shares, option_npvs(params, given, draws, shares, values), draws,
+                              values.break_even)
+    conclusions = {"decision": statements.decision_conclusion(decided.block, params.reporting_currency,
+                                                              params.horizon_years), **conclusions}
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
              "npv_observed": values.observed,
              "npv_estimation": minimum.checked_percentiles(montecarlo.percentiles(values.estimation)),
@@ -734,7 +778,8 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
              "driver_ranges": {k: list(v) for k, v in given.ranges.items()},
              "driver_correlation": {"drivers": draws.names, "matrix": draws.corr.round(4).tolist()},
              "sensitivity": table, "tornado": tornado}
-    return ScenarioAnalysis(given.path, yearly, values.draws, pct, given.start, given.base_year, conclusions, block)
+    return ScenarioAnalysis(given.path, yearly, values.draws, pct, given.start, given.base_year, conclusions, block,
+                            decision=decided.block)
 
 
 #: How the NPV's uncertainty is made, for results.json and the scenarios chapter.

@@ -43,6 +43,38 @@ def npv(sa: Any) -> list[Any]:
                  s=narrate.pct(sa.start_share), c=sa.conclusions["npv_adoption"]["statement"])]
 
 
+#: The options' columns, in the order the table shows them.
+OPTION_COLUMNS = {"label": "option", "share": "twin share", "npv_expected": "expected NPV", "npv_p10": "P10",
+                  "npv_p50": "P50", "npv_p90": "P90", "p_best": "chance it is best"}
+
+
+def decision(sa: Any, currency: str) -> list[Any]:
+    """The recommendation, the options compared on the same draws, and what knowing more
+    is worth (EVPI, EVPPI, the best test considered) with the rule that decides."""
+    if not sa.available or not sa.decision:
+        return []
+    d = sa.decision
+    options = pd.DataFrame(d["options"])[list(OPTION_COLUMNS)].rename(columns=OPTION_COLUMNS)
+    considered = d.get("best_test_considered")
+    test = (text("The best randomised test considered has {n} posts per arm: its sample information is worth {v}, "
+                 "its cost (setup, posts and the engagement its worse arm loses) {c}, so its expected net benefit is "
+                 "{e}; its result would change the choice in {p} of the draws.", n=narrate.num(considered["n_per_arm"]),
+                 v=narrate.money(considered["evsi"], currency), c=narrate.money(considered["cost"], currency),
+                 e=statements.money_or_loss(considered["enbs"], currency),
+                 p=narrate.pct(considered["p_changes_decision"])) if considered else
+            text("No randomised test was valued: {why}.", why=(d.get("conditional_on") or {}).get("why")
+                 or "engagement could not be valued"))
+    return [text("{s}", s=sa.conclusions["decision"]["statement"]),
+            narrate.table(options, money_cols=("expected NPV", "P10", "P50", "P90"), currency=currency,
+                          pct_cols=("twin share", "chance it is best")),
+            text("Knowing everything before deciding would be worth {pi} (the expected value of perfect "
+                 "information); knowing the engagement effect of twin imagery with its label {eng}, and what an "
+                 "engagement is worth {val}. The engagement effect rests on: {ev}.",
+                 pi=narrate.money(d["evpi"], currency), eng=narrate.money(d["evppi"]["engagement_effect"], currency),
+                 val=narrate.money(d["evppi"]["value_per_engagement"], currency), ev=d["evidence"]),
+            test, text("The rule: {r}.", r=d["rule"])]
+
+
 def value_rows(block: dict[str, Any], currency: str) -> pd.DataFrame:
     """What an engagement is worth, where it comes from, and the break-even, as rows.
 
@@ -140,6 +172,8 @@ def model_payouts(sa: Any, currency: str) -> list[Any]:
 def emit_results(sa: Any) -> None:
     """The notebook's results blocks and key tables, for the runner."""
     emit("scenarios", sa.block)
+    if sa.decision is not None:
+        emit("decision", sa.decision)
     emit("conclusions", sa.conclusions)
     if sa.available:
         emit_table("scenario_years", sa.yearly)

@@ -166,3 +166,62 @@ def npv_tornado_title(rows: list[dict[str, Any]], currency: str) -> str:
             "; no single input at either end of its range turns it into a loss")
     return (f"The value of the move hinges most on {top['label']}: {money_or_loss(lo, currency)} to "
             f"{money_or_loss(hi, currency)}{tail}")
+
+
+#: What each option does, in words: ``{share}`` is its twin share.
+_ACTIONS = {"adopt": "move to {share} twin-made assets", "pilot": "move part of the way, to {share} twin-made assets",
+            "keep": "keep today's mix ({share} twin-made assets)"}
+
+
+def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -> dict[str, Any]:
+    """The decision in one plain sentence for an executive: what to do, what it is worth and
+    how sure, or which test to run first; ``direction`` is the recommendation.
+
+    Parameters
+    ----------
+    decision
+        results.json's ``decision`` block.
+    currency
+        The reporting currency.
+    horizon
+        Years the values cover.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``adopt``, ``pilot``, ``keep``, ``test_first``) and ``statement``.
+    """
+    options = decision["options"]
+    best = max(options, key=lambda o: o["npv_expected"])
+    action = _ACTIONS[best["label"]].format(share=pct(best["share"]))
+    keep = options[0]
+    if best["label"] == "keep":
+        other = max(options[1:], key=lambda o: o["npv_expected"], default=None)
+        worth = ("" if other is None else
+                 f" Moving to {pct(other['share'])} twin-made assets is expected to "
+                 f"{'lose' if other['npv_expected'] < 0 else 'gain only'} {money(abs(other['npv_expected']), currency)} "
+                 f"over {horizon} years.")
+    else:
+        low = best["npv_p10"]
+        tail = (f"a 1 in 10 chance of losing more than {money(-low, currency)}" if not missing(low) and low < 0 else
+                f"a 1 in 10 chance of less than {money(low, currency)}")
+        worth = (f" Over {horizon} years it is expected to be worth {money_or_loss(best['npv_expected'], currency)} "
+                 f"against keeping today's mix ({pct(keep['share'])}), with {tail}.")
+    sure = (f" It comes out best in {pct(best['p_best'])} of the simulations of the {len(options)} options "
+            f"compared.")
+    test = decision.get("test")
+    if decision["recommendation"] == "test_first" and test:
+        weeks = f", about {test['weeks']} weeks of posting" if test.get("weeks") else ""
+        text = (f"Recommendation: test before deciding. A randomised test of {test['n_per_arm']:,} posts per arm, "
+                f"twin imagery against photographed models{weeks}, is expected to be worth "
+                f"{money(test['enbs'], currency)} more than deciding now, after its cost of "
+                f"{money(test['cost'], currency)}; it changes the choice in {pct(test['p_changes_decision'])} of the "
+                f"simulations. Without it, the best choice would be to {action}.{worth}")
+        return {"direction": "test_first", "statement": text}
+    cond = decision.get("conditional_on")
+    if cond and cond.get("break_even_value_per_engagement") is not None and best["label"] != "keep":
+        text = (f"Recommendation: {action}, unless an engagement is worth more than "
+                f"{money(cond['break_even_value_per_engagement'], currency, 2)}: engagement could not be valued here "
+                f"({cond['why']}), and the posts' revenue would tell.{worth}")
+        return {"direction": best["label"], "statement": text}
+    return {"direction": best["label"], "statement": f"Recommendation: {action}.{worth}{sure}"}
