@@ -39,7 +39,7 @@ CHANGED: dict[str, Any] = {
     "assets_dir": str(config.ROOT / "tests" / "fixtures" / "assets"),  # two asset files of the sample's, written by tests/images.py
     "value_per_engagement": 0.05, "gross_margin": 0.3, "adoption_share_spread": 0.3, "adoption_years_spread": 0.8,
     "test_effect": 0.8, "test_power": 0.9, "options": [0.7, 0.9], "observational_bias": 0.3,
-    "test_setup_cost": 1e6, "test_cost_per_post": 500.0,
+    "test_setup_cost": 1e6, "test_cost_per_post": 500.0, "commitments": {"models_whole": True},
 }
 BASE = {"as_of": "2026-11-28", "n_draws": 200, "nb_max_rows": 3000}
 

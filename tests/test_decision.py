@@ -100,3 +100,30 @@ def test_the_decision_sentence_names_the_test_to_run_first_or_what_the_choice_ha
     c = statements.decision_conclusion(_block("keep", keep), "EUR", 5)
     assert c["direction"] == "keep" and "keep today's mix (58% twin-made assets)" in c["statement"]
     assert "expected to lose EUR 20,000" in c["statement"]
+
+
+def test_a_commitment_costs_in_proportion_to_how_far_an_option_moves_and_can_change_the_choice():
+    costs = decision.commitment_costs([0.4, 0.6, 0.8], {"models_whole": 1000.0, "redeploy_all": None}, 0.8)
+    assert list(costs) == ["models_whole"] and costs["models_whole"] == pytest.approx([0.0, 500.0, 1000.0])
+    nb = np.tile([0.0, 900.0, 1500.0], (4, 1))  # adopt best by 600; with the promise: 0, 400, 500
+    rows = decision.priced_commitments(["keep", "pilot", "adopt"], nb, costs, [], {"redeploy_all": "no staffing"})
+    whole, redeploy = rows
+    assert whole["cost_npv"] == 1000.0 and whole["binding"] and whole["recommendation_with"] == "adopt"
+    assert redeploy["cost_npv"] is None and redeploy["not_priced"] == "no staffing"
+    dear = decision.commitment_costs([0.4, 0.6, 0.8], {"models_whole": 2000.0}, 0.8)  # 0, 1000, 2000
+    assert decision.priced_commitments(["keep", "pilot", "adopt"], nb, dear, [], {})[0]["recommendation_with"] == "keep"
+
+
+def test_the_sample_with_models_kept_whole_pays_for_it_and_still_says_so_on_the_first_line():
+    from twinimpact.analyses.scenarios import paths
+    from twinimpact.sources import data
+
+    plain = Params(as_of="2026-11-28", n_draws=1000)
+    whole = Params(as_of="2026-11-28", n_draws=1000, commitments={"models_whole": True})
+    ds = data.load(plain, keep_source=True)
+    a, b = paths.analyse(ds, plain), paths.analyse(ds, whole)
+    target = lambda d: next(o for o in d["options"] if o["label"] == "adopt")  # noqa: E731
+    priced = next(c for c in b.decision["commitments"] if c["name"] == "models_whole")
+    assert priced["active"] and priced["cost_npv"] > 0 and priced["binding"]
+    assert target(b.decision)["npv_expected"] < target(a.decision)["npv_expected"]
+    assert "The promise to keep every model booked in the base year" in b.conclusions["decision"]["statement"]

@@ -139,6 +139,11 @@ class Params(BaseModel):
         description="bias allowance on the log scale added to an observational rate ratio's uncertainty in the "
                     "decision's draws (0.10: a confounder the size of a 10% rate difference); a randomised test "
                     "gets none")
+    commitments: dict[str, bool] = Field(
+        default_factory=dict,
+        description="promises the decision prices in: models_whole (every model booked in the base year earns at "
+                    "least what today's mix pays them: the brand tops up their twin fees) and redeploy_all (every "
+                    "displaced hour is redeployed and paid); empty = none")
     test_setup_cost: float = Field(
         5000.0, ge=0.0, le=1e8,
         description="fixed cost of running a randomised test (reporting currency): planning, tagging, analysis")
@@ -206,6 +211,14 @@ class Params(BaseModel):
     def _an_effect(cls, value: float) -> float:
         if abs(value - 1.0) < 1e-6:
             raise ValueError("must differ from 1 (a rate ratio of 1 is no effect to detect)")
+        return value
+
+    @field_validator("commitments")
+    @classmethod
+    def _known_commitments(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - {"models_whole", "redeploy_all"})
+        if unknown:
+            raise ValueError(f"unknown commitment(s) {unknown}; known: models_whole, redeploy_all")
         return value
 
     @field_validator("options")

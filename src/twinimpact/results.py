@@ -446,6 +446,16 @@ class DecisionConditional(TypedDict):
     why: str | None
 
 
+class DecisionCommitment(TypedDict):
+    name: str | None  # models_whole or redeploy_all
+    what: str | None  # the promise, in words
+    active: bool | None  # made by the parameters: priced into the options above
+    cost_npv: float | None  # at the best option with it, reporting currency
+    binding: bool | None  # it costs something there
+    recommendation_with: str | None  # the best option once it is priced in
+    not_priced: NotRequired[str]  # why it cannot be priced (models_whole needs the bookings)
+
+
 class DecisionBlock(TypedDict):
     """The decision: options compared on one set of draws, the recommendation by its rule, and what testing
     first is worth (reporting currency)."""
@@ -458,6 +468,7 @@ class DecisionBlock(TypedDict):
     test: DecisionTest | None  # the test to run first, when it is worth its cost
     best_test_considered: DecisionTest | None  # the best test tried, worth its cost or not
     conditional_on: DecisionConditional | None  # what the recommendation depends on when engagement is not valued
+    commitments: list[DecisionCommitment] | None  # each promise, its price and the recommendation with it
     evidence: str | None  # what the engagement effect rests on
 
 

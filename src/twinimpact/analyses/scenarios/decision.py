@@ -70,6 +70,11 @@ def option_label(share: float, start: float, target: float) -> str:
     return "adopt" if abs(share - target) <= SAME_SHARE else "pilot"
 
 
+def option_labels(shares: list[float], target: float) -> list[str]:
+    """Each option's label, today's mix first (:func:`option_label`)."""
+    return [option_label(s, shares[0], target) for s in shares]
+
+
 def compare(shares: list[float], nb: np.ndarray, target: float) -> tuple[list[str], list[dict[str, Any]]]:
     """Each option's label, expected NPV, P10/P50/P90 and the share of draws in which it is
     best (ties go to the first, today's mix).
@@ -83,7 +88,7 @@ def compare(shares: list[float], nb: np.ndarray, target: float) -> tuple[list[st
     target
         ``adoption_share``: the option labelled ``adopt``.
     """
-    labels = [option_label(s, shares[0], target) for s in shares]
+    labels = option_labels(shares, target)
     means = nb.mean(axis=0)
     winner = nb.argmax(axis=1)
     options = []
@@ -186,8 +191,69 @@ def best_test(nb: np.ndarray, draws: Any, plan: dict[str, Any], params: "Params"
     return best
 
 
+#: The commitments a brand may make, in words.
+COMMITMENTS = {"models_whole": "keep every model booked in the base year at least as well paid as today's mix pays "
+                               "them, topping up their twin fees",
+               "redeploy_all": "redeploy every displaced hour of creative work, and pay it"}
+
+
+def commitment_costs(shares: list[float], at_target: dict[str, float | None], target: float) -> dict[str, np.ndarray]:
+    """Each commitment's NPV cost for every option: its cost at the target share, scaled by
+    how far the option moves against how far the target moves (both commitments grow with
+    the assets moved); 0 for today's mix.
+
+    Parameters
+    ----------
+    shares
+        The options' twin shares, today's mix first.
+    at_target
+        Commitment -> its NPV cost at ``adoption_share`` (None: it cannot be priced).
+    target
+        ``adoption_share``.
+    """
+    start = shares[0]
+    span = target - start
+    scale = np.array([(s - start) / span if abs(span) > SAME_SHARE else 0.0 for s in shares])
+    return {name: np.clip(scale, 0.0, None) * cost for name, cost in at_target.items() if cost is not None}
+
+
+def priced_commitments(labels: list[str], nb: np.ndarray, costs: dict[str, np.ndarray], active: list[str],
+                       reasons: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per commitment: its NPV cost at the best option once the active commitments are
+    priced in, whether it binds (costs anything there), and the recommendation (by the options'
+    expected NPV) with it added to the active ones.
+
+    Parameters
+    ----------
+    labels
+        The options' labels.
+    nb
+        Their NPV draws before any commitment (draws x options).
+    costs
+        Commitment -> its NPV cost per option (:func:`commitment_costs`).
+    active
+        The commitments the parameters make.
+    reasons
+        Commitment -> why it cannot be priced, for those not in ``costs``.
+    """
+    rows = []
+    for name, words in COMMITMENTS.items():
+        if name not in costs:
+            rows.append({"name": name, "what": words, "active": name in active, "cost_npv": None, "binding": None,
+                         "recommendation_with": None, "not_priced": reasons.get(name, "cannot be priced")})
+            continue
+        with_it = sorted(set(active) | {name})
+        shifted = nb - sum(costs[c] for c in with_it if c in costs)[None, :]
+        best = int(shifted.mean(axis=0).argmax())
+        cost = float(costs[name][best])
+        rows.append({"name": name, "what": words, "active": name in active, "cost_npv": cost, "binding": cost > 0,
+                     "recommendation_with": labels[best]})
+    return rows
+
+
 def decide(dataset: "Dataset", params: "Params", shares: list[float], nb: np.ndarray, draws: Any,
-           break_even: float | None) -> Decision:
+           break_even: float | None, commitments_at_target: dict[str, float | None] | None = None,
+           not_priced: dict[str, str] | None = None) -> Decision:
     """The decision: each option's NPV summary and chance of being best, EVPI and EVPPI, the
     best test, and the recommendation by :data:`RULE`.
 
@@ -204,12 +270,21 @@ def decide(dataset: "Dataset", params: "Params", shares: list[float], nb: np.nda
     break_even
         The value of an engagement at which the target stops paying (its NPV's median is 0),
         or None.
+    commitments_at_target
+        Commitment -> its NPV cost at ``adoption_share`` (None: cannot be priced); the ones
+        ``params.commitments`` makes are subtracted from the options' NPVs.
+    not_priced
+        Commitment -> why it cannot be priced.
 
     Returns
     -------
     Decision
         ``block`` is results.json's ``decision``.
     """
+    costs = commitment_costs(shares, commitments_at_target or {}, params.adoption_share)
+    active = [name for name, on in params.commitments.items() if on]
+    priced = priced_commitments(option_labels(shares, params.adoption_share), nb, costs, active, not_priced or {})
+    nb = nb - sum((costs[c] for c in active if c in costs), np.zeros(nb.shape[1]))[None, :]
     labels, options = compare(shares, nb, params.adoption_share)
     best = int(nb.mean(axis=0).argmax())
     e_pi = voi.evpi(nb)
@@ -226,6 +301,6 @@ def decide(dataset: "Dataset", params: "Params", shares: list[float], nb: np.nda
     block = {"recommendation": recommendation, "rule": RULE, "best_option": labels[best], "options": options,
              "evpi": e_pi, "evppi": {"engagement_effect": e_engagement, "value_per_engagement": e_value},
              "test": test if test is not None and test["enbs"] > 0 else None,
-             "best_test_considered": test, "conditional_on": conditional,
+             "best_test_considered": test, "conditional_on": conditional, "commitments": priced,
              "evidence": draws.engagement.get("source", "not measured")}
     return Decision(shares, labels, nb, block)

@@ -21,6 +21,7 @@ from twinimpact.analyses.cost import production as cost
 from twinimpact.analyses.cost import drivers as driver_model
 from twinimpact.analyses.engagement import value as engagement_value
 from twinimpact.analyses.labor import hours as labor
+from twinimpact.analyses.labor import livelihoods
 from twinimpact.analyses.stats import montecarlo
 from twinimpact.errors import DataError
 from twinimpact.results import ScenariosBlock
@@ -41,7 +42,7 @@ PARAMETERS = ("seed", "n_draws", "horizon_years", "discount_rate", "adoption_sha
               "twins_per_season", "twin_life_seasons", "driver_ranges", "redeploy_share", "annual_hours",
               "agency_commission", "labor_year", "value_per_engagement", "gross_margin", "adoption_share_spread",
               "adoption_years_spread", "nb_max_rows", "follower_bin_width", "options", "observational_bias",
-              "test_setup_cost", "test_cost_per_post")
+              "test_setup_cost", "test_cost_per_post", "commitments")
 #: Fashion brands shoot two seasons a year (spring/summer and autumn/winter).
 SEASONS_PER_YEAR = 2
 
@@ -674,6 +675,44 @@ def redeployment_cases(params: "Params", given: Inputs) -> tuple[dict[str, float
     return case_fte, pay
 
 
+def commitments_at_target(dataset: "Dataset", params: "Params", given: Inputs, redeployed_pay: dict[str, float]
+                          ) -> tuple[dict[str, float | None], dict[str, str]]:
+    """Step 7: what each commitment costs at ``adoption_share``, as an NPV over the path.
+
+    - ``models_whole``: the twin-fee top-up that keeps every model booked in the base year at
+      today's net income (:mod:`twinimpact.analyses.labor.livelihoods`' projection: the sum of
+      every loser's shortfall, grossed up for the agency's commission), growing with the path's
+      fraction of the move each year; it needs the bookings.
+    - ``redeploy_all``: the pay of every displaced hour, redeployed (:func:`redeployment_cases`).
+
+    Parameters
+    ----------
+    dataset, params
+        As :func:`analyse`.
+    given
+        Step 1's :class:`Inputs`.
+    redeployed_pay
+        :func:`redeployment_cases`' NPVs of redeployed pay, by case.
+
+    Returns
+    -------
+    tuple
+        (commitment -> NPV cost or None; commitment -> why it cannot be priced).
+    """
+    costs: dict[str, float | None] = {"redeploy_all": redeployed_pay.get("all")}
+    reasons: dict[str, str] = {}
+    lv = livelihoods.analyse(dataset, params)
+    if not lv.available or lv.projection is None:
+        costs["models_whole"] = None
+        reasons["models_whole"] = lv.why_not or "no model's income could be projected"
+    else:
+        table = lv.projection.table
+        shortfall = float((table["today"] - table["projected"]).clip(lower=0).sum())
+        gross = shortfall / (1 - params.agency_commission) if params.agency_commission < 1 else shortfall
+        costs["models_whole"] = float(npv(gross * given.path["fraction"].to_numpy(), params.discount_rate))
+    return costs, reasons
+
+
 def option_npvs(params: "Params", given: Inputs, draws: Draws, shares: list[float], target: Values) -> np.ndarray:
     """Step 6: the NPV draws of every option (draws x options), on the same draws: moving to
     each twin share instead of ``adoption_share``; today's mix is 0 in every draw.
@@ -755,8 +794,9 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
                                                   values.observed, worst, not_valued),
     }
     shares = decision.option_shares(params, given.start)
+    at_target, not_priced = commitments_at_target(dataset, params, given, redeployed_pay)
     decided = decision.decide(dataset, params, shares, option_npvs(params, given, draws, shares, values), draws,
-                              values.break_even)
+                              values.break_even, at_target, not_priced)
     conclusions = {"decision": statements.decision_conclusion(decided.block, params.reporting_currency,
                                                               params.horizon_years), **conclusions}
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",

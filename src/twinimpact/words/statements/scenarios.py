@@ -209,6 +209,9 @@ def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -
                  f"against keeping today's mix ({pct(keep['share'])}), with {tail}.")
     sure = (f" It comes out best in {pct(best['p_best'])} of the simulations of the {len(options)} options "
             f"compared.")
+    made = [c for c in decision.get("commitments") or [] if c.get("active") and c.get("cost_npv") is not None]
+    promises = (" " + "; ".join(f"The promise to {c['what']} is priced in: {money(c['cost_npv'], currency)}"
+                                for c in made) + ".") if made else ""
     test = decision.get("test")
     if decision["recommendation"] == "test_first" and test:
         weeks = f", about {test['weeks']} weeks of posting" if test.get("weeks") else ""
@@ -216,12 +219,12 @@ def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -
                 f"twin imagery against photographed models{weeks}, is expected to be worth "
                 f"{money(test['enbs'], currency)} more than deciding now, after its cost of "
                 f"{money(test['cost'], currency)}; it changes the choice in {pct(test['p_changes_decision'])} of the "
-                f"simulations. Without it, the best choice would be to {action}.{worth}")
+                f"simulations. Without it, the best choice would be to {action}.{worth}{promises}")
         return {"direction": "test_first", "statement": text}
     cond = decision.get("conditional_on")
     if cond and cond.get("break_even_value_per_engagement") is not None and best["label"] != "keep":
         text = (f"Recommendation: {action}, unless an engagement is worth more than "
                 f"{money(cond['break_even_value_per_engagement'], currency, 2)}: engagement could not be valued here "
-                f"({cond['why']}), and the posts' revenue would tell.{worth}")
+                f"({cond['why']}), and the posts' revenue would tell.{worth}{promises}")
         return {"direction": best["label"], "statement": text}
-    return {"direction": best["label"], "statement": f"Recommendation: {action}.{worth}{sure}"}
+    return {"direction": best["label"], "statement": f"Recommendation: {action}.{worth}{sure}{promises}"}
