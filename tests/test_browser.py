@@ -77,7 +77,7 @@ def test_the_first_page_in_a_browser_is_kept_as_a_screenshot(published: Path):
         browser.open((published / "latest" / "index.html").as_uri())
         dom = browser.dom()
         shot = browser.screenshot(ARTIFACTS / "first-page.png")
-    assert "The bottom line" in dom and "ti-bottom-line" in dom and "Sample data." in dom
+    assert "The decision" in dom and "ti-decision" in dom and "Sample data." in dom
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
 

@@ -355,11 +355,13 @@ def test_every_conclusion_is_filled_and_printed_in_the_executive_report(publishe
     for key, c in res["conclusions"].items():
         assert c["direction"] in ("lower", "higher", "no detectable difference", "positive", "negative", "uncertain",
                                   "fewer", "more", "findings", "none", "pays", "does not pay", "not valued",
-                                  "cannot tell", "about the same", "adopt", "pilot", "keep", "test_first"), key
+                                  "cannot tell", "about the same", "adopt", "pilot", "keep", "test_first",
+                                  "loss likely", "loss possible", "no loss", "test", "measure", "proceed", "contradicted",
+                                  "priced"), key
         assert " ".join(c["statement"].split()) in quarter, key
     npv = res["conclusions"]["npv_adoption"]["statement"]  # on the sample: valued from its post_outcomes
     assert "engagement valued at EUR 0.0" in npv and "gross margin on the posts' revenue per engagement" in npv
-    assert "The move pays unless an engagement is worth more than EUR 0.1" in \
+    assert "the move pays unless an engagement is worth more than EUR 0.1" in \
         res["conclusions"]["engagement_value"]["statement"]
 
 
@@ -387,28 +389,52 @@ def _visible_text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def test_the_first_page_opens_with_the_bottom_line_then_chapters_then_the_appendix(published: Path):
+def test_the_first_page_opens_with_the_decision_then_chapters_then_the_appendix_and_the_glossary(published: Path):
 
     latest = published / "latest"
     page = (latest / "index.html").read_text()
     text = _visible_text(page)
     res = json.loads((latest / "results.json").read_text())
-    order = ["Sample data.", "The bottom line", "Headline figures", "Key charts", "Main risks", "Contents",
-             "Production cost: traditional, twin and hybrid", "Scenarios: adoption over the years", "Appendix",
-             "The engagement model's terms", "Data overview: what the workbook is looking at",
-             "What changed since the last run", "This run"]
-    at = [text.find(heading) for heading in order]
-    assert -1 not in at and at == sorted(at), dict(zip(order, at))
-    for sentence in executive.bottom_line(res):  # this run's conclusions, verbatim
+    order = ["Sample data.", "The decision", "Key charts", "Contents", "What we measured", "Headline figures",
+             "How sure: the quality card", "Production cost: traditional, twin and hybrid",
+             "Scenarios: adoption over the years", "Appendix", "The engagement model's terms",
+             "Data overview: what the workbook is looking at", "What changed since the last run", "This run",
+             "Glossary"]
+    at = []
+    for heading in order:  # each found after the one before it (a chapter's title also stands in the contents)
+        at.append(text.find(heading, at[-1] + 1 if at else 0))
+    assert -1 not in at, dict(zip(order, at))
+    for sentence in executive.decision_page(res):  # the decision page: verbatim, before the key charts
         assert " ".join(sentence.split()) in text[at[1]:at[2]]
-    assert len(executive.bottom_line(res)) == len(TEMPLATE["conclusions"])
-    first = page[page.index('id="key-charts"'):page.index('id="risks"')]
+    assert len(executive.decision_page(res)) == len(executive.DECISION_PAGE)
+    first_page = text[:at[7]]  # up to the first chapter (whose own sections may quote a statement again)
+    for sentence in executive.bottom_line(res):  # what we measured: verbatim, each once on the first page
+        flat = " ".join(sentence.split())
+        assert flat in text[at[4]:at[5]] and first_page.count(flat) == 1, sentence[:60]
+    assert len(executive.bottom_line(res)) + len(executive.DECISION_PAGE) == len(TEMPLATE["conclusions"])
+    first = page[page.index('id="key-charts"'):page.index('id="contents"')]
     assert 4 <= len(re.findall(r'<div class="plotly-graph-div" id="report-figure-\d+"', first)) <= 6  # key charts
     for anchor in re.findall(r'<a href="#([^"]+)">', page):  # every entry of the contents leads somewhere
         assert f'id="{anchor}"' in page, anchor
-    assert "fingerprint" not in text[:at[6]].lower()  # technical material waits for the appendix
+    assert "fingerprint" not in text[:at[7]].lower()  # technical material waits for the appendix
     for h in summary.headline_rows(res):
         assert h.label in text and h.unit in text
+
+
+def test_an_executive_reads_the_decision_first_in_plain_words(published: Path):
+    """The decision sentence is among the first 120 words, and the first 300 hold no
+    estimator's name or percentile code."""
+    text = _visible_text((published / "latest" / "index.html").read_text())
+    words = text.split()
+    res = json.loads((published / "latest" / "results.json").read_text())
+    decision = " ".join(res["conclusions"]["decision"]["statement"].split())
+    assert text.index(decision) < len(" ".join(words[:120]))
+    first = " ".join(words[:300]).lower()
+    for jargon in ("CV3", "Poisson", "bootstrap", "rate ratio", "clustered", "P10", "P90", "NB2", "negative binomial",
+                   "IRR", "group-time"):
+        assert jargon.lower() not in first, jargon
+    decision_page = text[text.index("The decision"):text.index("Key charts")]
+    assert len(decision_page.split()) <= 300
 
 
 def test_no_page_shows_code_names_nan_or_raw_floats(published: Path):
@@ -436,7 +462,10 @@ def test_the_pdf_holds_every_headline_and_heading_of_the_first_page(published: P
         assert column in text
     for h in summary.headline_rows(res):  # labels wrap in the table's cells: compare word by word
         assert all(word in text for word in h.label.split()), h.label
-    assert "The bottom line" in text and "Main risks" in text and "Appendix" in text
+    assert "The decision" in text and "What we measured" in text and "Appendix" in text and "Glossary" in text
+    page_one = unicodedata.normalize("NFKC", " ".join((reader.pages[0].extract_text() or "").split()))
+    for sentence in executive.decision_page(res):  # the PDF's first page holds the whole decision page
+        assert " ".join(sentence.split())[-40:] in page_one, sentence[:60]
     width = float(reader.pages[0].mediabox.width)
     assert 590 < width < 600  # A4 (595 pt) by default
     assert printed.stat().st_size < 3_000_000  # vector charts, a few pages of tables

@@ -127,3 +127,13 @@ def test_the_sample_with_models_kept_whole_pays_for_it_and_still_says_so_on_the_
     assert priced["active"] and priced["cost_npv"] > 0 and priced["binding"]
     assert target(b.decision)["npv_expected"] < target(a.decision)["npv_expected"]
     assert "The promise to keep every model booked in the base year" in b.conclusions["decision"]["statement"]
+
+
+def test_the_decision_sentence_says_which_evidence_the_engagement_figures_rest_on():
+    observed = statements.decision_conclusion({**_block("adopt", OPTIONS), "evidence": "observational (Poisson)"},
+                                              "EUR", 5)["statement"]
+    assert observed.endswith("Its engagement figures rest on the brand's own posts, an association discounted for "
+                             "possible bias.") and "Poisson" not in observed
+    tested = statements.decision_conclusion({**_block("adopt", OPTIONS), "evidence": "randomised test EXP-1"},
+                                            "EUR", 5)["statement"]
+    assert tested.endswith("Its engagement figures rest on a randomised test.")

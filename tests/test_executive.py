@@ -73,9 +73,9 @@ def test_the_bottom_line_is_every_conclusion_verbatim_in_order():
     assert lines == [res["conclusions"][k]["statement"] for k in (
         "npv_adoption", "engagement_value", "cost_twin_vs_traditional", "engagement_twin_vs_human",
         "engagement_ai_label", "engagement_before_after", "jobs_adoption", "models_income", "rights_findings")]
-    top, _ = executive.first_page(res, {"data": {"synthetic": False}}, [])
-    for sentence in lines:
-        assert f"<li>{html.escape(sentence)}</li>" in top  # one item each, verbatim
+    top, bottom = executive.first_page(res, {"data": {"synthetic": False}}, [])
+    for sentence in lines:  # one item each, verbatim, after the key charts (a risk's label before it)
+        assert f"{html.escape(sentence)}</li>" in bottom and (top + bottom).count(html.escape(sentence)) == 1
     npv = res["conclusions"]["npv_adoption"]["statement"]
     assert "engagement not valued" in npv  # how engagement was valued travels with the sentence
     assert "The move pays unless an engagement is worth more than EUR 0.130" in lines[1]
@@ -190,17 +190,19 @@ def test_risks_are_conclusions_verbatim_and_appear_only_when_their_direction_ear
     res = {**copy.deepcopy(RES), "conclusions": _conclusions(RES)}
     found = executive.risks(res)
     labels_found = [label for label, _ in found]
-    assert labels_found == ["Engagement", "The AI label", "Rights", "Models' income", "Jobs", "Evidence"]
+    # an engagement with no value leads: the decision hangs on it
+    assert labels_found == ["What engagement is worth, unmeasured", "Engagement", "The AI label", "Rights",
+                            "Models' income", "Jobs", "Evidence"]
     for label, text in found:  # each risk is a conclusion's statement, word for word
         assert text in [c["statement"] for c in res["conclusions"].values()]
     calm = copy.deepcopy(res)
     for key in ("engagement_twin_vs_human", "engagement_ai_label", "rights_findings", "models_income",
-                "jobs_adoption", "engagement_before_after"):
+                "jobs_adoption", "engagement_before_after", "engagement_value"):
         calm["conclusions"][key]["direction"] = "no detectable difference"
     assert executive.risks(calm) == []
     dear = copy.deepcopy(res)
     dear["conclusions"]["npv_adoption"]["direction"] = "negative"
-    assert executive.risks(dear)[0][0] == "Value"
+    assert [label for label, _ in executive.risks(dear)][:2] == ["What engagement is worth, unmeasured", "Value"]
 
 
 def test_the_sample_notice_follows_the_samples_fingerprints_not_its_folder(tmp_path: Path):

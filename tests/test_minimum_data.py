@@ -181,8 +181,8 @@ def test_a_run_on_three_campaigns_and_six_posts_publishes_and_says_what_it_canno
     cannot = [k for k, c in res["conclusions"].items() if c["direction"] is None]
     assert {"engagement_twin_vs_human", "engagement_ai_label", "cost_twin_vs_traditional"} <= set(cannot)
     page = (run / "index.html").read_text()
-    first = page[page.index("id=\"bottom-line\""):page.index("id=\"headlines\"")]
-    bottom, unable = (html.unescape(part) for part in first.split("id=\"cannot-estimate\""))
+    bottom = html.unescape(page[page.index("id=\"measured\""):page.index("id=\"headlines\"")])
+    unable = html.unescape(page[page.index("id=\"cannot-estimate\""):page.index("id=\"quality\"")])
     for key in cannot:
         statement = res["conclusions"][key]["statement"]
         assert statement in unable and statement not in bottom, key

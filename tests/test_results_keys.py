@@ -98,7 +98,7 @@ def test_every_promised_key_is_in_the_published_results(published_results):
 
 def test_the_template_is_built_from_the_blocks_with_every_value_null():
     assert set(results.TEMPLATE) == {"run", "data", "cost", "labor", "engagement", "rights", "scenarios", "decision",
-                                     "models", "conclusions"}
+                                     "quality", "models", "conclusions"}
     assert results.TEMPLATE["cost"]["cost_per_asset"] == {"traditional": None, "hybrid": None, "twin": None}
     assert "not_available" not in results.TEMPLATE["engagement"]  # declared, not promised
     assert results.declared(("engagement", "not_available"))

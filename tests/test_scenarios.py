@@ -94,13 +94,20 @@ def test_the_worst_case_margin_puts_every_driver_at_the_end_that_saves_least():
     assert scenarios.worst_case_margin(DRIVERS, ranges, (0.0, 0.0)) is None  # nothing moves
 
 
-def test_the_break_even_value_solves_the_median_npv_and_says_when_there_is_none():
-    cost_npv, per_value = np.array([100.0, 200.0, 300.0]), np.array([-1000.0, -2000.0, -3000.0])
-    be, why = scenarios.break_even_value(cost_npv, per_value)
+def test_the_break_even_value_is_on_the_headlines_basis_with_a_range_over_the_engagement_effect():
+    """At the observed costs the move brings 200 without engagement and loses 2,000 engagements
+    at the estimate: it breaks even at 200 / 2,000 = 0.1 per engagement. Over the effect's draws
+    (losses of 1,000 to 4,000 engagements, one draw gaining) the break-even runs from 0.05 up,
+    with no limit where the draw gains."""
+    draws = np.concatenate([np.linspace(-4000.0, -1000.0, 97), np.array([10.0, 20.0, 30.0])])
+    be, why, (low, high) = scenarios.break_even_at_observed(200.0, -2000.0, draws)
     assert be == pytest.approx(0.1) and why == ""
-    assert float(np.median(cost_npv + be * per_value)) == pytest.approx(0.0, abs=1e-9)
-    assert scenarios.break_even_value(cost_npv, -per_value) == (None, "gains_engagement")
-    assert scenarios.break_even_value(-cost_npv, per_value) == (None, "loses_anyway")
+    assert low == pytest.approx(200 / 4000, rel=0.05) and high is None  # 3 of 100 draws gain: the top is open
+    be, why, (low, high) = scenarios.break_even_at_observed(200.0, -2000.0, np.linspace(-4000.0, -1000.0, 101))
+    assert low == pytest.approx(np.quantile(200 / np.linspace(4000.0, 1000.0, 101), 0.025))
+    assert high == pytest.approx(np.quantile(200 / np.linspace(4000.0, 1000.0, 101), 0.975))
+    assert scenarios.break_even_at_observed(200.0, 500.0, draws)[:2] == (None, "gains_engagement")
+    assert scenarios.break_even_at_observed(-5.0, -2000.0, draws) == (None, "loses_anyway", [None, None])
 
 
 def test_adoption_draws_hold_the_planned_path_without_spread_and_stay_within_their_ranges():

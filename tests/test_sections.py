@@ -133,8 +133,9 @@ def test_every_section_on_the_sample_shows_figures_tables_and_sentences_only(sam
     assert kinds == {"Text", "Styler", "Figure"}, kinds
     # overview 2 (platform, month), cost 3 (cost function, tornado, savings), labour 2 (income by model,
     # gainers and losers; with bookings the roster average is a sentence), engagement 4 (benchmarks, rate
-    # ratios, label, event study), scenarios 3 (tornado, jobs, payouts): every chart has its data here
-    assert sum(isinstance(x, go.Figure) for x in shown) == 14
+    # ratios, label, event study), scenarios 4 (the decision's options, tornado, jobs, payouts): every chart has
+    # its data here
+    assert sum(isinstance(x, go.Figure) for x in shown) == 15
     said = _shown(shown)
     # the sample holds every table but the experiments: that one section, and none other, says so
     assert said.count("Not measured") == 1 and "no randomised test" in said and "nan" not in said.split()

@@ -16,6 +16,7 @@ from twinimpact import config
 from twinimpact.sources import data
 from twinimpact.analyses.scenarios import paths as scenarios
 from twinimpact.notebook import whatif
+from twinimpact.words import statements
 from twinimpact.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,10 @@ def test_scenario_figures_follow_the_adoption_share_and_the_drivers(sample):
     assert lower.npv_pct["p50"] < base.npv_pct["p50"] < dearer_shoots.npv_pct["p50"]
     figs = whatif.scenario_figures(ds, params, adoption_share=0.65, horizon_years=5, discount_rate=0.08,
                                    shoot_day_cost=1.0, twin_creation_cost=1.0, licensing_per_asset=1.0)
-    assert len(figs) == 2 and f"{lower.npv_pct['p50']:,.0f}" in figs[0].layout.title.text
+    assert len(figs) == 3 and f"{lower.npv_pct['p50']:,.0f}" in figs[1].layout.title.text
+    # the decision is recomputed at the sliders' values: the options chart reads the analysis at 0.65
+    assert figs[0].layout.title.text.startswith(statements.decision_title(lower.decision, "EUR"))
+    assert [bar for bar in figs[0].data[0].x][-1] == "adopt (65% twin)"
 
 
 def test_break_even_moves_with_the_twin_build_cost(sample):
@@ -108,8 +112,9 @@ def test_moving_a_slider_in_a_live_kernel_redraws_the_charts(tmp_path: Path):
                                           "data": {"method": "update", "state": {"value": 0.5}, "buffer_paths": []}})
         kc.shell_channel.send(msg)
         status, figures = _wait_for_redraw(kc, deadline=time.monotonic() + 60)
-        assert status.startswith("<small>redrawn in ") and len(figures) == 2  # the NPV and the years, drawn again
-        assert "Going from" in figures[0]["layout"]["title"]["text"] and "to 50%" in figures[0]["layout"]["title"]["text"]
+        assert status.startswith("<small>redrawn in ") and len(figures) == 3  # the decision, the NPV, the years
+        assert "Going from" in figures[1]["layout"]["title"]["text"] and "to 50%" in figures[1]["layout"]["title"]["text"]
+        assert "adopt (50% twin)" in figures[0]["data"][0]["x"]  # the decision's options follow the slider
         kc.execute_interactive("print(box.children[0].children[0].value)", timeout=30, output_hook=_collect(out := []))
         assert float("".join(out)) == 0.5
     finally:

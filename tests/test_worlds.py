@@ -142,7 +142,7 @@ def test_without_post_outcomes_the_break_even_is_stated_and_engagement_not_value
     a = scenarios.analyse(data.load(p, keep_source=True), p)
     statement = a.conclusions["engagement_value"]["statement"]
     assert a.block["value_per_engagement"]["source"] == "none"
-    assert statement.startswith("The move pays unless an engagement is worth more than EUR 0.1")
+    assert "the move pays unless an engagement is worth more than EUR 0.1" in statement  # on the observed costs
     assert "engagement is not valued here: add the optional table of post outcomes" in statement
     assert "engagement not valued" in a.conclusions["npv_adoption"]["statement"]
 

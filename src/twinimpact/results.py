@@ -250,6 +250,7 @@ class EngagementBlock(TypedDict):
     irr_synthetic_vs_human: Interval
     irr_ai_label: Interval
     posts: int | None
+    clusters: NotRequired[int]  # campaigns the lead fit's interval is clustered by
     not_available: NotRequired[str]  # why nothing was fitted
     headline_fit: str | None
     headline_rule: str | None
@@ -409,6 +410,7 @@ class ScenariosBlock(TypedDict):
     value_per_engagement: NotRequired[ValuePerEngagement]
     break_even_value_per_engagement: NotRequired[float | None]  # reporting currency per engagement
     break_even_value_note: NotRequired[str]
+    break_even_value_range: NotRequired[list[float | None]]  # 95% over the engagement effect; None = no limit
     worst_case_saving_per_moved_asset: NotRequired[float | None]
     driver_ranges: NotRequired[dict[str, list[float]]]
     driver_correlation: NotRequired[DriverCorrelation]
@@ -500,9 +502,23 @@ class Conclusion(TypedDict):
     statement: str | None
 
 
+class QualityRow(TypedDict):
+    estimate: str | None  # the estimate behind a number of the decision page
+    check: str | None  # evidence, clusters, overdispersion, fit, pre-trend, coverage, provenance
+    status: str | None  # PASS, REVIEW or FAIL
+    recommendation: str | None
+
+
 class Conclusions(TypedDict):
-    """Every sentence that states a finding, in the order of the first page's bottom line."""
+    """Every sentence that states a finding or a recommendation: the decision page's first (the decision, then
+    money, risk, people, rights and the next step in plain words), then the measured statements in their order."""
     decision: Conclusion  # what to do, what it is worth, how sure
+    plain_money: Conclusion  # the decision page, plain words (words/statements/plain.py, added by the runner)
+    plain_risk: Conclusion
+    plain_people: Conclusion
+    plain_promises: Conclusion
+    plain_rights: Conclusion
+    plain_next_step: Conclusion
     engagement_tested: NotRequired[Conclusion]  # a randomised test of AI imagery against human imagery leads
     npv_adoption: Conclusion
     engagement_value: Conclusion
@@ -526,6 +542,7 @@ class Results(TypedDict):
     rights: RightsBlock
     scenarios: ScenariosBlock
     decision: DecisionBlock
+    quality: list[QualityRow] | None  # the quality card (words/quality.py, added by the runner)
     models: ModelsBlock
     conclusions: Conclusions
 

@@ -9,7 +9,8 @@ from twinimpact.charts.engagement import rates_vs_benchmarks, irr_forest, label_
 from twinimpact.charts.rights import findings_summary, compliance_trend, representation
 from twinimpact.charts.labor import (hours_per_asset_by_role, adoption_effect, pay_by_engagement, wage_bands, exposure_heatmap,
                     model_income, income_by_model)
-from twinimpact.charts.scenarios import npv_distribution, npv_tornado, scenario_years, scenario_jobs, model_payouts
+from twinimpact.charts.scenarios import (npv_distribution, npv_tornado, scenario_years, scenario_jobs, model_payouts,
+                                         decision_options)
 
 __all__ = [
     "CATEGORY_COLORS",

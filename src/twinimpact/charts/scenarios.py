@@ -151,3 +151,34 @@ def npv_tornado(rows: list[dict], observed: float, currency: str) -> go.Figure:
                 ("input at low", "input at high"))
     fig.add_vline(x=0, line_color="#C8553D", line_dash="dot", annotation_text="no gain", annotation_position="top")
     return fig
+
+
+def decision_options(decision: dict, currency: str) -> go.Figure:
+    """Each option's expected NPV against keeping today's mix, with its 10th-90th percentile
+    range, titled with the recommendation (:func:`twinimpact.words.statements.decision_title`).
+
+    Parameters
+    ----------
+    decision
+        results.json's ``decision`` block.
+    currency
+        The reporting currency's code.
+
+    Returns
+    -------
+    Figure
+    """
+    options = decision.get("options") or []
+    fig = base_figure(statements.decision_title(decision, currency),
+                      "expected net present value of each option against keeping today's mix; bars from the 1 in 10 "
+                      "low to the 1 in 10 high")
+    names = [f"{o['label']} ({o['share']:.0%} twin)" for o in options]
+    means = [o["npv_expected"] for o in options]
+    low = [m - o["npv_p10"] if o.get("npv_p10") is not None else 0 for m, o in zip(means, options)]
+    high = [o["npv_p90"] - m if o.get("npv_p90") is not None else 0 for m, o in zip(means, options)]
+    colours = [MODE_COLORS["twin"] if o["label"] == decision.get("best_option") else MODE_COLORS["traditional"]
+               for o in options]
+    fig.add_trace(go.Bar(x=names, y=means, marker_color=colours, name="expected NPV",
+                         error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low}))
+    fig.update_layout(showlegend=False, yaxis_title=f"{currency}, over the horizon", xaxis_title="option")
+    return fig

@@ -142,7 +142,8 @@ def scenario_figures(dataset: "Dataset", params: "Params", **values: float) -> l
     Returns
     -------
     list of Figure
-        The NPV distribution and the yearly savings.
+        The decision's options (recomputed as a slider moves), the NPV distribution and the
+        yearly savings.
     """
     scale = {d: float(values.pop(d)) for d in MAIN_DRIVERS if d in values}
     p = params.model_copy(update=values)
@@ -150,7 +151,8 @@ def scenario_figures(dataset: "Dataset", params: "Params", **values: float) -> l
     if not sa.available:
         return [charts.theme.base_figure(f"Not measured: {sa.why_not}")]
     ccy = p.reporting_currency
-    return [charts.npv_distribution(sa.npv_draws, sa.npv_pct, ccy, p.horizon_years, sa.start_share,
+    return [charts.decision_options(sa.decision or {}, ccy),
+            charts.npv_distribution(sa.npv_draws, sa.npv_pct, ccy, p.horizon_years, sa.start_share,
                                     p.adoption_share),
             charts.scenario_years(sa.yearly, ccy)]
 

@@ -242,6 +242,7 @@ def executive_notebook(executed: list[tuple[str, Any]], res: dict[str, Any], man
         if _is_appendix_notebook(book):
             nb.cells += [c for c in book.cells if keep(c)]
     nb.cells.append(nbformat.v4.new_markdown_cell(appendix_md))
+    nb.cells.append(html_cell(executive.glossary_html()))
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"report-{i}"  # ids must stay unique across the merged notebooks
     nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "Python 3 (twinimpact)",

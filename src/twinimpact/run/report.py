@@ -36,6 +36,8 @@ from twinimpact.params import Params, load_params, parse_params
 from twinimpact.sources.progress import Progress
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_page, render_run
+from twinimpact.words import quality
+from twinimpact.words.statements import plain
 from twinimpact.words.summary import run_details_markdown
 from twinimpact.analyses.rights.provenance import assets_folder
 
@@ -338,6 +340,8 @@ def _collect(job: _Run, executed: list[tuple[str, Any]], block: dict[str, Any]
     res["run"] = {"id": job.id, "params_name": job.params_file.stem, "reporting_currency":
                   job.params.reporting_currency, "data_fingerprint": block["fingerprint"], "status": "ok",
                   "reused": {book.stem: rid for book, (rid, _) in job.reused.items()}}
+    res["conclusions"].update(plain.plain_conclusions(res))  # the decision page reads every chapter
+    res["quality"] = quality.card(res)
     return res, tables
 
 

@@ -12,6 +12,9 @@ import html
 from typing import Any, get_type_hints
 
 from twinimpact.results import Conclusions
+from twinimpact.words.glossary import GLOSSARY
+from twinimpact.words.quality import STATUSES
+from twinimpact.words.statements.plain import PLAIN_KEYS
 from twinimpact.words.summary import headline_rows
 
 #: How to point the workbook at real data, for the sample-data notice.
@@ -24,9 +27,12 @@ def _ccy(res: dict[str, Any]) -> str:
     return str((res.get("run") or {}).get("reporting_currency") or "")
 
 
-#: The conclusions the bottom line prints, verbatim, in this order (the order results.json
-#: declares them).
-BOTTOM_LINE: tuple[str, ...] = tuple(get_type_hints(Conclusions))
+#: The decision page's statements, verbatim, in this order: the decision, then money, risk,
+#: people, rights and the next step in plain words.
+DECISION_PAGE: tuple[str, ...] = ("decision", *PLAIN_KEYS)
+#: The measured statements ("What we measured"), verbatim, in the order results.json
+#: declares them; each is printed once.
+BOTTOM_LINE: tuple[str, ...] = tuple(k for k in get_type_hints(Conclusions) if k not in DECISION_PAGE)
 
 
 def bottom_line(res: dict[str, Any]) -> list[str]:
@@ -75,6 +81,7 @@ def cannot_estimate(res: dict[str, Any]) -> list[str]:
 #: The conclusions that are a risk when their direction is one of these, with the label the
 #: main risks print before the statement, most material first.
 RISKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("engagement_value", "What engagement is worth, unmeasured", ("not valued",)),  # the decision hangs on it
     ("engagement_tested", "Engagement, tested", ("lower",)),
     ("npv_adoption", "Value", ("negative", "uncertain")),
     ("engagement_value", "What engagement is worth", ("does not pay", "uncertain")),
@@ -149,11 +156,59 @@ def notice_html(manifest: dict[str, Any]) -> str:
             f"To analyse your own: {REAL_DATA_HINT}.</div>")
 
 
+def decision_page(res: dict[str, Any]) -> list[str]:
+    """The decision page's statements (:data:`DECISION_PAGE`), verbatim, those this run
+    filled. Plain text.
+
+    Parameters
+    ----------
+    res
+        results.json (:class:`~twinimpact.results.Results`).
+
+    Returns
+    -------
+    list of str
+    """
+    found = res.get("conclusions") or {}
+    return [str(found[k]["statement"]) for k in DECISION_PAGE if (found.get(k) or {}).get("statement")]
+
+
+def quality_html(res: dict[str, Any]) -> str:
+    """The quality card as an HTML table (escaped), or nothing when the run has none.
+
+    Parameters
+    ----------
+    res
+        results.json.
+    """
+    rows = res.get("quality") or []
+    if not rows:
+        return ""
+    e = html.escape
+    body = "".join(f"<tr class=\"ti-q-{e(str(r['status']).lower())}\"><td>{e(str(r['estimate']))}</td>"
+                   f"<td>{e(str(r['check']))}</td><td><strong>{e(str(r['status']))}</strong></td>"
+                   f"<td>{e(str(r['recommendation']))}</td></tr>" for r in rows)
+    return ("<h2 id=\"quality\">How sure: the quality card</h2><p>Each estimate behind a number of the decision "
+            f"page, checked as a reviewer would: {', '.join(STATUSES)}.</p><table class=\"ti-headlines\"><thead>"
+            "<tr><th>Estimate</th><th>Check</th><th>Status</th><th>What to do</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def glossary_html() -> str:
+    """The glossary that closes the report: the technical words of the chapters, in plain
+    words."""
+    e = html.escape
+    items = "".join(f"<dt>{e(term)}</dt><dd>{e(meaning)}</dd>" for term, meaning in GLOSSARY.items())
+    return f"<div id=\"glossary\" class=\"ti-chapter\"></div><h1>Glossary</h1><dl class=\"ti-glossary\">{items}</dl>"
+
+
 def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tuple[str, str]],
                appendix: bool = True) -> tuple[str, str]:
-    """The first page as two HTML fragments: (title, notice, bottom line and headline
-    table) and (main risks and contents). ``chapters`` are (anchor, title) pairs; the key
-    charts go between the two.
+    """The first page as two HTML fragments around the key charts: (title, notice and the
+    decision page: the decision, then money, risk, people, rights and the next step in plain
+    words, ending a printed page) and (contents, what we measured with the risks among it,
+    the headline table, what these data cannot estimate, and the quality card). Every
+    statement is printed once. ``chapters`` are (anchor, title) pairs.
 
     Parameters
     ----------
@@ -173,31 +228,41 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
     """
     e = html.escape
     run = res.get("run") or {}
-    unable = cannot_estimate(res)
+    failing = [r for r in res.get("quality") or [] if r.get("status") == "FAIL"]  # no finding from these
+    unable = cannot_estimate(res) + [f"{r['estimate']}: {r['recommendation']}" for r in failing]
+    page = decision_page(res)
+    lead, rest = (page[0], page[1:]) if page else (NO_FINDING, [])
     rows = "".join(f"<tr><td>{e(h.label)}</td><td class=\"num\">{e(h.value)}</td><td>{e(h.range)}</td>"
                    f"<td>{e(h.unit)}</td></tr>" for h in headline_rows(res))
     top = (
-        "<div class=\"ti-first\">"
+        "<div class=\"ti-first ti-decision-page\">"
         "<h1 id=\"report-top\">Digital twins: impact report</h1>"
         f"<p class=\"ti-sub\">Parameters <strong>{e(str(run.get('params_name')))}</strong>, "
         f"money in {e(_ccy(res))}, run {e(str(manifest.get('started_at', ''))[:10])}.</p>"
         + notice_html(manifest)
-        + "<h2 id=\"bottom-line\">The bottom line</h2><ul class=\"ti-bottom-line\">"
-        + ("".join(f"<li>{e(s)}</li>" for s in bottom_line(res)) or f"<li>{e(NO_FINDING)}</li>") + "</ul>"
-        + ("<h2 id=\"cannot-estimate\">What these data cannot estimate</h2><ul class=\"ti-cannot\">"
-           + "".join(f"<li>{e(s)}</li>" for s in unable) + "</ul>" if unable else "")
-        + "<h2 id=\"headlines\">Headline figures</h2>"
-        "<table class=\"ti-headlines\"><thead><tr><th>Measure</th><th>Estimate</th><th>Range</th><th>Unit</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table>"
-        "<h2 id=\"key-charts\">Key charts</h2></div>"
+        + f"<h2 id=\"decision\">The decision</h2><p class=\"ti-decision\">{e(lead)}</p>"
+        + ("<ul class=\"ti-bottom-line\">" + "".join(f"<li>{e(s)}</li>" for s in rest) + "</ul>" if rest else "")
+        + "</div><div class=\"ti-first\"><h2 id=\"key-charts\">Key charts</h2></div>"
     )
     toc = "".join(f"<li><a href=\"#{e(a)}\">{e(t)}</a></li>" for a, t in chapters)
     if appendix:
         toc += "<li><a href=\"#appendix\">Appendix: technical tables, data coverage and this run</a></li>"
+    toc += "<li><a href=\"#glossary\">Glossary</a></li>"
+    flagged = {text: label for label, text in risks(res)}
+    measured = "".join(f"<li>{'<strong>Risk: ' + e(flagged[s]) + '.</strong> ' if s in flagged else ''}{e(s)}</li>"
+                       for s in bottom_line(res)) or f"<li>{e(NO_FINDING)}</li>"
+    labels = ", ".join(e(label) for label in dict.fromkeys(flagged.values()))
     bottom = (
-        "<div class=\"ti-first\"><h2 id=\"risks\">Main risks</h2><ul class=\"ti-risks\">"
-        + ("".join(f"<li><strong>{e(label)}.</strong> {e(text)}</li>" for label, text in risks(res))
-           or f"<li>{e(NO_RISK)}</li>") + "</ul>"
-        f"<h2 id=\"contents\">Contents</h2><ol class=\"ti-toc\">{toc}</ol></div>"
+        f"<div class=\"ti-first\"><h2 id=\"contents\">Contents</h2><ol class=\"ti-toc\">{toc}</ol>"
+        "<h2 id=\"measured\">What we measured</h2>"
+        + f"<p id=\"risks\" class=\"ti-risks\">{'The main risks among them: ' + labels + '.' if labels else e(NO_RISK)}"
+        "</p>"
+        + f"<ul class=\"ti-measured\">{measured}</ul>"
+        + "<h2 id=\"headlines\">Headline figures</h2>"
+        "<table class=\"ti-headlines\"><thead><tr><th>Measure</th><th>Estimate</th><th>Range</th><th>Unit</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        + ("<h2 id=\"cannot-estimate\">What these data cannot estimate</h2><ul class=\"ti-cannot\">"
+           + "".join(f"<li>{e(s)}</li>" for s in unable) + "</ul>" if unable else "")
+        + quality_html(res) + "</div>"
     )
     return top, bottom

@@ -476,7 +476,8 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     event, did, ev_msgs = event_study(cells, adoption_dates(dataset["campaigns"]), seed=params.seed)
     if adoption_dates(dataset["campaigns"]):
         did["staggered"] = staggered.study(cells, dataset["campaigns"], params.seed)
-    block = {**headline(lead), "posts": population, "headline_fit": fit_words(lead, nb_rows, population),
+    block = {**headline(lead), "posts": population, "clusters": int(lead.n_clusters),
+             "headline_fit": fit_words(lead, nb_rows, population),
              "headline_rule": HEADLINE_RULE, "outcome": outcome,
              "overdispersion": {"pearson_dispersion": pois.pearson_dispersion,
                                 "negbin_alpha": nb.alpha if nb else None},
@@ -496,6 +497,10 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
         decided = tested_against_observed(tests, lead)
         if decided is not None:
             block["tested"] = decided
+            observed_key = f"engagement_{decided['imagery']}_vs_human"
+            if decided.get("agree") is False and (conclusions.get(observed_key) or {}).get("statement"):
+                conclusions[observed_key] = statements.contradicted(conclusions[observed_key],
+                                                                    decided["experiment_id"])
             conclusions = {"engagement_tested": statements.tested_conclusion(
                 decided["experiment_id"], tests[decided["experiment_id"]], decided["shows"], decided), **conclusions}
     return EngagementAnalysis(cells, pois, nb, lead, nb_rows, population, pw, plat,

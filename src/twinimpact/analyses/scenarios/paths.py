@@ -293,41 +293,37 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
     return per_asset * (np.exp(log_ratio) - 1), per_asset * (ratio - 1), info
 
 
-def break_even_value(cost_npv: np.ndarray, per_value_npv: np.ndarray, upper: float = 1e4) -> tuple[float | None, str]:
-    """The value per engagement ``v`` at which the P50 of ``cost_npv + v * per_value_npv``
-    is zero (bisection; the P50 falls as ``v`` grows when moved assets lose engagement).
+def break_even_at_observed(cost_npv: float, per_value_npv: float, per_value_draws: np.ndarray
+                           ) -> tuple[float | None, str, list[float | None]]:
+    """The value per engagement at which the NPV at the observed costs (the headline's basis)
+    is zero, ``v* = -C / U``, with ``C`` the NPV without engagement and ``U`` the NPV of the
+    engagement change at 1 per engagement; and its 95% range over the engagement effect's
+    uncertainty (``U`` per draw; a draw in which moved assets lose no engagement has no
+    break-even, so the range's top is None: "no limit").
 
     Parameters
     ----------
     cost_npv
-        NPV draws without engagement (reporting currency).
+        C, at the observed costs (reporting currency).
     per_value_npv
-        NPV draws of the engagement change at a value of 1 per engagement (engagements).
-    upper
-        The highest value searched (reporting currency per engagement).
+        U at the engagement effect's estimate (engagements).
+    per_value_draws
+        U per draw of the engagement effect.
 
     Returns
     -------
     tuple
-        (the break-even value or None, why there is none: ``loses_anyway``, ``gains_engagement``,
-        ``beyond_search`` or empty).
+        (the break-even value or None; why there is none: ``loses_anyway``,
+        ``gains_engagement`` or empty; [low, high] of its 95% range, None where unbounded).
     """
-    def p50(v: float) -> float:
-        return float(np.median(cost_npv + v * per_value_npv))
-
-    if p50(0.0) <= 0:
-        return None, "loses_anyway"
-    if np.median(per_value_npv) >= 0:
-        return None, "gains_engagement"
-    if p50(upper) > 0:
-        return None, "beyond_search"
-    lo, hi = 0.0, 1.0
-    while p50(hi) > 0:
-        lo, hi = hi, hi * 2
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if p50(mid) > 0 else (lo, mid)
-    return (lo + hi) / 2, ""
+    if cost_npv <= 0:
+        return None, "loses_anyway", [None, None]
+    draws = np.where(per_value_draws < 0, -cost_npv / np.minimum(per_value_draws, -1e-300), np.inf)
+    low, high = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
+    bounds = [low if np.isfinite(low) else None, high if np.isfinite(high) else None]
+    if per_value_npv >= 0:
+        return None, "gains_engagement", bounds
+    return -cost_npv / per_value_npv, "", bounds
 
 
 def worst_case_margin(d: dict[str, float | None], ranges: dict[str, tuple[float, float]], mix: tuple[float, float]
@@ -538,6 +534,7 @@ class Values:
     flows: np.ndarray
     break_even: float | None
     no_break_even: str
+    break_even_range: list[float | None]
 
 
 def inputs(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Inputs | str:
@@ -615,11 +612,14 @@ def value(params: "Params", given: Inputs, draws: Draws) -> Values:
     unit_est = npv(draws.change[:, None] * moved_planned[None, :], r)
     unit_scen = npv(draws.change[:, None] * moved_drawn, r)
     npv_cost_scen = npv(cost_scen, r)
-    breakeven, no_break_even = (break_even_value(npv_cost_scen, unit_scen) if "not_valued" not in draws.engagement
-                                else (None, "not_measured"))
-    return Values(float(npv(cost_obs, r)) + float(draws.value["estimate"] or 0.0) * unit_obs,
+    npv_cost_obs = float(npv(cost_obs, r))
+    if "not_valued" in draws.engagement:
+        breakeven, no_break_even, bounds = None, "not_measured", [None, None]
+    else:  # on the headline's basis: the observed costs, over the engagement effect's draws
+        breakeven, no_break_even, bounds = break_even_at_observed(npv_cost_obs, unit_obs, unit_est)
+    return Values(npv_cost_obs + float(draws.value["estimate"] or 0.0) * unit_obs,
                   npv(cost_est, r) + v * unit_est, npv_cost_scen + v * unit_scen, npv_cost_scen, unit_scen, unit_obs,
-                  cost_scen + (v * draws.change)[:, None] * moved_drawn, breakeven, no_break_even)
+                  cost_scen + (v * draws.change)[:, None] * moved_drawn, breakeven, no_break_even, bounds)
 
 
 def by_year(dataset: "Dataset", params: "Params", given: Inputs, values: Values) -> pd.DataFrame:
@@ -788,7 +788,7 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     not_valued = "not_valued" in draws.engagement
     conclusions = {
         "engagement_value": statements.engagement_value_conclusion(value_block, values.break_even, values.no_break_even,
-                                                                   params.reporting_currency),
+                                                                   params.reporting_currency, values.break_even_range),
         "npv_adoption": statements.npv_conclusion(pct, p_negative, given.start, params.adoption_share,
                                                   params.horizon_years, params.reporting_currency, value_block,
                                                   values.observed, worst, not_valued),
@@ -814,6 +814,7 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
              "engagement": {**draws.engagement, "engagements_per_moved_asset": draws.change_observed},
              "value_per_engagement": value_block, "break_even_value_per_engagement": values.break_even,
              "break_even_value_note": BREAK_EVEN_NOTES[values.no_break_even],
+             "break_even_value_range": values.break_even_range,
              "worst_case_saving_per_moved_asset": worst,
              "driver_ranges": {k: list(v) for k, v in given.ranges.items()},
              "driver_correlation": {"drivers": draws.names, "matrix": draws.corr.round(4).tolist()},
@@ -831,11 +832,11 @@ RISK_NOTE = ("the range under the assumed ranges resamples the pooled unit costs
              "at the observed costs holds every driver at its observed value")
 #: Why there is no break-even value per engagement, by the reason :func:`break_even_value` gives.
 BREAK_EVEN_NOTES = {
-    "": "the value per engagement at which the NPV's P50 is zero",
+    "": "the value per engagement at which the NPV at the observed costs is zero, if twin imagery with its label "
+        "causes the engagement change the posts show; its range spans the engagement effect's uncertainty",
     "loses_anyway": "none: the move loses money at the P50 even if an engagement is worth nothing",
     "gains_engagement": "none: moved assets do not lose engagement at the estimates, so valuing it cannot turn "
                         "the NPV negative",
-    "beyond_search": "none below 10,000 per engagement",
     "not_measured": "not measured: the data cannot estimate the twin and label rate ratios",
 }
 

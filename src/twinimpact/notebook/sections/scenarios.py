@@ -64,7 +64,7 @@ def decision(sa: Any, currency: str) -> list[Any]:
                  p=narrate.pct(considered["p_changes_decision"])) if considered else
             text("No randomised test was valued: {why}.", why=(d.get("conditional_on") or {}).get("why")
                  or "engagement could not be valued"))
-    return [text("{s}", s=sa.conclusions["decision"]["statement"]),
+    return [text("{s}", s=sa.conclusions["decision"]["statement"]), charts.decision_options(d, currency),
             narrate.table(options, money_cols=("expected NPV", "P10", "P50", "P90"), currency=currency,
                           pct_cols=("twin share", "chance it is best")),
             text("Knowing everything before deciding would be worth {pi} (the expected value of perfect "

@@ -287,3 +287,24 @@ def event_study_title(did: dict[str, Any]) -> str:
                 f"(brand-level p = {num(p, 2)})")
     return (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
             f"brands not yet adopting (brand-level p = {num(p, 2)})")
+
+
+def contradicted(observed: dict[str, Any], experiment_id: str) -> dict[str, Any]:
+    """An observational statement that a randomised test contradicts: it says so, and its
+    direction becomes ``contradicted`` (not a finding the first page leads with).
+
+    Parameters
+    ----------
+    observed
+        The observational conclusion (``direction``, ``statement``).
+    experiment_id
+        The randomised test that contradicts it.
+
+    Returns
+    -------
+    dict
+        ``direction`` and ``statement``.
+    """
+    return {"direction": "contradicted",
+            "statement": f"{observed['statement']} The randomised test {experiment_id} contradicts this association: "
+                         f"its interval does not overlap it, and the decision rests on the test."}

@@ -74,7 +74,7 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
 
 
 def engagement_value_conclusion(value: dict[str, Any], break_even: float | None, reason: str,
-                                currency: str) -> dict[str, Any]:
+                                currency: str, break_even_range: list[float | None] | None = None) -> dict[str, Any]:
     """What an engagement would have to be worth for the move not to pay, against what the
     data say it is worth.
 
@@ -92,6 +92,9 @@ def engagement_value_conclusion(value: dict[str, Any], break_even: float | None,
         Why there is none (:func:`twinimpact.analyses.scenarios.paths.break_even_value`).
     currency
         The reporting currency's code.
+    break_even_range
+        The break-even's 95% range over the engagement effect's uncertainty ([low, high], None
+        where unbounded), or None when not computed.
 
     Returns
     -------
@@ -104,12 +107,16 @@ def engagement_value_conclusion(value: dict[str, Any], break_even: float | None,
                 "gains_engagement": "Moved assets do not lose engagement at the estimates, so the value of an "
                                     "engagement cannot make the move lose money",
                 "not_measured": "What engagement is worth to the move is not estimable: the data cannot estimate "
-                                "the twin and label rate ratios",
-                "beyond_search": "The move pays whatever an engagement is worth up to 10,000"}.get(
+                                "the twin and label rate ratios"}.get(
                     reason, "The break-even value of an engagement is not known")
-        d = {"loses_anyway": "does not pay", "gains_engagement": "pays", "beyond_search": "pays"}.get(reason)
+        d = {"loses_anyway": "does not pay", "gains_engagement": "pays"}.get(reason)
     else:
         text = f"The move pays unless an engagement is worth more than {money(break_even, currency, 3)}"
+        if break_even_range is not None and break_even_range[0] is not None:
+            top = "no limit" if break_even_range[1] is None else money(break_even_range[1], currency, 3)
+            text = (f"If twin imagery with its label causes the engagement change these posts show, the move pays "
+                    f"unless an engagement is worth more than {money(break_even, currency, 3)} (95% range over that "
+                    f"effect's uncertainty: {money(break_even_range[0], currency, 3)} to {top})")
         d = None
     if value.get("source") == "post_outcomes" and not missing(est) and (missing(lo) or missing(hi)):
         text += (f"; the posts' revenue puts an engagement at {money(est, currency, 3)}, but with no interval "
@@ -207,8 +214,12 @@ def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -
                 f"a 1 in 10 chance of less than {money(low, currency)}")
         worth = (f" Over {horizon} years it is expected to be worth {money_or_loss(best['npv_expected'], currency)} "
                  f"against keeping today's mix ({pct(keep['share'])}), with {tail}.")
+    evidence = str(decision.get("evidence") or "")
+    basis = (" Its engagement figures rest on a randomised test." if evidence.startswith("randomised") else
+             " Its engagement figures rest on the brand's own posts, an association discounted for possible bias."
+             if evidence.startswith("observational") else "")
     sure = (f" It comes out best in {pct(best['p_best'])} of the simulations of the {len(options)} options "
-            f"compared.")
+            f"compared.{basis}")
     made = [c for c in decision.get("commitments") or [] if c.get("active") and c.get("cost_npv") is not None]
     promises = (" " + "; ".join(f"The promise to {c['what']} is priced in: {money(c['cost_npv'], currency)}"
                                 for c in made) + ".") if made else ""
@@ -228,3 +239,24 @@ def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -
                 f"({cond['why']}), and the posts' revenue would tell.{worth}{promises}")
         return {"direction": best["label"], "statement": text}
     return {"direction": best["label"], "statement": f"Recommendation: {action}.{worth}{sure}{promises}"}
+
+
+def decision_title(decision: dict[str, Any], currency: str) -> str:
+    """The options chart's title: the recommendation and what the best option is expected to
+    be worth.
+
+    Parameters
+    ----------
+    decision
+        results.json's ``decision`` block.
+    currency
+        The reporting currency.
+    """
+    options = decision.get("options") or []
+    if not options:
+        return "No option could be valued"
+    best = max(options, key=lambda o: o["npv_expected"])
+    head = {"test_first": "Test first", "adopt": "Adopt", "pilot": "Pilot", "keep": "Keep today's mix"}.get(
+        str(decision.get("recommendation")), "Decide")
+    return (f"{head}: {_ACTIONS[best['label']].format(share=pct(best['share']))} is best, expected "
+            f"{money_or_loss(best['npv_expected'], currency)}, best in {pct(best['p_best'])} of simulations")
