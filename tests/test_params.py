@@ -103,3 +103,36 @@ def test_every_role_of_the_contract_has_a_default_redeploy_share():
     assert list(DEFAULT_REDEPLOY_SHARE) == list(ROLES)
     with pytest.raises(ParamsError, match="unknown role"):
         parse_params({"redeploy_share": {"caterer": 0.5}})
+
+
+def test_every_validator_of_the_parameter_model_is_its_own():
+    """A validator defined twice under one name silently replaces the first (pydantic only
+    warns): the target mixes would then go unchecked."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", "import twinimpact.params"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_target_mixes_and_options_are_shares():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="add up to 1.800"):
+        Params(target_size_mix={"petite": 0.9, "plus": 0.9})
+    with pytest.raises(ValidationError, match="from 0 to 1"):
+        Params(options=[1.5])
+    assert Params(options=[0.9, 0.5, 0.9]).options == [0.5, 0.9]
+
+
+def test_a_key_given_twice_in_a_parameters_file_is_refused_naming_it_and_both_lines(tmp_path):
+    from twinimpact.params import read_params_file
+
+    path = tmp_path / "p.yaml"
+    path.write_text("n_draws: 100\nseed: 3\nadoption_share: 0.5\nn_draws: 200\nseed: 4\n")
+    with pytest.raises(ParamsError, match=r"the key 'n_draws' is given twice, on lines 1 and 4"):
+        read_params_file(path)
+    path.write_text("fx_rates: {EUR: 1.0, USD: 0.9, EUR: 1.1}\n")  # nested mappings too
+    with pytest.raises(ParamsError, match="'EUR' is given twice"):
+        read_params_file(path)

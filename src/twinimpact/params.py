@@ -223,7 +223,7 @@ class Params(BaseModel):
 
     @field_validator("options")
     @classmethod
-    def _shares(cls, value: list[float]) -> list[float]:
+    def _option_shares(cls, value: list[float]) -> list[float]:
         bad = [v for v in value if not 0.0 <= v <= 1.0]
         if bad:
             raise ValueError(f"every option is a twin share from 0 to 1; got {bad}")
@@ -357,6 +357,27 @@ def parse_params(values: dict[str, Any], where: str = "parameters") -> Params:
         raise ParamsError(format_validation_error(err, where)) from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a mapping that names a key twice (YAML itself lets the
+    last one silently win)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is given twice, on lines {seen[key]} and {line}: keep one",
+                key_node.start_mark)
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def read_params_file(path: str | Path) -> dict[str, Any]:
     """Read a YAML parameters file into a mapping (empty file = all defaults)."""
     path = Path(path)
@@ -373,7 +394,7 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise ParamsError(f"Parameters file {path} cannot be read: {exc.strerror or exc}.") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader that also refuses repeated keys
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
