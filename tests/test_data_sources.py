@@ -454,3 +454,15 @@ def test_duckdb_out_of_memory_is_named_as_such_with_the_setting_to_raise():
     assert type(failure) is DataError and failure.exit_code == 3
     other = str(failure)
     assert "memory" not in other and "IO Error: cannot open file" in other
+
+
+def test_a_thousands_separator_is_named_as_one_and_the_fix_gives_the_right_number(tiny_copy: Path):
+    """The probe's case: "42,354" in a whole-number column was hinted as a decimal comma, and
+    following that hint gave 42.354, still refused."""
+    path = tiny_copy / "posts.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "impressions"] = "42,354"
+    frame.to_csv(path, index=False)
+    msg = str(refusal(tiny_copy))
+    assert "value found '42,354'" in msg and "a thousands separator: write 42354" in msg
+    assert "decimal comma" not in msg

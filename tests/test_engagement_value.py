@@ -104,3 +104,13 @@ def test_the_interval_covers_the_planted_value_over_seeds():
         widths.append(v["ci_high"] - v["ci_low"])
     assert held >= 17, held
     assert 0 < float(np.median(widths)) < 0.5 * truth  # informative, not degenerate
+
+
+def test_outcomes_that_record_no_revenue_value_nothing_and_say_why(tiny):
+    """The probe's case: post_outcomes rows all 0 had valued an engagement at EUR 0.000 and
+    said no draw loses money. Outcomes that record nothing measure the tracking."""
+    frames = dict(tiny.frames)
+    frames["post_outcomes"] = frames["post_outcomes"].assign(clicks=0, orders=0, revenue=0.0)
+    v = engagement_value.value_per_engagement(Frames(frames), Params(fx_rates=TINY_FX))
+    assert v["source"] == "none" and v["estimate"] is None
+    assert "record no revenue at all" in v["why"] and (engagement_value.value_draws(v, 5, 1) == 0).all()

@@ -234,3 +234,46 @@ def test_a_url_in_source_env_is_refused_even_when_data_is_given(reports: Path, t
     proc = twinimpact("run", "-p", str(params), "--data", str(TINY), "--out", str(reports), "--only", "00")
     assert proc.returncode == 2 and "not a connection URL" in proc.stderr and "hunter2" not in proc.stderr
     assert "percent-encode" in proc.stderr and state(reports) == before
+
+
+# --- files whose records do not line up with their header ------------------------------------------
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_ragged_rows_name_their_line_and_the_field_counts(tmp_path: Path, capsys):
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    usage = data / "twin_usage.csv"
+    lines = _lines(usage)
+    lines[2] += ",extra"  # line 3: a field too many
+    usage.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(data)]) == 3
+    err = capsys.readouterr().err
+    assert "twin_usage" in err and "line 3 has 8 fields, the header 7" in err and "required column" not in err
+    lines[2] = ",".join(lines[2].split(",")[:-2])  # now a field too few
+    usage.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(data)]) == 3
+    assert "line 3 has 6 fields, the header 7" in capsys.readouterr().err
+
+
+def test_a_stray_opening_quote_is_exit_3_naming_its_line_not_a_phantom_brand(tmp_path: Path, capsys):
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    campaigns = data / "campaigns.csv"
+    lines = _lines(campaigns)
+    lines[2] = '"' + lines[2]
+    campaigns.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(data)]) == 3
+    err = capsys.readouterr().err
+    assert "campaigns" in err and "line 3" in err and "quote" in err
+
+
+def test_quoted_line_breaks_and_windows_line_endings_are_records_not_problems(tmp_path: Path):
+    from twinimpact.sources.data import csv_structure_problem
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'a,b,c\r\n1,"two\r\nlines",3\r\n4,5,6\r\n')
+    assert csv_structure_problem(path) is None
+    path.write_bytes(b"a;b;c\n1;2,5;3\n")  # another separator: left to the engine's sniffer
+    assert csv_structure_problem(path) is None

@@ -127,3 +127,33 @@ def test_statements_neutralise_formulas_and_escape_html(tmp_path: Path):
     assert "'=HYPERLINK" in csv_text and "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
     page = next(p for p in hostile if p.suffix == ".html").read_text()
     assert "<b>" not in page.split("</style>")[1] and "&lt;b&gt;" in page
+
+
+def test_an_empty_bookings_table_is_treated_as_absent_and_says_so_never_a_count_of_no_rows():
+    """The probe's case: bookings.csv with its header only gave "0 of 28 with a twin and 0 of 1
+    without one would earn less". No finding may come from no rows."""
+    from twinimpact.analyses.labor import hours as labor_hours
+
+    p = Params(as_of="2026-11-28", n_draws=200)
+    ds = data.load(p)
+    ds.frames["bookings"] = ds.frames["bookings"].iloc[:0]
+    assert ds.empty_optional("bookings") and not ds.has("bookings")
+    lv = livelihoods.analyse(ds, p)
+    assert not lv.available and lv.why_not.startswith("The bookings table has no rows, so it is treated as absent.")
+    statement = livelihoods.conclusions(labor_hours.analyse(ds, p), lv, "EUR")["models_income"]["statement"]
+    assert "0 of" not in statement and "would earn less" not in statement
+
+
+def test_bookings_around_adoption_with_no_brand_that_adopted_is_empty_and_the_section_says_why(sample):
+    """The probe's one-campaign brand without twins: the comparison had failed with a TypeError."""
+    from types import SimpleNamespace
+
+    from twinimpact.notebook import sections
+
+    p, ds = sample
+    traditional = ds["campaigns"][ds["campaigns"]["production_mode"] == "traditional"]
+    bookings = ds["bookings"][ds["bookings"]["campaign_id"].isin(traditional["campaign_id"])]
+    out = livelihoods.bookings_around_adoption(bookings, traditional)
+    assert out.empty and list(out.columns) == ["model_id", "days_a_year_before", "days_a_year_after", "change"]
+    shown = sections.labor.bookings_around_adoption(SimpleNamespace(available=True, around_adoption=out))
+    assert "no brand in scope has adopted twins" in shown[0].markdown

@@ -136,3 +136,22 @@ def test_a_key_given_twice_in_a_parameters_file_is_refused_naming_it_and_both_li
     path.write_text("fx_rates: {EUR: 1.0, USD: 0.9, EUR: 1.1}\n")  # nested mappings too
     with pytest.raises(ParamsError, match="'EUR' is given twice"):
         read_params_file(path)
+
+
+def test_a_run_date_far_in_the_future_is_refused_and_a_year_ahead_is_not():
+    from datetime import date, timedelta
+
+    from twinimpact.params import AS_OF_MAX_DAYS_AHEAD
+
+    with pytest.raises(ParamsError, match=r"as_of.*2100-01-01 is more than 366 days after today"):
+        parse_params({"as_of": "2100-01-01"}, where="p.yaml")
+    ahead = date.today() + timedelta(days=AS_OF_MAX_DAYS_AHEAD)
+    assert parse_params({"as_of": ahead.isoformat()}, where="p.yaml").as_of == ahead
+
+
+def test_an_assets_folder_that_is_a_file_is_refused_naming_the_parameter_and_the_path(tmp_path):
+    image = tmp_path / "A1.png"
+    image.write_bytes(b"\\x89PNG")
+    with pytest.raises(ParamsError, match=rf"assets_dir.*{image} is a file: name the folder"):
+        parse_params({"assets_dir": str(image)}, where="p.yaml")
+    assert parse_params({"assets_dir": str(tmp_path)}, where="p.yaml").assets_dir == str(tmp_path)

@@ -89,7 +89,7 @@ def test_the_findings_list_exactly_the_assets_that_lost_or_contradict_their_mark
                       "watermarked": [True, True, False, True, True, True]})
     prov = provenance.check(u, folder)
     f = prov.block["findings"]
-    assert f == {"file_missing": ["A6"], "unreadable": ["A5"], "marking_missing": ["A3"],
+    assert f == {"file_missing": ["A6"], "unreadable": ["A5"], "marking_invalid": [], "marking_missing": ["A3"],
                  "marking_contradicts": ["A4"]}
     assert prov.block["files"] == 5 and prov.block["with_c2pa"] == 1 and prov.block["with_ai_source_type"] == 2
     u.loc[u["asset_id"] == "A3", "watermarked"] = True  # recorded as watermarked, the file says nothing
@@ -160,3 +160,39 @@ def test_without_asset_files_the_first_page_says_the_marking_was_not_checked():
     assert "machine-readable AI marking was not checked" in ra.conclusions["rights_findings"]["statement"]
     marking = {r["id"]: r for r in ra.block["regulation"]}["eu_ai_act_art50_2"]
     assert marking["result"].startswith("not tested: no asset files were given")
+
+
+def test_a_c2pa_marking_whose_signature_is_invalid_is_a_finding_and_not_a_marking(tmp_path: Path):
+    """The probe's case: a manifest c2pa reports Invalid was counted as a valid machine-readable
+    marking. Here the image is changed after signing (its hash no longer matches)."""
+    signed = bytearray(images.c2pa_signed_png())
+    idat = signed.find(b"IDAT")
+    signed[idat + 8] ^= 0xFF
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    (folder / "A1.png").write_bytes(bytes(signed))
+    (folder / "A2.png").write_bytes(images.c2pa_signed_png())
+    prov = provenance.check(usage(["A1", "A2"]), folder)
+    assert prov.block["findings"]["marking_invalid"] == ["A1"] and prov.block["with_ai_source_type"] == 1
+    row = prov.table.set_index("asset_id").loc["A1"]
+    assert row["c2pa_state"] == "Invalid" and "marking_invalid" in row["finding"]
+    from twinimpact.words import statements
+
+    sentence, flagged = statements.provenance_sentence(prov.block, 2)
+    assert "1 carry a C2PA marking whose signature is invalid" in sentence and flagged == 1
+
+
+def test_a_named_pipe_among_the_asset_files_is_unreadable_not_a_hang(tmp_path: Path):
+    """The probe's case: a FIFO called A1.png blocked the run forever. Read in a child process
+    with a deadline, so that a regression fails instead of hanging the suite."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    os.mkfifo(folder / "A1.png")
+    code = ("import sys; from pathlib import Path; from twinimpact.sources import assets; "
+            "r = assets.read_file(Path(sys.argv[1]) / 'A1.png', Path(sys.argv[1])); print(r.error)")
+    proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "not a regular file" in proc.stdout, proc.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,10 @@ DEFAULT_REDEPLOY_SHARE: dict[str, float] = {
     "set_designer": 0.1, "art_director": 0.8, "producer": 0.6, "retoucher": 0.5, "ai_artist": 1.0,
     "rights_manager": 1.0,
 }
+
+
+#: How far after today a run date may lie: a year of planning ahead, not a typo's century.
+AS_OF_MAX_DAYS_AHEAD = 366
 
 
 class Params(BaseModel):
@@ -211,6 +215,24 @@ class Params(BaseModel):
     def _an_effect(cls, value: float) -> float:
         if abs(value - 1.0) < 1e-6:
             raise ValueError("must differ from 1 (a rate ratio of 1 is no effect to detect)")
+        return value
+
+    @field_validator("assets_dir")
+    @classmethod
+    def _a_folder(cls, value: str) -> str:
+        if value and Path(value).expanduser().is_file():
+            raise ValueError(f"{value} is a file: name the folder that holds the asset files (<asset_id>.png, .jpg or "
+                             ".webp), or leave it empty for assets/ beside the tables")
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_far_ahead(cls, value: date | None) -> date | None:
+        limit = date.today() + timedelta(days=AS_OF_MAX_DAYS_AHEAD)
+        if value is not None and value > limit:
+            raise ValueError(f"{value.isoformat()} is more than {AS_OF_MAX_DAYS_AHEAD} days after today "
+                             f"({date.today().isoformat()}): the run date says which rules are in force and how fresh "
+                             "the data are; give a date up to a year ahead, or leave it empty for today")
         return value
 
     @field_validator("commitments")

@@ -67,7 +67,12 @@ def value_hint(value: object, column: Column) -> str:
     spreadsheet exports write: decimal commas, day-first dates."""
     text = str(value).strip()
     hint = f"value found {shown(text)}, expected {_EXPECTED.get(column.kind, 'text')}"
-    if column.kind in ("int", "float") and re.fullmatch(r"-?[\d.\s]*\d,\d+", text):
+    if column.kind in ("int", "float") and re.fullmatch(r"-?\d{1,3}(,\d{3})+", text) and (
+            column.kind == "int" or "." not in text):
+        plain = text.replace(",", "")
+        hint += (f" (a thousands separator: write {plain}; in the spreadsheet, format the column as a number "
+                 "without separators before saving it as CSV)")
+    elif column.kind in ("int", "float") and re.fullmatch(r"-?[\d.\s]*\d,\d+", text):
         hint += " (a decimal comma: write numbers with a decimal point, e.g. save the CSV with a point separator)"
     elif column.kind in ("date", "timestamp") and re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.*", text):
         hint += " (a day-first or month-first date: write dates as YYYY-MM-DD)"

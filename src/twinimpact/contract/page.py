@@ -79,7 +79,8 @@ decoded, for its C2PA manifest (Content Credentials: the claim generator, the
 reported as such) and the IPTC DigitalSourceType of its XMP packet
 (`http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia` for generated
 images, `.../compositeWithTrainedAlgorithmicMedia` for composites). The rights notebook
-lists, by asset id: `file_missing` (a twin asset without a file), `marking_missing` (neither
+lists, by asset id: `file_missing` (a twin asset without a file), `marking_invalid` (a C2PA
+marking whose signature is invalid), `marking_missing` (neither
 a C2PA AI action nor an AI DigitalSourceType), `marking_contradicts` (the file says a camera
 captured it, or `watermarked` is true while the file says nothing) and `unreadable`
 (truncated, over 200 MB, over 40,000 x 40,000 pixels, not JPEG/PNG/WebP, a link out of the

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +68,15 @@ class FileReading:
 
     @property
     def source_types(self) -> list[str]:
-        """Every source type the file states (C2PA actions first, then XMP), short names."""
-        return [*self.c2pa_source_types, *self.xmp_source_types]
+        """Every source type the file states (C2PA actions first, then XMP), short names; a
+        C2PA manifest whose signature does not validate states nothing."""
+        return [*(self.c2pa_source_types if self.c2pa_state != "Invalid" else []), *self.xmp_source_types]
+
+    @property
+    def invalid_marking(self) -> bool:
+        """Whether the file carries a C2PA manifest whose validation fails (a broken signature
+        or an image changed after signing)."""
+        return self.c2pa and self.c2pa_state == "Invalid"
 
     @property
     def says_ai(self) -> bool:
@@ -262,7 +270,10 @@ def read_file(path: Path, folder: Path) -> FileReading:
         real = path.resolve(strict=True)
         if not real.is_relative_to(folder.resolve()):
             raise Unreadable("a link pointing outside the assets folder (not followed)")
-        size = real.stat().st_size
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):  # a named pipe or a device would block the reader forever
+            raise Unreadable("not a regular file (a pipe, a device or a folder), not opened")
+        size = info.st_size
         if size > MAX_BYTES:
             raise Unreadable(f"{size:,} bytes, beyond the {MAX_BYTES:,} read")
         with open(real, "rb") as f:

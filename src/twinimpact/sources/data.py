@@ -15,6 +15,8 @@ same tables as ibis expressions for work that should stay in the engine (large p
 
 from __future__ import annotations
 
+import csv
+
 import hashlib
 import json
 import math
@@ -181,6 +183,39 @@ MAX_LINE_BYTES = 8 * 2**20
 CSV_BUFFER_BYTES = 2 * MAX_LINE_BYTES
 
 
+#: CSV files up to this size are checked record by record before the engine reads them.
+CSV_STRUCTURE_BYTES = 100 * 1024 * 1024
+
+
+def csv_structure_problem(path: Path) -> str | None:
+    """The first record of a CSV file whose number of fields differs from the header's, as a
+    sentence naming its line (quoted line breaks counted), or None. A record that swallows
+    lines is a quote opened and never closed. Files above :data:`CSV_STRUCTURE_BYTES` are not
+    checked here (the contract's rules still are)."""
+    if path.suffix != ".csv" or path.stat().st_size > CSV_STRUCTURE_BYTES:
+        return None
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None or len(header) < 2:  # another separator (;, tab): the engine's sniffer reads it
+                return None
+            line = reader.line_num
+            for record in reader:
+                start, line = line + 1, reader.line_num
+                if not record:  # a blank line
+                    continue
+                if len(record) != len(header):
+                    quote = ("; a quote opened on that line is not closed before line "
+                             f"{line}" if line > start else "")
+                    return (f"line {start} has {len(record)} field{'s' if len(record) != 1 else ''}, the header "
+                            f"{len(header)}{quote}: fix that line (a separator too many or too few, or a stray "
+                            '" quote), or save the sheet again as CSV')
+    except (UnicodeDecodeError, csv.Error):
+        return None  # the engine's reader names the encoding or the quoting problem
+    return None
+
+
 def _open_folder(folder: Path) -> Source:
     con = duckdb_connect()
     source = Source("folder", str(folder), con)
@@ -199,6 +234,9 @@ def _open_folder(folder: Path) -> Source:
                 source.tables[name] = con.read_parquet(str(path), table_name=f"raw_{name}")
                 source.origins[name] = Origin(str(path))
             else:
+                problem = csv_structure_problem(path)
+                if problem:
+                    raise DataError(f"Cannot read table {name} from {path}: {problem}. Nothing was computed.")
                 # Read every column as text: types are the contract's job, and "0123" stays "0123".
                 # lines up to 8 MB are read, so that a runaway field is reported by the rule it
                 # breaks (its length) at its line rather than as a reader error
@@ -206,6 +244,8 @@ def _open_folder(folder: Path) -> Source:
                                                    header=True, max_line_size=MAX_LINE_BYTES,
                                                    buffer_size=CSV_BUFFER_BYTES)
                 source.origins[name] = Origin(str(path), line_numbers=True)
+        except DataError:
+            raise
         except Exception as exc:  # noqa: BLE001 - any other reader failure is a data problem
             memory = out_of_memory(str(exc))
             if memory:
@@ -451,9 +491,18 @@ class Dataset:
         return self.frames[name]
 
     def has(self, name: str) -> bool:
-        """Whether the data hold the (optional) table ``name``."""
+        """Whether the data hold the (optional) table ``name``; an optional table given with
+        no rows counts as absent (:meth:`empty_optional` says which), so that no finding is
+        ever drawn from no rows."""
         self.reads.add(name)
+        if self.empty_optional(name):
+            return False
         return name in self.frames or name in self.counts
+
+    def empty_optional(self, name: str) -> bool:
+        """Whether the optional table ``name`` was given with its header only."""
+        spec = CONTRACT.get(name)
+        return bool(spec is not None and spec.optional and name in self.frames and self.frames[name].empty)
 
     def table(self, name: str) -> Any:
         """The table as a typed ibis expression in the source's engine (for work that should

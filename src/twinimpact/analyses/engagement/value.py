@@ -163,6 +163,9 @@ def value_per_engagement(dataset: "Dataset", params: "Params") -> dict[str, Any]
     if engagements <= 0:
         return {**none, "why": "the posts in post_outcomes have no engagements"}
     revenue = float(clusters["revenue"].sum())
+    if revenue <= 0:  # outcomes that record nothing measure the tracking, not what an engagement sells
+        return {**none, "why": "the post outcomes record no revenue at all (every row is 0), so what an engagement "
+                               "sells cannot be measured: check that orders and revenue are tracked"}
     rpe = revenue / engagements
     reps = ratio_bootstrap(clusters["revenue"].to_numpy(), clusters["engagements"].to_numpy(), BOOTSTRAP,
                            params.seed)

@@ -115,9 +115,9 @@ def bookings_around_adoption(bookings: pd.DataFrame, campaigns: pd.DataFrame) ->
     camps = campaigns.assign(start=pd.to_datetime(campaigns["start_date"]))
     first_twin = pd.Series(adoption_dates(campaigns), dtype="datetime64[ns]")  # the workbook's one definition
     b = bookings.merge(camps[["campaign_id", "brand", "start"]], on="campaign_id")
-    b["after"] = b["start"] >= b["brand"].map(first_twin).fillna(pd.Timestamp.max)
-    if b.empty:  # no bookings (a header alone): nobody to compare
+    if b.empty or first_twin.empty:  # no bookings, or no brand has adopted: nothing to compare
         return pd.DataFrame(columns=["model_id", "days_a_year_before", "days_a_year_after", "change"])
+    b["after"] = b["start"] >= b["brand"].map(first_twin).fillna(pd.Timestamp.max)
     spans = {}
     for after in (False, True):
         c = camps[(camps["start"] >= camps["brand"].map(first_twin).fillna(pd.Timestamp.max)) == after]
@@ -311,8 +311,9 @@ def analyse(dataset: "Dataset", params: "Params") -> LivelihoodsAnalysis:
         ``why_not`` says so.
     """
     if not dataset.has("bookings"):
-        return LivelihoodsAnalysis(False, NEEDS_BOOKINGS, block={"income_by_model": {}, "bookings": False,
-                                                                 "not_available": NEEDS_BOOKINGS})
+        why = (f"The bookings table has no rows, so it is treated as absent. {NEEDS_BOOKINGS}"
+               if dataset.empty_optional("bookings") else NEEDS_BOOKINGS)
+        return LivelihoodsAnalysis(False, why, block={"income_by_model": {}, "bookings": False, "not_available": why})
     campaigns, models, usage, bookings = (dataset[n] for n in ("campaigns", "models", "twin_usage", "bookings"))
     fx, c = params.fx_rates, params.agency_commission
     by_year = income_by_model_year(bookings, usage, campaigns, models, fx, c)

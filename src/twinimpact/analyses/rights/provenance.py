@@ -11,6 +11,9 @@ the same way (a post without a file is no finding).
 * ``file_missing``: a twin asset without a file;
 * ``unreadable``: a file that cannot be read (truncated, too large, impossible dimensions,
   a link out of the folder, a manifest the SDK rejects), with the reason;
+* ``marking_invalid``: the file carries a C2PA manifest whose validation fails (its
+  signature is broken, or the image changed after signing): a marking present but not to be
+  trusted, and not counted as one;
 * ``marking_missing``: the file carries neither a C2PA action with an AI source type nor an
   AI DigitalSourceType in its XMP (what an export tool or a CMS strips);
 * ``marking_contradicts``: the file says a camera captured it, or the ``watermarked``
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from twinimpact.params import Params
 
 #: The kinds of provenance finding, in the order they are reported.
-KINDS = ("file_missing", "unreadable", "marking_missing", "marking_contradicts")
+KINDS = ("file_missing", "unreadable", "marking_invalid", "marking_missing", "marking_contradicts")
 #: How often a progress line is printed while files are read.
 PROGRESS_EVERY = 1000
 
@@ -116,12 +119,16 @@ def check(usage: pd.DataFrame, folder: Path, progress: Callable[[str], None] | N
         kinds = []
         if r.error:
             kinds.append("unreadable")
+        elif r.invalid_marking and not r.says_ai:
+            kinds.append("marking_invalid")
         elif r.says_capture:
             kinds.append("marking_contradicts")
         elif not r.says_ai:
             kinds.append("marking_missing")
             if marked.get(asset_id, False):
                 kinds.append("marking_contradicts")
+        if r.invalid_marking and r.says_ai and not r.error:  # marked in its XMP, but the manifest is broken
+            kinds.append("marking_invalid")
         for k in kinds:
             findings[k].append(asset_id)
         rows.append({"asset_id": asset_id, "file": path.name, "media_type": r.media_type, "c2pa": r.c2pa,

@@ -109,7 +109,8 @@ def _machine_readable_marking(s: Scope) -> tuple[int | None, str, list[str] | No
                       "images would make it testable)"), None
     f = p.get("findings") or {}
     in_scope = set(map(str, s.usage["asset_id"]))
-    bad = sorted(in_scope & set(f.get("marking_missing", [])) | in_scope & set(f.get("marking_contradicts", [])))
+    bad = sorted(in_scope & set(f.get("marking_missing", [])) | in_scope & set(f.get("marking_contradicts", []))
+                 | in_scope & set(f.get("marking_invalid", [])))
     missing = sorted(in_scope & set(f.get("file_missing", [])) | in_scope & set(f.get("unreadable", [])))
     return len(bad), (f"{len(in_scope)} twin assets in these markets from {s.since:%Y-%m-%d}; {len(bad)} files "
                       f"without a machine-readable AI marking or contradicting it; {len(missing)} without a readable "

@@ -318,9 +318,10 @@ def break_even_at_observed(cost_npv: float, per_value_npv: float, per_value_draw
     """
     if cost_npv <= 0:
         return None, "loses_anyway", [None, None]
-    draws = np.where(per_value_draws < 0, -cost_npv / np.minimum(per_value_draws, -1e-300), np.inf)
-    low, high = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
-    bounds = [low if np.isfinite(low) else None, high if np.isfinite(high) else None]
+    no_limit = 1e300  # a draw that loses no engagement: no break-even (a sentinel, not inf, for the quantiles)
+    draws = np.where(per_value_draws < 0, -cost_npv / np.minimum(per_value_draws, -1e-300), no_limit)
+    low, high = (float(q) for q in np.quantile(np.minimum(draws, no_limit), [0.025, 0.975]))
+    bounds = [low if low < no_limit / 10 else None, high if high < no_limit / 10 else None]
     if per_value_npv >= 0:
         return None, "gains_engagement", bounds
     return -cost_npv / per_value_npv, "", bounds

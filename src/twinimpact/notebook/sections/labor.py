@@ -8,7 +8,7 @@ import pandas as pd
 
 from twinimpact import charts
 from twinimpact.analyses.labor import livelihoods
-from twinimpact.notebook.show import items, text
+from twinimpact.notebook.show import Text, items, text
 from twinimpact.params import Params
 from twinimpact.results import emit, emit_table
 from twinimpact.words import narrate, statements
@@ -49,8 +49,14 @@ def income_by_model(lv: Any, currency: str) -> list[Any]:
 
 
 def bookings_around_adoption(lv: Any) -> list[Any]:
-    """Shoot days a year per model before and after each brand's first twin campaign."""
-    return [narrate.table(lv.around_adoption.head(10), digits=1)] if lv.available else []
+    """Shoot days a year per model before and after each brand's first twin campaign; not
+    estimable when no brand in scope has adopted twins."""
+    if not lv.available:
+        return []
+    if lv.around_adoption.empty:
+        return [Text("**Not estimable:** no brand in scope has adopted twins (a first twin or hybrid campaign), so "
+                     "bookings before and after adoption cannot be compared.")]
+    return [narrate.table(lv.around_adoption.head(10), digits=1)]
 
 
 #: The columns of the gainers-and-losers table, money from the fifth on.

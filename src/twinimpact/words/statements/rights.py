@@ -61,7 +61,8 @@ def provenance_sentence(prov: dict[str, Any], assets: int) -> tuple[str, int]:
         return ("Whether the published files carry a machine-readable AI marking was not checked: no asset files "
                 "were given (a folder named assets beside the tables, or the assets folder parameter).", 0)
     f = prov.get("findings") or {}
-    n = {k: len(f.get(k) or []) for k in ("file_missing", "unreadable", "marking_missing", "marking_contradicts")}
+    n = {k: len(f.get(k) or []) for k in ("file_missing", "unreadable", "marking_invalid", "marking_missing",
+                                          "marking_contradicts")}
     flagged = len({a for ids in f.values() for a in ids or []})
     if not flagged:
         return (f"All {num(prov.get('files'))} asset files read carry a machine-readable AI marking (C2PA or IPTC "
@@ -69,6 +70,8 @@ def provenance_sentence(prov: dict[str, Any], assets: int) -> tuple[str, int]:
     parts = [f"{num(n['marking_missing'])} carry no machine-readable AI marking" if n["marking_missing"] else "",
              f"{num(n['marking_contradicts'])} contradict it (a camera capture, or recorded as watermarked with "
              "nothing in the file)" if n["marking_contradicts"] else "",
+             f"{num(n['marking_invalid'])} carry a C2PA marking whose signature is invalid"
+             if n["marking_invalid"] else "",
              f"{num(n['unreadable'])} cannot be read" if n["unreadable"] else "",
              f"{num(n['file_missing'])} have no file" if n["file_missing"] else ""]
     posts = int(prov.get("post_files") or 0)

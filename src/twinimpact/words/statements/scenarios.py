@@ -132,6 +132,9 @@ def engagement_value_conclusion(value: dict[str, Any], break_even: float | None,
         text += f"; the parameters value an engagement at {money(est, currency, 3)}."
         if not missing(break_even):
             d = "pays" if est < break_even else "does not pay"
+    elif value.get("why") and "no post_outcomes" not in str(value["why"]):
+        text += f"; engagement is not valued here: {value['why']}."  # outcomes given, but they measure nothing
+        d = d or "not valued"
     else:
         text += ("; engagement is not valued here: add the optional table of post outcomes (what each post sold, "
                  "see the data contract) or set a value per engagement.")
