@@ -277,3 +277,38 @@ def test_quoted_line_breaks_and_windows_line_endings_are_records_not_problems(tm
     assert csv_structure_problem(path) is None
     path.write_bytes(b"a;b;c\n1;2,5;3\n")  # another separator: left to the engine's sniffer
     assert csv_structure_problem(path) is None
+
+
+def test_every_unreadable_file_of_a_folder_is_reported_in_one_pass(tmp_path: Path, capsys):
+    """Two files that are not UTF-8, one that mixes line endings, and a table given only as a
+    workbook: one message names them all, each with its line or the fix."""
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    (data / "models.csv").write_bytes((data / "models.csv").read_bytes().replace(b"M1", b"M\xe91", 1))
+    (data / "staffing.csv").write_bytes((data / "staffing.csv").read_bytes().replace(b"\n", b"\xa0\n", 1))
+    lines = (data / "posts.csv").read_text(encoding="utf-8").splitlines()
+    (data / "posts.csv").write_bytes(("\r\n".join(lines[:3]) + "\n" + "\r\n".join(lines[3:]) + "\r\n").encode())
+    (data / "bookings.csv").rename(data / "bookings.xlsx")
+    assert cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(data)]) == 3
+    err = capsys.readouterr().err
+    assert "holds 4 files that cannot be read" in err
+    assert "models.csv is not UTF-8 text: line 2 holds byte 0xE9" in err
+    assert "staffing.csv is not UTF-8 text: line 1 holds byte 0xA0" in err
+    assert "posts.csv: the file mixes line endings" in err and "line 3 ends Unix (LF)" in err
+    assert "bookings.xlsx is not read: save the sheet as bookings.csv" in err
+
+
+def test_a_one_campaign_brand_without_twins_publishes(tmp_path: Path):
+    """The probe's case: one traditional campaign, brands: [Solo Label], had ended with exit 4
+    (a TypeError comparing bookings before and after an adoption that never happened)."""
+    data = tmp_path / "solo"
+    shutil.copytree(TINY, data)
+    campaigns = data / "campaigns.csv"
+    campaigns.write_text(campaigns.read_text(encoding="utf-8").replace(
+        "C3,Beta,AW24,US,2024-09-01,hybrid", "C3,Solo Label,AW24,US,2024-09-01,traditional"), encoding="utf-8")
+    params = tmp_path / "solo.yaml"
+    params.write_text("reporting_currency: EUR\nfx_rates: {EUR: 1.0, GBP: 1.2, USD: 0.9}\nas_of: 2026-11-28\n"
+                      "seed: 1\nn_draws: 300\nbrands: [Solo Label]\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    assert cli.main(["run", "-p", str(params), "--data", str(data), "--out", str(out)]) == 0
+    assert (out / "latest" / "index.html").is_file()

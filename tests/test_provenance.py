@@ -196,3 +196,27 @@ def test_a_named_pipe_among_the_asset_files_is_unreadable_not_a_hang(tmp_path: P
             "r = assets.read_file(Path(sys.argv[1]) / 'A1.png', Path(sys.argv[1])); print(r.error)")
     proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "not a regular file" in proc.stdout, proc.stderr
+
+
+def test_an_assets_folder_that_cannot_be_listed_is_not_checked_and_says_why(tmp_path: Path, monkeypatch):
+    """The probe's case (mode 000, a user other than its owner): a PermissionError had ended the
+    run as an internal error. Root lists any folder, so the refusal is simulated."""
+    import os
+
+    from twinimpact.run import reuse
+
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    real_scandir = os.scandir
+
+    def refuse(path=".", *a, **k):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *a, **k)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    monkeypatch.setattr(Path, "iterdir", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    prov = provenance.check(usage(["A1"]), folder)
+    assert prov.block["checked"] is False and "cannot be read (Permission denied)" in prov.block["not_checked"]
+    first, second = reuse.assets_identity(folder), reuse.assets_identity(folder)
+    assert first.startswith("unreadable") and first != second  # never the same: the chapter is never reused

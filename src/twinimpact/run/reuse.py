@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,7 +104,10 @@ def assets_identity(folder: str | Path | None) -> str | None:
     root = Path(folder)
     if not root.is_dir():
         return "absent"
-    rows = sorted(_stat(p) for p in root.iterdir() if p.is_file() or p.is_symlink())
+    try:
+        rows = sorted(_stat(p) for p in root.iterdir() if p.is_file() or p.is_symlink())
+    except OSError:  # a folder this user may not list: the rights notebook says so; never reused
+        return f"unreadable {os.urandom(8).hex()}"
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 

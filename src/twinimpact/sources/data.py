@@ -36,7 +36,7 @@ from twinimpact.contract.spec import CONTRACT
 from twinimpact.errors import DataError, ParamsError, ResourceError
 from twinimpact.params import Params
 from twinimpact.sources.progress import Progress, heartbeat
-from twinimpact.contract.hints import read_error
+from twinimpact.contract.hints import first_non_utf8, read_error
 from twinimpact.sources.redaction import ENCODE_HINT, redact
 from twinimpact.contract.schemas import Origin
 from twinimpact.sources import spark
@@ -187,6 +187,27 @@ CSV_BUFFER_BYTES = 2 * MAX_LINE_BYTES
 CSV_STRUCTURE_BYTES = 100 * 1024 * 1024
 
 
+def line_ending_problem(path: Path) -> str | None:
+    """A sentence naming the first line whose ending differs from the file's first one, when a
+    CSV file mixes Windows (CRLF) and Unix (LF) line endings (the engine's reader then calls it
+    not UTF-8), or None. Files above :data:`CSV_STRUCTURE_BYTES` are not checked here."""
+    if path.suffix != ".csv" or path.stat().st_size > CSV_STRUCTURE_BYTES:
+        return None
+    data = path.read_bytes()
+    crlf = data.count(b"\r\n")
+    lf = data.count(b"\n") - crlf
+    if not crlf or not lf:
+        return None
+    first_crlf = data.find(b"\r\n") <= data.find(b"\n")  # the first line ends the Windows way
+    for number, line in enumerate(data.split(b"\n")[:-1], 1):
+        if line.endswith(b"\r") != first_crlf:
+            kinds = ("Windows (CRLF)", "Unix (LF)") if first_crlf else ("Unix (LF)", "Windows (CRLF)")
+            return (f"the file mixes line endings: it starts with {kinds[0]} and line {number} ends {kinds[1]} "
+                    f"({crlf:,} CRLF and {lf:,} LF lines); save it again with one kind (Excel's 'CSV UTF-8' "
+                    "writes CRLF throughout)")
+    return None
+
+
 def csv_structure_problem(path: Path) -> str | None:
     """The first record of a CSV file whose number of fields differs from the header's, as a
     sentence naming its line (quoted line breaks counted), or None. A record that swallows
@@ -216,7 +237,38 @@ def csv_structure_problem(path: Path) -> str | None:
     return None
 
 
+#: Spreadsheet workbooks a folder may hold instead of a table's CSV: not read (yet).
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
+
+
+def folder_problems(folder: Path) -> list[str]:
+    """Every problem of a folder's files that stops them being read, found before any is
+    read, so that one pass reports them all: a table given only as a spreadsheet workbook, a
+    CSV file that is not UTF-8 (its line and byte), and one that mixes line endings."""
+    problems = []
+    for name in CONTRACT:
+        tables = [folder / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz")]
+        books = [folder / f"{name}{ext}" for ext in WORKBOOK_SUFFIXES if (folder / f"{name}{ext}").is_file()]
+        if books and not any(t.is_file() for t in tables):
+            problems.append(f"{books[0].name} is not read: save the sheet as {name}.csv (Excel: 'CSV UTF-8') or "
+                            f"{name}.parquet in the same folder")
+        csv_file = folder / f"{name}.csv"
+        if csv_file.is_file() and csv_file.stat().st_size <= CSV_STRUCTURE_BYTES:
+            bad = first_non_utf8(str(csv_file))
+            if bad is not None:
+                problems.append(f"{csv_file.name} is not UTF-8 text: line {bad[0]} holds byte 0x{bad[1]:02X} (a "
+                                "spreadsheet's plain 'CSV' or Windows-1252 export); save it as 'CSV UTF-8' (Excel) "
+                                "or re-encode it to UTF-8")
+            elif (ending := line_ending_problem(csv_file)) is not None:
+                problems.append(f"{csv_file.name}: {ending}")
+    return problems
+
+
 def _open_folder(folder: Path) -> Source:
+    problems = folder_problems(folder)
+    if problems:
+        raise DataError(f"Folder {folder} holds {len(problems)} file{'s' if len(problems) > 1 else ''} that cannot "
+                        "be read; nothing was computed:\n" + "\n".join(f"- {p}" for p in problems))
     con = duckdb_connect()
     source = Source("folder", str(folder), con)
     for name in CONTRACT:
@@ -234,7 +286,7 @@ def _open_folder(folder: Path) -> Source:
                 source.tables[name] = con.read_parquet(str(path), table_name=f"raw_{name}")
                 source.origins[name] = Origin(str(path))
             else:
-                problem = csv_structure_problem(path)
+                problem = line_ending_problem(path) or csv_structure_problem(path)
                 if problem:
                     raise DataError(f"Cannot read table {name} from {path}: {problem}. Nothing was computed.")
                 # Read every column as text: types are the contract's job, and "0123" stays "0123".

@@ -94,6 +94,11 @@ def check(usage: pd.DataFrame, folder: Path, progress: Callable[[str], None] | N
     """
     if not folder.is_dir():
         return not_checked(f"the assets folder {folder} does not exist")
+    try:
+        with os.scandir(folder):
+            pass
+    except OSError as err:  # e.g. a folder this user may not list
+        return not_checked(f"the assets folder {folder} cannot be read ({err.strerror or err})")
     ids = [str(a) for a in usage["asset_id"]]
     marked = dict(zip(ids, usage["watermarked"].astype(bool)))
     posts: set[str] = set()
