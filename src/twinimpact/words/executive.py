@@ -14,17 +14,13 @@ from typing import Any, get_type_hints
 from twinimpact.results import Conclusions
 from twinimpact.words.glossary import GLOSSARY
 from twinimpact.words.quality import STATUSES
-from twinimpact.words.statements.plain import PLAIN_KEYS
+from twinimpact.words.statements.plain import PLAIN_KEYS, currency_of
 from twinimpact.words.summary import headline_rows
 
 #: How to point the workbook at real data, for the sample-data notice.
 REAL_DATA_HINT = ("fill the tables described in docs/DATA_CONTRACT.md with your own campaigns and run "
                   "<code>twinimpact run --data &lt;folder&gt;</code>, or <code>--source &lt;VARIABLE&gt;</code> "
                   "naming an environment variable that holds a database URL")
-
-
-def _ccy(res: dict[str, Any]) -> str:
-    return str((res.get("run") or {}).get("reporting_currency") or "")
 
 
 #: The decision page's statements, verbatim, in this order: the decision, then money, risk,
@@ -238,7 +234,7 @@ def first_page(res: dict[str, Any], manifest: dict[str, Any], chapters: list[tup
         "<div class=\"ti-first ti-decision-page\">"
         "<h1 id=\"report-top\">Digital twins: impact report</h1>"
         f"<p class=\"ti-sub\">Parameters <strong>{e(str(run.get('params_name')))}</strong>, "
-        f"money in {e(_ccy(res))}, run {e(str(manifest.get('started_at', ''))[:10])}.</p>"
+        f"money in {e(currency_of(res))}, run {e(str(manifest.get('started_at', ''))[:10])}.</p>"
         + notice_html(manifest)
         + f"<h2 id=\"decision\">The decision</h2><p class=\"ti-decision\">{e(lead)}</p>"
         + ("<ul class=\"ti-bottom-line\">" + "".join(f"<li>{e(s)}</li>" for s in rest) + "</ul>" if rest else "")

@@ -16,6 +16,17 @@ PLAIN_KEYS = ("plain_money", "plain_risk", "plain_people", "plain_promises", "pl
 _PROMISES = {"models_whole": "keeping every booked model's pay whole", "redeploy_all": "paying every displaced hour"}
 
 
+def currency_of(res: dict[str, Any]) -> str:
+    """The run's reporting currency, from results.json (empty when the run block is missing).
+
+    Parameters
+    ----------
+    res
+        results.json.
+    """
+    return str((res.get("run") or {}).get("reporting_currency") or "")
+
+
 def _none(statement: str) -> dict[str, Any]:
     return {"direction": None, "statement": statement}
 
@@ -28,7 +39,7 @@ def money_plain(res: dict[str, Any]) -> dict[str, Any]:
     res
         results.json.
     """
-    ccy = (res.get("run") or {}).get("reporting_currency") or ""
+    ccy = currency_of(res)
     cpa = (res.get("cost") or {}).get("cost_per_asset") or {}
     twin, photo = cpa.get("twin"), cpa.get("traditional")
     if missing(twin) or missing(photo):
@@ -98,7 +109,7 @@ def promises_plain(res: dict[str, Any]) -> dict[str, Any]:
     res
         results.json.
     """
-    ccy = (res.get("run") or {}).get("reporting_currency") or ""
+    ccy = currency_of(res)
     d = res.get("decision") or {}
     priced = [c for c in d.get("commitments") or [] if c.get("cost_npv") is not None and c.get("name") in _PROMISES]
     if not priced:
@@ -120,7 +131,7 @@ def rights_plain(res: dict[str, Any]) -> dict[str, Any]:
     res
         results.json.
     """
-    ccy = (res.get("run") or {}).get("reporting_currency") or ""
+    ccy = currency_of(res)
     r = res.get("rights") or {}
     assets, broken = r.get("twin_assets"), r.get("assets_with_findings")
     if missing(assets) or not assets:
@@ -142,7 +153,7 @@ def next_step_plain(res: dict[str, Any]) -> dict[str, Any]:
     res
         results.json.
     """
-    ccy = (res.get("run") or {}).get("reporting_currency") or ""
+    ccy = currency_of(res)
     d = res.get("decision") or {}
     rec, test, considered = d.get("recommendation"), d.get("test"), d.get("best_test_considered")
     if not rec:
