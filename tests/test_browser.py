@@ -16,11 +16,14 @@ import numpy as np
 import pytest
 
 from tests.conftest import twinimpact_cli
+from twinimpact import config
 from twinimpact.charts.theme import IMAGERY_COLORS
 from twinimpact.run import pdf
 from twinimpact.run.browser import BrowserError, Chromium
 
 CHROMIUM = pdf.chromium()
+#: An absolute path: a test process's working directory is not this repository's in every order.
+TEST_PARAMS = config.PARAMS_DIR / "test.yaml"
 ARTIFACTS = Path(os.environ.get("TWINIMPACT_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None,
@@ -103,7 +106,7 @@ def test_run_pdf_publishes_the_whole_report_on_paper(published: Path, tmp_path: 
     out = tmp_path / "reports"
     shutil.copytree(published, out, symlinks=True)  # an earlier run here: the notebooks are reused
     started = time.monotonic()
-    proc = twinimpact_cli("run", "-p", "notebooks/params/test.yaml", "--out", str(out), "--pdf", "--paper", "letter")
+    proc = twinimpact_cli("run", "-p", str(TEST_PARAMS), "--out", str(out), "--pdf", "--paper", "letter")
     assert proc.returncode == 0, proc.stderr
     printed = Path(proc.stdout.strip()).parent / "report.pdf"
     reader = PdfReader(printed)
@@ -121,7 +124,7 @@ def test_a_printing_out_of_time_exits_5_and_leaves_the_previous_report(published
     index_before = (out / "index.html").read_bytes()
     scratch = tmp_path / "scratch"  # Chromium's profile goes here: nothing may be left in it
     scratch.mkdir()
-    proc = twinimpact_cli("run", "-p", "notebooks/params/test.yaml", "--out", str(out), "--pdf", "--pdf-timeout", "1",
+    proc = twinimpact_cli("run", "-p", str(TEST_PARAMS), "--out", str(out), "--pdf", "--pdf-timeout", "1",
                           env={"TMPDIR": str(scratch)})
     assert proc.returncode == 5, proc.stderr
     assert "could not print the report to PDF" in proc.stderr and "--pdf-timeout" in proc.stderr
