@@ -286,7 +286,7 @@ def _open_folder(folder: Path) -> Source:
                 source.tables[name] = con.read_parquet(str(path), table_name=f"raw_{name}")
                 source.origins[name] = Origin(str(path))
             else:
-                problem = line_ending_problem(path) or csv_structure_problem(path)
+                problem = csv_structure_problem(path)  # encodings and line endings: folder_problems
                 if problem:
                     raise DataError(f"Cannot read table {name} from {path}: {problem}. Nothing was computed.")
                 # Read every column as text: types are the contract's job, and "0123" stays "0123".
