@@ -59,11 +59,26 @@ class RunBlock(TypedDict):
     reused: dict[str, str] | None  # notebook -> the run its output was copied from (inputs unchanged)
 
 
+class ExposureShift(TypedDict):
+    """Exposure per follower across a platform's switch from impressions to views, for posts
+    that do not say which metric they hold."""
+    platform: str
+    switch: str  # ISO date of the switch
+    posts_before: int  # posts in the window before it
+    posts_after: int
+    ratio: float  # exposure per follower after / before (geometric means)
+    ci_low: float
+    ci_high: float
+    p_value: float  # Welch's test of no shift
+    warned: bool  # a rise of at least 10% with p below 0.001
+
+
 class DataBlock(TypedDict):
     rows: dict[str, int] | None  # rows per contract table
     first_post: str | None
     last_post: str | None
     brands: list[str] | None
+    exposure_shifts: list[ExposureShift] | None  # the level-shift test at each known switch
 
 
 class CostBlock(TypedDict):
@@ -307,6 +322,17 @@ class RegulationRow(TypedDict):
     asset_ids: list[str]
 
 
+class PlatformLabel(TypedDict):
+    """The platforms' own AI label (posts column platform_ai_label) against the brand's."""
+    posts: int  # posts on which the platform says whether it labelled them
+    differ: int  # of those, posts whose two labels differ
+    brand_only: int  # the brand labelled the post, the platform did not
+    platform_only: int  # the platform labelled it, the brand did not
+    twin_unlabelled: int  # twin posts the platform did not label (a marking finding)
+    twin_unlabelled_ids: list[str]  # the first 200 by id
+    differ_ids: list[str]  # the listed posts (up to 400) whose two labels differ, by id
+
+
 class RightsBlock(TypedDict):
     findings: Findings
     underpaid_total: float | None  # reporting currency
@@ -319,6 +345,7 @@ class RightsBlock(TypedDict):
     representation_distance: Representation
     provenance: Provenance
     regulation: list[RegulationRow] | None  # the checklist as of the run date
+    platform_label: PlatformLabel | None  # None: no post carries the platform's own label
 
 
 class EngagementChange(TypedDict):

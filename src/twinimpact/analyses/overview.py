@@ -3,15 +3,16 @@ counted in the engine (``posts`` is an ibis table, or a frame for small data).""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from twinimpact.contract.spec import CONTRACT
+from twinimpact.contract.spec import CONTRACT, VIEWS_SINCE
 from twinimpact.sources.engine import as_table
-from twinimpact.results import DataBlock
+from twinimpact.results import DataBlock, ExposureShift
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -119,7 +120,75 @@ def freshness(posts: Any, campaigns: pd.DataFrame, as_of: date) -> dict[str, Any
     }
 
 
-def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str]) -> DataBlock:
+#: Days on each side of a platform's switch from impressions to views that the level-shift
+#: test compares (short enough that the trend of a brand's reach moves little within it).
+SHIFT_WINDOW_DAYS = 90
+#: A shift is warned about when exposure per follower rises by at least this ratio and the
+#: test's two-sided p-value is below :data:`SHIFT_P`: views run well above impressions
+#: (Instagram's views counted repeat plays), so the switch shows as a jump upward.
+SHIFT_RATIO = 1.10
+SHIFT_P = 0.001
+#: Fewest posts on each side for the test to be made.
+SHIFT_MIN_POSTS = 30
+
+
+def exposure_shifts(posts: Any, window_days: int = SHIFT_WINDOW_DAYS) -> list[ExposureShift]:
+    """For each platform whose exposure metric changed on a known day (:data:`VIEWS_SINCE`)
+    and whose posts do not say which metric they hold (``exposure_metric`` empty), a test of
+    a level shift in log(exposure / followers) at that day: the posts ``window_days`` before
+    against those after, by Welch's test on the two means (counted in the engine: per side the
+    posts, the sum and the sum of squares). ``warned`` when the ratio is at least
+    :data:`SHIFT_RATIO` with p below :data:`SHIFT_P`.
+
+    Parameters
+    ----------
+    posts
+        The posts table (ibis expression or frame).
+    window_days
+        Days on each side of the switch.
+
+    Returns
+    -------
+    list of ExposureShift
+        One per platform tested, in :data:`VIEWS_SINCE` order (none without enough posts).
+    """
+    import ibis
+    from scipy import stats
+
+    t = as_table(posts)
+    if "exposure_metric" in t.columns:
+        t = t.filter(t.exposure_metric.isnull())
+    t = t.filter((t.impressions > 0) & (t.followers > 0))
+    out: list[ExposureShift] = []
+    for platform, day in VIEWS_SINCE.items():
+        switch = pd.Timestamp(day, tz="UTC")
+        lo, hi = switch - pd.Timedelta(days=window_days), switch + pd.Timedelta(days=window_days)
+        w = t.filter((t.platform == platform) & (t.posted_at >= ibis.literal(lo.to_pydatetime()))
+                     & (t.posted_at < ibis.literal(hi.to_pydatetime())))
+        x = (w.impressions.cast("float64") / w.followers.cast("float64")).ln()
+        w = w.mutate(x=x, after=w.posted_at >= ibis.literal(switch.to_pydatetime()))
+        sides = w.group_by("after").aggregate(n=w.count(), s=w.x.sum(), ss=(w.x * w.x).sum()).to_pandas()
+        got = {bool(r.after): r for r in sides.itertuples()}
+        if any(k not in got or int(got[k].n) < SHIFT_MIN_POSTS for k in (False, True)):
+            continue
+        means, variances, ns = [], [], []
+        for k in (False, True):
+            n, s_, ss = int(got[k].n), float(got[k].s), float(got[k].ss)
+            means.append(s_ / n)
+            variances.append(max(ss - s_ * s_ / n, 0.0) / (n - 1))
+            ns.append(n)
+        diff = means[1] - means[0]
+        se = (variances[0] / ns[0] + variances[1] / ns[1]) ** 0.5
+        p = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
+        z, ratio = 1.959963984540054, math.exp(diff)
+        out.append({"platform": platform, "switch": day, "posts_before": ns[0], "posts_after": ns[1],
+                    "ratio": ratio, "ci_low": math.exp(diff - z * se), "ci_high": math.exp(diff + z * se),
+                    "p_value": p, "warned": bool(ratio >= SHIFT_RATIO and p < SHIFT_P)})
+    return out
+
+
+def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: list[str],
+                   shifts: list[ExposureShift] | None = None) -> DataBlock:
     """The ``data`` block of results.json.
 
     Parameters
@@ -130,6 +199,8 @@ def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: li
         :func:`freshness`.
     brands
         The brands present.
+    shifts
+        :func:`exposure_shifts` (None: not tested).
 
     Returns
     -------
@@ -137,7 +208,7 @@ def overview_block(row_counts: dict[str, int], fresh: dict[str, Any], brands: li
         results.json's ``data``.
     """
     return {"rows": row_counts, "first_post": fresh["first_post"], "last_post": fresh["last_post"],
-            "brands": sorted(brands)}
+            "brands": sorted(brands), "exposure_shifts": shifts}
 
 
 def brands_present(campaigns: pd.DataFrame, posts: Any) -> list[str]:
@@ -169,6 +240,7 @@ class OverviewAnalysis:
     posts_by_month_imagery: pd.DataFrame
     fresh: dict[str, Any]
     block: DataBlock  # results.json's data block
+    shifts: list[ExposureShift]  # exposure per follower at the platforms' switches to views
 
 
 def analyse(dataset: "Dataset", params: "Params") -> OverviewAnalysis:
@@ -194,6 +266,7 @@ def analyse(dataset: "Dataset", params: "Params") -> OverviewAnalysis:
     posts, campaigns = dataset.table("posts"), dataset["campaigns"]
     counts = dataset.row_counts()
     fresh = freshness(posts, campaigns, dataset.as_of)
+    shifts = exposure_shifts(posts)
     return OverviewAnalysis(table_summary(counts, dataset.fingerprints), campaign_coverage(campaigns),
                             post_counts(posts, ["brand", "platform"]), post_counts(posts, ["month", "imagery"]), fresh,
-                            overview_block(counts, fresh, brands_present(campaigns, posts)))
+                            overview_block(counts, fresh, brands_present(campaigns, posts), shifts), shifts)

@@ -187,8 +187,12 @@ def trims(origin: Origin | None) -> bool:
 
 
 def typed(raw: Any, name: str, trim: bool = True) -> Any:
-    """The raw table as the contract's typed columns (no validation)."""
-    return raw.select(**{c.name: parse(raw[c.name], c, trim)[0] for c in CONTRACT[name].columns})
+    """The raw table as the contract's typed columns (no validation); an optional column the
+    table leaves out is empty."""
+    import ibis
+
+    return raw.select(**{c.name: parse(raw[c.name], c, trim)[0] if c.name in raw.columns else
+                         ibis.null(IBIS_TYPES[c.kind]) for c in CONTRACT[name].columns})
 
 
 # --- the fingerprint -------------------------------------------------------------------------
@@ -271,7 +275,12 @@ def with_digest(table: Any, name: str) -> Any:
     import ibis
 
     cols = CONTRACT[name].columns
-    return table.mutate(**{DIGEST: md5_hex(ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols]))})
+    text = ibis.literal("|").join([canonical_text(table[c.name], c) for c in cols if not c.optional])
+    for c in cols:  # an optional column counts only where it holds a value: tables without it keep their fingerprint
+        if c.optional:
+            text = text + table[c.name].isnull().ifelse(ibis.literal(""), "|" + c.name + "=" + canonical_text(
+                table[c.name], c))
+    return table.mutate(**{DIGEST: md5_hex(text)})
 
 
 def fingerprint_parts(table: Any, name: str) -> dict[str, Any]:
@@ -390,7 +399,10 @@ def check(raw: Any, name: str, ctx: Context, origin: Origin | None = None,
 
     table = CONTRACT[name]
     out = Checked(name)
-    missing = [c for c in table.column_names if c not in raw.columns]
+    left_out = [c for c in table.column_names if c not in raw.columns and c not in table.required_names]
+    if left_out:  # optional columns a file may leave out stand in as empty
+        raw = raw.mutate(**{c: ibis.null().cast("string") for c in left_out})
+    missing = [c for c in table.required_names if c not in raw.columns]
     for col in missing:
         issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origin, ctx)
         issue.note = header_hint(col, list(raw.columns))
@@ -578,7 +590,10 @@ def validate(tables: dict[str, Any], *, currencies: set[str], reporting_currency
             if not table.optional:
                 issues.append(_issue(RULES_BY_ID[f"{name}.present"], 0, [], origins.get(name), None))
             continue
-        gone = [c for c in table.column_names if c not in tables[name].columns]
+        left_out = [c for c in table.column_names if c not in tables[name].columns and c not in table.required_names]
+        if left_out:  # optional columns a file may leave out stand in as empty
+            tables[name] = tables[name].mutate(**{c: ibis.null().cast("string") for c in left_out})
+        gone = [c for c in table.required_names if c not in tables[name].columns]
         for col in gone:
             issue = _issue(RULES_BY_ID[f"{name}.{col}.present"], 0, [], origins.get(name), None)
             issue.note = header_hint(col, list(tables[name].columns))

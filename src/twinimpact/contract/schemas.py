@@ -63,9 +63,14 @@ class Origin:
 
     description: str  # e.g. "data/sample/campaigns.csv" or "duckdb table campaigns"
     line_numbers: bool = False  # True for CSV: rows are named by their line in the file
+    #: The line (or worksheet row) of each row, when the table was read row by row
+    #: (:mod:`twinimpact.sources.textfiles`); else they are counted in the file.
+    lines: tuple[int, ...] = ()
 
     def line(self, row: int) -> int:
         """The file line a CSV record starts on (header = line 1), counting quoted newlines."""
+        if self.lines:
+            return self.lines[row] if row < len(self.lines) else row + 2
         starts = record_lines(self.description)
         return starts[row] if row < len(starts) else row + 2
 
@@ -176,7 +181,10 @@ def coerce_table(raw: pd.DataFrame, table: Table, origin: Origin | None = None
     """
     issues: list[Issue] = []
     unparsed: dict[str, set[int]] = {}
-    missing = [c for c in table.column_names if c not in raw.columns]
+    left_out = [c for c in table.column_names if c not in raw.columns and c not in table.required_names]
+    if left_out:  # optional columns a file may leave out stand in as empty
+        raw = raw.assign(**{c: pd.Series([None] * len(raw), index=raw.index, dtype=object) for c in left_out})
+    missing = [c for c in table.required_names if c not in raw.columns]
     for name in missing:
         issue = _issue(RULES_BY_ID[f"{table.name}.{name}.present"], len(raw), [], origin)
         issue.note = header_hint(name, [str(c) for c in raw.columns])

@@ -72,6 +72,11 @@ AI_IMAGERY = ("twin", "synthetic")
 CONSENT_SCOPES = ("social", "ecommerce", "campaign", "all")
 USES = ("social", "ecommerce", "campaign")
 ENGAGEMENT_COUNTS = ("likes", "comments", "shares", "saves")
+#: What a post's exposure count holds: the platforms' metric changed (Instagram moved from
+#: impressions to views on 21 April 2025, Facebook Pages on 15 November 2025).
+EXPOSURE_METRICS = ("impressions", "views", "reach")
+#: The known switches from impressions to views: platform -> the first day views were served.
+VIEWS_SINCE = {"instagram": "2025-04-21", "facebook": "2025-11-15"}
 #: Rights findings, one per asset and kind (not validation errors: the workbook reports them).
 BREACHES = ("outside_consent_window", "outside_scope", "missing_watermark", "underpaid", "no_twin_consent")
 #: What each finding means (``docs/DATA_CONTRACT.md`` prints these; :mod:`twinimpact.analyses.rights.findings` applies them).
@@ -101,6 +106,9 @@ class Column:
     unit: str = ""
     note: str = ""
     example: str = ""
+    #: The column may be left out of the file (it then stands in as empty): a column added
+    #: to the contract after brands had files without it.
+    optional: bool = False
 
     def lower_bound(self) -> float | None:
         if self.minimum is not None:
@@ -125,6 +133,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def required_names(self) -> list[str]:
+        """The columns a file of the table must hold (every one but the optional columns)."""
+        return [c.name for c in self.columns if not c.optional]
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -242,7 +255,8 @@ def column_rules(table: Table) -> list[Rule]:
              Rule(f"{t}.present", t, None, "optional: may be left out; when given, every rule below applies", "table")]
     if table.needs_rows:
         rules.append(Rule(f"{t}.has_rows", t, None, "table has no rows; the workbook needs at least one", "rows"))
-    rules += [Rule(f"{t}.{c.name}.present", t, c.name, "required column is missing", "column") for c in table.columns]
+    rules += [Rule(f"{t}.{c.name}.present", t, c.name, "optional column: may be left out, and is then empty"
+                   if c.optional else "required column is missing", "column") for c in table.columns]
     rules += [Rule(f"{t}.{c.name}.type", t, c.name, f"must be {_KIND_WORDS[c.kind]}", "type")
               for c in table.columns if c.kind not in ("str", "enum")]
     rules += [Rule(f"{t}.{c.name}.not_empty", t, c.name, "must not be empty", "not_empty")
@@ -358,8 +372,15 @@ CONTRACT: dict[str, Table] = {
                "synthetic: an AI persona of no real person; none: no person shown", values=IMAGERY),
             _c("ai_label", "bool", "true", "shown to viewers as AI-made (watermark or platform label)"),
             _c("followers", "int", "859266", "account followers when posted", "followers"),
-            _c("impressions", "int", "42354", "", "impressions"),
+            _c("impressions", "int", "42354", "the exposure the platform counted: impressions, or what "
+               "exposure_metric names", "impressions"),
             *(_c(n, "int", str(v), "at most impressions", n) for n, v in zip(ENGAGEMENT_COUNTS, (243, 20, 9, 36))),
+            _c("exposure_metric", "enum", "views", "optional column: the metric the impressions column holds "
+               "(Instagram replaced impressions with views on 21 April 2025); empty or left out means impressions",
+               values=EXPOSURE_METRICS, nullable=True, optional=True),
+            _c("platform_ai_label", "bool", "true", "optional column: whether the platform itself showed its AI "
+               "label (Instagram is_ai_generated, TikTok is_aigc); empty or left out means unknown",
+               nullable=True, optional=True),
         ),
         key="post_id",
         foreign_keys={"campaign_id": "campaigns"},

@@ -99,6 +99,17 @@ def generate(seed: int = DEFAULT_SEED, n_posts: int = 50_000, spec: SampleSpec |
             "note": "the expected revenue per engagement the chain plants (EUR); the value of an engagement is "
                     "that times the parameter gross_margin",
         },
+        "exposure": {
+            "views_from": spec.views_from, "views_per_impression": spec.views_per_impression,
+            "marked": bool(spec.views_from) and spec.mark_exposure,
+            "note": "from views_from, a platform's impressions column counts views (impressions x "
+                    "views_per_impression x lognormal(0, 0.1)); engagement follows the impressions",
+        },
+        "platform_label": {
+            "flip": spec.platform_label_flip,
+            "note": "share of AI-imagery posts whose platform_ai_label differs from ai_label; the label effect "
+                    "follows platform_ai_label, the label the audience saw",
+        },
         "confounding": {
             "twin_product_appeal": spec.twin_product_appeal,
             "note": "twin imagery in the brand's own posts goes to products whose posts engage this many times as "

@@ -86,6 +86,11 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
     ai_label = ai & (rng.random(n) < label_p)
     if test is not None:
         imagery, ai_label = np.asarray(test["imagery"], dtype=object), np.asarray(test["ai_label"], dtype=bool)
+    seen = ai_label  # the label the audience saw
+    platform_label = None
+    if spec.platform_label_flip > 0:  # the platform's own label, which the audience sees
+        flip = np.isin(imagery, ["twin", "synthetic"]) & (rng.random(n) < spec.platform_label_flip)
+        platform_label = seen = ai_label ^ flip
 
     t_years = seconds / (365.25 * 86400)
     base_followers = np.array([BRANDS[b]["followers"] for b in brands])[brand_idx]
@@ -98,7 +103,7 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
     log_rate = (np.log(np.array([spec.base_rate[p] for p in PLATFORMS]))[platform]
                 + np.log(np.select([fmt == k for k in fmt_irr], list(fmt_irr.values())))
                 + np.log(np.select([imagery == k for k in spec.irr_imagery], list(spec.irr_imagery.values())))
-                + np.log(spec.irr_ai_label) * ai_label
+                + np.log(spec.irr_ai_label) * seen
                 + np.log(np.array([spec.irr_brand[b] for b in brands]))[brand_idx]
                 + spec.followers_elasticity * (np.log(followers) - np.log(1e6))
                 + spec.yearly_trend * t_years
@@ -118,7 +123,15 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
     comments = rng.binomial(rest, 0.6)
     shares = rest - comments
     ids = np.strings.add("P", np.strings.zfill(np.arange(first_id + 1, first_id + n + 1).astype(str), 8))
-    return pd.DataFrame({
+    counted, metric = impressions, None
+    if spec.views_from:  # from its switch, a platform's exposure column counts views, which run above impressions
+        views = np.zeros(n, dtype=bool)
+        for name, day in spec.views_from.items():
+            views |= (plat_names == name) & (posted >= np.datetime64(day, "s"))
+        factor = spec.views_per_impression * rng.lognormal(0, 0.1, n)
+        counted = np.where(views, np.round(impressions * factor), impressions).astype(np.int64)
+        metric = np.where(views, "views", "impressions").astype(object) if spec.mark_exposure else None
+    frame = pd.DataFrame({
         "post_id": ids.astype(object),
         "campaign_id": pd.array(campaign_id, dtype="string"),
         "brand": np.array(brands)[brand_idx],
@@ -128,12 +141,17 @@ def make_posts(rng: np.random.Generator, campaigns: pd.DataFrame, spec: SampleSp
         "imagery": imagery,
         "ai_label": ai_label,
         "followers": followers,
-        "impressions": impressions,
+        "impressions": counted,
         "likes": likes.astype(np.int64),
         "comments": comments.astype(np.int64),
         "shares": shares.astype(np.int64),
         "saves": saves.astype(np.int64),
     })
+    if metric is not None:
+        frame["exposure_metric"] = metric
+    if platform_label is not None:
+        frame["platform_ai_label"] = platform_label
+    return frame
 
 
 #: The currency each brand's shop reports revenue in (post_outcomes).

@@ -91,6 +91,17 @@ class SampleSpec:
     experiment_units: int = 0
     experiment_posts_per_unit: int = 4
     experiment_unit_spread: float = 0.3  # log-sd of a product's appeal, shared by its posts
+    # exposure regimes: platform -> the first day (ISO) its exposure column counts views, which run
+    # above impressions by views_per_impression (x a lognormal(0, 0.1) per post); engagement still
+    # follows the impressions, so a pooled rate per exposure falls at the switch. mark_exposure
+    # writes the posts' exposure_metric column.
+    views_from: dict[str, str] = field(default_factory=dict)
+    views_per_impression: float = 1.6
+    mark_exposure: bool = True
+    # the platforms' own AI label (platform_ai_label): the share of AI-imagery posts on which it
+    # differs from the brand's ai_label; engagement follows the platform's label, the one the
+    # audience saw. 0 = no such column.
+    platform_label_flip: float = 0.0
     breaches: dict[str, int] = field(default_factory=lambda: {
         "outside_consent_window": 3, "outside_scope": 3, "missing_watermark": 4, "underpaid": 3,
         "no_twin_consent": 2})
@@ -103,7 +114,10 @@ def world(name: str) -> SampleSpec:
     engagement sells ten times as much, so the engagement twins lose outweighs their saving),
     ``break-even-engagement`` (an engagement worth about the break-even value: a close call)
     or ``confounded-test`` (twin imagery goes to products that engage 25% more, which no
-    column shows, and a randomised test of labelled twin against human imagery was run). Tests run the workbook on each and
+    column shows, and a randomised test of labelled twin against human imagery was run),
+    ``views-switch`` (Instagram's exposure counts views from 21 April 2025, marked per post) or
+    ``platform-label`` (the platforms' own AI label differs from the brand's on 30% of AI posts,
+    and the audience reacts to the platform's). Tests run the workbook on each and
     check that its conclusions follow."""
     if name == "default":
         return SampleSpec()
@@ -118,10 +132,15 @@ def world(name: str) -> SampleSpec:
         return SampleSpec(order_value_eur=1200.0)
     if name == "break-even-engagement":  # an engagement worth about what makes the move break even
         return SampleSpec(order_value_eur=BREAK_EVEN_ORDER_VALUE_EUR)
+    if name == "views-switch":  # Instagram's exposure counts views from 21 April 2025, marked per post
+        return SampleSpec(views_from={"instagram": "2025-04-21"})
+    if name == "platform-label":  # the platform's own label differs from the brand's on 30% of AI posts
+        return SampleSpec(platform_label_flip=0.3)
     raise ValueError(f"unknown world {name!r}; worlds: {', '.join(WORLDS)}")
 
 
-WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement", "break-even-engagement", "confounded-test")
+WORLDS = ("default", "no-effect", "costly-twin", "costly-engagement", "break-even-engagement", "confounded-test",
+          "views-switch", "platform-label")
 #: The order value at which an engagement is worth about the break-even value of the default cost world in
 #: a 30,000-post sample (EUR 0.22 at the default gross margin 0.534: 0.22 / (0.534 x 0.05 x 0.025)): a close call.
 BREAK_EVEN_ORDER_VALUE_EUR = 330.0

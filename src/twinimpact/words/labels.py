@@ -35,6 +35,7 @@ LABELS = {
     "projected": "Income at the adoption share (net)", "has_twin": "Has a twin", "driver_ranges": "Driver ranges", "range_from": "Range from",
     "probability_npv_negative": "Draws that lose money", "npv_p50_paying_redeployed": "NPV P50 paying the redeployed",
     "final_year_net_fte": "Net FTE in the final year", "post_outcomes": "post outcomes",
+    "platform_ai_label": "Platform's AI label", "exposure_metric": "Exposure metric",
 }
 _WORDS = {"fte": "FTE", "ai": "AI", "id": "ID", "irr": "rate ratio", "ci": "CI", "nb": "NB", "us": "US",
           "p10": "P10", "p50": "P50", "p90": "P90", "eur": "EUR", "usd": "USD",

@@ -52,6 +52,12 @@ def _engagement(res: dict[str, Any]) -> list[dict[str, str]]:
         rows.append(_row(name, "pre-trend", "PASS" if pre >= 0.05 else "REVIEW",
                          "Adopting brands moved like the others before adoption." if pre >= 0.05 else
                          "Adopting brands already moved differently before adoption: read the effect with care."))
+    shifts = [s for s in ((res.get("data") or {}).get("exposure_shifts") or []) if s.get("warned")]
+    if shifts:
+        where = ", ".join(f"{s.get('platform')} at {s.get('switch')}" for s in shifts)
+        rows.append(_row(name, "exposure", "REVIEW",
+                         f"Exposure per follower jumps where a platform replaced impressions with views ({where}) and "
+                         "the posts do not say which they count: mark each post's exposure metric and run again."))
     posts = e.get("posts")
     rows.append(_row(name, "coverage", "PASS" if not missing(posts) and posts >= 1000 else "REVIEW",
                      f"{num(posts)} posts." if not missing(posts) else "The number of posts is unknown."))

@@ -16,7 +16,7 @@ from twinimpact.sources.engine import as_table
 from twinimpact.analyses.money import to_reporting
 from twinimpact.analyses.rights import provenance
 from twinimpact.analyses.rights.regulation import checklist, results_rows
-from twinimpact.results import RightsBlock
+from twinimpact.results import PlatformLabel, RightsBlock
 from twinimpact.words import statements
 
 if TYPE_CHECKING:
@@ -244,6 +244,62 @@ def label_compliance(posts: Any, campaigns: pd.DataFrame, by: list[str]) -> pd.D
     return g.drop(columns="labelled")
 
 
+#: Posts of each kind the rights chapter lists by id (the counts cover them all).
+LISTED_POSTS = 200
+
+
+def platform_labels(posts: Any, listed: int = LISTED_POSTS) -> tuple[PlatformLabel | None, pd.DataFrame]:
+    """The platforms' own AI label (``platform_ai_label``) against the brand's ``ai_label``,
+    counted in the engine: the posts where the platform says, those where the two differ, and
+    the twin posts the platform did not label (a marking finding: the audience was not told).
+    None when no post carries the platform's label.
+
+    Parameters
+    ----------
+    posts
+        The posts table (ibis expression or frame).
+    listed
+        How many posts of each kind are listed by id.
+
+    Returns
+    -------
+    tuple
+        (results.json's ``rights.platform_label``, or None; the listed posts: ``post_id``,
+        ``brand``, ``platform``, ``day``, ``imagery``, ``ai_label``, ``platform_ai_label``,
+        ``finding``, ordered by finding and post id).
+    """
+    t = as_table(posts)
+    if "platform_ai_label" not in t.columns:
+        return None, pd.DataFrame()
+    t = t.filter(t.platform_ai_label.notnull())
+    differ = t.platform_ai_label != t.ai_label
+    twin_unlabelled = (t.imagery == "twin") & ~t.platform_ai_label
+    counts = t.aggregate(posts=t.count(), differ=differ.ifelse(1, 0).sum(),
+                         brand_only=(t.ai_label & ~t.platform_ai_label).ifelse(1, 0).sum(),
+                         twin_unlabelled=twin_unlabelled.ifelse(1, 0).sum()).to_pandas().iloc[0]
+    if not int(counts["posts"]):
+        return None, pd.DataFrame()
+    cols = ["post_id", "brand", "platform", "posted_at", "imagery", "ai_label", "platform_ai_label"]
+    frames = []
+    for finding, where in (("twin post without the platform's label", twin_unlabelled),
+                           ("labels differ", differ & ~twin_unlabelled)):
+        rows = t.filter(where).order_by("post_id").select(cols).limit(listed).to_pandas()
+        frames.append(rows.assign(finding=finding))
+    listed_posts = pd.concat(frames, ignore_index=True)
+    listed_posts.insert(3, "day", pd.to_datetime(listed_posts.pop("posted_at")).dt.strftime("%Y-%m-%d"))
+    differ_n, twin_n = int(counts["differ"]), int(counts["twin_unlabelled"])
+    block: PlatformLabel = {
+        "posts": int(counts["posts"]), "differ": differ_n, "brand_only": int(counts["brand_only"]),
+        "platform_only": differ_n - int(counts["brand_only"]), "twin_unlabelled": twin_n,
+        "twin_unlabelled_ids": sorted(listed_posts.loc[listed_posts["finding"].str.startswith("twin"), "post_id"]
+                                      .astype(str)),
+        "differ_ids": sorted(listed_posts.loc[listed_posts["ai_label"].astype(bool)
+                                              != listed_posts["platform_ai_label"].astype(bool), "post_id"]
+                             .astype(str)),
+    }
+    return block, listed_posts
+
+
 # --- representation ----------------------------------------------------------------------
 def mix(values: pd.Series, weights: pd.Series | None = None) -> pd.Series:
     """Shares of each category (optionally weighted), 'not stated' for missing values.
@@ -336,6 +392,7 @@ class RightsAnalysis:
     block: RightsBlock  # results.json's rights block
     conclusions: dict[str, Any] = field(default_factory=dict)  # results.json's rights_findings
     provenance: pd.DataFrame = field(default_factory=pd.DataFrame)  # each twin asset's file as read
+    platform_posts: pd.DataFrame = field(default_factory=pd.DataFrame)  # posts whose platform label differs
 
 
 def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
@@ -384,6 +441,7 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
         "representation_distance": {"size_range": distance_from_target(size), "age_band": distance_from_target(age)},
         "provenance": prov.block,
     }
+    block["platform_label"], platform_posts = platform_labels(dataset.table("posts"))
     table = checklist(dataset.reference["regulations"], campaigns, posts, usage_with_terms(usage, models, campaigns, fx),
                       dataset.as_of, prov.block)
     block["regulation"] = results_rows(table)
@@ -395,4 +453,4 @@ def analyse(dataset: "Dataset", params: "Params") -> RightsAnalysis:
         label_compliance(posts, campaigns, ["brand", "market"]),
         table, size, age, block,
         conclusions={"rights_findings": statements.rights_conclusion(block, params.reporting_currency)},
-        provenance=prov.table)
+        provenance=prov.table, platform_posts=platform_posts)

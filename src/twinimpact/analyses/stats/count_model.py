@@ -58,12 +58,31 @@ def _outcome(t, outcome: str):
     return t[outcome]
 
 
+def seen_label(posts: Any) -> Any:
+    """Per post, the AI label its audience saw: the platform's own label
+    (``platform_ai_label``) where the data hold it, else the brand's ``ai_label``."""
+    if "platform_ai_label" not in posts.columns:
+        return posts.ai_label
+    return posts.platform_ai_label.coalesce(posts.ai_label)
+
+
+def exposure_regime(posts: Any) -> Any:
+    """Per post, its platform and the metric its exposure count holds
+    (``instagram:views``; ``exposure_metric`` empty or absent means impressions)."""
+    metric = posts.exposure_metric.coalesce("impressions") if "exposure_metric" in posts.columns else \
+        ibis.literal("impressions")
+    return posts.platform + ":" + metric
+
+
 def _covariates(posts, outcome: str, follower_bin_width: float):
     """Per post in the engine: the outcome, the month as a number (YYYYMM, cheaper than
-    text on millions of rows), the follower bin and the campaign (empty for posts without
-    one; :func:`_finish` names their cluster by brand and month)."""
+    text on millions of rows), the follower bin, the campaign (empty for posts without
+    one; :func:`_finish` names their cluster by brand and month), the label the audience saw
+    (:func:`seen_label`) and the exposure regime (:func:`exposure_regime`)."""
     t = posts.filter(posts.impressions > 0)  # a post nobody saw carries no information on its rate
     return t.mutate(
+        ai_label=seen_label(t),
+        regime=exposure_regime(t),
         y=_outcome(t, outcome).cast("int64"),
         # by its date: sqlglot refuses EXTRACT from a timestamp cast from text (large CSV posts)
         ym=t.posted_at.date().year() * 100 + t.posted_at.date().month(),
@@ -138,8 +157,8 @@ def month_periods(months: pd.Series) -> pd.PeriodIndex:
     return pd.PeriodIndex(list(distinct), freq="M")[codes]
 
 
-CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster")
-_ENGINE_KEYS = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster"]
+CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster", "regime")
+_ENGINE_KEYS = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster", "regime"]
 
 
 def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: float = 0.1) -> Any:
@@ -165,12 +184,13 @@ _OUTCOME_KEYS = [*_ENGINE_KEYS, "currency", "seen"]
 def join_outcomes(posts: Any, outcomes: Any, posts_columns: list[str], outcome_columns: list[str]) -> Any:
     """The posts that carry an outcome: ``posts_columns`` of ``posts`` and ``outcome_columns``
     of ``post_outcomes``, joined by ``post_id`` (only what is read is carried)."""
-    return posts.select("post_id", *posts_columns).inner_join(outcomes.select("post_id", *outcome_columns), "post_id")
+    kept = [c for c in posts_columns if c in posts.columns]  # optional columns a table may lack
+    return posts.select("post_id", *kept).inner_join(outcomes.select("post_id", *outcome_columns), "post_id")
 
 
 #: The posts' columns the engagement models read (:func:`_covariates`, :func:`sample_rows`).
 MODEL_COLUMNS = ["imagery", "ai_label", "platform", "format", "brand", "posted_at", "followers", "campaign_id",
-                 "impressions"]
+                 "impressions", "exposure_metric", "platform_ai_label"]
 
 
 def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, micros: bool = False) -> Any:
@@ -184,6 +204,8 @@ def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0
     ``micros`` adds the revenue in whole millionths (``revenue_micros``), which sums exactly
     across parts (:func:`outcome_cells`)."""
     p = posts.mutate(
+        ai_label=seen_label(posts),
+        regime=exposure_regime(posts),
         engagements=(posts.likes + posts.comments + posts.shares + posts.saves).cast("int64"),
         ym=posts.posted_at.date().year() * 100 + posts.posted_at.date().month(),
         fbin=((posts.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
@@ -276,7 +298,7 @@ def sample_rows(posts, max_rows: int, seed: int, outcome: str = "engagements",
     ``population`` (posts with impressions, e.g. from the cells) saves counting them again."""
     t = _covariates(posts, outcome, follower_bin_width)
     n = int(t.count().to_pyarrow().as_py()) if population is None else population
-    cols = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster", "y", "impressions"]
+    cols = [*_ENGINE_KEYS, "y", "impressions"]
     if n > max_rows:
         # a deterministic pseudo-random sample, the same on every engine: rank by the md5 of
         # the post id and the seed; only posts whose digest falls below a threshold (about
@@ -335,6 +357,41 @@ def independent_columns(X: np.ndarray, weights: np.ndarray, keep: list[int] | No
     return kept
 
 
+def regime_terms(platform: pd.Series, regime: pd.Series) -> tuple[list[np.ndarray], list[str], list[str]]:
+    """The exposure-regime terms of the design: where a platform's posts count more than one
+    metric (impressions before a switch, views after), a dummy per metric other than the
+    platform's first (impressions where present), so that rates per exposure are never pooled
+    across metrics; a platform whose posts all count one metric other than impressions gets a
+    note instead, its platform term absorbing the difference.
+
+    Parameters
+    ----------
+    platform
+        Each cell's platform.
+    regime
+        Each cell's ``platform:metric`` (:func:`exposure_regime`).
+
+    Returns
+    -------
+    tuple
+        (the columns, their names ``exposure[platform:metric]``, the notes).
+    """
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    notes: list[str] = []
+    for name in sorted(platform.dropna().unique()):
+        levels = sorted(regime[platform == name].dropna().unique(),
+                        key=lambda r: (not str(r).endswith(":impressions"), str(r)))
+        if len(levels) == 1 and not str(levels[0]).endswith(":impressions"):
+            notes.append(f"Every {name} post counts {str(levels[0]).split(':', 1)[1]}, not impressions: the exposure "
+                         f"term is collinear with the platform and left out (the platform term absorbs the "
+                         f"difference).")
+        for level in levels[1:]:
+            cols.append((regime == level).to_numpy(float))
+            names.append(f"exposure[{level}]")
+    return cols, names, notes
+
+
 def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
     """Dummies with stated reference levels; collinear columns dropped with a message.
 
@@ -367,6 +424,11 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
             if level != ref:
                 cols.append((codes == i).astype(float))
                 names.append(f"{var}[{level}]")
+    if "regime" in cells:
+        regime_cols, regime_names, regime_messages = regime_terms(cells["platform"], cells["regime"])
+        cols += regime_cols
+        names += regime_names
+        messages += regime_messages
     cols.append(cells["log_followers"].to_numpy(float))
     names.append("log_followers")
     imagery_levels = set(cells["imagery"].unique())

@@ -6,6 +6,7 @@ from typing import Any
 
 from twinimpact import charts
 from twinimpact.notebook.show import Text, items, text
+from twinimpact.words import statements
 from twinimpact.results import emit, emit_table
 
 
@@ -34,6 +35,16 @@ def freshness(ov: Any, as_of: Any) -> list[Any]:
         last=fresh["last_post"], days=fresh["days_since_last_post"], as_of=as_of)
     return items(posts, text("Campaigns start between {c0} and {c1}.", c0=fresh["first_campaign"],
                              c1=fresh["last_campaign"]))
+
+
+def exposure(ov: Any) -> list[Any]:
+    """What the posts' exposure counts: one sentence per platform tested for a jump at its
+    switch from impressions to views (:func:`twinimpact.analyses.overview.exposure_shifts`),
+    or why none was tested."""
+    if not ov.shifts:
+        return [Text("No platform's posts without a marked exposure metric span a switch from impressions to views "
+                     "with enough posts on both sides, so no jump was tested.")]
+    return [Text(statements.exposure_shift_sentence(s)) for s in ov.shifts]
 
 
 def emit_results(ov: Any) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from twinimpact.analyses.labor import livelihoods
-from twinimpact.notebook.show import items, text
+from twinimpact.notebook.show import Text, items, text
 from twinimpact.results import emit, emit_table
-from twinimpact.words import narrate
+from twinimpact.words import narrate, statements
 
 #: Provenance findings shown at most, the rest in the run's tables.
 FINDINGS_SHOWN = 50
@@ -37,6 +37,14 @@ def provenance(ra: Any) -> list[Any]:
                  else None)
 
 
+def platform_label(ra: Any) -> list[Any]:
+    """The platforms' own AI label against the brand's, with the posts where they differ and
+    the twin posts the platform did not label, by id."""
+    sentence = Text(statements.platform_label_sentence(ra.block.get("platform_label")))
+    listed = ra.platform_posts
+    return items(sentence, narrate.table(listed.head(FINDINGS_SHOWN)) if len(listed) else None)
+
+
 def photographed_representation(dataset: Any, params: Any) -> list[Any]:
     """Photographed imagery beside twin imagery in the last seasons, against the target mix;
     or why it is not measured (it needs the bookings)."""
@@ -58,3 +66,4 @@ def emit_results(ra: Any) -> None:
     emit_table("rights_owed_by_model", ra.owed)
     emit_table("regulation_checklist", ra.checklist)
     emit_table("provenance", ra.provenance)
+    emit_table("platform_label_posts", ra.platform_posts)

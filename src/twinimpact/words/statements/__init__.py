@@ -15,11 +15,11 @@ words they share (``common``); every public name is importable from here.
 from __future__ import annotations
 
 from twinimpact.words.statements.common import NO_DIFFERENCE, ENGAGEMENT_HELD_FIXED, direction, change_words, trend_words, money_or_loss, signed_money_words, range_words, valued_words, fte_words
-from twinimpact.words.statements.engagement import contradicted, engagement_conclusion, tested_conclusion, adoption_effect_sentence, before_after_conclusion, staggered_pretrend_sentence, pretrend_sentence, overdispersion_sentence, label_title, event_study_title
+from twinimpact.words.statements.engagement import contradicted, engagement_conclusion, tested_conclusion, adoption_effect_sentence, before_after_conclusion, staggered_pretrend_sentence, pretrend_sentence, overdispersion_sentence, label_title, event_study_title, exposure_shift_sentence
 from twinimpact.words.statements.cost import cost_conclusion
 from twinimpact.words.statements.scenarios import decision_conclusion, decision_title, npv_conclusion, engagement_value_conclusion, npv_title, npv_tornado_title
 from twinimpact.words.statements.labor import models_income_conclusion, jobs_conclusion, labour_title, exposure_title, livelihoods_sentence
-from twinimpact.words.statements.rights import rights_conclusion, provenance_sentence, compliance_title, representation_title
+from twinimpact.words.statements.rights import rights_conclusion, provenance_sentence, compliance_title, representation_title, platform_label_sentence
 
 __all__ = [
     "contradicted",
@@ -38,6 +38,8 @@ __all__ = [
     "adoption_effect_sentence",
     "before_after_conclusion",
     "staggered_pretrend_sentence",
+    "exposure_shift_sentence",
+    "platform_label_sentence",
     "pretrend_sentence",
     "overdispersion_sentence",
     "label_title",

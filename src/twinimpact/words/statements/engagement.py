@@ -308,3 +308,38 @@ def contradicted(observed: dict[str, Any], experiment_id: str) -> dict[str, Any]
     return {"direction": "contradicted",
             "statement": f"{observed['statement']} The randomised test {experiment_id} contradicts this association: "
                          f"its interval does not overlap it, and the decision rests on the test."}
+
+
+#: How the platforms name themselves in sentences.
+PLATFORM_NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "facebook": "Facebook", "pinterest": "Pinterest",
+                  "youtube": "YouTube"}
+
+
+def exposure_shift_sentence(shift: dict[str, Any]) -> str:
+    """What the level-shift test at a platform's switch from impressions to views found, for
+    posts that do not say which metric they hold (results.json's ``data.exposure_shifts``).
+
+    Parameters
+    ----------
+    shift
+        One test: ``platform``, ``switch``, ``ratio``, ``ci_low``, ``ci_high``, ``p_value``,
+        ``posts_before``, ``posts_after``, ``warned``.
+
+    Returns
+    -------
+    str
+    """
+    name = PLATFORM_NAMES.get(str(shift.get("platform")), str(shift.get("platform")))
+    window = (f"{num(shift.get('posts_before'))} posts in the 90 days before {shift.get('switch')} against "
+              f"{num(shift.get('posts_after'))} after")
+    ratio = shift.get("ratio")
+    if missing(ratio):
+        return f"{name}'s exposure per follower could not be compared across {shift.get('switch')}."
+    interval = f"{num(ratio, 2)} times, 95% interval {num(shift.get('ci_low'), 2)} to {num(shift.get('ci_high'), 2)}"
+    if shift.get("warned"):
+        return (f"Warning: {name}'s exposure per follower jumped at {shift.get('switch')}, when the platform replaced "
+                f"impressions with views ({interval}; {window}). The posts do not say which metric they hold, so "
+                "engagement per exposure before and after that day is not comparable: mark each post's exposure "
+                "metric (twinimpact import does it for platform exports).")
+    return (f"{name}'s exposure per follower shows no jump at {shift.get('switch')}, when the platform replaced "
+            f"impressions with views ({interval}; {window}).")

@@ -113,3 +113,32 @@ def representation_title(column: str, distance: dict[str, float]) -> str:
     what = column.replace("_", " ")
     return (f"By {what}, published twin assets are {distance['twin_assets']:.0%} from the target mix, the whole "
             f"roster {distance['roster']:.0%} (0% = on target)")
+
+
+def platform_label_sentence(block: dict[str, Any] | None) -> str:
+    """What the platforms' own AI label says against the brand's (results.json's
+    ``rights.platform_label``), or that no post carries it.
+
+    Parameters
+    ----------
+    block
+        ``posts``, ``differ``, ``brand_only``, ``platform_only``, ``twin_unlabelled``; None when
+        no post carries the platform's label.
+
+    Returns
+    -------
+    str
+    """
+    if not block:
+        return ("The posts do not say whether the platforms showed their own AI label (Instagram's and TikTok's "
+                "fields are filled by twinimpact import), so the brand's label is taken as the one the audience saw.")
+    head = (f"On {num(block['posts'])} posts the platform says whether it showed its own AI label, and the "
+            "engagement model reads that label, the one the audience saw.")
+    if not block["differ"]:
+        differ = " It agrees with the brand's label on every one of them."
+    else:
+        differ = (f" It differs from the brand's label on {num(block['differ'])}: {num(block['brand_only'])} the brand "
+                  f"labelled and the platform did not, {num(block['platform_only'])} the other way round.")
+    twin = (f" {num(block['twin_unlabelled'])} twin posts carried no platform AI label: a marking finding, since their "
+            "audience was not told by the platform." if block["twin_unlabelled"] else "")
+    return head + differ + twin
