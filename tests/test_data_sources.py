@@ -77,7 +77,7 @@ def test_missing_table_file_names_the_expected_file(tiny_copy: Path):
     (tiny_copy / "staffing.csv").unlink()
     with pytest.raises(DataError) as caught:
         data.load(Params(data_dir=str(tiny_copy), **PARAMS))
-    assert "staffing" in str(caught.value) and "staffing.csv or staffing.parquet" in str(caught.value)
+    assert "staffing" in str(caught.value) and "staffing.csv, staffing.parquet or staffing.xlsx" in str(caught.value)
 
 
 def test_fingerprint_ignores_row_order_but_not_content():
@@ -252,14 +252,19 @@ def test_decimal_commas_name_the_value_found_and_the_fix(tiny_copy: Path):
     assert "column amount: must be a number" in msg and "value found '1234,5'" in msg and "decimal point" in msg
 
 
-def test_day_first_dates_get_one_message_not_a_false_required_error(tiny_copy: Path):
+def test_a_day_first_date_is_read_day_first_and_a_date_that_is_none_gets_one_message(tiny_copy: Path):
     path = tiny_copy / "models.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[0, "consent_start"] = "20/05/2023"
+    frame.loc[0, "consent_start"] = "20/05/2023"  # a day above 12: the file writes its dates day first
+    frame.to_csv(path, index=False)
+    loaded = data.load(Params(data_dir=str(tiny_copy), as_of="2026-11-28"))
+    first = frame.loc[0, "model_id"]
+    assert str(loaded["models"].set_index("model_id").loc[first, "consent_start"].date()) == "2023-05-20"
+    frame.loc[0, "consent_start"] = "2023/20/05"
     frame.to_csv(path, index=False)
     err = refusal(tiny_copy)
     assert [i.rule_id for i in err.issues] == ["models.consent_start.type"]
-    assert "value found '20/05/2023'" in str(err) and "YYYY-MM-DD" in str(err)
+    assert "value found '2023/20/05'" in str(err) and "YYYY-MM-DD" in str(err)
 
 
 def test_a_mis_cased_header_is_named_with_the_column_expected(tiny_copy: Path):

@@ -281,21 +281,23 @@ def test_quoted_line_breaks_and_windows_line_endings_are_records_not_problems(tm
 
 def test_every_unreadable_file_of_a_folder_is_reported_in_one_pass(tmp_path: Path, capsys):
     """Two files that are not UTF-8, one that mixes line endings, and a table given only as a
-    workbook: one message names them all, each with its line or the fix."""
+    workbook of a kind not read (.ods; an .xlsx is read): one message names them all, each with
+    its line or the fix."""
     data = tmp_path / "tiny"
     shutil.copytree(TINY, data)
     (data / "models.csv").write_bytes((data / "models.csv").read_bytes().replace(b"M1", b"M\xe91", 1))
     (data / "staffing.csv").write_bytes((data / "staffing.csv").read_bytes().replace(b"\n", b"\xa0\n", 1))
     lines = (data / "posts.csv").read_text(encoding="utf-8").splitlines()
     (data / "posts.csv").write_bytes(("\r\n".join(lines[:3]) + "\n" + "\r\n".join(lines[3:]) + "\r\n").encode())
-    (data / "bookings.csv").rename(data / "bookings.xlsx")
+    (data / "bookings.csv").rename(data / "bookings.ods")
     assert cli.main(["validate", "-p", str(TINY_PARAMS), "--data", str(data)]) == 3
     err = capsys.readouterr().err
     assert "holds 4 files that cannot be read" in err
     assert "models.csv is not UTF-8 text: line 2 holds byte 0xE9" in err
     assert "staffing.csv is not UTF-8 text: line 1 holds byte 0xA0" in err
     assert "posts.csv: the file mixes line endings" in err and "line 3 ends Unix (LF)" in err
-    assert "bookings.xlsx is not read: save the sheet as bookings.csv" in err
+    assert "bookings.ods is not read: save it as bookings.xlsx ('Excel Workbook'), bookings.csv" in err
+    assert "--encoding cp1252" in err
 
 
 def test_a_one_campaign_brand_without_twins_publishes(tmp_path: Path):

@@ -31,9 +31,26 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-p", "--params", default=str(config.DEFAULT_PARAMS), metavar="FILE",
                    help="YAML parameters file (default: notebooks/params/default.yaml)")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--data", metavar="DIR", help="folder of contract tables (CSV/Parquet) or a .duckdb file")
+    g.add_argument("--data", metavar="PATH", help="folder of contract tables (CSV, Parquet or .xlsx), an Excel workbook "
+                                              "with a sheet per table, or a .duckdb file")
     g.add_argument("--source", metavar="ENVVAR",
                    help="NAME of an environment variable holding an ibis connection URL (never the URL itself)")
+    _add_reading_options(p)
+
+
+def _add_reading_options(p: argparse.ArgumentParser) -> None:
+    from twinimpact.sources.textfiles import DATE_ORDERS, DECIMALS, ENCODINGS
+
+    p.add_argument("--encoding", choices=ENCODINGS, default=None,
+                   help="encoding of CSV files (default: the parameters' encoding, auto: UTF-8, or UTF-16 by its mark)")
+    p.add_argument("--decimal", choices=DECIMALS, default=None,
+                   help="decimal mark of semicolon- or tab-separated CSV files (default: auto, read from the numbers)")
+    p.add_argument("--date-order", choices=DATE_ORDERS, default=None,
+                   help="order of dates written with slashes, 5/20/2023 (default: auto, read from the dates)")
+
+
+def _reading(args: argparse.Namespace) -> dict[str, str]:
+    return {"encoding": args.encoding, "decimal": args.decimal, "date_order": args.date_order}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
                           "(no-effect), twins dearer than photography (costly-twin), or engagement that sells "
                           "ten times as much (costly-engagement)")
 
+    imp = sub.add_parser("import", help="turn platform exports (Meta Business Suite, TikTok Studio, the TikTok and "
+                                        "Instagram APIs) and a tagging sheet into the contract's posts.csv")
+    imp.add_argument("exports", nargs="+", metavar="EXPORT", help="export files (CSV or JSON), recognised by header")
+    imp.add_argument("--tags", metavar="FILE", help="the brand's tagging sheet (CSV or .xlsx): post_id, campaign_id, "
+                                                    "brand, imagery, ai_label, followers")
+    imp.add_argument("--out", required=True, metavar="DIR", help="folder to write posts.csv and the import's lists into")
+    imp.add_argument("--timezone", default="UTC", metavar="ZONE",
+                     help="time zone of export times written without an offset (default: UTC)")
+    imp.add_argument("--encoding", choices=["auto", "utf-8", "utf-16", "cp1252", "latin-1"], default="auto",
+                     help="encoding of CSV exports (default: auto)")
+
+    tpl = sub.add_parser("template", help="write an Excel workbook to fill: a sheet per contract table, with each "
+                                          "column's type, unit and rule")
+    tpl.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
+
     con = sub.add_parser("contract", help="write docs/DATA_CONTRACT.md from the contract the code validates")
     con.add_argument("--out", default=None, metavar="FILE", help="file to write (default: docs/DATA_CONTRACT.md)")
     con.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs from the code")
@@ -115,7 +147,8 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     from twinimpact.run import model_statements
     from twinimpact.run.report import validate_only
 
-    params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source)
+    params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source,
+                                    **{k: v for k, v in _reading(args).items() if v is not None})
     if not dataset.has("bookings"):
         print("no bookings table: the statements list twin uses only (add bookings for photographed days)",
               file=sys.stderr)
@@ -134,6 +167,7 @@ def _cmd_plan_test(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in (("test_effect", args.effect), ("test_power", args.power)) if v is not None}
     params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source, keep_source=True,
+                                    **{k: v for k, v in _reading(args).items() if v is not None},
                                     **overrides)
     try:
         start = date.fromisoformat(args.start) if args.start else None
@@ -166,7 +200,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise ParamsError("--workers must be 1 or more.")
     outcome = run(args.params, data_dir=args.data, source_env=args.source, out=args.out, only=args.only,
                   workers=args.workers, sweep=args.sweep_member, pdf=args.paper if args.pdf else None,
-                  pdf_timeout=args.pdf_timeout, fresh=args.fresh)
+                  pdf_timeout=args.pdf_timeout, fresh=args.fresh, reading=_reading(args))
     print(outcome.path / "index.html")
     return outcome.exit_code
 
@@ -175,12 +209,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from twinimpact.run.report import validate_only
 
     params, dataset = validate_only(args.params, args.data, args.source,
+                                    **{k: v for k, v in _reading(args).items() if v is not None},
                                     progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
     for name, rows in dataset.row_counts().items():
-        print(f"  {name:<11} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")
+        print(f"  {name:<13} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")
     if not dataset.has("bookings"):
         print("  bookings: not given (optional; per-model income, gainers and losers need it)")
+    from twinimpact.contract.template import EXAMPLE_PREFIX, example_rows
+
+    for name, n in example_rows(dataset.frames).items():
+        print(f"  {name}: {n} example row{'s' if n > 1 else ''} of the template (ids starting {EXAMPLE_PREFIX}); "
+              f"replace {'them' if n > 1 else 'it'} with your data")
     print(f"  fingerprint {dataset.fingerprint}")
     return 0
 
@@ -201,6 +241,25 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     truth = write_sample(args.out, seed=args.seed, n_posts=args.posts, spec=world(args.world), progress=progress)
     print(f"wrote sample ({args.world} world, seed {truth['seed']}, {truth['n_posts']:,} posts) to {args.out} "
           f"in {time.perf_counter() - t0:.1f} s; planted truth in {Path(args.out) / 'TRUTH.json'}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from twinimpact.sources import exports
+
+    result = exports.run_import([Path(p) for p in args.exports], Path(args.tags) if args.tags else None,
+                                Path(args.out), zone=args.timezone, encoding=args.encoding,
+                                progress=lambda m: print(m, file=sys.stderr, flush=True))
+    print("\n".join(exports.summary_lines(result)))
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from twinimpact.contract import template
+
+    path = template.write(Path(args.file))
+    print(f"wrote {path}: a sheet per contract table with one example row each; fill them in and check them with "
+          f"twinimpact validate --data {path}")
     return 0
 
 
@@ -271,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (errors as one paragraph on stderr)."""
     args = build_parser().parse_args(argv)
     handlers = {"run": _cmd_run, "plan-test": _cmd_plan_test, "statements": _cmd_statements, "validate": _cmd_validate, "sample": _cmd_sample, "sweep": _cmd_sweep,
-                "contract": _cmd_contract, "prune": _cmd_prune}
+                "contract": _cmd_contract, "prune": _cmd_prune, "import": _cmd_import, "template": _cmd_template}
     from twinimpact.sources.data import quiet_engine_warnings
 
     quiet_engine_warnings()

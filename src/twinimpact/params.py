@@ -12,7 +12,7 @@ import difflib
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -168,6 +168,15 @@ class Params(BaseModel):
     source_env: str = Field("", description="NAME of an environment variable holding an ibis URL")
     assets_dir: str = Field("", description="folder of the assets' image files (<asset_id>.jpg/.png/.webp); "
                                             "empty = assets/ beside the tables of a folder, if there")
+    encoding: Literal["auto", "utf-8", "utf-16", "cp1252", "latin-1"] = Field(
+        "auto", description="encoding of the CSV tables: auto reads UTF-8 and UTF-16 (by its byte-order mark) and "
+                            "refuses others, naming them; cp1252 is what Excel's plain CSV writes in Western Europe")
+    decimal: Literal["auto", ".", ","] = Field(
+        "auto", description="decimal mark of CSV tables separated by semicolons or tabs: auto reads the mark the "
+                            "numbers show and refuses a file that shows both")
+    date_order: Literal["auto", "mdy", "dmy"] = Field(
+        "auto", description="order of dates written with slashes (5/20/2023): auto reads the order the file's "
+                            "dates show and refuses a file where none shows it")
 
     # ------------------------------------------------------------------------------
     @field_validator("fx_rates", "brands", "driver_ranges", "target_size_mix", "target_age_mix",

@@ -59,9 +59,25 @@ class RunOutcome:
     results: dict[str, Any] = field(default_factory=dict)
 
 
-def prepare(params_file: Path, data_dir: str | None = None, source_env: str | None = None) -> Params:
-    """Read the parameters file with the CLI's data choice laid over it (exit 2 on error)."""
-    overrides: dict[str, Any] = {}
+def prepare(params_file: Path, data_dir: str | None = None, source_env: str | None = None,
+            reading: dict[str, str] | None = None) -> Params:
+    """Read the parameters file with the CLI's data choice laid over it (exit 2 on error).
+
+    Parameters
+    ----------
+    params_file
+        The YAML parameters file.
+    data_dir, source_env
+        The command line's ``--data`` or ``--source`` (None: the file's own).
+    reading
+        How to read the data's files, from the command line: ``encoding``, ``decimal``,
+        ``date_order`` (None values leave the file's own).
+
+    Returns
+    -------
+    Params
+    """
+    overrides: dict[str, Any] = {k: v for k, v in (reading or {}).items() if v is not None}
     if data_dir is not None:
         try:
             resolved = Path(data_dir).expanduser().resolve()
@@ -92,7 +108,8 @@ def validate_only(params_file: str | Path, data_dir: str | None = None, source_e
     """Parameters and data checks; no kernel starts. ``overrides`` (parameter name -> value,
     e.g. from a command's own options) are validated with the rest; ``keep_source`` keeps
     the engine open for work on its tables; ``progress`` hears about long work."""
-    params = prepare(Path(params_file), data_dir, source_env)
+    reading = {k: overrides.pop(k) for k in ("encoding", "decimal", "date_order") if k in overrides}
+    params = prepare(Path(params_file), data_dir, source_env, reading)
     if overrides:
         params = parse_params({**params.model_dump(), **overrides}, where=f"{params_file} and the command line")
     # no notebook runs here: what the notebooks declare is checked by a run, before it starts any
@@ -165,9 +182,9 @@ def _writable_reports(reports: Path) -> None:
 
 def _check(params_file: Path, data_dir: str | None, source_env: str | None, out: str | Path | None,
            only: list[str] | None, notebooks_dir: Path | None, sweep: bool, pdf: str | None,
-           pdf_timeout: float | None, progress: Progress) -> _Run:
+           pdf_timeout: float | None, progress: Progress, reading: dict[str, str] | None = None) -> _Run:
     """Step 1, before any kernel starts: parameters, notebooks, the reports folder, Chromium."""
-    params = prepare(params_file, data_dir, source_env)
+    params = prepare(params_file, data_dir, source_env, reading)
     books = list_notebooks(notebooks_dir, only)
     if not books:
         raise ParamsError(f"No notebooks (NN_topic.ipynb) found in {notebooks_dir or config.NOTEBOOKS_DIR}.")
@@ -397,6 +414,7 @@ def run(
     pdf: str | None = None,
     pdf_timeout: float | None = None,
     fresh: bool = False,
+    reading: dict[str, str] | None = None,
 ) -> RunOutcome:
     """Check, execute (up to ``workers`` notebooks at once, default one per core), collect,
     render and publish one run. A run of a subset (``only``) is published as partial and a
@@ -405,9 +423,23 @@ def run(
     Chromium that stops the run before anything runs; ``pdf_timeout`` bounds the printing
     (seconds; default from ``TWINIMPACT_PDF_TIMEOUT``, else :data:`pdf.DEFAULT_TIMEOUT_S`). A notebook whose inputs are those of
     its output in an earlier complete run in the same reports folder is copied from it, not
-    run (:mod:`.reuse`); ``fresh`` runs every notebook. Raises TwinImpactError subclasses."""
+    run (:mod:`.reuse`); ``fresh`` runs every notebook. Raises TwinImpactError subclasses.
+
+    Parameters
+    ----------
+    params_file
+        The YAML parameters file.
+    data_dir, source_env, out, only, notebooks_dir, progress, workers, sweep, pdf, pdf_timeout, fresh
+        As above.
+    reading
+        How to read the data's files (:func:`prepare`).
+
+    Returns
+    -------
+    RunOutcome
+    """
     job = _check(Path(params_file), data_dir, source_env, out, only, notebooks_dir, sweep, pdf, pdf_timeout,
-                 progress)
+                 progress, reading)
     ensure_kernel()
     _freeze_imports()
     earlier = reuse.Earlier() if fresh else reuse.Earlier.scan(job.reports)

@@ -143,6 +143,7 @@ def validation_key(params: Params, as_of: date) -> str | None:
     return hashlib.sha256(json.dumps({
         "v": KEY_VERSION, "data": identity, "brands": sorted(params.brands), "currencies": sorted(params.fx_rates),
         "reporting_currency": params.reporting_currency, "labor_year": params.labor_year,
+        "reading": [params.encoding, params.decimal, params.date_order],
         "as_of": as_of.isoformat(), "package": package_fingerprint()}, sort_keys=True).encode()).hexdigest()
 
 

@@ -39,7 +39,7 @@ from twinimpact.sources.progress import Progress, heartbeat
 from twinimpact.contract.hints import first_non_utf8, read_error
 from twinimpact.sources.redaction import ENCODE_HINT, redact
 from twinimpact.contract.schemas import Origin
-from twinimpact.sources import spark
+from twinimpact.sources import spark, textfiles
 
 DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
 #: Above this many posts, posts stay in the engine (validated and fingerprinted there, never
@@ -147,7 +147,7 @@ def keys_by_aggregate(kind: str, counts: dict[str, int], large: set[str]) -> set
 def join_keys_most(kind: str) -> float | None:
     """The most keys a source of ``kind`` joins at once (:data:`JOIN_KEYS_PER_MB` per MB of
     DuckDB's memory), or None: other engines' joins spill without a limit of ours."""
-    return memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB if kind in ("folder", "duckdb") else None
+    return memory_mb(DUCKDB_MEMORY) * JOIN_KEYS_PER_MB if kind in ("folder", "duckdb", "workbook") else None
 
 
 def duckdb_connect(path: str | None = None, read_only: bool = False):
@@ -237,42 +237,118 @@ def csv_structure_problem(path: Path) -> str | None:
     return None
 
 
-#: Spreadsheet workbooks a folder may hold instead of a table's CSV: not read (yet).
+#: Spreadsheet workbooks a folder may hold for a table: ``.xlsx`` is read (the sheet named
+#: after the table, or its only sheet); the others are refused with how to save them.
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
+READ_WORKBOOKS = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".parquet", ".csv", ".csv.gz", *READ_WORKBOOKS)
 
 
-def folder_problems(folder: Path) -> list[str]:
+def reading_of(params: Params) -> textfiles.Reading:
+    """How the parameters say to read files whose reading is not settled by the files."""
+    return textfiles.Reading(params.encoding, params.decimal, params.date_order)
+
+
+def folder_problems(folder: Path, reading: textfiles.Reading | None = None) -> list[str]:
     """Every problem of a folder's files that stops them being read, found before any is
-    read, so that one pass reports them all: a table given only as a spreadsheet workbook, a
-    CSV file that is not UTF-8 (its line and byte), and one that mixes line endings."""
+    read, so that one pass reports them all: a table given only as a workbook of a kind not
+    read (``.xls``, ``.ods``), a CSV file whose encoding is not UTF-8 or UTF-16 (its line and
+    byte, unless ``--encoding`` names it), and one that mixes line endings."""
+    reading = reading or textfiles.Reading()
     problems = []
     for name in CONTRACT:
-        tables = [folder / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz")]
-        books = [folder / f"{name}{ext}" for ext in WORKBOOK_SUFFIXES if (folder / f"{name}{ext}").is_file()]
+        tables = [folder / f"{name}{ext}" for ext in TABLE_SUFFIXES]
+        books = [folder / f"{name}{ext}" for ext in WORKBOOK_SUFFIXES if (folder / f"{name}{ext}").is_file()
+                 and ext not in READ_WORKBOOKS]
         if books and not any(t.is_file() for t in tables):
-            problems.append(f"{books[0].name} is not read: save the sheet as {name}.csv (Excel: 'CSV UTF-8') or "
-                            f"{name}.parquet in the same folder")
+            problems.append(f"{books[0].name} is not read: save it as {name}.xlsx ('Excel Workbook'), {name}.csv "
+                            f"(Excel: 'CSV UTF-8') or {name}.parquet in the same folder")
         csv_file = folder / f"{name}.csv"
         if csv_file.is_file() and csv_file.stat().st_size <= CSV_STRUCTURE_BYTES:
+            try:
+                codec = textfiles.encoding_of(csv_file.read_bytes(), csv_file.name, reading.encoding)
+            except textfiles.ReadProblem as problem:
+                problems.append(str(problem))
+                continue
+            if codec.startswith("utf-8") and (ending := line_ending_problem(csv_file)) is not None:
+                problems.append(f"{csv_file.name}: {ending}")
+        elif csv_file.is_file() and reading.encoding == "auto":
             bad = first_non_utf8(str(csv_file))
             if bad is not None:
-                problems.append(f"{csv_file.name} is not UTF-8 text: line {bad[0]} holds byte 0x{bad[1]:02X} (a "
-                                "spreadsheet's plain 'CSV' or Windows-1252 export); save it as 'CSV UTF-8' (Excel) "
-                                "or re-encode it to UTF-8")
-            elif (ending := line_ending_problem(csv_file)) is not None:
-                problems.append(f"{csv_file.name}: {ending}")
+                problems.append(f"{csv_file.name} is not UTF-8 text: line {bad[0]} holds byte 0x{bad[1]:02X}; save "
+                                f"it {textfiles.EXCEL_SAVE}, or as {name}.parquet")
     return problems
 
 
-def _open_folder(folder: Path) -> Source:
-    problems = folder_problems(folder)
+def _register(con: Any, table: textfiles.TextTable) -> Any:
+    """A table read row by row into the engine, every column text (types are the contract's job)."""
+    import pyarrow as pa
+
+    columns = list(dict.fromkeys(table.columns))  # a repeated header is the contract's to name, once
+    arrays = {c: pa.array([r[table.columns.index(c)] for r in table.rows], type=pa.string()) for c in columns}
+    return con.create_table(f"raw_{table.name}", pa.table(arrays), overwrite=True)
+
+
+def _open_workbook(path: Path, reading: textfiles.Reading) -> Source:
+    """An Excel workbook holding one sheet per contract table, named after it."""
+    try:
+        sheets = textfiles.workbook_sheets(path)
+    except textfiles.ReadProblem as problem:
+        raise DataError(f"Cannot read {path}: {problem}. Nothing was computed.") from None
+    con = duckdb_connect()
+    source = Source("workbook", str(path), con)
+    problems = []
+    lowered = {title.strip().lower().replace(" ", "_"): sheet for title, sheet in sheets.items()}
+    for name in CONTRACT:
+        sheet = lowered.get(name)
+        if sheet is None:
+            continue
+        try:
+            table = textfiles.read_sheet(sheet, name, f"{path.name}, sheet {sheet.title}", reading)
+        except textfiles.ReadProblem as problem:
+            problems.append(str(problem))
+            continue
+        source.tables[name] = _register(con, table)
+        source.origins[name] = Origin(f"{path}, sheet {sheet.title}", line_numbers=True, lines=tuple(table.lines))
+    if problems:
+        raise DataError(f"Workbook {path} holds {len(problems)} sheet{'s' if len(problems) > 1 else ''} that cannot "
+                        "be read without a guess; nothing was computed:\n" + "\n".join(f"- {p}" for p in problems))
+    return source
+
+
+def _open_folder(folder: Path, reading: textfiles.Reading | None = None) -> Source:
+    reading = reading or textfiles.Reading()
+    problems = folder_problems(folder, reading)
     if problems:
         raise DataError(f"Folder {folder} holds {len(problems)} file{'s' if len(problems) > 1 else ''} that cannot "
                         "be read; nothing was computed:\n" + "\n".join(f"- {p}" for p in problems))
     con = duckdb_connect()
     source = Source("folder", str(folder), con)
+    # small CSV files and workbooks are read row by row first, so that one pass names every
+    # file whose reading needs a choice (decimal mark, date order)
+    read: dict[str, textfiles.TextTable] = {}
     for name in CONTRACT:
-        found = [folder / f"{name}{ext}" for ext in (".parquet", ".csv", ".csv.gz") if (folder / f"{name}{ext}").is_file()]
+        path = folder / f"{name}.csv"
+        book = next((folder / f"{name}{ext}" for ext in READ_WORKBOOKS if (folder / f"{name}{ext}").is_file()), None)
+        try:
+            if path.is_file() and path.stat().st_size <= CSV_STRUCTURE_BYTES and csv_structure_problem(path) is None:
+                table = textfiles.read_csv_table(path, name, reading)
+                if table.notes:  # else the engine reads the file itself, as it is
+                    read[name] = table
+            elif book is not None:
+                sheets = textfiles.workbook_sheets(book)
+                sheet = sheets.get(name) or (next(iter(sheets.values())) if len(sheets) == 1 else None)
+                if sheet is None:
+                    raise textfiles.ReadProblem(f"{book.name} has no sheet named {name} (sheets: "
+                                                f"{', '.join(sheets)})")
+                read[name] = textfiles.read_sheet(sheet, name, f"{book.name}, sheet {sheet.title}", reading)
+        except textfiles.ReadProblem as problem:
+            problems.append(str(problem))
+    if problems:
+        raise DataError(f"Folder {folder} holds {len(problems)} file{'s' if len(problems) > 1 else ''} that cannot "
+                        "be read without a guess; nothing was computed:\n" + "\n".join(f"- {p}" for p in problems))
+    for name in CONTRACT:
+        found = [folder / f"{name}{ext}" for ext in TABLE_SUFFIXES if (folder / f"{name}{ext}").is_file()]
         if len(found) > 1:
             raise DataError(
                 f"Folder {folder} holds table {name} twice ({', '.join(p.name for p in found)}); "
@@ -282,7 +358,12 @@ def _open_folder(folder: Path) -> Source:
             continue
         path = found[0]
         try:
-            if path.suffix == ".parquet":
+            if name in read:
+                source.tables[name] = _register(con, read[name])
+                where = f"{path}, sheet {read[name].source.split(', sheet ')[-1]}" if path.suffix in READ_WORKBOOKS \
+                    else f"{path} ({'; '.join(read[name].notes)})"
+                source.origins[name] = Origin(where, line_numbers=True, lines=tuple(read[name].lines))
+            elif path.suffix == ".parquet":
                 source.tables[name] = con.read_parquet(str(path), table_name=f"raw_{name}")
                 source.origins[name] = Origin(str(path))
             else:
@@ -428,6 +509,8 @@ def open_source(params: Params, progress: Progress | None = None) -> Source:
         return source
 
     path = Path(params.data_dir).expanduser() if params.data_dir else config.SAMPLE_DIR
+    if path.is_file() and path.suffix.lower() in READ_WORKBOOKS:
+        return _open_workbook(path, reading_of(params))
     if path.is_file() and path.suffix in DUCKDB_SUFFIXES:
         try:
             con = duckdb_connect(str(path), read_only=True)
@@ -435,10 +518,10 @@ def open_source(params: Params, progress: Progress | None = None) -> Source:
             raise DataError(f"Cannot open DuckDB file {path}: {str(exc).splitlines()[0]}") from None
         return _open_database(con, "duckdb", str(path))
     if path.is_dir():
-        return _open_folder(path)
+        return _open_folder(path, reading_of(params))
     raise DataError(
-        f"Data path {path} is neither a folder of contract tables (<table>.csv or <table>.parquet) "
-        f"nor a DuckDB file ({', '.join(sorted(DUCKDB_SUFFIXES))})."
+        f"Data path {path} is neither a folder of contract tables (<table>.csv, .parquet or .xlsx), an Excel "
+        f"workbook with a sheet per table (.xlsx) nor a DuckDB file ({', '.join(sorted(DUCKDB_SUFFIXES))})."
     )
 
 
@@ -732,5 +815,7 @@ def _engine(source: Source, name: str, work: Any) -> Any:
 
 def _expected(source: Source, name: str) -> str:
     if source.kind == "folder":
-        return f"expected {source.description}/{name}.csv or {name}.parquet"
+        return f"expected {source.description}/{name}.csv, {name}.parquet or {name}.xlsx"
+    if source.kind == "workbook":
+        return f"expected a sheet named {name} in {source.description}"
     return f"expected a table named {name} in {source.description}"

@@ -68,6 +68,7 @@ def key(params: Params, as_of: date) -> str:
     text = json.dumps({"data_dir": params.data_dir, "source_env": params.source_env,
                        "brands": sorted(params.brands), "currencies": sorted(params.fx_rates),
                        "reporting_currency": params.reporting_currency, "as_of": as_of.isoformat(),
+                       "reading": [params.encoding, params.decimal, params.date_order],
                        "run_date": run_date(params).isoformat()}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
