@@ -11,6 +11,9 @@ import os
 # inherit it, as a run's kernels have it anyway (run.execute.kernel_env).
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# Progress lines as a terminal shows them (tests read them line by line); a scheduled run's
+# stderr is not a terminal and gets the time first (tests/test_faults.py checks that).
+os.environ.setdefault("TWINIMPACT_LOG_TIMES", "0")
 
 import fcntl  # noqa: E402 - after the thread settings above
 import shutil

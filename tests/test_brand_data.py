@@ -333,3 +333,30 @@ def test_the_readme_import_example_prints_what_the_readme_shows(tmp_path, capsys
     assert cli.main(["import", *[str(out) + "/" if a == "brand/" else a for a in args]]) == 0
     printed = capsys.readouterr().out.replace(str(out) + "/", "brand/").replace(str(out), "brand")
     assert printed.strip() == shown.strip()
+
+
+def test_the_new_readers_name_the_file_sheet_and_row_of_bad_input(tables, tmp_path, capsys):
+    """Faults of the new inputs get the probe's treatment: a workbook that is not one, a
+    broken value in a sheet named by its sheet and row, an import into a file, bad JSON."""
+    broken = tmp_path / "brand.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert cli.main(["validate", "--data", str(broken)]) == 3
+    assert "brand.xlsx cannot be read as an Excel workbook" in capsys.readouterr().err
+    import openpyxl
+
+    book = openpyxl.load_workbook(spreadsheets.workbook(tables / "csv", tmp_path / "good.xlsx"))
+    book["staffing"]["C3"] = "many"  # people, row 3 of the sheet
+    book.save(tmp_path / "bad.xlsx")
+    assert cli.main(["validate", "--data", str(tmp_path / "bad.xlsx")]) == 3
+    err = capsys.readouterr().err
+    assert "sheet staffing" in err and "column people" in err and "line 3" in err and "'many'" in err
+    (tmp_path / "x.json").write_text("{not json")
+    assert cli.main(["import", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
+    assert "x.json: it is not JSON" in capsys.readouterr().err
+    (tmp_path / "file").write_text("")
+    api = tmp_path / "api.json"
+    api.write_text(json.dumps([{"id": "1", "create_time": 1746100800, "like_count": 1, "comment_count": 0,
+                                "share_count": 0, "view_count": 10, "is_aigc": False}]))
+    (tmp_path / "tags.csv").write_text("post_id,campaign_id,brand,imagery,ai_label,followers\n1,C1,B,twin,,5\n")
+    assert cli.main(["import", str(api), "--tags", str(tmp_path / "tags.csv"), "--out", str(tmp_path / "file")]) == 5
+    assert f"Cannot write the import into {tmp_path / 'file'}" in capsys.readouterr().err

@@ -155,6 +155,79 @@ def test_a_randomised_test_beats_the_confounded_observational_estimate(confounde
     assert change["irr_twin_times_label"] == pytest.approx(tested["tested"]["estimate"])
 
 
+def _binomial_two_sided(k: int, n: int, p: float) -> float:
+    """The exact two-sided binomial p-value by hand: every split no likelier than ``k``."""
+    pmf = [math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(n + 1)]
+    return min(1.0, sum(q for q in pmf if q <= pmf[k] * (1 + 1e-7)))
+
+
+def test_the_split_is_tested_against_the_designed_share():
+    assert experiments.srm_p_value(70, 30, 0.7) == pytest.approx(_binomial_two_sided(70, 100, 0.7), rel=1e-9)
+    assert experiments.srm_p_value(60, 40, 0.7) == pytest.approx(_binomial_two_sided(60, 100, 0.7), rel=1e-9)
+    assert experiments.srm_p_value(60, 40) == pytest.approx(_binomial_two_sided(60, 100, 0.5), rel=1e-9)
+
+
+def _with_test(confounded: Path, tmp_path: Path, keep_treatment: float, keep_control: float,
+               share: float | None) -> Params:
+    """A copy of the confounded world whose test keeps the given share of each arm's units
+    (a test that lost units on one side, or a designed uneven split) and, optionally, states
+    its designed treatment share."""
+    import shutil
+
+    folder = tmp_path / "world"
+    shutil.copytree(confounded, folder)
+    rows = pd.read_csv(folder / "experiments.csv", dtype=str)
+    units = sorted(rows["unit_id"].unique())
+    rng = np.random.default_rng(5)
+    arm_of = rows.groupby("unit_id")["arm"].first()
+    keep = {u for u in units if rng.random() < (keep_treatment if arm_of[u] == "treatment" else keep_control)}
+    rows = rows[rows["unit_id"].isin(keep)]
+    if share is not None:
+        rows = rows.assign(treatment_share=str(share))
+    rows.to_csv(folder / "experiments.csv", index=False)
+    return Params(data_dir=str(folder), as_of=AS_OF, n_draws=1000)
+
+
+def test_a_test_failing_its_own_checks_is_not_stated_or_used(confounded: Path, tmp_path: Path):
+    """The probe's case: the treatment arm holds 60% of the units it should. The test is
+    read and shown, but the first page does not say it caused anything, and the valuation
+    falls back to the observational estimate."""
+    p = _with_test(confounded, tmp_path, 0.6, 1.0, None)
+    ds = data.load(p, keep_source=True)
+    ea = engagement.analyse(ds, p)
+    reading = ea.block["experiments"]["EXP-TWIN-LABELLED"]
+    assert reading["readable"] and reading["failed_checks"][0].startswith("units are split")
+    assert "tested" not in ea.block and list(ea.block["tested_rejected"]) == ["EXP-TWIN-LABELLED"]
+    c = ea.conclusions["engagement_tested"]
+    assert c["direction"] is None and "fails its own checks (units are split" in c["statement"]
+    assert "caused" not in c["statement"].split("(")[0]
+    res = {"conclusions": ea.conclusions}
+    assert c["statement"] not in executive.bottom_line(res) and c["statement"] in executive.cannot_estimate(res)
+    change = scenarios.engagement_change(ds, p, 2025, 1000.0, 500)[2]
+    assert not change["source"].startswith("randomised test")
+
+
+def test_a_designed_uneven_split_passes_when_the_contract_states_it(confounded: Path, tmp_path: Path):
+    """A 70/30 design: flagged against a fair coin, read and used when its rows say 0.7."""
+    stated = _with_test(confounded, tmp_path / "a", 1.0, 0.43, 0.7)
+    ea = engagement.analyse(data.load(stated, keep_source=True), stated)
+    reading = ea.block["experiments"]["EXP-TWIN-LABELLED"]
+    assert reading["treatment_share"] == 0.7 and not reading["failed_checks"]
+    assert ea.block["tested"]["experiment_id"] == "EXP-TWIN-LABELLED"
+    unstated = _with_test(confounded, tmp_path / "b", 1.0, 0.43, None)
+    ea = engagement.analyse(data.load(unstated, keep_source=True), unstated)
+    assert "fair coin" in ea.block["experiments"]["EXP-TWIN-LABELLED"]["failed_checks"][0]
+    assert "tested" not in ea.block
+
+
+def test_arms_far_apart_before_treatment_fail_the_balance_check():
+    rows = [("control", f"c{i}", 10, 1000) for i in range(20)] + [("treatment", f"t{i}", 10, 1000) for i in range(20)]
+    f = frame(rows)
+    f["followers"] = np.where(f["arm"] == "treatment", 2000, 1000) * np.exp(np.linspace(-0.5, 0.5, len(f)))
+    r = experiments.read_test(f)
+    assert any("by more than 0.25 standard deviations" in w for w in r["failed_checks"])
+
+
 def test_a_test_with_too_few_units_is_shown_but_never_stated(tmp_path: Path):
     from tests.conftest import TINY, TINY_FX
 

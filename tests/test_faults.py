@@ -314,3 +314,117 @@ def test_a_one_campaign_brand_without_twins_publishes(tmp_path: Path):
     out = tmp_path / "reports"
     assert cli.main(["run", "-p", str(params), "--data", str(data), "--out", str(out)]) == 0
     assert (out / "latest" / "index.html").is_file()
+
+
+def test_a_killed_kernel_is_reported_at_once_naming_the_notebook(tmp_path: Path):
+    """The probe's case: kill -9 of a kernel between notebooks was reported after 120 s as
+    'failed: Empty' with a path to a file that did not exist; killed during a cell, as
+    'Kernel died'. Both are now said within seconds, naming the notebook."""
+    import signal
+    import time
+
+    import nbformat
+
+    from twinimpact import config
+    from twinimpact.errors import NotebookError
+    from twinimpact.run import execute, report
+
+    worker = execute._WorkerKernel()
+    try:
+        worker.start(tmp_path)
+        os.kill(worker.km.provisioner.process.pid, signal.SIGKILL)
+        t0 = time.monotonic()
+        with pytest.raises(execute.KernelDied, match="kernel died before the notebook ran"):
+            worker._execute("1 + 1")
+        assert time.monotonic() - t0 < 10
+    finally:
+        worker.close()
+    books = tmp_path / "books"
+    books.mkdir()
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "00_data_overview.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
+    nbformat.write(nb, books / "00_data_overview.ipynb")
+    t0 = time.monotonic()
+    with pytest.raises(NotebookError) as caught:
+        report.run(TINY_PARAMS, out=tmp_path / "r", notebooks_dir=books, progress=lambda m: None)
+    assert time.monotonic() - t0 < 60
+    assert "Notebook 00_data_overview.ipynb failed: its kernel died while a cell ran" in str(caught.value)
+    assert "00_data_overview.html (and .ipynb)" in str(caught.value)
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_prune_leaves_a_live_statements_folder_and_removes_a_dead_one(tmp_path: Path):
+    """The probe's case: prune deleted the working folder of a statements command still
+    writing. A folder naming a live process stays; one naming a process that is gone goes."""
+    reports = tmp_path / "reports"
+    live, dead = reports / ".tmp-statements-live", reports / ".tmp-statements-dead"
+    for folder, pid in ((live, os.getpid()), (dead, _dead_pid())):
+        folder.mkdir(parents=True)
+        (folder / model_statements.OWNER).write_text(str(pid))
+        (folder / "M001.csv").write_text("partial")
+    done = publish.prune(reports, keep=1)
+    assert live.is_dir() and not dead.exists()
+    assert done["stale_work"] == [dead.name]
+
+
+def test_statements_interrupted_leave_no_partial_folder_and_the_next_run_clears_old_ones(tmp_path: Path, monkeypatch):
+    """SIGTERM after some models: the previous statements stay whole, the partial folder
+    (model ids and fees) is removed on the signal, and one a killed process left is removed
+    by the next statements run."""
+    import signal
+
+    from twinimpact.params import Params
+    from twinimpact.sources import data
+
+    out = tmp_path / "statements"
+    out.mkdir()
+    (out / "previous.csv").write_text("previous")
+    left = tmp_path / ".tmp-statements-killed"
+    left.mkdir()
+    (left / model_statements.OWNER).write_text(str(_dead_pid()))
+    params = Params(data_dir=str(TINY), fx_rates={"EUR": 1.0, "GBP": 1.2, "USD": 0.9}, as_of="2026-11-28")
+    dataset = data.load(params)
+    real = model_statements.page
+    calls = []
+
+    def page(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:  # the scheduler stops the command after the first model
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(*a, **k)
+
+    monkeypatch.setattr(model_statements, "page", page)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        cli._interrupt_on_sigterm()
+        with pytest.raises(KeyboardInterrupt):
+            model_statements.write(dataset, params, out)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (out / "previous.csv").read_text() == "previous"
+    assert not list(tmp_path.glob(".tmp-statements-*"))  # the partial one and the killed one's
+
+
+def test_progress_lines_of_a_scheduled_run_carry_the_time(tmp_path: Path):
+    """A run whose stderr is not a terminal (cron, Airflow, CI) stamps each progress line
+    with the UTC time; TWINIMPACT_LOG_TIMES=0 or 1 says so explicitly."""
+    import re
+
+    env = {**os.environ}
+    env.pop("TWINIMPACT_LOG_TIMES", None)
+    command = [sys.executable, "-m", "twinimpact", "run", "-p", str(TINY_PARAMS), "--only", "00", "--out",
+               str(tmp_path / "r")]
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 0 and lines
+    assert all(re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z ", ln) for ln in lines), lines
+    env["TWINIMPACT_LOG_TIMES"] = "0"
+    proc = subprocess.run([*command, "--fresh"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and proc.stderr.strip()
+    assert not any(re.match(r"^\d{4}-", ln) for ln in proc.stderr.splitlines())

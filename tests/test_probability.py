@@ -77,3 +77,12 @@ def test_no_module_of_the_package_imports_scipy_stats_or_statsmodels():
             found += [f"{path.relative_to(PACKAGE)}:{node.lineno} {name}" for name in names
                       if name.startswith(("scipy.stats", "statsmodels", "patsy"))]
     assert not found, f"import twinimpact.analyses.stats.probability or count_model/cost_function's own fits instead: {found}"
+
+
+def test_the_binomial_test_at_any_share_is_scipys():
+    from scipy.stats import binomtest
+
+    from twinimpact.analyses.stats.probability import binomial_test
+
+    for k, n, p in ((70, 100, 0.7), (60, 100, 0.7), (3, 40, 0.3), (300, 429, 0.7), (0, 5, 0.2)):
+        assert binomial_test(k, n, p) == pytest.approx(binomtest(k, n, p).pvalue, rel=1e-9)

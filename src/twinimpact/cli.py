@@ -16,6 +16,7 @@ from pathlib import Path
 from twinimpact import __version__, config
 from twinimpact.errors import ParamsError, PublishError, TwinImpactError
 from twinimpact.sample.spec import WORLDS
+from twinimpact.sources.progress import stderr_line
 
 EXIT_MEANING = {0: "ok", 1: "internal error", 2: "bad parameters", 3: "bad data", 4: "a notebook failed",
                 5: "publish failed", 6: "the engine ran out of memory or disk"}
@@ -143,17 +144,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt_on_sigterm() -> None:
+    """Turn SIGTERM (a scheduler's stop) into an interruption, so that a command cleans up
+    what it was writing and exits 130 with its message."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def _cmd_statements(args: argparse.Namespace) -> int:
     from twinimpact.run import model_statements
     from twinimpact.run.report import validate_only
 
+    _interrupt_on_sigterm()
     params, dataset = validate_only(args.params, data_dir=args.data, source_env=args.source,
                                     **{k: v for k, v in _reading(args).items() if v is not None})
     if not dataset.has("bookings"):
         print("no bookings table: the statements list twin uses only (add bookings for photographed days)",
               file=sys.stderr)
     written = model_statements.write(dataset, params, Path(args.out).absolute(), html_pages=not args.no_html,
-                                     progress=lambda m: print(m, file=sys.stderr))
+                                     progress=stderr_line)
     print(f"wrote {len(written)} files for {len({p.stem for p in written})} models into {args.out}")
     return 0
 
@@ -173,7 +186,7 @@ def _cmd_plan_test(args: argparse.Namespace) -> int:
         start = date.fromisoformat(args.start) if args.start else None
     except ValueError:
         raise ParamsError(f"--start must be a date YYYY-MM-DD, got {args.start!r}.") from None
-    print("fitting the engagement model to the brand's posts ...", file=sys.stderr)
+    stderr_line("fitting the engagement model to the brand's posts ...")
     fit = engagement.lead_fit(dataset, params)
     plan = test_plan.plan(dataset, params, getattr(fit, "alpha", None))
     if plan.get("not_available"):
@@ -210,7 +223,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     params, dataset = validate_only(args.params, args.data, args.source,
                                     **{k: v for k, v in _reading(args).items() if v is not None},
-                                    progress=lambda m: print(m, file=sys.stderr, flush=True))
+                                    progress=stderr_line)
     print(f"parameters ok ({args.params}); data ok from {dataset.source_description}")
     for name, rows in dataset.row_counts().items():
         print(f"  {name:<13} {rows:>10,} rows  sha256 {dataset.fingerprints[name][:16]}")
@@ -236,7 +249,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         if total > 1_000_000 and (time.perf_counter() - last[0] > 2 or done == total):
             last[0] = time.perf_counter()
-            print(f"  posts {done:,}/{total:,} ({done / total:.0%})", file=sys.stderr, flush=True)
+            stderr_line(f"  posts {done:,}/{total:,} ({done / total:.0%})")
 
     truth = write_sample(args.out, seed=args.seed, n_posts=args.posts, spec=world(args.world), progress=progress)
     print(f"wrote sample ({args.world} world, seed {truth['seed']}, {truth['n_posts']:,} posts) to {args.out} "
@@ -249,7 +262,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     result = exports.run_import([Path(p) for p in args.exports], Path(args.tags) if args.tags else None,
                                 Path(args.out), zone=args.timezone, encoding=args.encoding,
-                                progress=lambda m: print(m, file=sys.stderr, flush=True))
+                                progress=stderr_line)
     print("\n".join(exports.summary_lines(result)))
     return 0
 

@@ -227,6 +227,8 @@ class Experiment(TypedDict):
     warnings: list[str]
     readable: bool  # enough units, none in both arms: the rate ratio may be stated
     interval: str
+    treatment_share: float  # the design's share of units in treatment (0.5 unless the table says)
+    failed_checks: list[str]  # the checks it fails: a test that fails any is not used for the decision
 
 
 class Tested(TypedDict):
@@ -280,6 +282,7 @@ class EngagementBlock(TypedDict):
     experiments: NotRequired[dict[str, Experiment]]  # experiment id -> its reading
     test_plan: NotRequired[TestPlan]  # the randomised test that would settle it
     tested: NotRequired[Tested]  # the test the decision rests on, against the observational estimate
+    tested_rejected: NotRequired[dict[str, list[str]]]  # tests of the decision's contrast failing their own checks
 
 
 
@@ -499,6 +502,7 @@ class DecisionBlock(TypedDict):
     conditional_on: DecisionConditional | None  # what the recommendation depends on when engagement is not valued
     commitments: list[DecisionCommitment] | None  # each promise, its price and the recommendation with it
     evidence: str | None  # what the engagement effect rests on
+    not_estimable: NotRequired[str]  # why no option is recommended: the costs carry no variation to resample
 
 
 class Counted(TypedDict):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from twinimpact.analyses.stats.probability import normal_sf
 from twinimpact.contract.spec import CONTRACT, VIEWS_SINCE
 from twinimpact.sources.engine import as_table
 from twinimpact.results import DataBlock, ExposureShift
@@ -153,7 +154,6 @@ def exposure_shifts(posts: Any, window_days: int = SHIFT_WINDOW_DAYS) -> list[Ex
         One per platform tested, in :data:`VIEWS_SINCE` order (none without enough posts).
     """
     import ibis
-    from scipy import stats
 
     t = as_table(posts)
     if "exposure_metric" in t.columns:
@@ -179,7 +179,7 @@ def exposure_shifts(posts: Any, window_days: int = SHIFT_WINDOW_DAYS) -> list[Ex
             ns.append(n)
         diff = means[1] - means[0]
         se = (variances[0] / ns[0] + variances[1] / ns[1]) ** 0.5
-        p = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
+        p = float(2 * normal_sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
         z, ratio = 1.959963984540054, math.exp(diff)
         out.append({"platform": platform, "switch": day, "posts_before": ns[0], "posts_after": ns[1],
                     "ratio": ratio, "ci_low": math.exp(diff - z * se), "ci_high": math.exp(diff + z * se),

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from twinimpact.words import statements
+from twinimpact.words.narrate import num, signed
 from twinimpact.charts.theme import MODE_COLORS, add_histogram, add_tornado, base_figure
 
 
@@ -87,9 +88,9 @@ def scenario_jobs(yearly: pd.DataFrame) -> go.Figure:
     Figure
     """
     last = yearly.iloc[-1]
-    fig = base_figure(f"By year {int(last['year'])}: {last['lost_fte']:.1f} FTE of creative work lost, "
-                      f"{last['redeployed_fte']:.1f} redeployed, {last['new_fte']:.1f} created; net "
-                      f"{last['net_fte']:+.1f} (P10 {last['net_fte_p10']:+.1f}, P90 {last['net_fte_p90']:+.1f})",
+    fig = base_figure(f"By year {int(last['year'])}: {num(last['lost_fte'], 1)} FTE of creative work lost, "
+                      f"{num(last['redeployed_fte'], 1)} redeployed, {num(last['new_fte'], 1)} created; net "
+                      f"{signed(last['net_fte'])} (P10 {signed(last['net_fte_p10'])}, P90 {signed(last['net_fte_p90'])})",
                       "full-time equivalents against keeping today's mix; redeployed hours stay paid and are not "
                       "in the net")
     fig.add_bar(x=yearly["year"], y=-yearly["lost_fte"], name="lost", marker_color="#C8553D")

@@ -501,10 +501,17 @@ CONTRACT["experiments"] = Table(
         _c("post_id", "str", "P00000001", "must exist in posts; a post is in one test at most"),
         _c("arm", "enum", "treatment", values=ARMS),
         _c("unit_id", "str", "SKU-1043", "the unit that was randomised; every post of a unit is in its arm"),
+        _c("treatment_share", "float", "0.5", "optional column: the share of units the design assigned to "
+           "treatment (a 70/30 design is 0.7); empty or left out means half. The split found is tested against it",
+           nullable=True, optional=True),
     ),
     key="post_id",
     foreign_keys={"post_id": "posts"},
     optional=True,
+    row_rules=(
+        _value("experiments", "treatment_share", "between_0_and_1", "treatment_share must be above 0 and below 1",
+               lambda r, ctx: (r["treatment_share"] > 0) & (r["treatment_share"] < 1)),
+    ),
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from twinimpact.words.narrate import missing, num
+from twinimpact.words.narrate import missing, num, signed
 
 #: The numbers compared between runs: (label, path in results.json, decimals).
 COMPARED = (
@@ -110,7 +110,7 @@ def markdown(changes: Changes) -> str:
     rows = ["| figure | now | before | change |", "|---|---|---|---|"]
     for n in changes.numbers:
         d = n["digits"]
-        change = "n/a" if n["change"] is None else f"{n['change']:+,.{d}f}"
+        change = "n/a" if n["change"] is None else signed(n["change"], d)
         rows.append(f"| {n['figure']} | {num(n['now'], d)} | {num(n['before'], d)} | {change} |")
     lines.append("\n".join(rows) + "\n")
     new = ", ".join(f"{html.escape(a)} ({b.replace('_', ' ')})" for a, b in changes.new_findings[:20]) or "none"

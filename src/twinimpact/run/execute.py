@@ -152,6 +152,14 @@ def _ipc_kernel_manager(folder: str, stderr: Any = None) -> type:
     return type("IPCKernelManager", (AsyncKernelManager,), {"__init__": __init__, "start_kernel": start_kernel})
 
 
+#: Seconds a kernel may take to answer the run's own short requests between notebooks.
+PREPARE_TIMEOUT_S = 120
+
+
+class KernelDied(RuntimeError):
+    """A notebook's kernel process is gone (killed, or out of memory)."""
+
+
 def _add_kernel_log(exc: BaseException, log_path: Path) -> None:
     """Attach the kernel process's last log lines to a notebook's failure."""
     tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-10:]
@@ -357,12 +365,23 @@ class _WorkerKernel:
         from jupyter_core.utils import run_sync
 
         async def go() -> None:
+            from queue import Empty
+
             kc = self.km.client()
             kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
             try:
                 msg_id = kc.execute(code, silent=True, store_history=False)
-                while True:
-                    reply = await kc.shell_channel.get_msg(timeout=120)
+                deadline = time.monotonic() + PREPARE_TIMEOUT_S
+                while True:  # asked once a second whether the kernel still lives: a killed one is said at once
+                    try:
+                        reply = await kc.shell_channel.get_msg(timeout=1.0)
+                    except Empty:
+                        if not await self.km.is_alive():
+                            raise KernelDied("its kernel died before the notebook ran (killed, or out of memory: the "
+                                             "system may have stopped it)") from None
+                        if time.monotonic() > deadline:
+                            raise RuntimeError(f"its kernel did not answer within {PREPARE_TIMEOUT_S} s") from None
+                        continue
                     if reply["parent_header"].get("msg_id") == msg_id:
                         break
                 if reply["content"]["status"] != "ok":

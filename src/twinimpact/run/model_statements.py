@@ -176,7 +176,9 @@ def write(dataset: "Dataset", params: "Params", out: Path, html_pages: bool = Tr
     tmp: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_work(out)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
+        (tmp / OWNER).write_text(str(os.getpid()), encoding="utf-8")  # prune leaves a live writer's folder alone
         names = []
         taken: set[str] = set()
         for i, (model_id, rows) in enumerate(per_model.items(), 1):
@@ -192,6 +194,7 @@ def write(dataset: "Dataset", params: "Params", out: Path, html_pages: bool = Tr
                 names.append(f"{name}.html")
             if progress and (i % 20 == 0 or i == len(per_model)):
                 progress(f"statements: {i} of {len(per_model)} models")
+        (tmp / OWNER).unlink()
         _swap_in(tmp, out)
     except OSError as err:
         if tmp is not None:
@@ -199,7 +202,42 @@ def write(dataset: "Dataset", params: "Params", out: Path, html_pages: bool = Tr
         where = err.filename or out
         raise PublishError(f"Cannot write the statements into {out}: {err.strerror or err} ({where}). Nothing was "
                            "published" + ("; the previous statements are intact." if existed else ".")) from None
+    except BaseException:  # interrupted (Ctrl-C, or SIGTERM turned into an interruption): no partial folder stays
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return [out / n for n in names]
+
+
+#: The file in a statements working folder naming the process writing it.
+OWNER = ".owner"
+
+
+def owner_alive(folder: Path) -> bool:
+    """Whether the process named in a working folder's :data:`OWNER` file is still running
+    (a folder without one, or of a process that is gone, is dead)."""
+    try:
+        pid = int((folder / OWNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_dead_work(out: Path) -> list[str]:
+    """Remove the working folders an interrupted ``statements`` left beside ``out`` (their
+    writer is gone); their names. A live writer's folder stays."""
+    removed = []
+    for folder in sorted(out.parent.glob(f".tmp-{out.name}-*")):
+        if folder.is_dir() and not owner_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
 
 
 def _swap_in(tmp: Path, out: Path) -> None:

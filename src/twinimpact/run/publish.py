@@ -189,6 +189,8 @@ def stale_work(reports: Path) -> list[Path]:
     for folder in reports.glob(".tmp-*"):
         run = folder.name.removesuffix("-snapshot")
         pid_file = reports / run / "pid"
+        if (folder / ".owner").is_file():  # a statements writer's folder names its process itself
+            pid_file = folder / ".owner"
         try:
             pid = int(pid_file.read_text())
         except (OSError, ValueError):

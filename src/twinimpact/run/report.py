@@ -33,7 +33,7 @@ from twinimpact.run.execute import Workers, check_notebook_parameters, default_w
 from twinimpact.run.export import write_tables
 from twinimpact.run.manifest import data_block, new_manifest, now
 from twinimpact.params import Params, load_params, parse_params
-from twinimpact.sources.progress import Progress
+from twinimpact.sources.progress import Progress, stderr_line
 from twinimpact.run.publish import keep_failed, latest_name, publish, remove_stale_work, run_id
 from twinimpact.run.render import figures_as_html, inline_plotly_js, render, render_page, render_run
 from twinimpact.words import quality
@@ -44,7 +44,7 @@ from twinimpact.analyses.rights.provenance import assets_folder
 
 
 def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    stderr_line(message)
 
 
 @dataclass
@@ -488,7 +488,9 @@ def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
     out_nb = job.tmp / book.name
     lines = str(exc).strip().splitlines()
     memory = data.out_of_memory(str(exc))
-    reason = memory or next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__)
+    died = type(exc).__name__ == "DeadKernelError"  # nbclient's: the kernel process went away during a cell
+    reason = memory or ("its kernel died while a cell ran (killed, or out of memory: the system may have stopped "
+                        "it)" if died else next((ln for ln in reversed(lines) if ln.strip()), type(exc).__name__))
     job.manifest.update(status="failed", failed_notebook=book.stem, error=reason[:500], finished_at=now(),
                         seconds=round(time.perf_counter() - job.t0, 1))
     failed_dir = job.reports / "_failed" / job.id
@@ -502,10 +504,11 @@ def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
     except Exception as render_exc:  # noqa: BLE001 - the notebook failure is the news
         job.progress(f"(could not keep the failed run: {render_exc})")
     error = ResourceError if memory else NotebookError
-    raise error(
-        f"Notebook {book.name} failed: {reason[:300]}. Nothing was published; the previous report is intact. "
-        f"The executed notebook with the error is in {failed_dir}/{book.stem}.html (and .ipynb)."
-    )
+    where = (f" The executed notebook with the error is in {failed_dir}/{book.stem}.html (and .ipynb)."
+             if (failed_dir / f"{book.stem}.ipynb").exists() else
+             f" The notebook had not started, so no executed copy was kept; the run's manifest is in {failed_dir}.")
+    raise error(f"Notebook {book.name} failed: {reason[:300]}. Nothing was published; the previous report is intact."
+                + where)
 
 
 __all__ = ["run", "validate_only", "RunOutcome", "TwinImpactError"]

@@ -37,14 +37,24 @@ def pct(value: float | None, digits: int = 0) -> str:
     return "n/a" if missing(value) else f"{100 * value:.{digits}f}%"
 
 
+def _unsigned_zero(value: float, digits: int) -> float:
+    """``value``, or 0.0 when it rounds to zero at ``digits`` decimals (never ``-0.0``)."""
+    return 0.0 if round(float(value), digits) == 0 else value
+
+
 def num(value: float | None, digits: int = 0) -> str:
-    """A number with thousands separators and ``digits`` decimals; ``n/a`` if missing."""
-    return "n/a" if missing(value) else f"{value:,.{digits}f}"
+    """A number with thousands separators and ``digits`` decimals; ``n/a`` if missing; a
+    value that rounds to zero prints without a sign."""
+    return "n/a" if missing(value) else f"{_unsigned_zero(value, digits):,.{digits}f}"  # type: ignore[arg-type]
 
 
 def signed(value: float | None, digits: int = 1) -> str:
-    """A change with its sign, ``-0.9`` or ``+2.0``; ``n/a`` if missing."""
-    return "n/a" if missing(value) else f"{value:+,.{digits}f}"
+    """A change with its sign, ``-0.9`` or ``+2.0``; ``0.0`` when it rounds to zero;
+    ``n/a`` if missing."""
+    if missing(value):
+        return "n/a"
+    value = _unsigned_zero(value, digits)  # type: ignore[arg-type]
+    return f"{value:,.{digits}f}" if value == 0 else f"{value:+,.{digits}f}"
 
 
 def table(frame: Any, money_cols: tuple[str, ...] = (), currency: str = "", pct_cols: tuple[str, ...] = (),
@@ -75,7 +85,7 @@ def table(frame: Any, money_cols: tuple[str, ...] = (), currency: str = "", pct_
         elif pd.api.types.is_integer_dtype(dtype):
             fmt[col] = lambda v: "n/a" if v is None or v is pd.NA else f"{int(v):,}"
         elif pd.api.types.is_float_dtype(dtype):
-            fmt[col] = lambda v, d=digits: "n/a" if v is None or v is pd.NA or v != v else f"{v:,.{d}f}"
+            fmt[col] = lambda v, d=digits: "n/a" if v is None or v is pd.NA or v != v else num(v, d)
     return frame.style.hide(axis="index").format(fmt, escape="html", na_rep="n/a")
 
 

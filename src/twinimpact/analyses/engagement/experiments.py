@@ -24,7 +24,7 @@ import pandas as pd
 
 from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.contract.spec import AI_IMAGERY, FORMATS, PLATFORMS
-from twinimpact.analyses.stats.probability import binomial_test_half
+from twinimpact.analyses.stats.probability import binomial_test, binomial_test_half
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
@@ -38,6 +38,14 @@ MIN_UNITS_PER_ARM = 10
 #: The contrasts a decision on twins needs: AI imagery as a brand would publish it against
 #: photographed people.
 DECISION_IMAGERY = AI_IMAGERY
+#: A split of units this unlikely under the design (sample-ratio mismatch) fails the test's
+#: own check: what was analysed is not what was randomised.
+SRM_P = 0.01
+#: Standardised differences before treatment above BALANCE_FLAG are warned about; above
+#: BALANCE_FAIL (a quarter of a standard deviation, the usual limit of what adjustment can
+#: repair) the test fails its own check.
+BALANCE_FLAG = 0.1
+BALANCE_FAIL = 0.25
 
 
 def test_posts(dataset: "Dataset") -> pd.DataFrame:
@@ -52,13 +60,14 @@ def test_posts(dataset: "Dataset") -> pd.DataFrame:
     -------
     DataFrame
         One row per test post: ``experiment_id``, ``arm``, ``unit_id``, ``imagery``,
-        ``ai_label``, ``platform``, ``format``, ``followers``, ``impressions``, ``engagements``.
+        ``ai_label``, ``platform``, ``format``, ``followers``, ``impressions``, ``engagements``
+        (and ``treatment_share`` where the table gives it).
     """
     posts, tests = dataset.table("posts"), dataset.table("experiments")
     j = posts.inner_join(tests, "post_id")
     j = j.mutate(engagements=(j.likes + j.comments + j.shares + j.saves).cast("int64"))
     cols = ["experiment_id", "arm", "unit_id", "post_id", "imagery", "ai_label", "platform", "format", "followers",
-            "impressions", "engagements"]
+            "impressions", "engagements", *(["treatment_share"] if "treatment_share" in j.columns else [])]
     frame = j.select(*cols).to_pandas()
     return frame.sort_values(["experiment_id", "unit_id", "post_id"], kind="mergesort").reset_index(drop=True)
 
@@ -94,23 +103,53 @@ def rate_ratio(frame: pd.DataFrame) -> dict[str, float | None]:
     return {"estimate": est, "ci_low": est * math.exp(-Z95 * se), "ci_high": est * math.exp(Z95 * se), "se_log": se}
 
 
-def srm_p_value(units_treatment: int, units_control: int) -> float | None:
+def srm_p_value(units_treatment: int, units_control: int, share: float = 0.5) -> float | None:
     """Sample-ratio mismatch: the two-sided exact binomial test of the units per arm against
-    a fair coin (a split this uneven or more, if assignment was 50/50).
+    the designed share of treatment (a fair coin by default): the probability, under that
+    design, of a split no likelier than the one found (``scipy.stats.binomtest``'s
+    two-sided p-value; by symmetry, twice the smaller tail at one half).
 
     Parameters
     ----------
     units_treatment, units_control
         Units in each arm.
+    share
+        The share of units the design assigned to treatment.
 
     Returns
     -------
     float or None
         The p-value (None without units).
     """
-
     n = units_treatment + units_control
-    return binomial_test_half(units_treatment, n) if n else None
+    if not n:
+        return None
+    if share == 0.5:
+        return binomial_test_half(units_treatment, n)
+    return binomial_test(units_treatment, n, share)
+
+
+def designed_share(frame: pd.DataFrame) -> tuple[float, str | None]:
+    """The share of units a test's design assigned to treatment (``treatment_share``, half
+    when empty or absent), and a warning when its rows give more than one.
+
+    Parameters
+    ----------
+    frame
+        One test's posts (:func:`test_posts`).
+
+    Returns
+    -------
+    tuple
+        (the share, a warning or None).
+    """
+    if "treatment_share" not in frame or frame["treatment_share"].isna().all():
+        return 0.5, None
+    shares = sorted({round(float(v), 6) for v in frame["treatment_share"].dropna()})
+    if len(shares) > 1:
+        return shares[0], (f"the rows give {len(shares)} designed treatment shares ({', '.join(map(str, shares[:3]))}); "
+                           f"the first, {shares[0]}, is tested")
+    return shares[0], None
 
 
 def arm_profile(frame: pd.DataFrame) -> dict[str, Any]:
@@ -209,7 +248,8 @@ def read_test(frame: pd.DataFrame) -> dict[str, Any]:
     dict
         results.json's ``engagement.experiments.<experiment_id>``: ``rate_ratio``
         (``estimate``, ``ci_low``, ``ci_high``), ``posts``, ``units``, ``arms``,
-        ``srm_p_value``, ``contrast``, ``balance``, ``warnings``.
+        ``srm_p_value``, ``contrast``, ``balance``, ``warnings``, ``treatment_share`` (the
+        design's) and ``failed_checks`` (the warnings that make it unusable for the decision).
     """
     warnings = []
     both = frame.groupby("unit_id")["arm"].nunique()
@@ -223,14 +263,25 @@ def read_test(frame: pd.DataFrame) -> dict[str, Any]:
             warnings.append(f"the {arm} arm has no posts")
         elif prof["pure"] < PURE_ARM:
             warnings.append(f"the {arm} arm is not one thing: {prof['pure']:.0%} of its posts show {prof['shows']}")
-    srm = srm_p_value(arms["treatment"]["units"], arms["control"]["units"])
-    if srm is not None and srm < 0.01:
-        warnings.append(f"units are split {arms['treatment']['units']} to {arms['control']['units']} (sample-ratio "
-                        f"mismatch p = {srm:.3g}): the assignment may not have been the fair coin it should be")
+    failed = list(warnings)  # a unit in both arms, an arm that is not one thing: the test is not what was designed
+    share, share_warning = designed_share(frame)
+    if share_warning:
+        warnings.append(share_warning)
+    srm = srm_p_value(arms["treatment"]["units"], arms["control"]["units"], share)
+    if srm is not None and srm < SRM_P:
+        design = "the fair coin it should be" if share == 0.5 else f"the designed {share:.0%} to treatment"
+        failed.append(f"units are split {arms['treatment']['units']} to {arms['control']['units']} (sample-ratio "
+                      f"mismatch p = {srm:.3g}): the assignment may not have been {design}")
+        warnings.append(failed[-1])
     table = balance(frame)
-    off = [r["covariate"] for r in table if abs(r["standardised_difference"]) > 0.1]
+    off = [r["covariate"] for r in table if abs(r["standardised_difference"]) > BALANCE_FLAG]
     if off:
-        warnings.append(f"arms differ before treatment in {', '.join(off[:3])} (standardised difference above 0.1)")
+        warnings.append(f"arms differ before treatment in {', '.join(off[:3])} (standardised difference above "
+                        f"{BALANCE_FLAG})")
+    far = [r["covariate"] for r in table if abs(r["standardised_difference"]) > BALANCE_FAIL]
+    if far:
+        failed.append(f"arms differ before treatment in {', '.join(far[:3])} by more than {BALANCE_FAIL} standard "
+                      "deviations")
     few = min(arms["treatment"]["units"], arms["control"]["units"])
     if few < MIN_UNITS_PER_ARM:
         warnings.append(f"too few randomised units to read ({few} in the smaller arm; a cluster-robust interval needs "
@@ -240,7 +291,7 @@ def read_test(frame: pd.DataFrame) -> dict[str, Any]:
             "posts": int(len(frame)), "units": int(frame["unit_id"].nunique()), "arms": arms, "srm_p_value": srm,
             "contrast": contrast_of(arms["treatment"], arms["control"]) if not mixed else None,
             "balance": table, "warnings": warnings, "readable": not mixed and few >= MIN_UNITS_PER_ARM
-            and rr["estimate"] is not None,
+            and rr["estimate"] is not None, "treatment_share": share, "failed_checks": failed,
             "interval": "95%, cluster-robust by the randomised unit (Poisson with the arm as the only term)"}
 
 
@@ -277,8 +328,28 @@ def decision_test(tests: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]
     tuple or None
         (its id, its reading), or None when no test compares that.
     """
-    usable = [(k, t) for k, t in tests.items() if t["contrast"] == "ai_vs_human" and t["readable"]]
+    usable = [(k, t) for k, t in tests.items() if t["contrast"] == "ai_vs_human" and t["readable"]
+              and not t.get("failed_checks")]
     return min(usable, key=lambda kt: kt[1]["se_log"]) if usable else None
+
+
+def failed_decision_tests(tests: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The readable tests of the decision's contrast that fail their own checks (a
+    sample-ratio mismatch against the design, arms unlike before treatment, units in both
+    arms, an arm that is not one thing), with what failed: they are not used.
+
+    Parameters
+    ----------
+    tests
+        :func:`read_all`.
+
+    Returns
+    -------
+    dict
+        Experiment id -> the checks it failed.
+    """
+    return {k: list(t["failed_checks"]) for k, t in tests.items()
+            if t.get("contrast") == "ai_vs_human" and t.get("failed_checks") and t.get("readable")}
 
 
 def combine(observed: dict[str, float | None], tested: dict[str, Any]) -> dict[str, Any]:

@@ -495,6 +495,12 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
     if tests:
         block["experiments"] = tests
         decided = tested_against_observed(tests, lead)
+        rejected = experiments.failed_decision_tests(tests)
+        if rejected and decided is None:
+            block["tested_rejected"] = rejected
+            first = sorted(rejected)[0]
+            conclusions = {"engagement_tested": statements.failed_test_conclusion(first, rejected[first]),
+                           **conclusions}
         if decided is not None:
             block["tested"] = decided
             observed_key = f"engagement_{decided['imagery']}_vs_human"

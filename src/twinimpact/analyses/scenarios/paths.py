@@ -781,6 +781,9 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     tornado = npv_tornado(given.drivers, given.ranges, given.path, given.mix, params, fixed, draws.change_observed,
                           draws.value, draws.engagement, values.break_even)
     pct = minimum.checked_percentiles(montecarlo.percentiles(values.draws))
+    estimation = minimum.checked_percentiles(montecarlo.percentiles(values.estimation))
+    # the costs cannot be resampled (too few campaigns of a mode): no range or direction is stated
+    unsure = UNSURE if estimation.get("not_estimable") else None
     p_negative = float((values.draws < 0).mean())
     a = draws.adoption
     assumed = {"end_share": [float(a["end_share"].min()), float(a["end_share"].max())],
@@ -792,17 +795,19 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
                                                                    params.reporting_currency, values.break_even_range),
         "npv_adoption": statements.npv_conclusion(pct, p_negative, given.start, params.adoption_share,
                                                   params.horizon_years, params.reporting_currency, value_block,
-                                                  values.observed, worst, not_valued),
+                                                  values.observed, worst, not_valued, unsure),
     }
     shares = decision.option_shares(params, given.start)
     at_target, not_priced = commitments_at_target(dataset, params, given, redeployed_pay)
     decided = decision.decide(dataset, params, shares, option_npvs(params, given, draws, shares, values), draws,
                               values.break_even, at_target, not_priced)
+    if unsure:
+        decided.block["not_estimable"] = unsure
     conclusions = {"decision": statements.decision_conclusion(decided.block, params.reporting_currency,
                                                               params.horizon_years), **conclusions}
     block = {"npv": pct, "npv_against": "keeping today's mix of traditional, hybrid and twin production",
              "npv_observed": values.observed,
-             "npv_estimation": minimum.checked_percentiles(montecarlo.percentiles(values.estimation)),
+             "npv_estimation": estimation,
              "probability_npv_negative_estimation": float((values.estimation < 0).mean()), "risk_note": RISK_NOTE,
              "horizon_years": params.horizon_years, "discount_rate": params.discount_rate,
              "start_twin_share": given.start, "target_twin_share": params.adoption_share, "base_year": given.base_year,
@@ -823,6 +828,11 @@ def scaled(dataset: "Dataset", params: "Params", scale: dict[str, float]) -> Sce
     return ScenarioAnalysis(given.path, yearly, values.draws, pct, given.start, given.base_year, conclusions, block,
                             decision=decided.block)
 
+
+#: Why no range, direction or recommendation is stated when resampling the campaigns gives the
+#: costs no spread (the NPV's estimation range has zero width).
+UNSURE = ("the campaigns behind the unit costs give them no spread to resample, as with one or two campaigns of a "
+          "production mode")
 
 #: How the NPV's uncertainty is made, for results.json and the scenarios chapter.
 RISK_NOTE = ("the range under the assumed ranges resamples the pooled unit costs over campaigns (their estimation "

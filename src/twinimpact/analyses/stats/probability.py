@@ -63,3 +63,18 @@ def binomial_test_half(k: int, n: int) -> float:
     if 2 * k == n:
         return 1.0
     return float(min(1.0, 2.0 * bdtr(min(k, n - k), n, 0.5)))
+
+
+def binomial_test(k: int, n: int, p: float) -> float:
+    """The exact two-sided p-value of ``k`` successes in ``n`` trials against a success
+    probability ``p`` (``scipy.stats.binomtest(k, n, p).pvalue``): the probability of every
+    outcome no likelier than ``k``, with a relative tolerance of 1e-7 on "no likelier"."""
+    import numpy as np
+    from scipy.special import gammaln
+
+    if n < 1 or not 0 <= k <= n or not 0 < p < 1:
+        raise ValueError(f"binomial_test needs 0 <= k <= n, n >= 1 and 0 < p < 1, got k={k}, n={n}, p={p}")
+    i = np.arange(n + 1)
+    log_pmf = gammaln(n + 1) - gammaln(i + 1) - gammaln(n - i + 1) + i * np.log(p) + (n - i) * np.log1p(-p)
+    pmf = np.exp(log_pmf)
+    return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))

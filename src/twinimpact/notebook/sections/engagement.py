@@ -152,8 +152,9 @@ def one_test(key: str, t: dict[str, Any]) -> list[Any]:
 def tested_against_observed(ea: Any) -> list[Any]:
     """The test the decision rests on against the observational estimate of the same contrast."""
     tested = ea.block.get("tested")
-    if not tested:
-        return []
+    if not tested:  # a test of the decision's contrast that fails its own checks: why it is not used
+        return [text("{s}", s=ea.conclusions["engagement_tested"]["statement"])] if ea.block.get("tested_rejected") \
+            else []
     rows = pd.DataFrame([{"estimate of the same contrast": name, "rate ratio": tested[k]["estimate"],
                           "95% low": tested[k]["ci_low"], "95% high": tested[k]["ci_high"]}
                          for k, name in (("prior", "observational (the prior)"), ("tested", "the randomised test"),

@@ -110,6 +110,31 @@ def tested_conclusion(experiment_id: str, reading: dict[str, Any], shows: str, c
     return {"direction": d, "statement": text}
 
 
+def failed_test_conclusion(experiment_id: str, failed: list[str]) -> dict[str, Any]:
+    """A randomised test of the decision's contrast that fails its own checks: what is wrong
+    with it, and that it is neither stated as a finding nor used to value engagement (the
+    observational estimate is). Without a direction: it is listed among what the data cannot
+    estimate, never in the bottom line.
+
+    Parameters
+    ----------
+    experiment_id
+        The test's id.
+    failed
+        The checks it failed, each a clause (``units are split 60 to 100 ...``).
+
+    Returns
+    -------
+    dict
+        ``direction`` None and ``statement``.
+    """
+    what = "; ".join(failed) if failed else "its own checks"
+    return {"direction": None,
+            "statement": f"The randomised test {experiment_id} fails its own checks ({what}), so what it measured is "
+                         "not stated as caused by the imagery and the valuation of engagement uses the observational "
+                         "estimate instead; check how its units were assigned and run it again."}
+
+
 def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> str:
     """What the before/after comparison can say, at the level adoption happens (brands).
 

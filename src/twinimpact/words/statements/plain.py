@@ -65,6 +65,9 @@ def risk_plain(res: dict[str, Any]) -> dict[str, Any]:
     if missing(p_loss):
         return _none("Risk: how likely the move is to lose money was not estimated: the adoption path cannot be "
                      "valued from these data.")
+    if (sc.get("npv_estimation") or {}).get("not_estimable"):
+        return _none("Risk: how likely the move is to lose money is not estimable from these data: the campaigns "
+                     "behind the unit costs give them no spread to resample.")
     odds = ("none of the simulations of the move loses money" if p_loss == 0 else
             f"about 1 in {max(int(round(1 / p_loss)), 1):,} simulations of the move loses money" if p_loss < 0.5 else
             f"{pct(p_loss)} of the simulations of the move lose money")
@@ -112,6 +115,10 @@ def promises_plain(res: dict[str, Any]) -> dict[str, Any]:
     ccy = currency_of(res)
     d = res.get("decision") or {}
     priced = [c for c in d.get("commitments") or [] if c.get("cost_npv") is not None and c.get("name") in _PROMISES]
+    if priced and d.get("not_estimable"):  # their price is known, which option they favour is not
+        return _none("Promises: " + "; ".join(f"{_PROMISES[c['name']]} would cost {money(c['cost_npv'], ccy)}"
+                                              for c in priced) + "; which option is best with them cannot be told "
+                     "from these data.")
     if not priced:
         return _none("Promises: what keeping models' pay whole or redeploying every hour would cost was not "
                      "estimated from these data.")
@@ -158,6 +165,10 @@ def next_step_plain(res: dict[str, Any]) -> dict[str, Any]:
     rec, test, considered = d.get("recommendation"), d.get("test"), d.get("best_test_considered")
     if not rec:
         return _none("Next step: no recommendation could be made from these data; see what they cannot estimate.")
+    if d.get("not_estimable"):
+        return {"direction": "measure", "statement": "Next step: add the campaigns of each production mode the brand "
+                                                     "has (costs, staffing, assets) and rerun: with more of them, "
+                                                     "how sure each option's value is can be estimated."}
     if rec == "test_first" and test:
         weeks = f", about {test['weeks']} weeks" if test.get("weeks") else ""
         return {"direction": "test", "statement": f"Next step: run the randomised test, {test['n_per_arm']:,} posts "

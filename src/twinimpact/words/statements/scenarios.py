@@ -10,7 +10,8 @@ from twinimpact.words.statements.common import money_or_loss, valued_words
 
 def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, target: float, horizon: int,
                    currency: str, value: dict[str, Any], observed: float | None = None,
-                   worst_margin: float | None = None, unknown_change: bool = False) -> dict[str, Any]:
+                   worst_margin: float | None = None, unknown_change: bool = False,
+                   unsure: str | None = None) -> dict[str, Any]:
     """The value of the adoption path against keeping today's mix: at the observed drivers,
     the P10 to P90 under the assumed ranges, how engagement was valued, and the share of
     losing draws with why it is what it is.
@@ -38,6 +39,9 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
         What a moved asset saves with every driver at its worst end (reporting currency).
     unknown_change
         Whether the engagement change of a moved asset is not estimable (:func:`valued_words`).
+    unsure
+        Why the NPV's estimation range is not estimable (the data give the costs no variation),
+        or None: then no range or direction is stated.
 
     Returns
     -------
@@ -48,6 +52,11 @@ def npv_conclusion(npv: dict[str, Any], p_negative: float | None, start: float, 
     if missing(p50):
         return {"direction": None, "statement": "The adoption path cannot be valued: the data need traditional "
                                                 "and twin campaigns."}
+    if not missing(unsure):  # the data carry no variation to estimate the costs' uncertainty from
+        centre = observed if not missing(observed) else p50
+        return {"direction": None, "statement": f"The adoption path comes to {money_or_loss(centre, currency)} at the "
+                f"observed costs, but how sure that is is not estimable: {unsure}, and a range from the assumed "
+                "spreads alone would look surer than the data are."}
     if missing(p10) or missing(p90):
         centre = observed if not missing(observed) else p50
         return {"direction": None, "statement": f"The adoption path comes to {money_or_loss(centre, currency)} at the "
@@ -203,6 +212,14 @@ def decision_conclusion(decision: dict[str, Any], currency: str, horizon: int) -
     """
     options = decision["options"]
     best = max(options, key=lambda o: o["npv_expected"])
+    if decision.get("not_estimable"):  # the costs carry no variation: no option can be called best
+        worth = ("" if best["label"] == "keep" else f", worth {money_or_loss(best['npv_expected'], currency)} over "
+                 f"{horizon} years against keeping today's mix")
+        return {"direction": None, "statement": (
+            f"No recommendation yet: how sure any option's value is cannot be estimated from these data "
+            f"({decision['not_estimable']}). At the observed costs the best of the {len(options)} options compared "
+            f"would be to {_ACTIONS[best['label']].format(share=pct(best['share']))}{worth}; more campaigns of each "
+            "kind would tell how sure that is.")}
     action = _ACTIONS[best["label"]].format(share=pct(best["share"]))
     keep = options[0]
     if best["label"] == "keep":
@@ -259,6 +276,9 @@ def decision_title(decision: dict[str, Any], currency: str) -> str:
     if not options:
         return "No option could be valued"
     best = max(options, key=lambda o: o["npv_expected"])
+    if decision.get("not_estimable"):
+        return (f"No recommendation: at the observed costs {_ACTIONS[best['label']].format(share=pct(best['share']))} "
+                f"comes first, expected {money_or_loss(best['npv_expected'], currency)}, but how sure is not estimable")
     head = {"test_first": "Test first", "adopt": "Adopt", "pilot": "Pilot", "keep": "Keep today's mix"}.get(
         str(decision.get("recommendation")), "Decide")
     return (f"{head}: {_ACTIONS[best['label']].format(share=pct(best['share']))} is best, expected "
