@@ -145,7 +145,13 @@ class Chromium:
         try:
             while data:
                 data = data[os.write(self._to_chrome, data):]
-        except OSError as exc:  # the browser has gone
+        except OSError as exc:  # the browser has gone: said by its exit code when it has ended
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            if self._proc.poll() is not None:
+                raise BrowserError(f"Chromium exited (code {self._proc.poll()}){self._stderr_tail()}") from None
             raise BrowserError(f"Chromium stopped answering ({method}: {exc}){self._stderr_tail()}") from None
         return self._next_id
 
