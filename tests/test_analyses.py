@@ -34,7 +34,7 @@ CHANGED: dict[str, Any] = {
     "seed": 7, "n_draws": 300, "twins_per_season": 9, "twin_life_seasons": 2, "assets_per_season": 500,
     "driver_ranges": {"shoot_day_cost": [0.3, 3.0], "twin_hours_per_asset": [0.5, 2.0]}, "adoption_share": 0.4, "redeploy_share": {"photographer": 0.9},
     "annual_hours": 1000.0, "agency_commission": 0.5, "labor_year": 2024, "outcome": "likes", "nb_max_rows": 2000,
-    "follower_bin_width": 0.5, "target_size_mix": {"petite": 0.5, "straight": 0.5},
+    "follower_bin_width": 0.5, "label_time_bins": [3, 9], "target_size_mix": {"petite": 0.5, "straight": 0.5},
     "target_age_mix": {"18-24": 0.5, "25-34": 0.5}, "horizon_years": 3, "discount_rate": 0.2, "volume_growth": 0.1,
     "assets_dir": str(config.ROOT / "tests" / "fixtures" / "assets"),  # two asset files of the sample's, written by tests/images.py
     "value_per_engagement": 0.05, "gross_margin": 0.3, "adoption_share_spread": 0.3, "adoption_years_spread": 0.8,

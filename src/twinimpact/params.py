@@ -108,6 +108,10 @@ class Params(BaseModel):
     test_effect: float = Field(0.9, gt=0.2, lt=5.0,
                                description="the rate ratio a planned randomised test should detect (not 1)")
     test_power: float = Field(0.8, ge=0.5, le=0.99, description="the chance the planned test detects it")
+    label_time_bins: list[int] = Field(
+        default_factory=lambda: [6, 12],
+        description="months since a brand's first labelled post at which the label's effect is split into bins "
+                    "(6, 12: [0, 6), [6, 12) and 12 or more); increasing whole months above 0")
 
     # --- creative labour (02_creative_labor) ----------------------------------------
     redeploy_share: dict[str, float] = Field(
@@ -225,6 +229,13 @@ class Params(BaseModel):
         if abs(value - 1.0) < 1e-6:
             raise ValueError("must differ from 1 (a rate ratio of 1 is no effect to detect)")
         return value
+
+    @field_validator("label_time_bins")
+    @classmethod
+    def _increasing_bins(cls, v: list[int]) -> list[int]:
+        if not v or any(b <= 0 for b in v) or any(b >= c for b, c in zip(v, v[1:])):
+            raise ValueError(f"must be increasing whole months above 0, like [6, 12]; got {v}")
+        return v
 
     @field_validator("assets_dir")
     @classmethod

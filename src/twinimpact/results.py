@@ -261,11 +261,34 @@ class TestPlan(TypedDict):
     notes: NotRequired[list[str]]
 
 
+class LabelPeriod(TypedDict):
+    """The label's rate ratio in one bin of months since the brand's first labelled post."""
+    period: str  # e.g. "0-6 months", "12+ months"
+    months_from: int
+    months_to: int | None  # None: open-ended
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    posts: int  # labelled posts in the bin
+    not_estimable: NotRequired[str]
+
+
+class Constancy(TypedDict):
+    """Wald test that the label's rate ratio is the same in every time bin (CV3 covariance)."""
+    statistic: float | None  # chi-squared
+    df: int | None
+    p_value: float | None
+    not_estimable: NotRequired[str]
+
+
 class EngagementBlock(TypedDict):
     """Rate ratios of engagements per impression (the lead fit's, then each fit's)."""
     irr_twin_vs_human: Interval
     irr_synthetic_vs_human: Interval
     irr_ai_label: Interval
+    irr_after_adoption: Interval  # every post of a brand after it adopted twins, whatever the imagery
+    irr_ai_label_by_time: list[LabelPeriod]  # the label's ratio by months since the brand's first labelled post
+    label_constancy: Constancy
     posts: int | None
     clusters: NotRequired[int]  # campaigns the lead fit's interval is clustered by
     not_available: NotRequired[str]  # why nothing was fitted
@@ -358,6 +381,7 @@ class EngagementChange(TypedDict):
     irr_twin_times_label: NotRequired[float]
     fit: NotRequired[str]  # the lead fit's name
     source: NotRequired[str]  # observational, or the randomised test it comes from
+    label_effect: NotRequired[str]  # which of the label's effects the years ahead carry (its latest period)
     not_valued: NotRequired[str]  # why the engagement change is not measured
 
 
@@ -558,6 +582,7 @@ class Conclusions(TypedDict):
     engagement_synthetic_vs_human: Conclusion
     engagement_ai_label: Conclusion
     engagement_before_after: Conclusion
+    engagement_label_over_time: Conclusion  # whether the label's association with engagement changed with time
     jobs_adoption: Conclusion
     models_income: Conclusion
     rights_findings: Conclusion

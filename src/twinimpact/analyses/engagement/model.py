@@ -10,7 +10,7 @@ call a notebook makes, :func:`analyse`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,8 +19,9 @@ import pandas as pd
 from twinimpact import minimum
 from twinimpact.words import statements
 from twinimpact.contract.spec import AI_IMAGERY
-from twinimpact.analyses.stats.count_model import (Z95, EngagementError, Fit, _outcome, aggregate_cells, build_design, fit_negbin,
-                          fit_poisson, orders_cells, sample_rows)
+from twinimpact.analyses.stats.count_model import (AFTER_ADOPTION, Z95, EngagementError, Fit, Timeline, _outcome,
+                                                   aggregate_cells, build_design, fit_negbin, fit_poisson,
+                                                   label_bin_terms, label_starts, orders_cells, sample_rows)
 from twinimpact.analyses.stats import count_model
 from twinimpact.analyses.engagement import value as engagement_value
 from twinimpact.analyses.engagement import experiments
@@ -29,14 +30,14 @@ from twinimpact.analyses.engagement import test_plan
 from twinimpact.analyses.stats.event_study import adoption_dates, event_study
 from twinimpact.results import EngagementBlock
 from twinimpact.sources import shared
-from twinimpact.analyses.stats.probability import normal_ppf
+from twinimpact.analyses.stats.probability import chi2_sf, normal_ppf
 
 if TYPE_CHECKING:
     from twinimpact.sources.data import Dataset
     from twinimpact.params import Params
 
 #: Params fields the engagement analysis reads (beyond scope).
-PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width", "test_effect", "test_power")
+PARAMETERS = ("seed", "outcome", "nb_max_rows", "follower_bin_width", "test_effect", "test_power", "label_time_bins")
 #: Which fit leads the engagement figures, and why (also written into results.json).
 HEADLINE_RULE = ("the negative binomial leads whenever it can be fitted (on every post up to nb_max_rows, on a "
                  "seeded sample of that many posts beyond) and none of its rate ratios has an interval beyond 0.01 to "
@@ -73,6 +74,7 @@ class Fits:
     nb_rows: int
     population: int
     messages: list[str]
+    by_time: dict[str, Fit] = field(default_factory=dict)  # the same fits with the label split by time bin
 
     @property
     def lead(self) -> Fit:
@@ -111,20 +113,45 @@ def fitted(dataset: "Dataset", params: "Params", outcome: str) -> tuple[pd.DataF
 
     def compute() -> tuple[pd.DataFrame, Fits]:
         posts = dataset.table("posts")
-        cells = aggregate_cells(posts, outcome, params.follower_bin_width)
+        line = timeline(dataset, params)
+        cells = aggregate_cells(posts, outcome, params.follower_bin_width, line)
         try:
-            return cells, fit_models(posts, cells, outcome, params)
+            return cells, fit_models(posts, cells, outcome, params, line)
         except EngagementError as err:
             err.cells = cells  # type: ignore[attr-defined]  # what analyse shows without a fit
             raise
 
     parts = {"posts": dataset.fingerprints.get("posts"), "brands": sorted(dataset.brands), "outcome": outcome,
-             "width": params.follower_bin_width, "nb_max_rows": params.nb_max_rows, "seed": params.seed}
+             "width": params.follower_bin_width, "nb_max_rows": params.nb_max_rows, "seed": params.seed,
+             "campaigns": dataset.fingerprints.get("campaigns"), "label_bins": list(params.label_time_bins)}
     dataset.reads.add("posts")
     return shared.once(f"engagement-{outcome}", parts, compute)
 
 
-def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") -> Fits:
+def timeline(dataset: "Dataset", params: "Params") -> Timeline:
+    """The days that split each brand's posts: its adoption of twins (its first twin or
+    hybrid campaign, as the before/after study defines it) and its first labelled post, with
+    the label's time bins of the parameters.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data (``campaigns``, and ``posts`` in the engine) and parameters
+        (``label_time_bins``).
+
+    Returns
+    -------
+    Timeline
+    """
+    adoption = adoption_dates(dataset["campaigns"])
+    starts = label_starts(dataset.table("posts"))
+    return Timeline(tuple(sorted((b, pd.Timestamp(d).tz_localize("UTC").isoformat() if pd.Timestamp(d).tzinfo is None
+                                  else pd.Timestamp(d).isoformat()) for b, d in adoption.items())),
+                    tuple(sorted((b, t.isoformat()) for b, t in starts.items())), tuple(params.label_time_bins))
+
+
+def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params",
+               line: Timeline | None = None) -> Fits:
     """The Poisson on covariate cells and the negative binomial on posts (all of them up to
     ``nb_max_rows``, a seeded sample of that many beyond) of ``outcome`` per impression.
 
@@ -148,16 +175,77 @@ def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params") 
     pois = fit_poisson(design)
     nb, nb_rows, population = None, 0, int(cells["posts"].sum())
     messages = list(design.messages)
+    bins = line.bin_names() if line is not None and line.label_start else None
+    by_time: dict[str, Fit] = {}
+    if bins:
+        try:
+            by_time["poisson"] = fit_poisson(build_design(cells, label_bins=bins))
+        except (EngagementError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as err:
+            messages.append(f"The label's effect by time could not be fitted: {err}")
     if params.nb_max_rows > 0:
-        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, params.follower_bin_width, population)
+        rows = sample_rows(posts, params.nb_max_rows, params.seed, outcome, params.follower_bin_width, population,
+                           line)
         nb_rows = len(rows)
         try:
             rdesign = build_design(rows)
             start = np.array([pois.params[pois.names.index(n)] if n in pois.names else 0.0 for n in rdesign.names])
             nb = fit_negbin(rdesign, start)
+            if bins:
+                tdesign = build_design(rows, label_bins=bins)
+                base = by_time.get("poisson", pois)
+                tstart = np.array([base.params[base.names.index(n)] if n in base.names else 0.0
+                                   for n in tdesign.names])
+                by_time["negbin"] = fit_negbin(tdesign, tstart)
         except (EngagementError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as err:
             messages.append(f"The negative binomial could not be fitted: {err}")
-    return Fits(pois, nb, nb_rows, population, messages)
+    return Fits(pois, nb, nb_rows, population, messages, by_time)
+
+
+def label_by_time(fit: Fit | None, cells: pd.DataFrame, line: Timeline) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The label's rate ratio in each bin of months since the brand's first labelled post,
+    with the labelled posts of each bin, and the Wald test that the ratios are equal: with
+    ``b`` the bins' log rate ratios and ``V`` their cluster-robust (CV3) covariance,
+    ``W = (R b)' (R V R')^-1 (R b)`` for ``R`` the successive differences, chi-squared with
+    bins - 1 degrees of freedom.
+
+    Parameters
+    ----------
+    fit
+        The fit with the label split by bin (None when it could not be made).
+    cells
+        The covariate cells (``ai_label``, ``lbin``, ``posts``).
+    line
+        The timeline (its bins).
+
+    Returns
+    -------
+    tuple
+        (results.json's ``irr_ai_label_by_time`` rows, ``label_constancy``: ``statistic``,
+        ``df``, ``p_value``, or nulls with ``not_estimable``).
+    """
+    names = line.bin_names()
+    edges = (0, *line.label_bins)
+    labelled = cells[cells["ai_label"]] if "lbin" in cells else cells.iloc[:0]
+    rows = []
+    for k, (name, term) in enumerate(zip(names, label_bin_terms(names))):
+        posts = int(labelled.loc[labelled["lbin"].clip(lower=0) == k, "posts"].sum()) if len(labelled) else 0
+        irr = fit.irr(term) if fit is not None else minimum.not_estimable(
+            ("estimate", "ci_low", "ci_high"), "the label's effect by time could not be fitted")
+        rows.append({"period": f"{name} months", "months_from": edges[k],
+                     "months_to": edges[k + 1] if k + 1 < len(edges) else None, **irr, "posts": posts})
+    usable = [term for term, r in zip(label_bin_terms(names), rows) if r.get("estimate") is not None]
+    if fit is None or len(usable) < 2:
+        return rows, {"statistic": None, "df": None, "p_value": None,
+                      "not_estimable": "fewer than two time bins have an estimable label effect"}
+    idx = [fit.names.index(t) for t in usable]
+    b, V = fit.params[idx], fit.cov[np.ix_(idx, idx)]
+    R = np.zeros((len(idx) - 1, len(idx)))
+    for i in range(len(idx) - 1):
+        R[i, i], R[i, i + 1] = 1.0, -1.0
+    d = R @ b
+    stat = float(d @ np.linalg.solve(R @ V @ R.T, d))
+    df = len(idx) - 1
+    return rows, {"statistic": stat, "df": df, "p_value": float(chi2_sf(stat, df))}
 
 
 def contrast_rate_ratio(fit: Fit, imagery: str, labelled: bool) -> dict[str, float | None]:
@@ -244,6 +332,32 @@ def lead_fit(dataset: "Dataset", params: "Params") -> Fit:
         The negative binomial, or the Poisson when it cannot be fitted.
     """
     return fitted(dataset, params, "engagements")[1].lead
+
+
+def todays_label_fit(dataset: "Dataset", params: "Params") -> tuple[Fit, str]:
+    """The fit and label term that give today's effect of the label for the years ahead: the
+    lead fit's kind with the label split by time, and its last bin (months since a brand's
+    first labelled post, open-ended), where that bin's effect is estimable; else the lead fit
+    and its one label term.
+
+    Parameters
+    ----------
+    dataset, params
+        The run's data and parameters.
+
+    Returns
+    -------
+    tuple
+        (the fit, the label term's name in it).
+    """
+    fits = fitted(dataset, params, "engagements")[1]
+    lead = fits.lead
+    timed = fits.by_time.get("negbin" if lead is fits.negbin else "poisson")
+    if timed is not None:
+        last = next((n for n in reversed(timed.names) if n.startswith("ai_label[")), None)
+        if last is not None and not timed.problem(last) and not timed.problem("imagery[twin]"):
+            return timed, last
+    return lead, "ai_label"
 
 
 def orders_rate_ratios(dataset: "Dataset", params: "Params") -> dict[str, Any] | None:
@@ -427,10 +541,13 @@ def unavailable(why: str, cells: pd.DataFrame, bench: pd.DataFrame) -> Engagemen
         Null estimates, the reason in every conclusion and in ``why_not``.
     """
     empty = {"estimate": None, "ci_low": None, "ci_high": None}
-    block = {**{k: dict(empty) for k in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label")},
+    block = {**{k: dict(empty) for k in ("irr_twin_vs_human", "irr_synthetic_vs_human", "irr_ai_label",
+                                         "irr_after_adoption")},
+             "irr_ai_label_by_time": [], "label_constancy": {"statistic": None, "df": None, "p_value": None,
+                                                             "not_estimable": why},
              "posts": int(cells["posts"].sum()) if len(cells) else 0, "not_available": why}
     conclusions = {f"engagement_{k}": {"direction": None, "statement": f"Engagement was not measured: {why}"}
-                   for k in ("twin_vs_human", "synthetic_vs_human", "ai_label")}
+                   for k in ("twin_vs_human", "synthetic_vs_human", "ai_label", "label_over_time")}
     return EngagementAnalysis(cells, None, None, None, 0, 0, {}, pd.DataFrame(), pd.DataFrame(),
                               benchmark_bands(bench), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {}, [why],
                               conclusions, block, why)
@@ -491,6 +608,16 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
         outcome)
         for key, value in headline(lead).items()}
     conclusions["engagement_before_after"] = statements.before_after_conclusion(did)
+    line = timeline(dataset, params)
+    lead_kind = "negbin" if lead is nb else "poisson"
+    by_time = fits.by_time.get(lead_kind) or fits.by_time.get("poisson")
+    block["irr_ai_label_by_time"], block["label_constancy"] = label_by_time(by_time, cells, line)
+    block["irr_after_adoption"] = lead.irr(AFTER_ADOPTION) if AFTER_ADOPTION in lead.names else \
+        minimum.not_estimable(("estimate", "ci_low", "ci_high"), next(
+            (m for m in messages if "after-adoption term is left out" in m),
+            "no brand adopted twins, or every post is from after adoption"))
+    conclusions["engagement_label_over_time"] = statements.label_over_time_conclusion(
+        block["irr_ai_label_by_time"], block["label_constancy"])
     tests = experiments.read_all(dataset)
     if tests:
         block["experiments"] = tests

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 PARAMETERS = ("seed", "n_draws", "horizon_years", "discount_rate", "adoption_share", "volume_growth",
               "twins_per_season", "twin_life_seasons", "driver_ranges", "redeploy_share", "annual_hours",
               "agency_commission", "labor_year", "value_per_engagement", "gross_margin", "adoption_share_spread",
-              "adoption_years_spread", "nb_max_rows", "follower_bin_width", "options", "observational_bias",
+              "adoption_years_spread", "nb_max_rows", "follower_bin_width", "label_time_bins", "options", "observational_bias",
               "test_setup_cost", "test_cost_per_post", "commitments")
 #: Fashion brands shoot two seasons a year (spring/summer and autumn/winter).
 SEASONS_PER_YEAR = 2
@@ -251,15 +251,15 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         reason when the data cannot estimate the two rate ratios).
     """
 
-    names = ["imagery[twin]", "ai_label"]
     try:
-        fit = engagement.lead_fit(dataset, params)
+        fit, label = engagement.todays_label_fit(dataset, params)  # the label's effect today: its latest period
     except DataError as err:
         return np.zeros(n), 0.0, {"not_valued": str(err)}
-    decided = engagement.tested_against_observed(experiments.read_all(dataset), fit)
+    names = ["imagery[twin]", label]
+    decided = engagement.tested_against_observed(experiments.read_all(dataset), engagement.lead_fit(dataset, params))
     tested = (decided is not None and decided["imagery"] == "twin"
               and (decided.get(decided.get("used")) or {}).get("estimate") is not None)
-    need = (([] if decided["labelled"] else ["ai_label"]) if tested else names)  # type: ignore[index]
+    need = (([] if decided["labelled"] else [label]) if tested else names)  # type: ignore[index]
     problems = [f"{k}: {why}" for k in need if (why := fit.problem(k))]  # a term the fit lacks has one too
     if problems:
         return np.zeros(n), 0.0, {"not_valued": "the data cannot estimate the twin and label rate ratios ("
@@ -277,7 +277,7 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
         m = math.log(used["estimate"])
         v = ((math.log(used["ci_high"]) - math.log(used["ci_low"])) / (2 * Z95)) ** 2
         if not decided["labelled"]:  # type: ignore[index]  # moved assets carry the label: the observational one on top
-            j = fit.names.index("ai_label")
+            j = fit.names.index(label)
             m, v = m + float(fit.params[j]), v + float(fit.cov[j, j])
         log_ratio = np.random.default_rng([params.seed, 1001]).normal(m, math.sqrt(v), n)
         mean = np.array([m, 0.0])
@@ -289,7 +289,10 @@ def engagement_change(dataset: "Dataset", params: "Params", base_year: int, base
     engagements = float((year.likes + year.comments + year.shares + year.saves).sum().to_pyarrow().as_py() or 0)
     per_asset = engagements / base_assets if base_assets else 0.0
     ratio = float(np.exp(mean.sum()))
-    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": ratio, "fit": fit.method, "source": source}
+    info = {"engagements_per_asset": per_asset, "irr_twin_times_label": ratio, "fit": fit.method, "source": source,
+            "label_effect": "the label's effect in its latest period since a brand's first labelled post "
+                            f"({label.removeprefix('ai_label[').rstrip(']')} months)" if label != "ai_label" else
+                            "the label's effect over all periods"}
     return per_asset * (np.exp(log_ratio) - 1), per_asset * (ratio - 1), info
 
 

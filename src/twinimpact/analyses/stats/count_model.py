@@ -3,7 +3,8 @@ design matrix, and the Poisson and negative binomial fits with campaign-clustere
 
 The model: engagements (likes + comments + shares + saves, or one of them) are counts with
 log(impressions) as offset; covariates imagery, ai_label, platform, format, brand,
-calendar month and log followers. Estimates are incidence-rate ratios (IRR): engagements
+year-month (each month of each year, not month-of-year), log followers and, where brands
+adopted twins at different times, whether the post's brand had adopted them. Estimates are incidence-rate ratios (IRR): engagements
 per impression relative to the reference level, other covariates held fixed.
 
 How it scales. Posts never come into pandas for the headline fit: the engine (ibis over
@@ -74,7 +75,72 @@ def exposure_regime(posts: Any) -> Any:
     return posts.platform + ":" + metric
 
 
-def _covariates(posts, outcome: str, follower_bin_width: float):
+#: Days in an average month (months since a date are days / this).
+MONTH_DAYS = 30.4375
+#: The label's exposure-time bins' edges by default: months [0, 6), [6, 12) and 12 or more
+#: since a brand's first labelled post.
+LABEL_BINS = (6, 12)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Per brand, the days that split its posts in time: its adoption of twins (its first
+    twin or hybrid campaign) and its first post with the AI label; and the label's bins
+    (months since that first labelled post)."""
+
+    adoption: tuple[tuple[str, str], ...] = ()  # (brand, ISO date)
+    label_start: tuple[tuple[str, str], ...] = ()  # (brand, ISO timestamp of its first labelled post)
+    label_bins: tuple[int, ...] = LABEL_BINS
+
+    def bin_names(self) -> list[str]:
+        """Each bin as ``0-6``, ``6-12``, ``12+`` (months)."""
+        edges = (0, *self.label_bins)
+        return [f"{a}-{b}" for a, b in zip(edges, edges[1:])] + [f"{edges[-1]}+"]
+
+
+def label_starts(posts: Any) -> dict[str, pd.Timestamp]:
+    """Each brand's first post carrying the label its audience saw (:func:`seen_label`),
+    from the engine (one row per brand).
+
+    Parameters
+    ----------
+    posts
+        The posts (ibis).
+
+    Returns
+    -------
+    dict
+        Brand -> the time of its first labelled post (UTC).
+    """
+    t = posts.filter(seen_label(posts).fill_null(False))
+    rows = t.group_by("brand").aggregate(first=t.posted_at.min()).to_pandas()
+    return {str(b): pd.Timestamp(f) for b, f in zip(rows["brand"], rows["first"])}
+
+
+def _by_brand(t: Any, pairs: tuple[tuple[str, str], ...], kind: str) -> Any:
+    """A per-post value from a short brand -> value list (a CASE in the engine)."""
+    if not pairs:
+        return ibis.null(kind)
+    cases = [(t.brand == b, ibis.literal(v).cast(kind)) for b, v in pairs]
+    return ibis.cases(*cases, else_=ibis.null(kind))
+
+
+def _timeline_columns(t: Any, timeline: Timeline | None) -> dict[str, Any]:
+    """``adopted`` (the post's brand had adopted twins when it went out) and ``lbin`` (the
+    label's time bin of a post at or after its brand's first labelled post, else -1)."""
+    if timeline is None:
+        return {"adopted": ibis.literal(False), "lbin": ibis.literal(-1).cast("int64")}
+    adopted = (t.posted_at >= _by_brand(t, timeline.adoption, "timestamp('UTC')")).fill_null(False)
+    start = _by_brand(t, timeline.label_start, "timestamp('UTC')")
+    months = (t.posted_at.epoch_seconds() - start.epoch_seconds()).cast("float64") / (MONTH_DAYS * 86400)
+    lbin: Any = ibis.literal(len(timeline.label_bins)).cast("int64")
+    for i, edge in reversed(list(enumerate(timeline.label_bins))):
+        lbin = ibis.ifelse(months < edge, ibis.literal(i).cast("int64"), lbin)
+    lbin = ibis.ifelse(start.isnull() | (months < 0), ibis.literal(-1).cast("int64"), lbin)
+    return {"adopted": adopted, "lbin": lbin}
+
+
+def _covariates(posts, outcome: str, follower_bin_width: float, timeline: Timeline | None = None):
     """Per post in the engine: the outcome, the month as a number (YYYYMM, cheaper than
     text on millions of rows), the follower bin, the campaign (empty for posts without
     one; :func:`_finish` names their cluster by brand and month), the label the audience saw
@@ -83,6 +149,7 @@ def _covariates(posts, outcome: str, follower_bin_width: float):
     return t.mutate(
         ai_label=seen_label(t),
         regime=exposure_regime(t),
+        **_timeline_columns(t, timeline),
         y=_outcome(t, outcome).cast("int64"),
         # by its date: sqlglot refuses EXTRACT from a timestamp cast from text (large CSV posts)
         ym=t.posted_at.date().year() * 100 + t.posted_at.date().month(),
@@ -135,6 +202,8 @@ def _finish(frame: pd.DataFrame, follower_bin_width: float) -> pd.DataFrame:
     frame["cluster"] = cluster_labels(frame["cluster"], frame["brand"], month)
     frame["log_followers"] = (frame["fbin"] + 0.5) * follower_bin_width - LOG_FOLLOWERS_CENTRE
     frame["ai_label"] = frame["ai_label"].astype(bool)
+    if "adopted" in frame:
+        frame["adopted"] = frame["adopted"].astype(bool)
     return frame
 
 
@@ -157,23 +226,28 @@ def month_periods(months: pd.Series) -> pd.PeriodIndex:
     return pd.PeriodIndex(list(distinct), freq="M")[codes]
 
 
-CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster", "regime")
-_ENGINE_KEYS = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster", "regime"]
+CELL_KEYS = ("imagery", "ai_label", "platform", "format", "brand", "month", "fbin", "cluster", "regime", "adopted",
+             "lbin")
+_ENGINE_KEYS = ["imagery", "ai_label", "platform", "format", "brand", "ym", "fbin", "cluster", "regime", "adopted",
+                "lbin"]
 
 
-def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: float = 0.1) -> Any:
+def cells_query(posts: Any, outcome: str = "engagements", follower_bin_width: float = 0.1,
+                timeline: Timeline | None = None) -> Any:
     """An ibis expression: posts grouped to covariate cells (nested in campaign clusters)
-    with the sufficient statistics of the Poisson fit (month as YYYYMM, see :func:`_finish`)."""
-    t = _covariates(posts, outcome, follower_bin_width)
+    with the sufficient statistics of the Poisson fit (month as YYYYMM, see :func:`_finish`);
+    with a ``timeline``, cells also split by adoption and the label's time bin."""
+    t = _covariates(posts, outcome, follower_bin_width, timeline)
     return t.group_by(_ENGINE_KEYS).aggregate(
         posts=t.count(), y=t.y.sum(), exposure=t.impressions.sum(),
         y2_over_exposure=(t.y * t.y / t.impressions).sum(),
     )
 
 
-def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: float = 0.1) -> pd.DataFrame:
+def aggregate_cells(posts, outcome: str = "engagements", follower_bin_width: float = 0.1,
+                    timeline: Timeline | None = None) -> pd.DataFrame:
     """Run :func:`cells_query` in the engine; a frame of cells, never of posts."""
-    cells = _finish(cells_query(posts, outcome, follower_bin_width).to_pandas(), follower_bin_width)
+    cells = _finish(cells_query(posts, outcome, follower_bin_width, timeline).to_pandas(), follower_bin_width)
     return cells.sort_values(list(CELL_KEYS), kind="mergesort").reset_index(drop=True)
 
 
@@ -193,7 +267,8 @@ MODEL_COLUMNS = ["imagery", "ai_label", "platform", "format", "brand", "posted_a
                  "impressions", "exposure_metric", "platform_ai_label"]
 
 
-def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, micros: bool = False) -> Any:
+def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0.1, micros: bool = False,
+                        timeline: Timeline | None = None) -> Any:
     """An ibis expression: the posts that carry an outcome (``posts`` joined with
     ``post_outcomes``), grouped to covariate cells by currency and by
     whether anyone saw the post (``seen``: impressions above zero), with the orders model's
@@ -206,6 +281,7 @@ def outcome_cells_query(posts: Any, outcomes: Any, follower_bin_width: float = 0
     p = posts.mutate(
         ai_label=seen_label(posts),
         regime=exposure_regime(posts),
+        **_timeline_columns(posts, timeline),
         engagements=(posts.likes + posts.comments + posts.shares + posts.saves).cast("int64"),
         ym=posts.posted_at.date().year() * 100 + posts.posted_at.date().month(),
         fbin=((posts.followers + 1).cast("float64").ln() / follower_bin_width).floor().cast("int64"),
@@ -293,10 +369,11 @@ def orders_cells(outcome_cells: pd.DataFrame, follower_bin_width: float = 0.1) -
 
 
 def sample_rows(posts, max_rows: int, seed: int, outcome: str = "engagements",
-                follower_bin_width: float = 0.1, population: int | None = None) -> pd.DataFrame:
+                follower_bin_width: float = 0.1, population: int | None = None,
+                timeline: Timeline | None = None) -> pd.DataFrame:
     """Post-level rows for the negative binomial: all up to ``max_rows``, else a seeded sample.
     ``population`` (posts with impressions, e.g. from the cells) saves counting them again."""
-    t = _covariates(posts, outcome, follower_bin_width)
+    t = _covariates(posts, outcome, follower_bin_width, timeline)
     n = int(t.count().to_pyarrow().as_py()) if population is None else population
     cols = [*_ENGINE_KEYS, "y", "impressions"]
     if n > max_rows:
@@ -392,16 +469,30 @@ def regime_terms(platform: pd.Series, regime: pd.Series) -> tuple[list[np.ndarra
     return cols, names, notes
 
 
-def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
+#: The after-adoption term's name in a design.
+AFTER_ADOPTION = "after_adoption"
+
+
+def label_bin_terms(bin_names: list[str]) -> list[str]:
+    """The label's terms by time since the brand's first labelled post: ``ai_label[0-6]`` ..."""
+    return [f"ai_label[{b}]" for b in bin_names]
+
+
+def build_design(cells: pd.DataFrame, tol: float = 1e-9, label_bins: list[str] | None = None) -> Design:
     """Dummies with stated reference levels; collinear columns dropped with a message.
 
     Parameters
     ----------
     cells
         Covariate cells: the model's columns, engagements ``y``, impressions ``exposure`` and
-        ``cluster`` (the campaign) per cell.
+        ``cluster`` (the campaign) per cell; with ``adopted`` (whether the brand had adopted
+        twins), an after-adoption term enters last, so that where adoption cannot be told
+        from the calendar, the brands and the imagery it is the term left out.
     tol
         Tolerance of the rank test that drops collinear columns.
+    label_bins
+        The names of the label's time bins (:meth:`Timeline.bin_names`): the one label term
+        is then one term per bin of ``lbin``, months since the brand's first labelled post.
 
     Returns
     -------
@@ -442,16 +533,31 @@ def build_design(cells: pd.DataFrame, tol: float = 1e-9) -> Design:
                 names.append(f"imagery[{level}]")
             elif level != "none":
                 messages.append(f"No post shows {level} imagery: irr_{level}_vs_human is not estimable.")
-    if cells["ai_label"].nunique() > 1:
+    if cells["ai_label"].nunique() > 1 and label_bins and "lbin" in cells:
+        lbin = cells["lbin"].to_numpy().clip(0, len(label_bins) - 1)
+        for k, name in enumerate(label_bin_terms(label_bins)):
+            column = (cells["ai_label"].to_numpy(bool) & (lbin == k)).astype(float)
+            if column.any():
+                cols.append(column)
+                names.append(name)
+    elif cells["ai_label"].nunique() > 1:
         cols.append(cells["ai_label"].to_numpy(float))
         names.append("ai_label")
     else:
         messages.append("Every post has the same ai_label value: the label effect is not estimable.")
+    if "adopted" in cells and cells["adopted"].nunique() > 1:
+        cols.append(cells["adopted"].to_numpy(float))
+        names.append(AFTER_ADOPTION)
     X = np.column_stack(cols)
     keep = independent_columns(X, cells["exposure"].to_numpy(float), tol=tol)
     dropped = [n for j, n in enumerate(names) if j not in keep]
     for name in dropped:
-        if name.startswith("imagery[") or name == "ai_label":
+        if name == AFTER_ADOPTION:
+            messages.append("Brands adopted twins too close together (or with too few posts on either side) to tell "
+                            "a change of the whole brand after adoption from the calendar months, the brands and the "
+                            "imagery: the after-adoption term is left out, and the imagery's ratios include any such "
+                            "change.")
+        elif name.startswith("imagery[") or name.startswith("ai_label"):
             messages.append(f"The data cannot separate {name} from brand, platform, format, month or followers "
                             f"(e.g. a brand showing only one imagery type): its effect is not estimable.")
         else:

@@ -235,6 +235,74 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
             "method": method}
 
 
+def randomisation_interval(panel: pd.DataFrame, unit: str, time: str, y: str, group: str, seed: int,
+                           level: float = 0.95, span: float = 2.0, steps: int = 14) -> tuple[float | None, float | None]:
+    """The interval of overall effects (log scale) the randomisation test does not reject:
+    for a constant effect ``d``, the panel with ``d`` taken off every adopted unit-period is
+    tested as :func:`randomisation_p` tests the data (the same permutations), and the
+    interval holds the ``d`` whose p-value is at least 1 - ``level``; each end is found by
+    bisection within ``span`` of the estimate (None: no end within it).
+
+    Parameters
+    ----------
+    panel
+        As :func:`att_gt`.
+    unit, time, y, group
+        Column names.
+    seed
+        The permutations' seed (as :func:`randomisation_p`).
+    level
+        The interval's coverage.
+    span, steps
+        How far from the estimate each end is sought (log scale), and the bisection steps.
+
+    Returns
+    -------
+    tuple
+        (low, high) on the log scale, either None when not found within ``span``.
+    """
+    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
+    values, periods = wide.to_numpy(float), [int(c) for c in wide.columns]
+    dates = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int).to_numpy()
+    per = np.asarray(periods)
+    treated = (dates[:, None] > 0) & (per[None, :] >= dates[:, None])
+    k = len(dates)
+    if math.factorial(k) <= MAX_PERMUTATIONS if k <= 10 else False:
+        orders = np.asarray(list(itertools.permutations(range(k))), dtype=int)
+    else:
+        rng = np.random.default_rng([seed, 51])
+        orders = np.asarray([rng.permutation(k) for _ in range(MAX_PERMUTATIONS)], dtype=int)
+    firsts = dates[orders]
+
+    def p_of(d: float) -> float:
+        shifted = values - d * treated
+        obs = overall(_att_gt(shifted, periods, dates))
+        if obs is None:
+            return 1.0
+        stats, _ = _summaries(shifted, periods, firsts)
+        vals = stats[~np.isnan(stats)]
+        return float(np.mean(np.abs(vals) >= abs(obs) - 1e-12)) if len(vals) else 1.0
+
+    centre = overall(_att_gt(values, periods, dates))
+    if centre is None:
+        return None, None
+    alpha = 1 - level
+
+    def end(direction: float) -> float | None:
+        inside, outside = centre, centre + direction * span
+        if p_of(outside) >= alpha:
+            return None
+        for _ in range(steps):
+            mid = (inside + outside) / 2
+            if p_of(mid) >= alpha:
+                inside = mid
+            else:
+                outside = mid
+        return inside
+
+    return end(-1.0), end(1.0)
+
+
 def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tuple[str, str], pd.Timestamp]
                ) -> pd.DataFrame:
     """The monthly panel of adopting units: one row per brand x market and month with posts,
@@ -318,7 +386,10 @@ def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: in
     gt = att_gt(panel, "unit", "period", "y", "group")
     att = overall(gt)
     ri = randomisation_p(panel, "unit", "period", "y", "group", seed)
+    low, high = randomisation_interval(panel, "unit", "period", "y", "group", seed)
     return {**base, "estimable": att is not None, "rate_ratio": math.exp(att) if att is not None else None,
+            "ci_low": math.exp(low) if low is not None else None,
+            "ci_high": math.exp(high) if high is not None else None,
             "att_log": att, "pre_trend": pre_trend(gt), "p_value": ri["p_value"], "pre_p_value": ri["pre_p_value"],
             "inference": ri["method"], "pairs": len(gt)}
 

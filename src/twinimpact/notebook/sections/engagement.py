@@ -196,6 +196,24 @@ def label_effect(ea: Any) -> list[Any]:
     return [charts.label_effect(ea.by_imagery_label, ea.block["irr_ai_label"])] if ea.available else []
 
 
+def label_over_time(ea: Any) -> list[Any]:
+    """The label's rate ratio by months since the brand's first labelled post, the test that
+    it did not change, and which period the scenarios carry forward."""
+    rows = ea.block.get("irr_ai_label_by_time") or []
+    frame = pd.DataFrame([{"months since the brand's first labelled post": r["period"], "labelled posts": r["posts"],
+                           "rate ratio": r.get("estimate"), "95% low": r.get("ci_low"), "95% high": r.get("ci_high")}
+                          for r in rows])
+    return items(text("{s}", s=(ea.conclusions.get("engagement_label_over_time") or {}).get("statement", "")),
+                 narrate.table(frame, digits=3) if len(frame) else None,
+                 Text("The scenarios carry the label's effect in its latest period forward, where it is estimable."))
+
+
+def after_adoption(ea: Any) -> list[Any]:
+    """Every post of a brand after it adopted twins, whatever its imagery: the model's own
+    term, apart from the imagery's effect."""
+    return [text("{s}", s=statements.after_adoption_sentence(ea.block.get("irr_after_adoption") or {}))]
+
+
 def power(ea: Any) -> list[Any]:
     """The smallest label effect this data could detect, and the posts a given one needs."""
     if not ea.available:

@@ -12,7 +12,8 @@ NO_DIFFERENCE = "no detectable difference"
 
 
 #: What the engagement model holds fixed when it compares imagery or labels.
-ENGAGEMENT_HELD_FIXED = ("platform", "format", "brand", "calendar month", "followers")
+ENGAGEMENT_HELD_FIXED = ("platform", "format", "brand", "each month of each year", "followers",
+                         "whether the brand had adopted twins")
 
 
 def direction(ci_low: float | None, ci_high: float | None, null: float = 1.0) -> str | None:

@@ -190,10 +190,15 @@ def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     if st.get("estimable") and not missing(st.get("p_value")):
         rr, sp = st["rate_ratio"], st["p_value"]
         d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
+        lo, hi = st.get("ci_low"), st.get("ci_high")
+        interval = (f" (95% interval {num(lo, 3)} to {num(hi, 3)}, the effects the randomisation test does not reject)"
+                    if not missing(lo) and not missing(hi) else
+                    " (its 95% interval reaches beyond the range searched)" if "ci_low" in st else "")
+        perms = str(st.get("inference") or "permutations").split(" of the adoption dates")[0]
         text = (f"Across {num(st['units'])} brand-market units adopting twins at different times ({num(st['adopting_units'])}"
                 f" with enough months on both sides; group-time effects against units not yet adopting), engagement per "
-                f"impression after adoption has a rate ratio of {num(rr, 3)}; re-assigning the adoption dates at random "
-                f"gives p = {num(sp, 2)}")
+                f"impression after adoption has a rate ratio of {num(rr, 3)}{interval}; re-assigning the adoption dates at "
+                f"random ({perms}, {num(st['units'])} units) gives {pvalue(sp)}")
         text += (", so the data cannot tell whether adoption changed it." if sp >= 0.05 else
                  ": a difference the randomisation test can detect; still an association, not an effect.")
         return {"direction": d, "statement": text}
@@ -368,3 +373,82 @@ def exposure_shift_sentence(shift: dict[str, Any]) -> str:
                 "metric (twinimpact import does it for platform exports).")
     return (f"{name}'s exposure per follower shows no jump at {shift.get('switch')}, when the platform replaced "
             f"impressions with views ({interval}; {window}).")
+
+
+def label_over_time_conclusion(by_time: list[dict[str, Any]], constancy: dict[str, Any]) -> dict[str, Any]:
+    """Whether the AI label's cost changed with time since a brand's first labelled post, in
+    words: from the first bin with an estimate to the last, decided by the Wald test of equal
+    bins (5%); or that the data cannot tell.
+
+    Parameters
+    ----------
+    by_time
+        results.json's ``engagement.irr_ai_label_by_time``.
+    constancy
+        results.json's ``engagement.label_constancy``.
+
+    Returns
+    -------
+    dict
+        ``direction`` (``higher`` when the label's ratio rose from its first period to its last,
+        i.e. its cost faded, ``lower`` when it fell, ``no detectable difference``, or None)
+        and ``statement``.
+    """
+    known = [r for r in by_time if not missing(r.get("estimate"))]
+    p = constancy.get("p_value")
+    if len(known) < 2 or missing(p):
+        why = constancy.get("not_estimable") or "too few labelled posts in each period"
+        return {"direction": None, "statement": "Whether the AI label's association with engagement changed with "
+                                                f"time since a brand's first labelled post is not estimable: {why}."}
+    first, last = known[0], known[-1]
+
+    def cost(r: dict[str, Any]) -> str:
+        e = r["estimate"]
+        return (f"about {abs(1 - e):.0%} {'fewer' if e < 1 else 'more'} engagements per impression"
+                if abs(1 - e) >= 0.005 else "about the same engagements per impression")
+
+    span = (f"in a brand's first {first['months_to']} months of labelled posts" if first.get("months_from") == 0
+            and first.get("months_to") else f"at {first['period']}")
+    later = (f"after {last['months_from']} months" if last.get("months_to") is None else f"at {last['period']}")
+    test = f"test of equal periods, chi-squared {num(constancy.get('statistic'), 1)} on {constancy.get('df')} df, {pvalue(p)}"
+    if p < 0.05:  # the direction the label's ratio moved: higher when its cost faded
+        return {"direction": "higher" if last["estimate"] > first["estimate"] else "lower",
+                "statement": f"Labelled posts had {cost(first)} than comparable unlabelled ones {span}, and "
+                             f"{cost(last)} {later}: the label's association with engagement changed over time "
+                             f"({test})."}
+    return {"direction": NO_DIFFERENCE,
+            "statement": f"The data show no change in the AI label's association with engagement over time: "
+                         f"{cost(first)} {span} against {cost(last)} {later} ({test})."}
+
+
+def pvalue(p: float) -> str:
+    """A p-value as text with its sign: ``p = 0.19``, ``p = 0.0042``, ``p < 0.001`` (never ``p = 0.00``)."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def after_adoption_sentence(irr: dict[str, Any]) -> str:
+    """The engagement model's after-adoption term in words: every post of a brand after it
+    adopted twins, against its posts before, whatever the imagery (an association), or why
+    it is not estimated.
+
+    Parameters
+    ----------
+    irr
+        results.json's ``engagement.irr_after_adoption``.
+
+    Returns
+    -------
+    str
+    """
+    est, lo, hi = irr.get("estimate"), irr.get("ci_low"), irr.get("ci_high")
+    if missing(est):
+        return ("A change of the whole brand after it adopted twins is not estimated apart from the imagery: "
+                f"{irr.get('not_estimable') or 'the data cannot tell it apart'}.")
+    d = direction(lo, hi)
+    ci = f"rate ratio {num(est, 3)}, 95% interval {num(lo, 3)} to {num(hi, 3)}"
+    if d == NO_DIFFERENCE:
+        return (f"After a brand adopted twins, its posts of any imagery showed no detectable difference in "
+                f"engagements per impression from its posts before ({ci}); the imagery's ratios above are its own.")
+    return (f"After a brand adopted twins, its posts of any imagery had {change_words(est)} engagements per impression "
+            f"than its posts before ({ci}), beside what the imagery itself is associated with; the imagery's ratios "
+            "above are net of it.")
