@@ -127,3 +127,46 @@ def test_the_whole_run_on_spark_equals_the_duckdb_run(tmp_path: Path):
     text = json.dumps(on_spark) + "".join(p.read_text(errors="replace")
                                           for p in (tmp_path / "spark").rglob("*") if p.suffix in (".json", ".log"))
     assert url not in text and str(folder) + "?" not in text
+
+
+def test_large_tables_are_written_by_spark_and_never_collected_through_the_driver(tmp_path: Path, monkeypatch):
+    """Posts beyond the in-memory limit: the run's copy for the notebooks is written by
+    Spark's executors (a folder of part files), with no batch of rows pulled through the
+    Python driver, and reads back as the same typed table (its fingerprint)."""
+    import ibis.expr.types as ir
+
+    from twinimpact.sources import snapshot
+
+    sample = data.load(Params(as_of="2026-11-28"))
+    folder = _parquet_folder(sample.frames, tmp_path / "sample")
+    monkeypatch.setattr(data, "POSTS_IN_MEMORY", 1000)
+    monkeypatch.setenv("TI_SPARK", f"pyspark://local[2]?tables={folder}")
+    params = Params(source_env="TI_SPARK", as_of="2026-11-28")
+    ds = data.load(params, keep_source=True)
+    assert set(ds.counts) == {"posts", "post_outcomes"}
+
+    def collected(self, *a, **k):
+        raise AssertionError("a large table was collected through the driver")
+
+    monkeypatch.setattr(ir.Table, "to_pyarrow_batches", collected)
+    path = snapshot.write(ds, params, tmp_path / "snap")
+    assert (tmp_path / "snap" / "posts.parquet").is_dir()
+    assert list((tmp_path / "snap" / "posts.parquet").glob("part-*.parquet"))
+    meta = json.loads(path.read_text())
+    copies = snapshot._open_copies(tmp_path / "snap", meta["copied"])
+    from twinimpact.contract import checks
+
+    typed = checks.typed(copies.tables["posts"], "posts", False)
+    assert checks.fingerprint(typed, "posts") == ds.fingerprints["posts"]
+
+
+def test_a_spark_session_that_dies_is_said_for_what_it_is():
+    """Out of memory is exit 6 naming the settings to raise; a session that stopped
+    answering is exit 3 naming the engine and the step; neither mentions the disk."""
+    oom = spark.failure(RuntimeError("Job aborted ... java.lang.OutOfMemoryError: Java heap space"),
+                        "writing the validated posts for the notebooks")
+    assert oom.exit_code == 6 and "driver_memory=4g" in str(oom) and "spark.driver.memory" in str(oom)
+    dead = spark.failure(ConnectionRefusedError(111, "Connection refused"), "writing the validated posts for the "
+                         "notebooks")
+    assert dead.exit_code == 3 and "The Spark session failed while writing the validated posts" in str(dead)
+    assert "disk" not in str(oom) + str(dead) and "--out" not in str(oom) + str(dead)

@@ -36,6 +36,9 @@ import pandas as pd
 from twinimpact.config import CHUNK_ROWS
 from twinimpact.contract.schemas import Origin
 from twinimpact.params import Params
+from twinimpact.contract import checks
+from twinimpact.sources import spark
+from twinimpact.sources.progress import heartbeat
 from twinimpact.sources.data import Dataset, Source, duckdb_connect, open_source, run_date
 
 #: The one environment variable a run sets for its notebooks: the path of its snapshot.json.
@@ -123,7 +126,14 @@ def write(dataset: Dataset, params: Params, folder: Path, *, static: bool = True
             if source.kind == "url":
                 if progress:
                     progress(f"copying {rows:,} validated {name} rows for the notebooks ...")
-                _copy(dataset.table(name), folder / f"{name}.parquet")
+                expr = dataset.table(name)
+                try:
+                    with heartbeat(progress, lambda n=name: f"still writing {n} for the notebooks"):
+                        _copy(expr, folder / f"{name}.parquet")
+                except Exception as exc:  # noqa: BLE001 - the engine failed, not the disk
+                    if checks.backend_name(expr) == "pyspark" and not isinstance(exc, FileNotFoundError):
+                        raise spark.failure(exc, f"writing the validated {name} for the notebooks") from None
+                    raise
                 copied.append(name)
     meta = {"key": key(params, dataset.as_of), "static": static, "fingerprints": dataset.fingerprints,
             "as_of": dataset.as_of.isoformat(), "source_description": dataset.source_description,
@@ -160,9 +170,15 @@ def read(state: RunState | None, params: Params, keep_source: bool) -> Dataset |
 
 
 def _copy(expr: Any, path: Path) -> None:
-    """Stream a table from its engine into one Parquet file, batch by batch."""
+    """Write a table from its engine as Parquet: on Spark by Spark itself, its executors
+    writing a folder of part files in parallel (no row crosses the driver: 10M posts
+    collected through it killed the session); elsewhere streamed into one file, batch by
+    batch."""
     import pyarrow.parquet as pq
 
+    if checks.backend_name(expr) == "pyspark":
+        expr.to_parquet(str(path), mode="overwrite")
+        return
     writer = None
     try:
         for batch in expr.to_pyarrow_batches(chunk_size=CHUNK_ROWS):
@@ -180,6 +196,8 @@ def _open_copies(folder: Path, names: list[str]) -> Source:
     con = duckdb_connect()
     source = Source("folder", "the run's validated copy", con)
     for name in names:
-        source.tables[name] = con.read_parquet(str(folder / f"{name}.parquet"), table_name=f"raw_{name}")
+        path = folder / f"{name}.parquet"  # a folder of part files where Spark wrote it
+        source.tables[name] = con.read_parquet(str(path / "*.parquet") if path.is_dir() else str(path),
+                                               table_name=f"raw_{name}")
         source.origins[name] = Origin(str(folder / f"{name}.parquet"))
     return source

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qs
 
-from twinimpact.errors import DataError
+from twinimpact.errors import DataError, ResourceError
 from twinimpact.sources.progress import Progress, heartbeat
 
 SCHEMES = ("pyspark://", "sc://")
@@ -45,6 +45,37 @@ def _parts(url: str) -> tuple[str, dict[str, str]]:
     rest = url.split("://", 1)[1]
     host, _, query = rest.partition("?")
     return host.rstrip("/"), {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+#: URL query keys that set Spark's memory, and the settings they set (Spark's defaults: 1g each).
+MEMORY_SETTINGS = {"driver_memory": "spark.driver.memory", "executor_memory": "spark.executor.memory"}
+
+
+def failure(exc: BaseException, step: str) -> DataError | ResourceError:
+    """What to say when the Spark session fails during ``step``: out of memory (exit 6,
+    naming the settings to raise and how), or a session that died or stopped answering
+    (exit 3, naming the engine and the step); never a message about the disk.
+
+    Parameters
+    ----------
+    exc
+        What Spark or its Python bridge raised.
+    step
+        What the run was doing (``writing the validated posts for the notebooks``).
+
+    Returns
+    -------
+    DataError or ResourceError
+    """
+    text = f"{type(exc).__name__}: {exc}"
+    first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)[:300]
+    raise_memory = ("add driver_memory=4g (and executor_memory=4g on a cluster) to the pyspark:// URL's query, "
+                    "which set spark.driver.memory and spark.executor.memory (Spark's defaults: 1g each)")
+    if "OutOfMemoryError" in text or "Java heap space" in text or "GC overhead" in text:
+        return ResourceError(f"Spark ran out of memory while {step} ({first}); {raise_memory}, and run again "
+                             "(the data were not found wrong).")
+    return DataError(f"The Spark session failed while {step} ({first}): it died or stopped answering (a JVM out of "
+                     f"memory is the usual cause; if so, {raise_memory}). Nothing was run.")
 
 
 def _java_missing() -> str | None:
@@ -78,9 +109,13 @@ def session(url: str) -> Any:
     builder = (SparkSession.builder.master(master).appName("twinimpact")
                .config("spark.ui.enabled", "false")
                .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")  # copies DuckDB reads as UTC
                .config("spark.sql.shuffle.partitions", query.get("partitions", "8"))
                .config("spark.driver.extraJavaOptions",
                        f"-Dlog4j2.configurationFile=file:{_LOG4J} -Duser.timezone=UTC"))
+    for key, setting in MEMORY_SETTINGS.items():  # before the JVM starts: the driver's heap is fixed then
+        if key in query:
+            builder = builder.config(setting, query[key])
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
