@@ -140,15 +140,19 @@ def _quiet_start() -> Iterator[Any]:
     """Send what the JVM prints while it starts (banners, default log level) to a temporary
     file instead of the run's progress; the file is read back if the start fails."""
     log = tempfile.TemporaryFile()
-    saved = os.dup(2)
+    saved = {fd: os.dup(fd) for fd in (1, 2)}  # the JVM's logger writes to both
+    sys.stdout.flush()
     sys.stderr.flush()
-    os.dup2(log.fileno(), 2)
+    for fd in saved:
+        os.dup2(log.fileno(), fd)
     try:
         yield log
     finally:
+        sys.stdout.flush()
         sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 def connect(url: str, names: list[str], progress: Progress | None = None) -> tuple[Any, dict[str, Any]]:
