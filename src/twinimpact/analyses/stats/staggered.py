@@ -188,6 +188,27 @@ def pre_trend(gt: pd.DataFrame) -> float | None:
     return float(math.sqrt((pre["att"] ** 2 * pre["treated"]).sum() / pre["treated"].sum()))
 
 
+def _matrix(panel: pd.DataFrame, unit: str, time: str, y: str, group: str
+            ) -> tuple[np.ndarray, list[int], np.ndarray]:
+    """The panel as a units x periods matrix of ``y``, its periods, and each unit's adoption
+    period (0: never)."""
+    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
+    dates = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int).to_numpy()
+    return wide.to_numpy(float), [int(c) for c in wide.columns], dates
+
+
+def _permutations(k: int, seed: int) -> tuple[np.ndarray, str]:
+    """The re-assignments of ``k`` units' adoption dates the randomisation test uses (every
+    permutation up to :data:`MAX_PERMUTATIONS`, else that many seeded ones, stream 51), as
+    rows of indices, and how they were chosen."""
+    if k <= 10 and math.factorial(k) <= MAX_PERMUTATIONS:
+        orders = np.asarray(list(itertools.permutations(range(k))), dtype=int).reshape(-1, k)
+        return orders, f"every one of the {len(orders):,} permutations of the adoption dates"
+    rng = np.random.default_rng([seed, 51])
+    orders = np.asarray([rng.permutation(k) for _ in range(MAX_PERMUTATIONS)], dtype=int)
+    return orders, f"{MAX_PERMUTATIONS:,} seeded permutations of the adoption dates"
+
+
 def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: str, seed: int
                     ) -> dict[str, Any]:
     """Randomisation inference: the share of re-assignments of the adoption periods among
@@ -209,21 +230,11 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
         ``p_value``, ``pre_p_value``, ``permutations`` and ``method`` (every permutation, or a
         seeded sample).
     """
-    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
-    values, periods = wide.to_numpy(float), [int(c) for c in wide.columns]
-    dates = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int).to_numpy()
+    values, periods, dates = _matrix(panel, unit, time, y, group)
     observed_gt = _att_gt(values, periods, dates)
     observed, observed_pre = overall(observed_gt), pre_trend(observed_gt)
-    k = len(dates)
-    n_perm = math.factorial(k) if k <= 10 else MAX_PERMUTATIONS + 1
-    if n_perm <= MAX_PERMUTATIONS:
-        orders = [list(o) for o in itertools.permutations(range(k))]
-        method = f"every one of the {len(orders):,} permutations of the adoption dates"
-    else:
-        rng = np.random.default_rng([seed, 51])
-        orders = [list(rng.permutation(k)) for _ in range(MAX_PERMUTATIONS)]
-        method = f"{MAX_PERMUTATIONS:,} seeded permutations of the adoption dates"
-    stats, pres = _summaries(values, periods, dates[np.asarray(orders, dtype=int).reshape(len(orders), k)])
+    orders, method = _permutations(len(dates), seed)
+    stats, pres = _summaries(values, periods, dates[orders])
 
     def share(values: np.ndarray, obs: float | None) -> float | None:
         vals = values[~np.isnan(values)]
@@ -261,18 +272,10 @@ def randomisation_interval(panel: pd.DataFrame, unit: str, time: str, y: str, gr
     tuple
         (low, high) on the log scale, either None when not found within ``span``.
     """
-    wide = panel.pivot_table(index=unit, columns=time, values=y, aggfunc="first")
-    values, periods = wide.to_numpy(float), [int(c) for c in wide.columns]
-    dates = panel.groupby(unit)[group].first().reindex(wide.index).fillna(0).astype(int).to_numpy()
+    values, periods, dates = _matrix(panel, unit, time, y, group)
     per = np.asarray(periods)
     treated = (dates[:, None] > 0) & (per[None, :] >= dates[:, None])
-    k = len(dates)
-    if math.factorial(k) <= MAX_PERMUTATIONS if k <= 10 else False:
-        orders = np.asarray(list(itertools.permutations(range(k))), dtype=int)
-    else:
-        rng = np.random.default_rng([seed, 51])
-        orders = np.asarray([rng.permutation(k) for _ in range(MAX_PERMUTATIONS)], dtype=int)
-    firsts = dates[orders]
+    firsts = dates[_permutations(len(dates), seed)[0]]
 
     def p_of(d: float) -> float:
         shifted = values - d * treated
