@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.analyses.stats.probability import normal_sf
 from twinimpact.contract.spec import CONTRACT, VIEWS_SINCE
 from twinimpact.sources.engine import as_table
@@ -180,7 +181,7 @@ def exposure_shifts(posts: Any, window_days: int = SHIFT_WINDOW_DAYS) -> list[Ex
         diff = means[1] - means[0]
         se = (variances[0] / ns[0] + variances[1] / ns[1]) ** 0.5
         p = float(2 * normal_sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
-        z, ratio = 1.959963984540054, math.exp(diff)
+        z, ratio = Z95, math.exp(diff)
         out.append({"platform": platform, "switch": day, "posts_before": ns[0], "posts_after": ns[1],
                     "ratio": ratio, "ci_low": math.exp(diff - z * se), "ci_high": math.exp(diff + z * se),
                     "p_value": p, "warned": bool(ratio >= SHIFT_RATIO and p < SHIFT_P)})

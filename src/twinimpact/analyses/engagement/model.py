@@ -75,6 +75,12 @@ class Fits:
     population: int
     messages: list[str]
     by_time: dict[str, Fit] = field(default_factory=dict)  # the same fits with the label split by time bin
+    timeline: Timeline | None = None  # the days the by-time fits split the posts at
+
+    @property
+    def lead_by_time(self) -> Fit | None:
+        """The lead fit's kind with the label split by time (the Poisson's when only it was made)."""
+        return self.by_time.get("negbin" if self.lead is self.negbin else "poisson") or self.by_time.get("poisson")
 
     @property
     def lead(self) -> Fit:
@@ -198,7 +204,7 @@ def fit_models(posts: Any, cells: pd.DataFrame, outcome: str, params: "Params",
                 by_time["negbin"] = fit_negbin(tdesign, tstart)
         except (EngagementError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as err:
             messages.append(f"The negative binomial could not be fitted: {err}")
-    return Fits(pois, nb, nb_rows, population, messages, by_time)
+    return Fits(pois, nb, nb_rows, population, messages, by_time, line)
 
 
 def label_by_time(fit: Fit | None, cells: pd.DataFrame, line: Timeline) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -351,8 +357,7 @@ def todays_label_fit(dataset: "Dataset", params: "Params") -> tuple[Fit, str]:
         (the fit, the label term's name in it).
     """
     fits = fitted(dataset, params, "engagements")[1]
-    lead = fits.lead
-    timed = fits.by_time.get("negbin" if lead is fits.negbin else "poisson")
+    lead, timed = fits.lead, fits.lead_by_time
     if timed is not None:
         last = next((n for n in reversed(timed.names) if n.startswith("ai_label[")), None)
         if last is not None and not timed.problem(last) and not timed.problem("imagery[twin]"):
@@ -608,10 +613,8 @@ def analyse(dataset: "Dataset", params: "Params") -> EngagementAnalysis:
         outcome)
         for key, value in headline(lead).items()}
     conclusions["engagement_before_after"] = statements.before_after_conclusion(did)
-    line = timeline(dataset, params)
-    lead_kind = "negbin" if lead is nb else "poisson"
-    by_time = fits.by_time.get(lead_kind) or fits.by_time.get("poisson")
-    block["irr_ai_label_by_time"], block["label_constancy"] = label_by_time(by_time, cells, line)
+    line = fits.timeline or timeline(dataset, params)
+    block["irr_ai_label_by_time"], block["label_constancy"] = label_by_time(fits.lead_by_time, cells, line)
     block["irr_after_adoption"] = lead.irr(AFTER_ADOPTION) if AFTER_ADOPTION in lead.names else \
         minimum.not_estimable(("estimate", "ci_low", "ci_high"), next(
             (m for m in messages if "after-adoption term is left out" in m),
