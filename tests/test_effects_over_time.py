@@ -7,6 +7,7 @@ not one lucky seed; the Wald statistic by its closed form."""
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -131,3 +132,25 @@ def test_the_before_after_interval_covers_what_the_study_targets():
     import re
 
     assert "95% interval" in c["statement"] and not re.search(r"p = 0\.00?(?![0-9])", c["statement"])
+
+
+def test_the_before_after_verdict_is_by_brand_and_says_what_it_rests_on(fading):
+    """One verdict on adoption, at the brand (the rule's unit): eight brands shuffled give a
+    p-value with its permutations, the sentence says it rests on 8 brands, the chart's title
+    gives no second verdict, and the quality card marks fewer than 10 brands REVIEW. The
+    model-based check (the Poisson before/after term, wild cluster bootstrap over the 8
+    brands) also finds the drop."""
+    from twinimpact.words import quality
+
+    for ea in fading[1]:
+        did = ea.block["did_after_adoption"]
+        c = ea.conclusions["engagement_before_after"]
+        assert did["staggered"]["unit"] == "brand" and did["staggered"]["units"] == 8
+        assert c["direction"] == "lower" and re.search(r"\(1,000 seeded permutations\) gives p (< 0\.001|= 0\.0[0-4])",
+                                                       c["statement"])
+        assert "rests on 8 brands" in c["statement"] and "the brand is the unit" in c["statement"]
+        assert "p =" not in statements.event_study_title(did)
+        assert did["inference"]["clusters"] == 8 and did["inference"]["p_value"] < 0.05
+        rows = quality.card({"engagement": ea.block})
+        row = next(r for r in rows if r["estimate"] == "Engagement before and after adoption")
+        assert row["status"] == "REVIEW" and "rests on 8 brands" in row["recommendation"]

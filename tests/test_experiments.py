@@ -301,7 +301,11 @@ def test_randomisation_inference_enumerates_few_units_and_the_sample_cannot_tell
     p = Params(as_of=AS_OF)
     ds = data.load(p, keep_source=True)
     st = staggered.study(count_model.aggregate_cells(ds.table("posts")), ds["campaigns"], 1)
-    assert st["estimable"] and st["units"] == 11 and st["p_value"] >= 0.05  # planted 0.95 on twin posts only
+    # the rule's unit is the brand: the sample's 3 brands (2 adopting) give 3! = 6 re-assignments, so p >= 1/6
+    assert st["estimable"] and st["unit"] == "brand" and st["units"] == 3 and st["p_value"] >= 1 / 6
+    assert st["ci_low"] is None and st["smallest_p"] == pytest.approx(1 / 6) and "6 distinct" in st["interval_reason"]
+    finer = staggered.study(count_model.aggregate_cells(ds.table("posts")), ds["campaigns"], 1, keys=("brand", "market"))
+    assert finer["units"] == 11 and finer["unit"] == "brand-market unit" and finer["rule"] is None
 
 
 def test_the_batched_re_assignments_equal_each_assignment_estimated_alone():
@@ -344,3 +348,30 @@ def test_plan_test_writes_the_slots_and_refuses_an_effect_of_one(tmp_path: Path)
     assert bad.returncode == 2 and "test_effect" in bad.stderr and "must differ from 1" in bad.stderr
     worse = twinimpact_cli("plan-test", "--start", "next monday", "--out", str(out))
     assert worse.returncode == 2 and "--start must be a date" in worse.stderr
+
+
+def test_few_units_get_the_wild_cluster_bootstrap_which_holds_its_size_and_finds_a_large_effect():
+    """Tests of 3 units an arm (6 clusters: all 46,656 Webb patterns): with no effect and
+    unit-level noise the 5% test rejects in at most 12% of 200 worlds (measured 9.5%; with
+    three treated units the bootstrap is known to over-reject somewhat, MacKinnon and Webb
+    2017), less often than the cluster-robust interval does (15%); with a 40% drop it
+    rejects in most (measured 92%); and the warning says how many units it rests on."""
+
+    def world(seed: int, effect: float) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        rows = []
+        for u in range(6):
+            arm = "treatment" if u % 2 else "control"
+            rate = 0.02 * np.exp(rng.normal(0, 0.15)) * (effect if arm == "treatment" else 1.0)
+            rows += [(arm, f"u{u}", int(rng.poisson(rate * 5000)), 5000) for _ in range(20)]
+        return frame(rows)
+
+    worlds = [world(s, 1.0) for s in range(200)]
+    null = [experiments.wild_test(f)["p_value"] < 0.05 for f in worlds]
+    crv1 = [not (r["ci_low"] <= 1 <= r["ci_high"]) for r in map(experiments.rate_ratio, worlds)]
+    drop = [experiments.wild_test(world(s, 0.6))["p_value"] < 0.05 for s in range(50)]
+    assert np.mean(null) <= 0.12 and np.mean(null) < np.mean(crv1) and np.mean(drop) >= 0.8
+    r = experiments.read_test(world(0, 0.6))
+    assert r["wild_bootstrap"]["clusters"] == 6 and r["wild_bootstrap"]["patterns"] == 6 ** 6
+    assert any("rests on 6 units" in w and "Webb weights, every one of the 46,656 patterns" in w for w in r["warnings"])
+    assert not r["readable"]  # still not stated as a finding

@@ -168,7 +168,7 @@ class AdoptionStudy(TypedDict):
     treated_units: NotRequired[int]
     pre_periods: NotRequired[dict[str, int]]  # brand -> months with posts before its adoption
     post_periods: NotRequired[dict[str, int]]
-    staggered: NotRequired[dict[str, Any]]  # group-time effects at brand x market (analyses.staggered.study)
+    staggered: NotRequired[dict[str, Any]]  # the verdict's study: group-time effects by brand (analyses.staggered.study)
 
 
 class Fits(TypedDict):
@@ -229,6 +229,7 @@ class Experiment(TypedDict):
     interval: str
     treatment_share: float  # the design's share of units in treatment (0.5 unless the table says)
     failed_checks: list[str]  # the checks it fails: a test that fails any is not used for the decision
+    wild_bootstrap: Inference | None  # with fewer than 10 units an arm: the wild cluster bootstrap over them (Webb)
 
 
 class Tested(TypedDict):

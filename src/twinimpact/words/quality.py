@@ -44,14 +44,20 @@ def _engagement(res: dict[str, Any]) -> list[dict[str, str]]:
                      "Counts spread beyond a Poisson's; the negative binomial and the cluster-robust interval handle "
                      "it." if not missing(over) else "Handled by the cluster-robust interval."))
     rows.append(_row(name, "fit", "PASS", "The fit converged and its interval is finite."))
-    did = e.get("did_after_adoption") or {}
-    pre = (did.get("pretrend") or {}).get("p_value")
-    if did.get("estimable") is False or missing(pre):
+    st = (e.get("did_after_adoption") or {}).get("staggered") or {}
+    pre = st.get("pre_p_value")
+    if not st.get("estimable") or missing(pre):
         rows.append(_row(name, "pre-trend", "REVIEW", "No placebo test of the months before adoption was possible."))
     else:
         rows.append(_row(name, "pre-trend", "PASS" if pre >= 0.05 else "REVIEW",
                          "Adopting brands moved like the others before adoption." if pre >= 0.05 else
                          "Adopting brands already moved differently before adoption: read the effect with care."))
+    if st.get("estimable") and not missing(st.get("units")):
+        g = st["units"]
+        rows.append(_row("Engagement before and after adoption", "clusters", "PASS" if g >= FEW_CLUSTERS else "REVIEW",
+                         f"The before/after comparison rests on {num(g)} brands." + (
+                             "" if g >= FEW_CLUSTERS else " With so few, its p-value comes from shuffling their "
+                             "adoption dates, and a change must be large to show.")))
     shifts = [s for s in ((res.get("data") or {}).get("exposure_shifts") or []) if s.get("warned")]
     if shifts:
         where = ", ".join(f"{s.get('platform')} at {s.get('switch')}" for s in shifts)

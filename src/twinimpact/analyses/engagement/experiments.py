@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from twinimpact.analyses.stats import wild
 from twinimpact.analyses.stats.count_model import Z95
 from twinimpact.contract.spec import AI_IMAGERY, FORMATS, PLATFORMS
 from twinimpact.analyses.stats.probability import binomial_test, binomial_test_half
@@ -283,16 +284,54 @@ def read_test(frame: pd.DataFrame) -> dict[str, Any]:
         failed.append(f"arms differ before treatment in {', '.join(far[:3])} by more than {BALANCE_FAIL} standard "
                       "deviations")
     few = min(arms["treatment"]["units"], arms["control"]["units"])
+    boot = None
     if few < MIN_UNITS_PER_ARM:
+        boot = wild_test(frame) if not mixed and few >= 1 else None
+        said = ""
+        if boot and boot["p_value"] is not None:
+            said = (f"; the wild cluster bootstrap over its {boot['clusters']} units ({boot['method']}) gives "
+                    f"p = {boot['p_value']:.2g}, and that rests on {boot['clusters']} units")
         warnings.append(f"too few randomised units to read ({few} in the smaller arm; a cluster-robust interval needs "
-                        f"at least {MIN_UNITS_PER_ARM} per arm): shown, not stated as a finding")
+                        f"at least {MIN_UNITS_PER_ARM} per arm){said}: shown, not stated as a finding")
     rr = rate_ratio(frame) if not mixed else {"estimate": None, "ci_low": None, "ci_high": None, "se_log": None}
     return {"rate_ratio": {k: rr[k] for k in ("estimate", "ci_low", "ci_high")}, "se_log": rr["se_log"],
             "posts": int(len(frame)), "units": int(frame["unit_id"].nunique()), "arms": arms, "srm_p_value": srm,
             "contrast": contrast_of(arms["treatment"], arms["control"]) if not mixed else None,
             "balance": table, "warnings": warnings, "readable": not mixed and few >= MIN_UNITS_PER_ARM
             and rr["estimate"] is not None, "treatment_share": share, "failed_checks": failed,
-            "interval": "95%, cluster-robust by the randomised unit (Poisson with the arm as the only term)"}
+            "interval": "95%, cluster-robust by the randomised unit (Poisson with the arm as the only term)",
+            "wild_bootstrap": boot}
+
+
+def wild_test(frame: pd.DataFrame, seed: int = 0) -> dict[str, Any] | None:
+    """The test of "no difference between the arms" by the restricted wild cluster bootstrap
+    over the randomised units (:func:`twinimpact.analyses.stats.wild.wcr_test`, Webb weights),
+    for a test with too few units for its cluster-robust interval: the Poisson model with the
+    arm as the only term, at unit level (each unit's engagements and impressions; exact,
+    since a unit is in one arm), fitted without the arm term.
+
+    Parameters
+    ----------
+    frame
+        One test's posts (:func:`test_posts`).
+    seed
+        Seeds the drawn patterns beyond six units.
+
+    Returns
+    -------
+    dict or None
+        ``statistic``, ``p_value``, ``patterns``, ``clusters`` and ``method``; None without
+        engagements or impressions.
+    """
+    units = frame.groupby(["unit_id", "arm"], sort=True)[["engagements", "impressions"]].sum().reset_index()
+    e, i = units["engagements"].to_numpy(float), units["impressions"].to_numpy(float)
+    if e.sum() <= 0 or i.sum() <= 0:
+        return None
+    X = np.column_stack([np.ones(len(units)), (units["arm"] == "treatment").to_numpy(float)])
+    mu = i * e.sum() / i.sum()
+    scores, hessians = wild.by_cluster(X, e - mu, mu, units["unit_id"].astype(str).to_numpy())
+    out = wild.wcr_test(scores, hessians, 1, len(units), seed)
+    return {k: v for k, v in out.items() if k != "t_boot"}
 
 
 def read_all(dataset: "Dataset") -> dict[str, dict[str, Any]]:

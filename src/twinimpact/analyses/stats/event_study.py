@@ -17,18 +17,13 @@ import pandas as pd
 
 from twinimpact.analyses.stats.count_model import (Design, Fit, build_design, cluster_sandwich, fit_poisson, independent_columns,
                                              month_periods)
+from twinimpact.analyses.stats import wild
 from twinimpact.analyses.stats.staggered import adoption_by
 from twinimpact.analyses.stats.probability import chi2_sf
 from twinimpact.analyses.stats.probability import normal_sf
 
 #: Below this many brands, inference on adoption uses the wild cluster bootstrap.
 FEW_CLUSTERS = 30
-#: Webb's six-point weights for the wild cluster bootstrap (Webb 2014): +-sqrt(1/2), +-1,
-#: +-sqrt(3/2), each with probability 1/6; with few clusters they give many more distinct
-#: bootstrap samples than Rademacher's +-1.
-WEBB_WEIGHTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
-#: Enumerate every weight pattern up to this many; beyond, draw this many at random.
-MAX_PATTERNS = 9_999
 
 
 def adoption_dates(campaigns: pd.DataFrame) -> dict[str, pd.Timestamp]:
@@ -104,7 +99,8 @@ def event_study(cells: pd.DataFrame, adoption: dict[str, pd.Timestamp], window: 
         messages.append(f"The before/after comparison is not estimable: {support['reason']}.")
         return pd.DataFrame(), {**empty, **support}, messages
     lo, hi = window
-    base = build_design(c.assign(imagery="human", ai_label=False))  # nuisance terms only
+    # nuisance terms only: the cells' own after-adoption flag is what the dummies below measure
+    base = build_design(c.assign(imagery="human", ai_label=False).drop(columns="adopted", errors="ignore"))
     ks = [k for k in range(lo, hi + 1) if k != -1]
     extra, names = [], []
     for k in ks:
@@ -203,38 +199,16 @@ def brand_inference(restricted: Design, full: Design, brands: np.ndarray, seed: 
 
 
 def wild_score_test(restricted: Design, full: Design, clusters: np.ndarray, seed: int) -> dict[str, Any]:
-    """The restricted wild cluster score bootstrap (Kline and Santos 2012) of H0: the last
-    coefficient of ``full`` is 0, in the Poisson model.
-
-    Fit the model without the term (``restricted``), take each cell's score for the term
-    with the other terms partialled out, ``s_i = x_ik (y_i - mu_i) - H_k,-k H_-k,-k^-1
-    x_i,-k (y_i - mu_i)``, and sum it by cluster: ``S_g``. The statistic
-    ``T = (sum_g S_g)^2 / sum_g S_g^2`` is compared with ``T_w = (sum_g w_g S_g)^2 /
-    sum_g (w_g S_g)^2`` over Webb weights ``w``: every pattern when there are at most
-    :data:`MAX_PATTERNS` (6^G), else that many drawn with ``seed``. p = share of ``T_w >= T``.
-    """
+    """The restricted wild cluster bootstrap (:func:`twinimpact.analyses.stats.wild.wcr_test`)
+    of H0: the last coefficient of ``full`` is 0, in the Poisson model: fit it without the
+    term (``restricted``); each cluster's score ``X_g' (y_g - mu_g)`` and Hessian block
+    ``X_g' diag(mu_g) X_g`` at that fit carry the bootstrap, with Webb weights (every pattern
+    when 6^G is at most 100,000, else 9,999 seeded ones)."""
     fit = fit_poisson(restricted)
-    X = full.X
     mu = full.exposure * np.exp(restricted.X @ fit.params)
-    scores = X * (full.y - mu)[:, None]
-    H = (X * mu[:, None]).T @ X
-    k = X.shape[1] - 1
-    proj = np.linalg.solve(H[:k, :k], H[:k, k])
-    s = scores[:, k] - scores[:, :k] @ proj
-    codes, uniq = pd.factorize(clusters)
-    S = np.bincount(codes, weights=s, minlength=len(uniq))
-    g = len(uniq)
-    if 6 ** g <= MAX_PATTERNS:
-        idx = np.array(np.meshgrid(*[np.arange(6)] * g, indexing="ij")).reshape(g, -1).T
-        how = f"Webb weights, all {6 ** g:,} patterns"
-    else:
-        idx = np.random.default_rng(seed).integers(0, 6, size=(MAX_PATTERNS, g))
-        how = f"Webb weights, {MAX_PATTERNS:,} random patterns"
-    w = WEBB_WEIGHTS[idx]
-    t_obs = S.sum() ** 2 / (S ** 2).sum()
-    t_boot = (w @ S) ** 2 / ((w * S) ** 2).sum(axis=1)
-    return {"method": how, "statistic": float(t_obs), "p_value": float(np.mean(t_boot >= t_obs - 1e-12)),
-            "patterns": int(len(w))}
+    scores, hessians = wild.by_cluster(full.X, full.y - mu, mu, clusters)
+    out = wild.wcr_test(scores, hessians, full.X.shape[1] - 1, len(full.y), seed)
+    return {k: v for k, v in out.items() if k != "t_boot"}
 
 
 def _with_columns(design: Design, columns: list[np.ndarray], names: list[str]) -> Design:

@@ -2,7 +2,8 @@
 Sant'Anna 2021, without covariates), aggregated, with randomisation inference over placebo
 adoption dates.
 
-A unit (a brand in a market) adopts in period ``g`` (its first twin or hybrid campaign);
+A unit (a brand, by the rule of :data:`ADOPTION_UNIT`; or a brand in a market) adopts in
+period ``g`` (its first twin or hybrid campaign);
 for every adoption group ``g`` and period ``t``, with base period ``b = g - 1`` when
 ``t >= g`` and ``b = t - 1`` before (the "varying" base of the reference implementation)::
 
@@ -213,7 +214,8 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
                     ) -> dict[str, Any]:
     """Randomisation inference: the share of re-assignments of the adoption periods among
     the units (never-adopting units included) whose overall effect is at least as far from
-    0 as the observed one, for the overall effect and for the pre-adoption average.
+    0 as the observed one, for the overall effect and for the pre-adoption average (with a
+    seeded sample, the observed assignment is counted once more: ``(hits + 1) / (n + 1)``).
 
     Parameters
     ----------
@@ -236,11 +238,15 @@ def randomisation_p(panel: pd.DataFrame, unit: str, time: str, y: str, group: st
     orders, method = _permutations(len(dates), seed)
     stats, pres = _summaries(values, periods, dates[orders])
 
+    sampled = "seeded" in method
+
     def share(values: np.ndarray, obs: float | None) -> float | None:
         vals = values[~np.isnan(values)]
         if obs is None or not len(vals):
             return None
-        return float(np.mean(np.abs(vals) >= abs(obs) - 1e-12))
+        hits = int(np.sum(np.abs(vals) >= abs(obs) - 1e-12))
+        # a sample of re-assignments may miss the observed one: count it (p is never 0)
+        return (hits + 1) / (len(vals) + 1) if sampled else hits / len(vals)
 
     return {"p_value": share(stats, observed), "pre_p_value": share(pres, observed_pre), "permutations": len(orders),
             "method": method}
@@ -275,7 +281,8 @@ def randomisation_interval(panel: pd.DataFrame, unit: str, time: str, y: str, gr
     values, periods, dates = _matrix(panel, unit, time, y, group)
     per = np.asarray(periods)
     treated = (dates[:, None] > 0) & (per[None, :] >= dates[:, None])
-    firsts = dates[_permutations(len(dates), seed)[0]]
+    orders, method = _permutations(len(dates), seed)
+    firsts, extra = dates[orders], int("seeded" in method)
 
     def p_of(d: float) -> float:
         shifted = values - d * treated
@@ -284,7 +291,8 @@ def randomisation_interval(panel: pd.DataFrame, unit: str, time: str, y: str, gr
             return 1.0
         stats, _ = _summaries(shifted, periods, firsts)
         vals = stats[~np.isnan(stats)]
-        return float(np.mean(np.abs(vals) >= abs(obs) - 1e-12)) if len(vals) else 1.0
+        hits = int(np.sum(np.abs(vals) >= abs(obs) - 1e-12))
+        return (hits + extra) / (len(vals) + extra) if len(vals) else 1.0
 
     centre = overall(_att_gt(values, periods, dates))
     if centre is None:
@@ -306,11 +314,20 @@ def randomisation_interval(panel: pd.DataFrame, unit: str, time: str, y: str, gr
     return end(-1.0), end(1.0)
 
 
-def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tuple[str, str], pd.Timestamp]
-               ) -> pd.DataFrame:
-    """The monthly panel of adopting units: one row per brand x market and month with posts,
-    the outcome the log of engagements per impression, the adoption month as an integer
-    period (months since year 0), 0 for a unit that never adopts.
+#: The before/after study's unit, by a stated rule: the brand. Adopting twins is a brand's
+#: decision, and what follows it (a backlash, a new audience) reaches every market of the
+#: brand at once; a finer unit (a brand in a market) would count a later market's months
+#: after its brand adopted as "before", and its verdict would answer a narrower question.
+ADOPTION_UNIT = ("brand",)
+UNIT_RULE = ("the brand is the unit, because adopting twins is a brand's decision and its audience "
+             "responds across all its markets")
+
+
+def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[Any, pd.Timestamp],
+               keys: tuple[str, ...] = ADOPTION_UNIT) -> pd.DataFrame:
+    """The monthly panel of adopting units: one row per unit (a brand, or a brand in a
+    market) and month with posts, the outcome the log of engagements per impression, the
+    adoption month as an integer period (months since year 0), 0 for a unit that never adopts.
 
     Parameters
     ----------
@@ -319,7 +336,9 @@ def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tu
     market_of
         Campaign id -> its market.
     adoption
-        (brand, market) -> its adoption date.
+        The unit (a brand, or a (brand, market) pair) -> its adoption date.
+    keys
+        ``("brand",)`` or ``("brand", "market")``.
 
     Returns
     -------
@@ -330,28 +349,40 @@ def unit_panel(cells: pd.DataFrame, market_of: dict[str, str], adoption: dict[tu
     if c.empty:
         return pd.DataFrame(columns=["unit", "period", "y", "group"])
     c["market"] = c["cluster"].map(market_of)
-    c["unit"] = c["brand"].astype(str) + " in " + c["market"].astype(str)
+    by_market = "market" in keys
+    c["unit"] = (c["brand"].astype(str) + " in " + c["market"].astype(str)) if by_market else c["brand"].astype(str)
     per = month_periods(c["month"])
     c["period"] = per.year * 12 + per.month - 1
-    agg = c.groupby(["unit", "brand", "market", "period"], as_index=False)[["y", "exposure"]].sum()
+    by = ["unit", "brand", "market", "period"] if by_market else ["unit", "brand", "period"]
+    agg = c.groupby(by, as_index=False)[["y", "exposure"]].sum()
     agg = agg[(agg["y"] > 0) & (agg["exposure"] > 0)]
     agg["rate"] = np.log(agg["y"] / agg["exposure"])
 
-    def period_of(key: tuple[str, str]) -> int:
+    def period_of(key: Any) -> int:
         d = adoption.get(key)
         return int(d.year * 12 + d.month - 1) if d is not None else 0
 
-    agg["group"] = [period_of((b, m)) for b, m in zip(agg["brand"], agg["market"])]
+    keys_of = zip(agg["brand"], agg["market"]) if by_market else agg["brand"]
+    agg["group"] = [period_of(k) for k in keys_of]
     return agg[["unit", "period", "rate", "group"]].rename(columns={"rate": "y"}).reset_index(drop=True)
 
 
-def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: int = 2, min_months: int = 3
-          ) -> dict[str, Any]:
-    """The staggered-adoption study at the finest unit the data allow (a brand in a
-    market: the campaign of a post gives its market): group-time effects on the log of
-    engagements per impression, their post-adoption average as a rate ratio, the
-    pre-adoption deviation, and randomisation p-values; not estimable (with the reason)
-    below ``min_units`` adopting units with ``min_months`` months of posts each side.
+def smallest_p(permutations: np.ndarray, dates: np.ndarray) -> float:
+    """The smallest p-value re-assigning the adoption dates can give: one over the distinct
+    assignments among ``permutations`` (rows of indices into ``dates``)."""
+    distinct = len({tuple(row) for row in dates[permutations].tolist()})
+    return 1.0 / max(distinct, 1)
+
+
+def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: int = 2, min_months: int = 3,
+          keys: tuple[str, ...] = ADOPTION_UNIT) -> dict[str, Any]:
+    """The staggered-adoption study at the unit of :data:`ADOPTION_UNIT` (the brand; see
+    :data:`UNIT_RULE`): group-time effects on the log of engagements per impression, their
+    post-adoption average as a rate ratio with the 95% interval the randomisation test does
+    not reject, the pre-adoption deviation, and randomisation p-values; not estimable (with
+    the reason) below ``min_units`` adopting units with ``min_months`` months of posts each
+    side. Where re-assigning the dates cannot reach p < 0.05 (fewer than 20 distinct
+    assignments), there is no interval, and ``interval_reason`` says why.
 
     Parameters
     ----------
@@ -363,6 +394,8 @@ def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: in
         The run's seed (sampled permutations).
     min_units, min_months
         What the study needs to be read.
+    keys
+        The unit: ``("brand",)`` (the rule) or ``("brand", "market")``.
 
     Returns
     -------
@@ -370,31 +403,43 @@ def study(cells: pd.DataFrame, campaigns: pd.DataFrame, seed: int, min_units: in
         results.json's ``engagement.did_after_adoption.staggered``.
     """
     market_of = dict(zip(campaigns["campaign_id"].astype(str), campaigns["market"].astype(str)))
-    adoption = adoption_by(campaigns, ["brand", "market"])
-    panel = unit_panel(cells, market_of, adoption)
-    method = ("Callaway and Sant'Anna (2021) group-time effects, not-yet-treated controls, no covariates, brand x "
-              "market units, log engagements per impression")
+    adoption = adoption_by(campaigns, list(keys))
+    panel = unit_panel(cells, market_of, adoption, keys)
+    noun = "brand" if keys == ("brand",) else "brand-market unit"
+    method = (f"Callaway and Sant'Anna (2021) group-time effects, not-yet-treated controls, no covariates, "
+              f"{' x '.join(keys)} units, log engagements per impression")
     counts = {}
     for u, g in panel.groupby("unit"):
         adopt = int(g["group"].iloc[0])
         if adopt:
             counts[str(u)] = (int((g["period"] < adopt).sum()), int((g["period"] >= adopt).sum()))
     adopting = sorted(u for u, (pre, post) in counts.items() if pre >= min_months and post >= min_months)
-    base = {"method": method, "units": int(panel["unit"].nunique()), "adopting_units": len(adopting),
+    base = {"method": method, "unit": noun, "rule": UNIT_RULE if keys == ADOPTION_UNIT else None,
+            "units": int(panel["unit"].nunique()), "adopting_units": len(adopting),
             "months_before_after": {u: list(v) for u, v in sorted(counts.items())}}
     if len(adopting) < min_units:
-        return {**base, "estimable": False, "rate_ratio": None, "p_value": None, "pre_trend": None,
-                "reason": f"{len(adopting)} brand-market unit(s) adopted with at least {min_months} months of posts "
-                          f"on each side; the study needs {min_units}"}
+        return {**base, "estimable": False, "rate_ratio": None, "ci_low": None, "ci_high": None, "p_value": None,
+                "pre_trend": None, "reason": f"{len(adopting)} {noun}(s) adopted with at least {min_months} months "
+                                             f"of posts on each side; the study needs {min_units}"}
     gt = att_gt(panel, "unit", "period", "y", "group")
     att = overall(gt)
     ri = randomisation_p(panel, "unit", "period", "y", "group", seed)
-    low, high = randomisation_interval(panel, "unit", "period", "y", "group", seed)
+    dates = _matrix(panel, "unit", "period", "y", "group")[2]
+    floor = smallest_p(_permutations(len(dates), seed)[0], dates)
+    low = high = None
+    why = None
+    if floor > 0.05:
+        why = (f"re-assigning the adoption dates among {len(dates)} {noun}s gives at most "
+               f"{round(1 / floor)} distinct assignments, so no p-value can fall below {floor:.2g} and no 95% "
+               "interval can be formed")
+    else:
+        low, high = randomisation_interval(panel, "unit", "period", "y", "group", seed)
     return {**base, "estimable": att is not None, "rate_ratio": math.exp(att) if att is not None else None,
             "ci_low": math.exp(low) if low is not None else None,
-            "ci_high": math.exp(high) if high is not None else None,
-            "att_log": att, "pre_trend": pre_trend(gt), "p_value": ri["p_value"], "pre_p_value": ri["pre_p_value"],
-            "inference": ri["method"], "pairs": len(gt)}
+            "ci_high": math.exp(high) if high is not None else None, "interval_reason": why,
+            "smallest_p": floor, "att_log": att, "pre_trend": pre_trend(gt), "p_value": ri["p_value"],
+            "pre_p_value": ri["pre_p_value"], "inference": ri["method"], "permutations": ri["permutations"],
+            "pairs": len(gt)}
 
 
 def adoption_by(campaigns: pd.DataFrame, keys: list[str]) -> dict[Any, pd.Timestamp]:

@@ -96,7 +96,7 @@ def rate_ratio_findings(ea: Any) -> list[Any]:
 
 
 def model_terms(ea: Any) -> list[Any]:
-    """The headline fit's rate ratios for every term but the calendar months, and how far
+    """The headline fit's rate ratios for every term but the year-months, and how far
     the counts spread beyond a Poisson's."""
     if not ea.available:
         return []
@@ -238,9 +238,8 @@ def before_after(ea: Any) -> list[Any]:
     """The before/after statement with its pre-trend sentence, where the study ran."""
     if not ea.available or (ea.did.get("estimate") is None and not ea.did.get("staggered")):
         return []
-    staggered = ea.did.get("staggered")
-    pretrend = (statements.staggered_pretrend_sentence(staggered) if staggered else
-                statements.pretrend_sentence(ea.did.get("pretrend", {})))
+    staggered = ea.did.get("staggered") or {}
+    pretrend = statements.staggered_pretrend_sentence(staggered) if staggered else ""
     return [text("{a} {p}", a=ea.conclusions["engagement_before_after"]["statement"], p=pretrend)]
 
 

@@ -15,7 +15,7 @@ words they share (``common``); every public name is importable from here.
 from __future__ import annotations
 
 from twinimpact.words.statements.common import NO_DIFFERENCE, ENGAGEMENT_HELD_FIXED, direction, change_words, trend_words, money_or_loss, signed_money_words, range_words, valued_words, fte_words
-from twinimpact.words.statements.engagement import contradicted, engagement_conclusion, tested_conclusion, failed_test_conclusion, adoption_effect_sentence, before_after_conclusion, staggered_pretrend_sentence, pretrend_sentence, overdispersion_sentence, label_title, event_study_title, exposure_shift_sentence, label_over_time_conclusion, pvalue, after_adoption_sentence
+from twinimpact.words.statements.engagement import contradicted, engagement_conclusion, tested_conclusion, failed_test_conclusion, before_after_conclusion, staggered_pretrend_sentence, overdispersion_sentence, label_title, event_study_title, exposure_shift_sentence, label_over_time_conclusion, pvalue, after_adoption_sentence
 from twinimpact.words.statements.cost import cost_conclusion
 from twinimpact.words.statements.scenarios import decision_conclusion, decision_title, npv_conclusion, engagement_value_conclusion, npv_title, npv_tornado_title
 from twinimpact.words.statements.labor import models_income_conclusion, jobs_conclusion, labour_title, exposure_title, livelihoods_sentence
@@ -36,7 +36,6 @@ __all__ = [
     "engagement_conclusion",
     "tested_conclusion",
     "failed_test_conclusion",
-    "adoption_effect_sentence",
     "before_after_conclusion",
     "staggered_pretrend_sentence",
     "exposure_shift_sentence",
@@ -44,7 +43,6 @@ __all__ = [
     "after_adoption_sentence",
     "pvalue",
     "platform_label_sentence",
-    "pretrend_sentence",
     "overdispersion_sentence",
     "label_title",
     "event_study_title",

@@ -135,41 +135,13 @@ def failed_test_conclusion(experiment_id: str, failed: list[str]) -> dict[str, A
                          "estimate instead; check how its units were assigned and run it again."}
 
 
-def adoption_effect_sentence(did: dict[str, Any], inference: dict[str, Any]) -> str:
-    """What the before/after comparison can say, at the level adoption happens (brands).
-
-    Parameters
-    ----------
-    did
-        results.json's ``engagement.did_after_adoption``.
-    inference
-        Its ``inference`` block (clusters, method, p-value).
-
-    Returns
-    -------
-    str
-    """
-    est = did.get("estimate")
-    g = inference.get("clusters")
-    if missing(est):
-        return "The before/after comparison could not be estimated from these data."
-    p = inference.get("p_value")
-    head = (f"Engagement per impression after adoption, against brands not yet adopting: rate ratio "
-            f"{num(est, 3)}")
-    if missing(p):
-        return head + " (no inference at the brand level was possible)."
-    basis = (f"wild cluster bootstrap by brand over {g} brands, {inference.get('method')}, p = {num(p, 2)}")
-    if p >= 0.05:
-        return (head + f" ({basis}). With {g} brands adopting at different times the data cannot tell whether "
-                "adoption changed engagement.")
-    return head + f" ({basis}): a difference the brand-level test can detect; still an association, not an effect."
-
-
 def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
-    """The before/after-adoption comparison as a conclusion: ``cannot tell`` when the
-    brand-level test cannot tell an effect from chance (p >= 0.05, or no test), else
-    ``lower`` or ``higher``, None when the data fall short of what it needs; the statement
-    is :func:`adoption_effect_sentence`.
+    """The before/after-adoption comparison as one conclusion, from the study at the unit
+    its rule chooses (the brand: ``did_after_adoption.staggered``): ``cannot tell`` when
+    re-assigning the adoption dates finds the change unremarkable (p >= 0.05), else
+    ``lower`` or ``higher``; None when the data fall short of what it needs. The sentence
+    names the unit and why, the interval (or why there is none), the p-value with the
+    re-assignments it was computed over, and the number of brands the inference rests on.
 
     Parameters
     ----------
@@ -181,36 +153,39 @@ def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     dict
         ``direction`` and ``statement``.
     """
-    inference = (did or {}).get("inference") or {}
-    est, p = (did or {}).get("estimate"), inference.get("p_value")
-    if (did or {}).get("estimable") is False:
-        return {"direction": None, "statement": f"The before/after comparison of adopting brands is not "
-                                                f"estimable: {did['reason']}."}
     st = (did or {}).get("staggered") or {}
-    if st.get("estimable") and not missing(st.get("p_value")):
-        rr, sp = st["rate_ratio"], st["p_value"]
-        d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
-        lo, hi = st.get("ci_low"), st.get("ci_high")
-        interval = (f" (95% interval {num(lo, 3)} to {num(hi, 3)}, the effects the randomisation test does not reject)"
-                    if not missing(lo) and not missing(hi) else
-                    " (its 95% interval reaches beyond the range searched)" if "ci_low" in st else "")
-        perms = str(st.get("inference") or "permutations").split(" of the adoption dates")[0]
-        text = (f"Across {num(st['units'])} brand-market units adopting twins at different times ({num(st['adopting_units'])}"
-                f" with enough months on both sides; group-time effects against units not yet adopting), engagement per "
-                f"impression after adoption has a rate ratio of {num(rr, 3)}{interval}; re-assigning the adoption dates at "
-                f"random ({perms}, {num(st['units'])} units) gives {pvalue(sp)}")
-        text += (", so the data cannot tell whether adoption changed it." if sp >= 0.05 else
-                 ": a difference the randomisation test can detect; still an association, not an effect.")
-        return {"direction": d, "statement": text}
-    if missing(est):
-        return {"direction": None, "statement": adoption_effect_sentence(did or {}, inference)}
-    d = "cannot tell" if missing(p) or p >= 0.05 else ("lower" if est < 1 else "higher")
-    return {"direction": d, "statement": adoption_effect_sentence(did, inference)}
+    if st and not st.get("estimable"):
+        return {"direction": None, "statement": "The before/after comparison of adopting brands is not estimable: "
+                                                f"{st.get('reason') or 'too little data before and after adoption'}."}
+    if not st or missing(st.get("p_value")) or missing(st.get("rate_ratio")):
+        if (did or {}).get("estimable") is False:
+            return {"direction": None, "statement": f"The before/after comparison of adopting brands is not "
+                                                    f"estimable: {did['reason']}."}
+        return {"direction": None, "statement": "The before/after comparison could not be estimated from these data."}
+    rr, sp, g = st["rate_ratio"], st["p_value"], st.get("units")
+    noun = st.get("unit") or "brand"
+    d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
+    lo, hi = st.get("ci_low"), st.get("ci_high")
+    if not missing(lo) and not missing(hi):
+        interval = f", 95% interval {num(lo, 3)} to {num(hi, 3)}"
+    elif st.get("interval_reason"):
+        interval = f"; no 95% interval, because {st['interval_reason']}"
+    else:
+        interval = "; its 95% interval reaches beyond the range searched"
+    perms = str(st.get("inference") or "permutations").split(" of the adoption dates")[0]
+    rule = f" ({st['rule']})" if st.get("rule") else ""
+    text = (f"Comparing each {noun} before and after it adopted twins with {noun}s not yet adopting{rule}, "
+            f"engagement per impression after adoption changed by a factor of {num(rr, 3)}{interval}. Shuffling the adoption dates among the {num(g)} {noun}s ({perms}) gives {pvalue(sp)}, "
+            f"and the inference rests on {num(g)} {noun}s")
+    text += (": the data cannot tell whether adoption changed engagement." if sp >= 0.05 else
+             ": a change the data can detect, still an association rather than an effect of adopting.")
+    return {"direction": d, "statement": text}
 
 
 def staggered_pretrend_sentence(staggered: dict[str, Any]) -> str:
-    """The pre-trend check at the level adoption happens: how far the group-time effects
-    before adoption stray from 0, and how often re-assigned adoption dates stray as far.
+    """The pre-trend check of the before/after study: how far the group-time effects before
+    adoption stray from 0, and how often re-assigned adoption dates stray as far; empty where
+    the study is not estimable (its conclusion says why).
 
     Parameters
     ----------
@@ -222,37 +197,17 @@ def staggered_pretrend_sentence(staggered: dict[str, Any]) -> str:
     str
     """
     if not staggered.get("estimable"):
-        return f"No pre-trend check: {staggered.get('reason', 'the study is not estimable')}."
+        return ""  # the study is not estimable: its conclusion says why, and there is no check to report
     dev, p = staggered.get("pre_trend"), staggered.get("pre_p_value")
+    noun = staggered.get("unit") or "unit"
     if missing(dev) or missing(p):
         return "No pre-trend check: the data hold no months before adoption to compare."
     head = (f"Before adoption the group-time effects stray from 0 by {num(dev, 3)} on the log scale (root mean "
             f"square); re-assigned adoption dates stray as far in {pct(p)} of {staggered.get('inference', 'the')}")
     if p < 0.05:
-        return head + ": the units did not move in parallel before adopting, so the after-adoption comparison is not credible."
-    return head + ": no sign that adopting units moved differently before adopting (which does not prove they did not)."
-
-
-def pretrend_sentence(pretrend: dict[str, Any]) -> str:
-    """The parallel-trends sentence, decided by the joint test of the months before adoption.
-
-    Parameters
-    ----------
-    pretrend
-        The joint test of the months before adoption: ``chi2``, ``df``, ``p_value``.
-
-    Returns
-    -------
-    str
-    """
-    p, df = pretrend.get("p_value"), pretrend.get("df")
-    if missing(p):
-        return "Too few months before adoption to test whether brands moved in parallel beforehand."
-    test = f"joint test of the {df} months before adoption, chi-squared {num(pretrend.get('chi2'), 2)}, p = {num(p, 2)}"
-    if p >= 0.05:
-        return (f"Before adoption the brands moved in parallel as far as the data show ({test}); "
-                "this does not prove they would have kept doing so.")
-    return f"Before adoption the brands already moved differently ({test}): the before/after comparison is not credible."
+        return head + (f": the {noun}s did not move in parallel before adopting, so the after-adoption comparison "
+                       "is not credible.")
+    return head + f": no sign that adopting {noun}s moved differently before adopting (which does not prove they did not)."
 
 
 def overdispersion_sentence(pearson: float | None, alpha: float | None) -> str:
@@ -292,7 +247,8 @@ def label_title(irr: dict[str, Any]) -> str:
 
 
 def event_study_title(did: dict[str, Any]) -> str:
-    """The event study's title: the before/after change and what the brand-level test allows.
+    """The event study's title: what the chart shows, with no verdict of its own (the
+    before/after conclusion gives the one verdict on adoption).
 
     Parameters
     ----------
@@ -303,20 +259,10 @@ def event_study_title(did: dict[str, Any]) -> str:
     -------
     str
     """
-    inference = did.get("inference") or {}
-    est, p, g = did.get("estimate"), inference.get("p_value"), inference.get("clusters")
     if did.get("estimable") is False:
         return "Engagement around each brand's first twin campaign: too little before and after adoption to compare"
-    if missing(est):
-        return "Engagement around each brand's first twin campaign"
-    if missing(p):
-        return ("Engagement around each brand's first twin campaign: no brand-level test was possible, so no change "
-                "is stated")
-    if p >= 0.05:
-        return (f"With {g} brands the data cannot tell whether adopting twins changed engagement per impression "
-                f"(brand-level p = {num(p, 2)})")
-    return (f"After their first twin campaign, brands' engagement per impression moved {est - 1:+.1%} against "
-            f"brands not yet adopting (brand-level p = {num(p, 2)})")
+    return ("Engagement per impression by month around each brand's first twin campaign, against brands not yet "
+            "adopting (the verdict on adoption is in the text below)")
 
 
 def contradicted(observed: dict[str, Any], experiment_id: str) -> dict[str, Any]:
