@@ -85,7 +85,7 @@ lab: $(LAB_STAMP) ## open JupyterLab at the project root (notebooks, src, report
 	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.port=$(PORT) --ServerApp.ip=$(IP) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: $(TEST_STAMP) ## run the benchmarks (BENCH="cost engagement" for some) and print figures and ratios
+bench: $(if $(findstring spark,$(BENCH)),$(ALL_STAMP),$(TEST_STAMP)) ## run the benchmarks (BENCH="cost engagement" for some; BENCH=spark needs Java) and print figures and ratios
 	@$(COMPILE)
 	$(BIN)/python -m tests.benchmarks $(BENCH)
 

@@ -170,3 +170,56 @@ def test_a_spark_session_that_dies_is_said_for_what_it_is():
                          "notebooks")
     assert dead.exit_code == 3 and "The Spark session failed while writing the validated posts" in str(dead)
     assert "disk" not in str(oom) + str(dead) and "--out" not in str(oom) + str(dead)
+
+
+def test_rows_crossing_the_driver_do_not_grow_with_the_posts(tmp_path: Path, monkeypatch):
+    """Validation and the notebooks' copy on Spark, for the sample's posts and for twice
+    as many: every row any Spark DataFrame hands to Python (collect, toPandas, toArrow, a
+    local iterator) is counted, and the count is the same for both (it is bounded by the
+    tables' summaries, not by the posts), and a small share of the posts."""
+    import pyspark.sql
+
+    from twinimpact.sources import snapshot
+
+    counted = {"rows": 0, "depth": 0}
+
+    def counting(name):
+        original = getattr(pyspark.sql.DataFrame, name)
+
+        def wrapper(self, *a, **k):
+            counted["depth"] += 1
+            try:
+                out = original(self, *a, **k)
+            finally:
+                counted["depth"] -= 1
+            if counted["depth"] == 0:
+                if name == "toLocalIterator":
+                    out = list(out)
+                    counted["rows"] += len(out)
+                    return iter(out)
+                counted["rows"] += out.num_rows if hasattr(out, "num_rows") else len(out)
+            return out
+        return wrapper
+
+    for name in ("collect", "toPandas", "toArrow", "_collect_as_arrow", "toLocalIterator"):
+        if hasattr(pyspark.sql.DataFrame, name):
+            monkeypatch.setattr(pyspark.sql.DataFrame, name, counting(name))
+    monkeypatch.setattr(data, "POSTS_IN_MEMORY", 1000)
+    sample = data.load(Params(as_of="2026-11-28"))
+    twice = dict(sample.frames)
+    copy = sample.frames["posts"].assign(post_id=sample.frames["posts"]["post_id"] + "-b")
+    twice["posts"] = pd.concat([sample.frames["posts"], copy], ignore_index=True)
+    if "post_outcomes" in twice:
+        more = twice["post_outcomes"].assign(post_id=twice["post_outcomes"]["post_id"] + "-b")
+        twice["post_outcomes"] = pd.concat([twice["post_outcomes"], more], ignore_index=True)
+    rows = {}
+    for label, frames in (("once", sample.frames), ("twice", twice)):
+        folder = _parquet_folder(frames, tmp_path / label)
+        monkeypatch.setenv("TI_SPARK", f"pyspark://local[2]?tables={folder}")
+        params = Params(source_env="TI_SPARK", as_of="2026-11-28")
+        counted["rows"] = 0
+        ds = data.load(params, keep_source=True)
+        snapshot.write(ds, params, tmp_path / f"snap-{label}")
+        rows[label] = (counted["rows"], len(frames["posts"]))
+    (once, posts), (twice_rows, _) = rows["once"], rows["twice"]
+    assert twice_rows == once and once < 0.02 * posts, rows

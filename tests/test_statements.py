@@ -88,15 +88,16 @@ def test_the_before_after_sentence_names_its_unit_its_shuffles_and_the_brands_it
     st = {"estimable": True, "unit": "brand", "rule": "the brand is the unit, because adopting twins is a brand's "
           "decision", "units": 3, "adopting_units": 2, "rate_ratio": 0.984, "ci_low": None, "ci_high": None,
           "interval_reason": "re-assigning the adoption dates among 3 brands gives at most 6 distinct assignments",
-          "p_value": 0.5, "inference": "every one of the 6 permutations of the adoption dates"}
+          "smallest_p": 1 / 6, "p_value": 0.5, "inference": "every one of the 6 permutations of the adoption dates"}
     c = statements.before_after_conclusion({"estimate": 0.9, "staggered": st})
     assert c["direction"] == "cannot tell"
     assert "(every one of the 6 permutations) gives p = 0.50, and the inference rests on 3 brands" in c["statement"]
-    assert "no 95% interval, because re-assigning" in c["statement"] and "the brand is the unit" in c["statement"]
+    assert "rests on 3 brands, whose shuffles cannot give a p-value below 0.17, so there is no 95% interval" in c[
+        "statement"] and "the brand is the unit" in c["statement"]
     lower = statements.before_after_conclusion({"staggered": {**st, "units": 8, "p_value": 0.0041, "rate_ratio": 0.81,
                                                               "ci_low": 0.74, "ci_high": 0.88}})
     assert lower["direction"] == "lower" and "p = 0.0041" in lower["statement"]
-    assert "95% interval 0.740 to 0.880" in lower["statement"] and "rests on 8 brands" in lower["statement"]
+    assert "(95% interval 0.740 to 0.880)" in lower["statement"] and "rests on 8 brands" in lower["statement"]
     not_estimable = statements.before_after_conclusion({"staggered": {"estimable": False, "reason": "1 brand(s)"}})
     assert not_estimable["direction"] is None and "not estimable: 1 brand(s)" in not_estimable["statement"]
     # under a study that is not estimable there is no pre-trend sentence to contradict it

@@ -166,17 +166,20 @@ def before_after_conclusion(did: dict[str, Any]) -> dict[str, Any]:
     noun = st.get("unit") or "brand"
     d = "cannot tell" if sp >= 0.05 else ("lower" if rr < 1 else "higher")
     lo, hi = st.get("ci_low"), st.get("ci_high")
+    interval, after = "", ""
     if not missing(lo) and not missing(hi):
-        interval = f", 95% interval {num(lo, 3)} to {num(hi, 3)}"
-    elif st.get("interval_reason"):
-        interval = f"; no 95% interval, because {st['interval_reason']}"
+        interval = f" (95% interval {num(lo, 3)} to {num(hi, 3)})"
+    elif not missing(st.get("smallest_p")) and st.get("interval_reason"):
+        after = (f", whose shuffles cannot give a p-value below {num(st['smallest_p'], 2)}, so there is no 95% "
+                 "interval")
     else:
-        interval = "; its 95% interval reaches beyond the range searched"
+        after = ", and its 95% interval reaches beyond the range searched"
     perms = str(st.get("inference") or "permutations").split(" of the adoption dates")[0]
     rule = f" ({st['rule']})" if st.get("rule") else ""
     text = (f"Comparing each {noun} before and after it adopted twins with {noun}s not yet adopting{rule}, "
-            f"engagement per impression after adoption changed by a factor of {num(rr, 3)}{interval}. Shuffling the adoption dates among the {num(g)} {noun}s ({perms}) gives {pvalue(sp)}, "
-            f"and the inference rests on {num(g)} {noun}s")
+            f"engagement per impression after adoption changed by a factor of {num(rr, 3)}{interval}. Shuffling the "
+            f"adoption dates among the {num(g)} {noun}s ({perms}) gives {pvalue(sp)}, and the inference rests on "
+            f"{num(g)} {noun}s{after}")
     text += (": the data cannot tell whether adoption changed engagement." if sp >= 0.05 else
              ": a change the data can detect, still an association rather than an effect of adopting.")
     return {"direction": d, "statement": text}
