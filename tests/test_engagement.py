@@ -331,3 +331,22 @@ def test_orders_are_fitted_alike_when_the_join_is_made_in_parts(analysis, sample
     for name in ("irr_twin_vs_human", "irr_ai_label"):
         for end in ("estimate", "ci_low", "ci_high"):
             assert in_parts[name][end] == pytest.approx(analysis.block["orders"][name][end], rel=1e-9)
+
+
+def test_the_median_per_follower_is_one_definition_in_memory_and_kept_in_the_engine():
+    """The ranked middle rows (posts kept in the engine) give the exact median pandas gives,
+    for an odd and an even number of posts a platform (the mean of the two middle ones)."""
+    import ibis
+
+    from twinimpact.analyses.engagement.model import per_follower_medians
+
+    posts = pd.DataFrame({"post_id": [f"p{i}" for i in range(7)],
+                          "platform": ["instagram"] * 4 + ["tiktok"] * 3,
+                          "followers": [100, 100, 200, 400, 100, 100, 100],
+                          "likes": [1, 3, 8, 4, 5, 1, 9], "comments": 0, "shares": 0, "saves": 0})
+    t = ibis.memtable(posts)
+    exact, ranked = per_follower_medians(t, exact=True), per_follower_medians(t, exact=False)
+    # instagram: 0.01, 0.03, 0.04, 0.01 -> middle two 0.01 and 0.03 -> 0.02; tiktok: 0.05, 0.01, 0.09 -> 0.05
+    assert ranked["median_per_follower"].tolist() == pytest.approx([0.02, 0.05])
+    assert exact["median_per_follower"].tolist() == pytest.approx([0.02, 0.05])
+    assert ranked["posts"].tolist() == exact["posts"].tolist() == [4, 3]

@@ -242,19 +242,24 @@ def _workspace(job: _Run, block: dict[str, Any], dataset: data.Dataset | None
     try:
         run_file = None
         if dataset is not None:
+            serving = False  # the notebooks attach to the run's Spark session: it stays up until they finish
             try:
                 if len(job.reused) < len(job.books):
                     run_file = snapshot.write(dataset, job.params, job.snapshot_dir, static=True,
                                               progress=job.progress)
+                    serving = snapshot.attached(run_file)
             except OSError as exc:
                 raise PublishError(f"Cannot write the run's working data into {job.reports}: {exc.strerror or exc}. "
                                    "Nothing was run; free space or choose another --out.") from None
             finally:
-                if dataset.source is not None:
+                if dataset.source is not None and not serving:
                     dataset.source.close()
                     dataset.source = None
         yield run_file, log
     finally:
+        if dataset is not None and dataset.source is not None:
+            dataset.source.close()
+            dataset.source = None
         shutil.rmtree(job.snapshot_dir, ignore_errors=True)
         log.close()
         if job.tmp.exists():  # a PublishError left it: keep nothing half-built beside the reports

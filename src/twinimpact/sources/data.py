@@ -65,6 +65,7 @@ class Source:
     tables: dict = field(default_factory=dict)  # name -> ibis.Table (raw types)
     origins: dict[str, Origin] = field(default_factory=dict)
     secret: str | None = field(default=None, repr=False)  # a connection URL: only to hide it in errors
+    attach: dict | None = field(default=None, repr=False)  # how a run's notebooks attach to its Spark session
 
     def close(self) -> None:
         disconnect = getattr(self.con, "disconnect", None)
@@ -488,7 +489,7 @@ def open_source(params: Params, progress: Progress | None = None) -> Source:
             raise DataError(f"The DuckDB file named by ${name} does not exist: {file}. Nothing was created.")
         try:
             if spark.is_spark(url):
-                con, tables = spark.connect(url, list(CONTRACT), progress)
+                con, tables, attach = spark.connect(url, list(CONTRACT), progress)
             elif file is not None:
                 con = duckdb_connect(file, read_only=True)
             else:
@@ -502,7 +503,7 @@ def open_source(params: Params, progress: Progress | None = None) -> Source:
         if spark.is_spark(url):
             source = Source("url", f"Spark from ${name}", con, tables,
                             {n: Origin(f"Spark from ${name}, table {n}") for n in tables})
-            source.secret = url
+            source.secret, source.attach = url, attach
             return source
         source = _open_database(con, "url", f"database from ${name}")
         source.secret = url

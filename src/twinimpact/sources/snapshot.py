@@ -15,10 +15,12 @@ notebook opened by hand, or on other data, loads and validates on its own).
 The snapshot holds data, never where it came from: a database URL stays in its variable.
 Tables kept in the engine because of their size (posts beyond ``POSTS_IN_MEMORY``) are not
 copied from files (a folder or a DuckDB file): the notebooks read them from the source when
-the file is still the one the run validated (its path, size and modification time). From a
-database URL (PostgreSQL, Spark, ...) they are copied once, typed, as Parquet into the
-snapshot, and the notebooks read that copy with DuckDB: no notebook connects to the
-database or starts a Spark session.
+the file is still the one the run validated (its path, size and modification time). On
+Spark they stay in the run's one Spark session: the notebooks attach to it over Spark
+Connect (the file holds its loopback address and a token made for the run, and is
+readable by its owner alone) and run their heavy work there. From any other database URL
+(PostgreSQL, ...) they are copied once, typed, as Parquet into the snapshot, and the
+notebooks read that copy with DuckDB: no notebook connects to the database.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from twinimpact.params import Params
 from twinimpact.contract import checks
 from twinimpact.sources import spark
 from twinimpact.sources.progress import heartbeat
+from twinimpact.errors import DataError
 from twinimpact.sources.data import Dataset, Source, duckdb_connect, open_source, run_date
 
 #: The one environment variable a run sets for its notebooks: the path of its snapshot.json.
@@ -120,10 +123,11 @@ def write(dataset: Dataset, params: Params, folder: Path, *, static: bool = True
     copied: list[str] = []
     identities: dict[str, str | None] = {}
     source = dataset.source
+    attached = _attachment(source, list(dataset.counts), params)
     if source is not None:
         for name, rows in dataset.counts.items():
             identities[name] = identity(source, name)
-            if source.kind == "url":
+            if source.kind == "url" and attached is None:
                 if progress:
                     progress(f"copying {rows:,} validated {name} rows for the notebooks ...")
                 expr = dataset.table(name)
@@ -138,10 +142,34 @@ def write(dataset: Dataset, params: Params, folder: Path, *, static: bool = True
     meta = {"key": key(params, dataset.as_of), "static": static, "fingerprints": dataset.fingerprints,
             "as_of": dataset.as_of.isoformat(), "source_description": dataset.source_description,
             "brands": dataset.brands, "counts": dataset.counts, "identities": identities,
-            "tables": sorted(dataset.frames), "copied": copied}
+            "tables": sorted(dataset.frames), "copied": copied, "attach": attached}
     path = folder / FILE_NAME
-    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    # the file may hold the token of the run's Spark session: readable by this user alone
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(meta, indent=2))
     return path
+
+
+def _attachment(source: Source | None, large: list[str], params: Params) -> dict[str, Any] | None:
+    """How the notebooks reach the large tables in the run's Spark session (the session's
+    Spark Connect address and token, or the source's variable when the source is itself a
+    Spark Connect server, and the tables' global views); None when they read a copy or
+    the files."""
+    if source is None or source.attach is None or not large:
+        return None
+    views = {n: v for n, v in source.attach["views"].items() if n in large}
+    if set(views) != set(large):
+        return None
+    if source.attach.get("same_as_source"):
+        return {"env": params.source_env, "views": views}
+    return {"url": source.attach["url"], "views": views}
+
+
+def attached(path: Path) -> bool:
+    """Whether the notebooks of the snapshot at ``path`` attach to the run's Spark session
+    (which must then stay up until they finish)."""
+    return bool(json.loads(path.read_text(encoding="utf-8")).get("attach"))
 
 
 def read(state: RunState | None, params: Params, keep_source: bool) -> Dataset | None:
@@ -154,7 +182,9 @@ def read(state: RunState | None, params: Params, keep_source: bool) -> Dataset |
     if meta.get("key") != key(params, run_date(params)):
         return None
     source = None
-    if meta.get("copied"):  # large tables of a database, copied by the run
+    if meta.get("attach"):  # large tables in the run's Spark session
+        source = _attach(meta["attach"]) if keep_source else None
+    elif meta.get("copied"):  # large tables of a database, copied by the run
         source = _open_copies(folder, meta["copied"]) if keep_source else None
     elif meta["counts"]:  # large tables stay in their files: only if those are unchanged
         source = open_source(params)
@@ -190,6 +220,19 @@ def _copy(expr: Any, path: Path) -> None:
     finally:
         if writer is not None:
             writer.close()
+
+
+def _attach(how: dict[str, Any]) -> Source:
+    """The run's Spark session, attached over Spark Connect (:func:`spark.attach`)."""
+    url = how.get("url") or os.environ.get(how.get("env") or "", "")
+    if not url:
+        raise DataError(f"The run's Spark source variable {how.get('env')} is not set in this notebook's environment.")
+    try:
+        con, tables = spark.attach(url, how["views"])
+    except Exception as exc:  # noqa: BLE001 - the run's session is gone or refused us
+        raise spark.failure(exc, "attaching a notebook to the run's Spark session") from None
+    return Source("url", "the run's Spark session", con, tables,
+                  {n: Origin(f"the run's Spark session, table {n}") for n in tables})
 
 
 def _open_copies(folder: Path, names: list[str]) -> Source:

@@ -14,15 +14,24 @@ backend (``pip install -e ".[spark]"``, Java 17 or newer).
 
 Like every URL, the variable's value is never printed, stored or passed to a notebook.
 Spark runs on loopback in local mode, in UTC, with its web UI off and its log quiet.
-The run validates in Spark once, then its notebooks read the validated snapshot; no
-notebook starts a Spark session of its own.
+
+The run starts one Spark session. It validates there, and the session also serves Spark
+Connect on a free loopback port, guarded by a token made for the run
+(:func:`attach`): the run's notebooks attach to that session and run their heavy work in
+it (the covariate cells, the outcome cells, the seeded samples), so only aggregates and
+bounded samples come back to Python, and no notebook starts a Spark session of its own.
+The large tables are shared with them as global temporary views. Where the Spark Connect
+client is not installed (``grpcio``), the run copies the validated tables instead, written
+by Spark's executors as Parquet, and the notebooks read that copy with DuckDB.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -94,8 +103,29 @@ def available() -> str | None:
     return _java_missing()
 
 
-def session(url: str) -> Any:
-    """A SparkSession for the URL (see the module's doc); errors never echo the URL."""
+def attachable() -> bool:
+    """Whether the Spark Connect client can be used here (pyspark's ``connect`` extra:
+    grpcio and its protocol buffers), so that notebooks can attach to the run's session."""
+    try:
+        from pyspark.sql.connect.utils import check_dependencies
+
+        check_dependencies("pyspark.sql.connect")
+    except Exception:  # noqa: BLE001 - missing or broken client libraries: copy instead
+        return False
+    return True
+
+
+def _free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def session(url: str, serve: tuple[int, str] | None = None) -> Any:
+    """A SparkSession for the URL (see the module's doc); errors never echo the URL.
+    ``serve`` = (port, token): the session also serves Spark Connect on that loopback port,
+    to clients holding the token."""
     why = available()
     if why:
         raise DataError(why)
@@ -113,6 +143,11 @@ def session(url: str) -> Any:
                .config("spark.sql.shuffle.partitions", query.get("partitions", "8"))
                .config("spark.driver.extraJavaOptions",
                        f"-Dlog4j2.configurationFile=file:{_LOG4J} -Duser.timezone=UTC"))
+    if serve is not None:
+        builder = (builder.config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
+                   .config("spark.connect.grpc.binding.address", "127.0.0.1")
+                   .config("spark.connect.grpc.binding.port", str(serve[0]))
+                   .config("spark.connect.authenticate.token", serve[1]))
     for key, setting in MEMORY_SETTINGS.items():  # before the JVM starts: the driver's heap is fixed then
         if key in query:
             builder = builder.config(setting, query[key])
@@ -135,6 +170,25 @@ def session(url: str) -> Any:
     return spark
 
 
+def serving(spark: Any, port: int) -> bool:
+    """Whether ``spark`` serves Spark Connect on ``port`` (a session this process had already
+    started, without it, is returned as it is by Spark)."""
+    conf = spark.sparkContext.getConf()
+    return ("SparkConnectPlugin" in (conf.get("spark.plugins") or "")
+            and conf.get("spark.connect.grpc.binding.port") == str(port))
+
+
+def answering(url: str, seconds: float = 10.0) -> bool:
+    """Whether the Spark Connect server of ``sc://host:port/...`` accepts a connection."""
+    hostport = url.split("://", 1)[1].split("/", 1)[0]
+    host, _, port = hostport.rpartition(":")
+    try:
+        with socket.create_connection((host or "localhost", int(port or 15002)), timeout=seconds):
+            return True
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def _quiet_start() -> Iterator[Any]:
     """Send what the JVM prints while it starts (banners, default log level) to a temporary
@@ -155,20 +209,26 @@ def _quiet_start() -> Iterator[Any]:
             os.close(copy)
 
 
-def connect(url: str, names: list[str], progress: Progress | None = None) -> tuple[Any, dict[str, Any]]:
-    """An ibis connection to Spark and the contract tables found there (name -> ibis table);
-    ``progress`` hears what the start waits for, and every 10 s that it still does."""
+def connect(url: str, names: list[str], progress: Progress | None = None
+            ) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
+    """An ibis connection to Spark, the contract tables found there (name -> ibis table),
+    and how the run's notebooks attach to the same session (:func:`attach`; None where the
+    Spark Connect client is missing); ``progress`` hears what the start waits for, and every
+    10 s that it still does."""
     import ibis
 
+    serve = (_free_port(), secrets.token_hex(16)) if attachable() and not url.startswith("sc://") else None
     if progress:
         progress("starting a Spark session (its Java virtual machine takes 10 to 60 s to come up) ...")
     with heartbeat(progress, lambda: "still waiting for the Spark session to start"):
-        spark = session(url)
+        spark = session(url, serve)
+    if serve is not None and not serving(spark, serve[0]):
+        serve = None  # a session already running without Spark Connect: the notebooks read a copy
     if progress:
         progress("Spark session up; finding the contract tables ...")
     query = {} if url.startswith("sc://") else _parts(url)[1]
     con = ibis.pyspark.connect(session=spark)
-    tables: dict[str, Any] = {}
+    frames: dict[str, Any] = {}
     if "tables" in query:
         folder = Path(query["tables"]).expanduser()
         if not folder.is_dir():
@@ -176,12 +236,55 @@ def connect(url: str, names: list[str], progress: Progress | None = None) -> tup
         for name in names:
             path = folder / f"{name}.parquet"
             if path.exists():
-                spark.read.parquet(str(path)).createOrReplaceTempView(name)
-                tables[name] = con.table(name)
-        return con, tables
-    database = query.get("database")
-    existing = set(con.list_tables(database=database) if database else con.list_tables())
-    for name in names:
-        if name in existing:
-            tables[name] = con.table(name, database=database) if database else con.table(name)
+                frames[name] = spark.read.parquet(str(path))
+                frames[name].createOrReplaceTempView(name)
+    else:
+        database = query.get("database")
+        existing = set(con.list_tables(database=database) if database else con.list_tables())
+        for name in names:
+            if name in existing:
+                frames[name] = spark.table(f"{database}.{name}" if database else name)
+    tables = {name: con.table(name) if "tables" in query else
+              (con.table(name, database=query["database"]) if query.get("database") else con.table(name))
+              for name in frames}
+    if serve is None and not (url.startswith("sc://") and attachable()):
+        return con, tables, None
+    prefix = f"twinimpact_{secrets.token_hex(6)}"
+    views = {}
+    for name, frame in frames.items():
+        views[name] = f"{prefix}_{name}"
+        frame.createOrReplaceGlobalTempView(views[name])
+    where = {"url": f"sc://localhost:{serve[0]}/;token={serve[1]}"} if serve else {"same_as_source": True}
+    return con, tables, {**where, "views": views}
+
+
+def attach(url: str, views: dict[str, str]) -> tuple[Any, dict[str, Any]]:
+    """A notebook's ibis connection to the run's Spark session (Spark Connect) and the
+    tables the run shared with it: each global temporary view made a view of this session
+    under its contract name.
+
+    Parameters
+    ----------
+    url
+        ``sc://localhost:PORT/;token=...`` (the run's session), or the source's own
+        ``sc://`` URL.
+    views
+        Contract table -> the run's global temporary view.
+
+    Returns
+    -------
+    tuple
+        (ibis connection, contract table -> ibis table).
+    """
+    import ibis
+    from pyspark.sql import SparkSession
+
+    if not answering(url):
+        raise ConnectionRefusedError("the run's Spark session does not answer on its Spark Connect port")
+    spark = SparkSession.builder.remote(url).getOrCreate()
+    con = ibis.pyspark.connect(session=spark)
+    tables = {}
+    for name, view in views.items():
+        spark.table(f"global_temp.{view}").createOrReplaceTempView(name)
+        tables[name] = con.table(name)
     return con, tables

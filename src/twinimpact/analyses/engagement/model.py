@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -461,14 +462,23 @@ def rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def per_follower_medians(posts, by: str = "platform", outcome: str = "engagements",
                          exact: bool = True) -> pd.DataFrame:
-    """Median per-post engagements per follower by ``by``, computed in the engine. An exact
-    median holds every value in memory: for posts kept in the engine (``exact=False``) the
-    engine's approximate median (a bounded sketch) is used instead."""
+    """Median per-post engagements per follower by ``by``, computed in the engine, by one
+    definition on every engine: the middle value, or the mean of the two middle values. For
+    posts held in memory (``exact=True``) the engine's exact median; for posts kept in the
+    engine, which an exact median aggregate would hold in memory whole, each group's rows
+    are ranked by the value (a sort the engine may spill) and only the one or two middle
+    rows come back, never an engine's approximate percentile."""
     t = posts.filter(posts.followers > 0)
     t = t.mutate(r=_outcome(t, outcome).cast("float64") / t.followers)
-    median = t.r.median() if exact else t.r.approx_median()
-    return t.group_by(by).aggregate(median_per_follower=median, posts=t.count()).to_pandas() \
-        .sort_values(by).reset_index(drop=True)
+    if exact:
+        out = t.group_by(by).aggregate(median_per_follower=t.r.median(), posts=t.count())
+    else:
+        counts = t.group_by(by).aggregate(n=t.count())
+        ranked = t.select(by, "r", k=ibis.row_number().over(group_by=t[by], order_by=[t.r, t.post_id]) + 1)
+        joined = ranked.join(counts, by)
+        middle = joined.filter((joined.k == (joined.n + 1) // 2) | (joined.k == (joined.n + 2) // 2))
+        out = middle.group_by(by).aggregate(median_per_follower=middle.r.mean(), posts=middle.n.max())
+    return out.to_pandas().sort_values(by).reset_index(drop=True)
 
 
 def benchmark_bands(bench: pd.DataFrame) -> pd.DataFrame:
