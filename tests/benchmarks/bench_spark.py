@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.bench_run import ratio_line
 from tests.benchmarks.bench_scale import generate
 
 OPT_IN = True
@@ -143,15 +142,16 @@ def run() -> None:
                "BENCH_SPARK": f"pyspark://local[2]?tables={tables}"}
         duck, duck_peaks, _ = run_cli(Path(d) / "duckdb", env, "--data", str(tables), "--fresh")
         spark, spark_peaks, log = run_cli(Path(d) / "spark", env, "--source", "BENCH_SPARK", "--fresh")
-        print(ratio_line(f"twinimpact run --source, Spark local[2]", spark, "DuckDB run", duck, 3.0))
+        print(f"  twinimpact run --source, Spark local[2]: {spark:.1f} s | DuckDB run on the same files: {duck:.1f} s | "
+              f"ratio {spark / duck:.2f}x")
         print(f"    Spark driver (JVM) peak RSS {spark_peaks.java:.0f} MB; largest Python process "
               f"{spark_peaks.other:.0f} MB (the DuckDB run's largest process: {duck_peaks.other:.0f} MB)")
-        steps = [line for line in log.splitlines() if any(w in line for w in ("validat", "copying", "written",
-                                                                              "notebook", "Spark"))]
-        for line in steps[-8:]:
-            print(f"    | {line[:150]}")
-        a = json.loads((Path(d) / "duckdb" / "results.json").read_text())
-        b = json.loads((Path(d) / "spark" / "results.json").read_text())
+        print("    the Spark run's steps:")
+        for line in log.splitlines():
+            if any(w in line for w in ("Spark session up", "data ok", " ok (", "copying", "published")):
+                print(f"    | {line[:140]}")
+        a = json.loads((Path(d) / "duckdb" / "latest" / "results.json").read_text())
+        b = json.loads((Path(d) / "spark" / "latest" / "results.json").read_text())
         count, worst, where, only = compare(a, b)
         same = a.get("conclusions") == b.get("conclusions")
         print(f"  results.json: {count:,} numbers in both runs, largest relative difference {worst:.2g}"
