@@ -109,7 +109,7 @@ def _run(out: Path, *args: str, env: dict | None = None) -> dict:
 
 def test_the_whole_run_on_spark_equals_the_duckdb_run(tmp_path: Path):
     """The bundled sample as Spark tables; posts beyond the in-memory limit, so they are
-    validated in Spark and copied once for the notebooks."""
+    validated in Spark and the notebooks attach to the run's session to work on them."""
     sample = data.load(Params())
     folder = _parquet_folder(sample.frames, tmp_path / "sample")
     limit = {"TWINIMPACT_POSTS_IN_MEMORY": "1000"}
@@ -280,3 +280,53 @@ def test_rows_crossing_the_driver_do_not_grow_with_the_posts(tmp_path: Path, mon
     # twice the posts: the same rows from validation, and from the analysis at most 10% more
     # (its covariate cells fill in; the negative binomial's sample is capped by nb_max_rows)
     assert 0 < v1 == v2 and 0 < a1 and a2 <= 1.1 * a1, rows
+
+
+SERVER = """
+import os, sys, time
+from pyspark.sql import SparkSession
+port, token, folder, warehouse = sys.argv[1:5]
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+spark = (SparkSession.builder.master("local[2]").appName("connect-server").config("spark.ui.enabled", "false")
+         .config("spark.sql.session.timeZone", "UTC").config("spark.sql.warehouse.dir", warehouse)
+         .config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
+         .config("spark.connect.grpc.binding.address", "127.0.0.1").config("spark.connect.grpc.binding.port", port)
+         .config("spark.connect.authenticate.token", token)
+         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1").getOrCreate())
+for f in sorted(os.listdir(folder)):
+    spark.read.parquet(os.path.join(folder, f)).write.mode("overwrite").saveAsTable(f.removesuffix(".parquet"))
+print("ready", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_a_spark_connect_server_as_the_source(tmp_path: Path):
+    """``sc://host:port/;token=...``: a Spark Connect server holding the sample's tables in
+    its catalog. The run validates there as a client and its notebooks attach to the same
+    server with the URL from the same variable; every number equals the DuckDB run's on the
+    same data (1e-9 relative), and neither the URL nor its token is written anywhere."""
+    sample = data.load(Params())
+    folder = _parquet_folder(sample.frames, tmp_path / "sample")
+    port, token = str(spark._free_port()), "t0k3n-for-this-test"
+    script = tmp_path / "server.py"
+    script.write_text(SERVER)
+    server = subprocess.Popen([sys.executable, str(script), port, token, str(folder), str(tmp_path / "warehouse")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        url = f"sc://localhost:{port}/;token={token}"
+        limit = {"TWINIMPACT_POSTS_IN_MEMORY": "1000"}
+        on_connect = _run(tmp_path / "connect", "--source", "TI_SC", env={**limit, "TI_SC": url})
+        on_duckdb = _run(tmp_path / "duck", "--data", str(folder), env=limit)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+    assert on_connect["run"]["data_fingerprint"] == on_duckdb["run"]["data_fingerprint"]
+    duck, conn = dict(_numbers(on_duckdb)), dict(_numbers(on_connect))
+    keys = [k for k in duck if not k.startswith("/run/")]
+    differ = [(k, duck[k], conn.get(k)) for k in keys
+              if k not in conn or not math.isclose(duck[k], conn[k], rel_tol=1e-9, abs_tol=1e-12)]
+    assert len(keys) > 100 and not differ, differ[:10]
+    written = "".join(p.read_text(errors="replace") for p in (tmp_path / "connect").rglob("*")
+                      if p.is_file() and p.suffix in (".json", ".log", ".html", ".csv", ".md", ".ipynb"))
+    assert token not in written and url not in written
