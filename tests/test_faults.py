@@ -428,3 +428,20 @@ def test_progress_lines_of_a_scheduled_run_carry_the_time(tmp_path: Path):
     proc = subprocess.run([*command, "--fresh"], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0 and proc.stderr.strip()
     assert not any(re.match(r"^\d{4}-", ln) for ln in proc.stderr.splitlines())
+
+
+def test_a_notebook_that_fails_because_the_run_spark_session_did_says_so():
+    """A notebook attached to the run's Spark session: a JVM out of memory is exit 6 naming
+    the settings; a session that stopped answering is exit 3 naming Spark and the notebook;
+    the notebook's own error is left to the notebook's message (None)."""
+    from twinimpact.sources import spark
+
+    oom = spark.notebook_failure("Py4JJavaError ... java.lang.OutOfMemoryError: Java heap space", "SparkException",
+                                 "03_engagement.ipynb")
+    assert oom.exit_code == 6 and "driver_memory=4g" in str(oom) and "03_engagement.ipynb" in str(oom)
+    gone = spark.notebook_failure("pyspark.errors.exceptions.connect.SparkConnectGrpcException: <_MultiThreadedRendezvous"
+                                  " of RPC that terminated with: status = StatusCode.UNAVAILABLE", "connection refused",
+                                  "03_engagement.ipynb")
+    assert gone.exit_code == 3 and "The run's Spark session failed while notebook 03_engagement.ipynb ran" in str(gone)
+    assert "previous report is intact" in str(gone) and "disk" not in str(gone) + str(oom)
+    assert spark.notebook_failure("KeyError: 'brand'", "KeyError: 'brand'", "03_engagement.ipynb") is None

@@ -26,7 +26,7 @@ import pandas as pd
 
 from twinimpact.run import changes, reuse, scrub
 from twinimpact import config, results
-from twinimpact.sources import data, snapshot
+from twinimpact.sources import data, snapshot, spark
 from twinimpact.run import pdf as pdf_
 from twinimpact.errors import DataError, NotebookError, ParamsError, PublishError, ResourceError, TwinImpactError
 from twinimpact.run.execute import Workers, check_notebook_parameters, default_workers, ensure_kernel, list_notebooks
@@ -508,10 +508,13 @@ def _fail(job: _Run, book: Path, exc: BaseException) -> NoReturn:
         failed_dir = keep_failed(job.tmp, job.reports, job.id)
     except Exception as render_exc:  # noqa: BLE001 - the notebook failure is the news
         job.progress(f"(could not keep the failed run: {render_exc})")
+    said = None if memory or died else spark.notebook_failure(str(exc), reason, book.name)
     error = ResourceError if memory else NotebookError
     where = (f" The executed notebook with the error is in {failed_dir}/{book.stem}.html (and .ipynb)."
              if (failed_dir / f"{book.stem}.ipynb").exists() else
              f" The notebook had not started, so no executed copy was kept; the run's manifest is in {failed_dir}.")
+    if said is not None:  # the run's Spark session failed under the notebook
+        raise type(said)(f"{said}{where}")
     raise error(f"Notebook {book.name} failed: {reason[:300]}. Nothing was published; the previous report is intact."
                 + where)
 

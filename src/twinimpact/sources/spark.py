@@ -60,6 +60,10 @@ def _parts(url: str) -> tuple[str, dict[str, str]]:
 MEMORY_SETTINGS = {"driver_memory": "spark.driver.memory", "executor_memory": "spark.executor.memory"}
 
 
+_RAISE_MEMORY = ("add driver_memory=4g (and executor_memory=4g on a cluster) to the pyspark:// URL's query, which "
+                 "set spark.driver.memory and spark.executor.memory (Spark's defaults: 1g each)")
+
+
 def failure(exc: BaseException, step: str) -> DataError | ResourceError:
     """What to say when the Spark session fails during ``step``: out of memory (exit 6,
     naming the settings to raise and how), or a session that died or stopped answering
@@ -78,13 +82,48 @@ def failure(exc: BaseException, step: str) -> DataError | ResourceError:
     """
     text = f"{type(exc).__name__}: {exc}"
     first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)[:300]
-    raise_memory = ("add driver_memory=4g (and executor_memory=4g on a cluster) to the pyspark:// URL's query, "
-                    "which set spark.driver.memory and spark.executor.memory (Spark's defaults: 1g each)")
+    raise_memory = _RAISE_MEMORY
     if "OutOfMemoryError" in text or "Java heap space" in text or "GC overhead" in text:
         return ResourceError(f"Spark ran out of memory while {step} ({first}); {raise_memory}, and run again "
                              "(the data were not found wrong).")
     return DataError(f"The Spark session failed while {step} ({first}): it died or stopped answering (a JVM out of "
                      f"memory is the usual cause; if so, {raise_memory}). Nothing was run.")
+
+
+#: What a notebook's error says when the run's Spark session, not the notebook, failed.
+SESSION_LOST = ("SparkConnectGrpcException", "StatusCode.UNAVAILABLE", "Py4JNetworkError", "Py4JError",
+                "SparkContext was shut down", "SparkContext has been shutdown", "Cannot call methods on a stopped")
+OUT_OF_MEMORY = ("java.lang.OutOfMemoryError", "Java heap space", "GC overhead limit exceeded")
+
+
+def notebook_failure(text: str, reason: str, notebook: str) -> DataError | ResourceError | None:
+    """What to say when a notebook attached to the run's Spark session failed because the
+    session did: out of memory (exit 6, naming the settings to raise), or a session that died
+    or stopped answering (exit 3, naming the engine and the notebook); None when the error is
+    the notebook's own.
+
+    Parameters
+    ----------
+    text
+        The notebook's whole error.
+    reason
+        Its last line, as the run reports it.
+    notebook
+        The notebook's file name.
+
+    Returns
+    -------
+    DataError, ResourceError or None
+    """
+    tail = " Nothing was published; the previous report is intact."
+    if any(m in text for m in OUT_OF_MEMORY):
+        return ResourceError(f"Spark ran out of memory while notebook {notebook} ran ({reason[:200]}); "
+                             f"{_RAISE_MEMORY}, and run again (the data were not found wrong).{tail}")
+    if any(m in text for m in SESSION_LOST):
+        return DataError(f"The run's Spark session failed while notebook {notebook} ran ({reason[:200]}): it died "
+                         f"or stopped answering (a JVM out of memory is the usual cause; if so, {_RAISE_MEMORY})."
+                         f"{tail}")
+    return None
 
 
 def _java_missing() -> str | None:
