@@ -13,6 +13,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -330,3 +331,32 @@ def test_a_spark_connect_server_as_the_source(tmp_path: Path):
     written = "".join(p.read_text(errors="replace") for p in (tmp_path / "connect").rglob("*")
                       if p.is_file() and p.suffix in (".json", ".log", ".html", ".csv", ".md", ".ipynb"))
     assert token not in written and url not in written
+
+
+def test_a_spark_session_killed_while_notebooks_run_is_said_within_seconds(tmp_path: Path):
+    """The run's Spark JVM killed while its notebooks are attached: the run exits 3 within
+    60 s of the kill (the attached clients retry for about 15 s), naming the run's Spark
+    session and a notebook, publishing nothing."""
+    import psutil
+
+    sample = data.load(Params())
+    folder = _parquet_folder(sample.frames, tmp_path / "sample")
+    env = {**os.environ, "TWINIMPACT_POSTS_IN_MEMORY": "1000", "TI_SPARK": f"pyspark://local[2]?tables={folder}"}
+    proc = subprocess.Popen([sys.executable, "-m", "twinimpact", "run", "--source", "TI_SPARK", "--out",
+                             str(tmp_path / "out"), "--fresh"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            text=True, env=env)
+    killed_at, said = None, []
+    for line in proc.stderr:
+        said.append(line)
+        if killed_at is None and "03_engagement ..." in line:
+            time.sleep(3)
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                if "java" in child.name():
+                    child.kill()
+                    killed_at = time.monotonic()
+    proc.wait(timeout=300)
+    assert killed_at is not None and proc.returncode == 3, "".join(said)
+    assert time.monotonic() - killed_at < 60
+    text = "".join(said)
+    assert "The run's Spark session failed while notebook" in text and "stopped answering" in text
+    assert not (tmp_path / "out" / "latest").exists()

@@ -91,7 +91,7 @@ def failure(exc: BaseException, step: str) -> DataError | ResourceError:
 
 
 #: What a notebook's error says when the run's Spark session, not the notebook, failed.
-SESSION_LOST = ("SparkConnectGrpcException", "StatusCode.UNAVAILABLE", "Py4JNetworkError", "Py4JError",
+SESSION_LOST = ("SparkConnectGrpcException", "RETRIES_EXCEEDED", "StatusCode.UNAVAILABLE", "Py4JNetworkError", "Py4JError",
                 "SparkContext was shut down", "SparkContext has been shutdown", "Cannot call methods on a stopped")
 OUT_OF_MEMORY = ("java.lang.OutOfMemoryError", "Java heap space", "GC overhead limit exceeded")
 
@@ -297,6 +297,11 @@ def connect(url: str, names: list[str], progress: Progress | None = None
     return con, tables, {**where, "views": views}
 
 
+#: How an attached notebook retries a Spark Connect call that found no server: 6 times,
+#: waits growing fourfold from 50 ms up to 5 s (about 15 s in all).
+RETRIES, MAX_BACKOFF_MS = 6, 5_000
+
+
 def attach(url: str, views: dict[str, str]) -> tuple[Any, dict[str, Any]]:
     """A notebook's ibis connection to the run's Spark session (Spark Connect) and the
     tables the run shared with it: each global temporary view made a view of this session
@@ -321,6 +326,11 @@ def attach(url: str, views: dict[str, str]) -> tuple[Any, dict[str, Any]]:
     if not answering(url):
         raise ConnectionRefusedError("the run's Spark session does not answer on its Spark Connect port")
     spark = SparkSession.builder.remote(url).getOrCreate()
+    # a session that went away is said within about 15 s, not after the client's default of
+    # retrying for ten minutes and more
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    spark.client.set_retry_policies([DefaultPolicy(max_retries=RETRIES, max_backoff=MAX_BACKOFF_MS)])
     con = ibis.pyspark.connect(session=spark)
     tables = {}
     for name, view in views.items():
