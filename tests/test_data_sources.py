@@ -3,6 +3,7 @@ in an environment variable load identically (same fingerprints)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -176,7 +177,7 @@ PG_URL = os.environ.get("TWINIMPACT_TEST_PG_URL")
 
 @pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="no PostgreSQL: set TWINIMPACT_TEST_PG_URL (.ci/run starts one)")
-def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
+def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch, tmp_path: Path):
     import ibis
 
     typed = _typed(TINY)
@@ -195,6 +196,18 @@ def test_postgresql_through_an_ibis_url_gives_the_same_tables(monkeypatch):
     pg_cells = engagement.aggregate_cells(ds.table("posts"))[cols]
     duck_cells = engagement.aggregate_cells(local.table("posts"))[cols]
     pd.testing.assert_frame_equal(pg_cells, duck_cells, check_dtype=False)
+    # posts kept in PostgreSQL: a run's notebooks connect to it with the same variable, no copy
+    from twinimpact.sources import snapshot
+
+    monkeypatch.setattr(data, "POSTS_IN_MEMORY", 3)
+    params = Params(source_env="BRAND_PG", **PARAMS)
+    large = data.load(params, keep_source=True)
+    path = snapshot.write(large, params, tmp_path / "snap")
+    meta = json.loads(path.read_text())
+    assert meta["attach"] == {"env": "BRAND_PG", "database": True} and meta["copied"] == []
+    again = snapshot.read(snapshot.RunState(path, True, meta), params, keep_source=True)
+    assert again.table("posts").get_backend().name == "postgres"
+    pd.testing.assert_frame_equal(engagement.aggregate_cells(again.table("posts"))[cols], duck_cells, check_dtype=False)
 
 
 # --- one load per run: the validated snapshot -------------------------------------------------
@@ -471,3 +484,27 @@ def test_a_thousands_separator_is_named_as_one_and_the_fix_gives_the_right_numbe
     msg = str(refusal(tiny_copy))
     assert "value found '42,354'" in msg and "a thousands separator: write 42354" in msg
     assert "decimal comma" not in msg
+
+
+def test_a_database_urls_large_tables_stay_there_for_the_notebooks(tiny_duckdb: Path, tmp_path: Path, monkeypatch,
+                                                                      small_memory):
+    """A database named by a URL (here a DuckDB file; PostgreSQL the same way, in
+    test_postgresql_...): the posts kept in the engine are not copied into the snapshot; a
+    notebook's read connects to the same database with the same variable and its cells
+    equal the run's own, and the snapshot never holds the URL."""
+    from twinimpact.analyses.engagement import model as engagement
+    from twinimpact.sources import snapshot
+
+    url = f"duckdb://{tiny_duckdb}"
+    monkeypatch.setenv("BRAND_DB", url)
+    params = Params(source_env="BRAND_DB", **PARAMS)
+    ds = data.load(params, keep_source=True)
+    assert "posts" in ds.counts
+    path = snapshot.write(ds, params, tmp_path / "snap")
+    meta = path.read_text()
+    assert '"database": true' in meta and '"copied": []' in meta and url not in meta and str(tiny_duckdb) not in meta
+    assert not list((tmp_path / "snap").glob("posts*"))
+    again = snapshot.read(snapshot.RunState(path, True, __import__("json").loads(meta)), params, keep_source=True)
+    cols = ["imagery", "platform", "month", "cluster", "posts", "y", "exposure"]
+    pd.testing.assert_frame_equal(engagement.aggregate_cells(again.table("posts"))[cols],
+                                  engagement.aggregate_cells(ds.table("posts"))[cols])

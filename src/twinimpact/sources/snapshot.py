@@ -156,7 +156,12 @@ def _attachment(source: Source | None, large: list[str], params: Params) -> dict
     Spark Connect address and token, or the source's variable when the source is itself a
     Spark Connect server, and the tables' global views); None when they read a copy or
     the files."""
-    if source is None or source.attach is None or not large:
+    if source is None or not large:
+        return None
+    if source.kind == "url" and source.attach is None and not spark.is_spark(source.secret or ""):
+        # another database (PostgreSQL, ...): the notebooks connect to it with the same variable
+        return {"env": params.source_env, "database": True}
+    if source.attach is None:
         return None
     views = {n: v for n, v in source.attach["views"].items() if n in large}
     if set(views) != set(large):
@@ -182,7 +187,9 @@ def read(state: RunState | None, params: Params, keep_source: bool) -> Dataset |
     if meta.get("key") != key(params, run_date(params)):
         return None
     source = None
-    if meta.get("attach"):  # large tables in the run's Spark session
+    if meta.get("attach", {}) and meta["attach"].get("database"):  # large tables in the run's database
+        source = open_source(params) if keep_source else None
+    elif meta.get("attach"):  # large tables in the run's Spark session
         source = _attach(meta["attach"]) if keep_source else None
     elif meta.get("copied"):  # large tables of a database, copied by the run
         source = _open_copies(folder, meta["copied"]) if keep_source else None
