@@ -182,26 +182,11 @@ from twinimpact.analyses.engagement import model as engagement
 from twinimpact.params import Params
 from twinimpact.sources import snapshot
 
-counted = {"rows": 0, "depth": 0}
-def counting(name):
-    original = getattr(cdf.DataFrame, name)
-    def wrapper(self, *a, **k):
-        counted["depth"] += 1
-        try:
-            out = original(self, *a, **k)
-        finally:
-            counted["depth"] -= 1
-        if counted["depth"] == 0:
-            if name == "toLocalIterator":
-                out = list(out)
-                counted["rows"] += len(out)
-                return iter(out)
-            counted["rows"] += out.num_rows if hasattr(out, "num_rows") else len(out)
-        return out
-    return wrapper
-for name in ("collect", "toPandas", "toArrow", "toLocalIterator"):
-    if hasattr(cdf.DataFrame, name):
-        setattr(cdf.DataFrame, name, counting(name))
+sys.path.insert(0, sys.argv[2])
+import driver_rows
+
+counted = {}
+driver_rows.install(cdf.DataFrame, counted)
 path = Path(sys.argv[1])
 meta = json.loads(path.read_text())
 params = Params(source_env="TI_SPARK", as_of="2026-11-28")
@@ -223,29 +208,10 @@ def test_rows_crossing_the_driver_do_not_grow_with_the_posts(tmp_path: Path, mon
 
     from twinimpact.sources import snapshot
 
-    counted = {"rows": 0, "depth": 0}
+    from tests import driver_rows
 
-    def counting(cls, name):
-        original = getattr(cls, name)
-
-        def wrapper(self, *a, **k):
-            counted["depth"] += 1
-            try:
-                out = original(self, *a, **k)
-            finally:
-                counted["depth"] -= 1
-            if counted["depth"] == 0:
-                if name == "toLocalIterator":
-                    out = list(out)
-                    counted["rows"] += len(out)
-                    return iter(out)
-                counted["rows"] += out.num_rows if hasattr(out, "num_rows") else len(out)
-            return out
-        return wrapper
-
-    for name in ("collect", "toPandas", "toArrow", "_collect_as_arrow", "toLocalIterator"):
-        if hasattr(Classic, name):
-            monkeypatch.setattr(Classic, name, counting(Classic, name))
+    counted: dict[str, int] = {}
+    driver_rows.install(Classic, counted, monkeypatch.setattr)
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -272,7 +238,8 @@ def test_rows_crossing_the_driver_do_not_grow_with_the_posts(tmp_path: Path, mon
         validated = counted["rows"]
         # a notebook's kernel is another process (a process with a Spark session cannot open
         # a Spark Connect one): the same counting there, around the engagement analysis
-        proc = subprocess.run([sys.executable, "-c", ATTACHED, str(path)], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-c", ATTACHED, str(path), str(Path(__file__).parent)],
+                              capture_output=True, text=True,
                               timeout=600, env={**os.environ, "TWINIMPACT_POSTS_IN_MEMORY": "1000"})
         assert proc.returncode == 0, proc.stderr[-3000:]
         rows[label] = (validated, json.loads(proc.stdout.strip().splitlines()[-1]), len(frames["posts"]))
